@@ -1,0 +1,276 @@
+//! `tally customer add|list|show|edit`.
+
+use anyhow::{Result, bail};
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::output::{customer_detail_json, customer_json, or_dash, print_json, table};
+use crate::domain::CustomerSort;
+use crate::domain::customer::{BillingCycle, CustomerDetails, CustomerId};
+use crate::ops::{Book, Duplicate};
+use crate::store::CustomerQuery;
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerCmd {
+    /// Add a customer. Prints the new customer's id.
+    Add(AddArgs),
+    /// List customers; by default whoever owes the most comes first.
+    List(ListArgs),
+    /// A customer's details and balance breakdown.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a customer's details. An empty value ("") clears a field.
+    Edit(EditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    pub name: String,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long)]
+    pub tax_id: Option<String>,
+    #[arg(long)]
+    pub legal_name: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// The parent customer's id (agency, company or family that pays).
+    #[arg(long, value_name = "ID")]
+    pub parent: Option<i64>,
+    /// Route billing to the parent customer.
+    #[arg(long)]
+    pub bill_parent: bool,
+    /// Add even if another customer has the same email.
+    #[arg(long)]
+    pub allow_duplicate: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    Balance,
+    Name,
+    Recent,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value = "balance")]
+    pub sort: SortArg,
+    /// Only customers whose name, email or phone contains TEXT (any case).
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    pub id: i64,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long)]
+    pub tax_id: Option<String>,
+    #[arg(long)]
+    pub legal_name: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// The parent customer's id, or `none`.
+    #[arg(long, value_name = "ID|none")]
+    pub parent: Option<String>,
+    #[arg(long, value_name = "true|false")]
+    pub bill_parent: Option<bool>,
+    #[arg(long, value_name = "none|monthly")]
+    pub billing_cycle: Option<String>,
+    #[arg(long, value_name = "true|false")]
+    pub invoices_paused: Option<bool>,
+    #[arg(long, value_name = "true|false")]
+    pub portal: Option<bool>,
+    /// Save even if another customer has the same email.
+    #[arg(long)]
+    pub allow_duplicate: bool,
+}
+
+pub fn run(book: &mut Book, cmd: CustomerCmd) -> Result<()> {
+    match cmd {
+        CustomerCmd::Add(a) => add(book, a),
+        CustomerCmd::List(a) => list(book, a),
+        CustomerCmd::Show { id, json } => show(book, CustomerId(id), json),
+        CustomerCmd::Edit(a) => edit(book, a),
+    }
+}
+
+fn add(book: &mut Book, a: AddArgs) -> Result<()> {
+    let details = CustomerDetails {
+        name: a.name,
+        email: a.email,
+        phone: a.phone,
+        address: a.address,
+        tax_id: a.tax_id,
+        legal_name: a.legal_name,
+        notes: a.notes,
+        parent_id: a.parent.map(CustomerId),
+        bill_to_parent: a.bill_parent,
+        ..Default::default()
+    };
+    let similar = book.find_duplicate(&details.clone().validated()?, None)?;
+    let id = book.add_customer(details, a.allow_duplicate)?;
+    if let Some(d @ Duplicate::Name { .. }) = similar {
+        eprintln!("warning: {d}; check it is not the same customer");
+    }
+    println!("{id}");
+    Ok(())
+}
+
+fn list(book: &Book, a: ListArgs) -> Result<()> {
+    let query = CustomerQuery {
+        sort: match a.sort {
+            SortArg::Balance => CustomerSort::Balance,
+            SortArg::Name => CustomerSort::Name,
+            SortArg::Recent => CustomerSort::Recent,
+        },
+        search: a.search,
+        offset: 0,
+        limit: a.limit.unwrap_or(usize::MAX >> 1),
+    };
+    let customers = book.reads().customers(&query)?;
+    let cur = book.currency();
+    if a.json {
+        return print_json(&customers.iter().map(|c| customer_json(c, cur)).collect());
+    }
+    let rows: Vec<Vec<String>> = customers
+        .iter()
+        .map(|c| {
+            vec![
+                c.id.to_string(),
+                c.name.clone(),
+                or_dash(&c.email),
+                or_dash(&c.phone),
+                cur.plain(c.balance),
+            ]
+        })
+        .collect();
+    table(&["ID", "NAME", "EMAIL", "PHONE", "BALANCE"], &rows, &[0, 4]);
+    Ok(())
+}
+
+fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
+    let c = book.customer(id)?;
+    let b = book.reads().breakdown(id)?;
+    let cur = book.currency();
+    if json {
+        return print_json(&customer_detail_json(&c, &b, cur));
+    }
+    println!("Customer {}: {}", c.id, c.name);
+    let mut fields = vec![
+        ("email", or_dash(&c.email)),
+        ("phone", or_dash(&c.phone)),
+        ("address", or_dash(&c.address)),
+        ("tax id", or_dash(&c.tax_id)),
+        ("legal name", or_dash(&c.legal_name)),
+        ("notes", or_dash(&c.notes)),
+    ];
+    if let Some(p) = c.parent_id {
+        let bill = if c.bill_to_parent {
+            " (billed to parent)"
+        } else {
+            ""
+        };
+        fields.push(("parent", format!("{p}{bill}")));
+    }
+    fields.push(("billing cycle", c.billing_cycle.as_str().into()));
+    let flags: Vec<&str> = [
+        (c.invoices_paused, "invoices paused"),
+        (c.portal_delivery, "portal"),
+    ]
+    .into_iter()
+    .filter_map(|(on, s)| on.then_some(s))
+    .collect();
+    if !flags.is_empty() {
+        fields.push(("flags", flags.join(", ")));
+    }
+    for (k, v) in fields {
+        println!("  {:<16}{v}", format!("{k}:"));
+    }
+    println!();
+    let money = [
+        ("balance", b.balance),
+        ("available credit", b.available_credit),
+        ("outstanding", b.outstanding),
+        ("uninvoiced", b.uninvoiced),
+        ("total billed", b.total_billed),
+        ("total collected", b.total_collected),
+    ];
+    let width = money
+        .iter()
+        .map(|(_, v)| cur.plain(*v).len())
+        .max()
+        .unwrap_or(0);
+    for (k, v) in money {
+        println!("  {:<18}{:>width$}", format!("{k}:"), cur.plain(v));
+    }
+    Ok(())
+}
+
+fn edit(book: &mut Book, a: EditArgs) -> Result<()> {
+    let id = CustomerId(a.id);
+    let mut d = CustomerDetails::from(&book.customer(id)?);
+    let set = |field: &mut Option<String>, v: Option<String>| {
+        if let Some(v) = v {
+            *field = Some(v);
+        }
+    };
+    if let Some(n) = a.name {
+        d.name = n;
+    }
+    set(&mut d.email, a.email);
+    set(&mut d.phone, a.phone);
+    set(&mut d.address, a.address);
+    set(&mut d.tax_id, a.tax_id);
+    set(&mut d.legal_name, a.legal_name);
+    set(&mut d.notes, a.notes);
+    if let Some(p) = a.parent {
+        d.parent_id = match p.trim() {
+            "none" | "" => None,
+            s => match s.parse::<i64>() {
+                Ok(n) => Some(CustomerId(n)),
+                Err(_) => bail!("parent \"{s}\" is not a customer id: use a number or none"),
+            },
+        };
+        if d.parent_id.is_none() {
+            d.bill_to_parent = false;
+        }
+    }
+    if let Some(b) = a.bill_parent {
+        d.bill_to_parent = b;
+    }
+    if let Some(c) = a.billing_cycle {
+        d.billing_cycle = BillingCycle::parse(c.trim())
+            .ok_or_else(|| anyhow::anyhow!("billing cycle \"{c}\" is not one of: none, monthly"))?;
+    }
+    if let Some(p) = a.invoices_paused {
+        d.invoices_paused = p;
+    }
+    if let Some(p) = a.portal {
+        d.portal_delivery = p;
+    }
+    if book.edit_customer(id, d, a.allow_duplicate)? {
+        println!("customer {id} updated");
+    } else {
+        println!("customer {id} unchanged");
+    }
+    Ok(())
+}

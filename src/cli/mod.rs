@@ -1,0 +1,110 @@
+//! The command line: argument parsing, opening the book, and printing.
+//! One file per command; no SQL here. Errors print as one `error:` line and
+//! exit 1; usage errors are clap's (exit 2). With no subcommand, the TUI opens.
+
+mod customer;
+mod entry;
+mod output;
+mod timeline;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow};
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::ops::{self, Book};
+
+/// tally: customers, charges, credits and invoices for one small business.
+///
+/// Run with no command to open the full-screen book.
+#[derive(Debug, Parser)]
+#[command(name = "tally", version, about, long_about = None)]
+pub struct Cli {
+    /// Book file to use (default: the platform data dir's tally/book.tally).
+    #[arg(long, global = true, env = "TALLY_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Config file to use (default: the platform config dir's tally/config.toml).
+    #[arg(long, global = true, env = "TALLY_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list, show and edit customers.
+    #[command(subcommand)]
+    Customer(customer::CustomerCmd),
+    /// Post a charge (the customer owes more). Prints the new entry id.
+    Charge(entry::ChargeArgs),
+    /// Post a credit: a payment, discount or credit memo. Prints the new entry id.
+    Credit(entry::CreditArgs),
+    /// A customer's billing history, newest first; charges are negative.
+    History(entry::HistoryArgs),
+    /// Edit or remove an open charge or credit.
+    #[command(subcommand)]
+    Entry(entry::EntryCmd),
+    /// A customer's timeline: every change, who made it and when.
+    Timeline(timeline::TimelineArgs),
+}
+
+/// Parses arguments, runs, and maps the outcome to an exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    let Some(command) = cli.command else {
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        cmd.print_help().context("printing help")?;
+        return Ok(());
+    };
+    let mut book = open_book(cli.db, cli.config, "cli")?;
+    match command {
+        Command::Customer(c) => customer::run(&mut book, c),
+        Command::Charge(a) => entry::charge(&mut book, a),
+        Command::Credit(a) => entry::credit(&mut book, a),
+        Command::History(a) => entry::history(&book, a),
+        Command::Entry(c) => entry::run(&mut book, c),
+        Command::Timeline(a) => timeline::run(&book, a),
+    }
+}
+
+/// Loads the config and opens the book, from flags, environment or defaults.
+pub fn load_config(config: Option<PathBuf>) -> Result<Config> {
+    let (path, required) = match config {
+        Some(p) => (p, true),
+        None => (
+            crate::paths::default_config()
+                .ok_or_else(|| anyhow!("no home directory: pass --config PATH"))?,
+            false,
+        ),
+    };
+    Ok(Config::load(&path, required)?)
+}
+
+pub fn open_book(db: Option<PathBuf>, config: Option<PathBuf>, front_end: &str) -> Result<Book> {
+    let config = load_config(config)?;
+    let path = match db {
+        Some(p) => p,
+        None => crate::paths::default_db()
+            .ok_or_else(|| anyhow!("no home directory: pass --db PATH"))?,
+    };
+    Ok(Book::open(&path, config, &ops::actor(front_end))?)
+}

@@ -1,0 +1,95 @@
+//! Printing helpers shared by the commands: aligned plain-text tables and
+//! JSON with money as strings (`"-150.00"`), never numbers.
+
+use serde_json::{Value, json};
+
+use crate::domain::{Currency, Customer, Entry};
+use crate::store::BalanceBreakdown;
+
+/// Prints rows as columns; `right` lists the columns aligned to the right.
+pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if right.contains(&i) {
+                    format!("{c:>w$}", w = widths[i])
+                } else {
+                    format!("{c:<w$}", w = widths[i])
+                }
+            })
+            .collect();
+        println!("{}", parts.join("  ").trim_end());
+    };
+    line(header.iter().map(|h| h.to_string()).collect());
+    for row in rows {
+        line(row.clone());
+    }
+}
+
+pub fn print_json(v: &Value) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+pub fn customer_json(c: &Customer, cur: &Currency) -> Value {
+    json!({
+        "id": c.id.0,
+        "name": c.name,
+        "email": c.email,
+        "phone": c.phone,
+        "balance": cur.plain(c.balance),
+        "last_activity": c.last_activity.to_rfc3339(),
+    })
+}
+
+pub fn customer_detail_json(c: &Customer, b: &BalanceBreakdown, cur: &Currency) -> Value {
+    let mut v = customer_json(c, cur);
+    let extra = json!({
+        "available_credit": cur.plain(b.available_credit),
+        "outstanding": cur.plain(b.outstanding),
+        "uninvoiced": cur.plain(b.uninvoiced),
+        "total_billed": cur.plain(b.total_billed),
+        "total_collected": cur.plain(b.total_collected),
+        "address": c.address,
+        "tax_id": c.tax_id,
+        "legal_name": c.legal_name,
+        "notes": c.notes,
+        "parent_id": c.parent_id.map(|p| p.0),
+        "bill_to_parent": c.bill_to_parent,
+        "invoices_paused": c.invoices_paused,
+        "portal_delivery": c.portal_delivery,
+        "billing_cycle": c.billing_cycle.as_str(),
+        "source": c.source,
+        "created_at": c.created_at.to_rfc3339(),
+    });
+    if let (Value::Object(m), Value::Object(e)) = (&mut v, extra) {
+        m.extend(e);
+    }
+    v
+}
+
+pub fn entry_json(e: &Entry, cur: &Currency) -> Value {
+    json!({
+        "id": e.id.0,
+        "customer_id": e.customer_id.0,
+        "date": e.date.format("%Y-%m-%d").to_string(),
+        "kind": e.kind.as_str(),
+        "amount": cur.plain(e.signed_amount()),
+        "tax": cur.plain(e.tax),
+        "description": e.description,
+        "method": e.method.map(|m| m.as_str()),
+    })
+}
+
+/// `"none"` for an absent optional field in plain output.
+pub fn or_dash(s: &Option<String>) -> String {
+    s.clone().unwrap_or_else(|| "-".into())
+}

@@ -1,0 +1,341 @@
+//! The owner's settings, read from a TOML file. Every key has a default, so a
+//! missing file is a valid (default) config; `config.example.toml` documents
+//! every key. Unknown keys are errors, so a typo never silently does nothing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::domain::Currency;
+
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub business: Business,
+    pub currency: CurrencyConfig,
+    pub billing: Billing,
+    pub portal: Portal,
+    /// Action name → key, e.g. `new_customer = "N"`. Read by the TUI.
+    pub keys: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Business {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub address: String,
+}
+
+impl Default for Business {
+    fn default() -> Self {
+        Business {
+            name: "My Business".into(),
+            email: String::new(),
+            phone: String::new(),
+            address: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CurrencyConfig {
+    pub code: String,
+    pub symbol: String,
+    pub decimals: u32,
+}
+
+impl Default for CurrencyConfig {
+    fn default() -> Self {
+        let c = Currency::default();
+        CurrencyConfig {
+            code: c.code,
+            symbol: c.symbol,
+            decimals: c.decimals,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Billing {
+    pub payment_terms_days: u32,
+    pub invoice_prefix: String,
+    /// Percent as a string ("8.25"), applied to charges posted without a tax.
+    pub default_tax_rate: String,
+    /// Whether `billing run` finalizes the invoices it creates.
+    pub monthly_run_finalizes: bool,
+}
+
+impl Default for Billing {
+    fn default() -> Self {
+        Billing {
+            payment_terms_days: 30,
+            invoice_prefix: "INV-".into(),
+            default_tax_rate: "0".into(),
+            monthly_run_finalizes: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Portal {
+    pub base_url: String,
+    pub bind: String,
+}
+
+impl Default for Portal {
+    fn default() -> Self {
+        Portal {
+            base_url: "http://127.0.0.1:8080".into(),
+            bind: "127.0.0.1:8080".into(),
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("config {path} line {line}, key {key}: {message}")]
+    Invalid {
+        path: String,
+        line: usize,
+        key: String,
+        message: String,
+    },
+}
+
+impl Config {
+    /// Loads `path`. A missing file gives the defaults only if `required` is
+    /// false (the default location); a path the owner named must exist.
+    pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Ok(Config::default());
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: shown,
+                    source,
+                });
+            }
+        };
+        Self::parse(&text, &shown)
+    }
+
+    pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            let (line, key) = locate(text, offset);
+            ConfigError::Invalid {
+                path: path.into(),
+                line,
+                key,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        config.check(text, path)?;
+        Ok(config)
+    }
+
+    /// Range checks serde cannot express, reported like parse errors.
+    fn check(&self, text: &str, path: &str) -> Result<(), ConfigError> {
+        let fail = |section: &str, key: &str, message: String| {
+            let line = line_of_key(text, section, key);
+            Err(ConfigError::Invalid {
+                path: path.into(),
+                line,
+                key: format!("{section}.{key}"),
+                message,
+            })
+        };
+        let c = &self.currency;
+        if c.code.len() != 3 || !c.code.bytes().all(|b| b.is_ascii_uppercase()) {
+            return fail(
+                "currency",
+                "code",
+                format!(
+                    "\"{}\" is not a currency code: use three capital letters such as USD",
+                    c.code
+                ),
+            );
+        }
+        if c.decimals > 4 {
+            return fail(
+                "currency",
+                "decimals",
+                format!("{} is too many: use 0 to 4 (2 for cents)", c.decimals),
+            );
+        }
+        if self.tax_rate().is_none() {
+            return fail(
+                "billing",
+                "default_tax_rate",
+                format!(
+                    "\"{}\" is not a percent: use a string such as \"0\" or \"8.25\" (0 to 100)",
+                    self.billing.default_tax_rate
+                ),
+            );
+        }
+        if self.billing.payment_terms_days > 3650 {
+            return fail(
+                "billing",
+                "payment_terms_days",
+                "is more than ten years: use 0 to 3650 days".into(),
+            );
+        }
+        let p = &self.billing.invoice_prefix;
+        if p.chars().count() > 16 || p.chars().any(char::is_whitespace) {
+            return fail(
+                "billing",
+                "invoice_prefix",
+                format!("\"{p}\" must be at most 16 characters with no spaces"),
+            );
+        }
+        Ok(())
+    }
+
+    pub fn currency(&self) -> Currency {
+        Currency {
+            code: self.currency.code.clone(),
+            symbol: self.currency.symbol.clone(),
+            decimals: self.currency.decimals,
+        }
+    }
+
+    /// The default tax rate in percent (checked at load, so `ZERO` is only a
+    /// fallback for configs built in code).
+    pub fn default_tax_rate(&self) -> Decimal {
+        self.tax_rate().unwrap_or(Decimal::ZERO)
+    }
+
+    fn tax_rate(&self) -> Option<Decimal> {
+        let s = self.billing.default_tax_rate.trim();
+        if s.contains(['e', 'E']) {
+            return None;
+        }
+        Decimal::from_str(s)
+            .ok()
+            .filter(|r| *r >= Decimal::ZERO && *r <= Decimal::ONE_HUNDRED)
+    }
+}
+
+/// The 1-based line of `offset` and the dotted key written on it.
+fn locate(text: &str, offset: usize) -> (usize, String) {
+    let offset = offset.min(text.len());
+    let line_no = text[..offset].matches('\n').count() + 1;
+    let mut section = String::new();
+    let mut key = String::from("(unknown)");
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            section = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+            if i + 1 == line_no {
+                key = section.clone();
+            }
+        } else if i + 1 == line_no
+            && let Some((k, _)) = t.split_once('=')
+        {
+            let k = k.trim().trim_matches('"');
+            key = if section.is_empty() {
+                k.to_string()
+            } else {
+                format!("{section}.{k}")
+            };
+        }
+        if i + 1 >= line_no {
+            break;
+        }
+    }
+    (line_no, key)
+}
+
+fn line_of_key(text: &str, section: &str, key: &str) -> usize {
+    let mut current = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            current = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+        } else if current == section && t.split_once('=').is_some_and(|(k, _)| k.trim() == key) {
+            return i + 1;
+        }
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let c = Config::parse("", "x.toml").unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.currency().code, "USD");
+    }
+
+    #[test]
+    fn the_example_config_parses_to_the_defaults() {
+        let text = include_str!("../config.example.toml");
+        let c = Config::parse(text, "config.example.toml").unwrap();
+        assert_eq!(c.currency(), Currency::default());
+        assert_eq!(c.billing, Billing::default());
+    }
+
+    #[test]
+    fn type_errors_name_file_line_and_key() {
+        let text = "[business]\nname = \"Ann's Lawns\"\n\n[currency]\ndecimals = \"two\"\n";
+        let msg = Config::parse(text, "/etc/tally.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("config /etc/tally.toml line 5, key currency.decimals:"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let msg = Config::parse("[currency]\ndecimls = 2\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("line 2"), "{msg}");
+        assert!(msg.contains("decimls"), "{msg}");
+    }
+
+    #[test]
+    fn syntax_errors_give_the_line() {
+        let msg = Config::parse("[billing]\ninvoice_prefix = \"INV-\nx=1\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("line 2"), "{msg}");
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused_with_their_key() {
+        let msg = Config::parse("[billing]\ndefault_tax_rate = \"abc\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            msg,
+            "config c.toml line 2, key billing.default_tax_rate: \"abc\" is not a percent: use a string such as \"0\" or \"8.25\" (0 to 100)"
+        );
+        assert!(Config::parse("[currency]\ncode = \"dollars\"\n", "c.toml").is_err());
+        assert!(Config::parse("[currency]\ndecimals = 9\n", "c.toml").is_err());
+        let ok = Config::parse("[billing]\ndefault_tax_rate = \"8.25\"\n", "c.toml").unwrap();
+        assert_eq!(ok.default_tax_rate(), Decimal::new(825, 2));
+    }
+}

@@ -1,0 +1,108 @@
+//! Calendar dates as the owner types them.
+//!
+//! Accepted: `YYYY-MM-DD` for a real calendar day, plus `today` and
+//! `yesterday` as shorthands (relative to the clock the caller passes, so
+//! tests stay deterministic).
+
+use chrono::{Days, NaiveDate};
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DateError {
+    #[error("\"{0}\" is not a date: use YYYY-MM-DD, e.g. 2026-11-21, or today/yesterday")]
+    Format(String),
+    #[error("\"{0}\" is not a real calendar day: use YYYY-MM-DD with a valid month and day")]
+    Impossible(String),
+}
+
+/// Parses a typed date. An empty input means `today`.
+pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
+    let s = input.trim();
+    match s.to_ascii_lowercase().as_str() {
+        "" | "today" => return Ok(today),
+        "yesterday" => {
+            return today
+                .checked_sub_days(Days::new(1))
+                .ok_or_else(|| DateError::Format(s.into()));
+        }
+        _ => {}
+    }
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return Err(DateError::Format(s.into()));
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| DateError::Impossible(s.into()))
+}
+
+/// The stored and printed form, `YYYY-MM-DD`.
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 21).expect("valid")
+    }
+
+    #[test]
+    fn accepts_iso_days_and_shorthands() {
+        assert_eq!(
+            format_date(parse_date("2026-02-28", today()).unwrap()),
+            "2026-02-28"
+        );
+        assert_eq!(
+            format_date(parse_date("2024-02-29", today()).unwrap()),
+            "2024-02-29"
+        );
+        assert_eq!(parse_date("", today()).unwrap(), today());
+        assert_eq!(parse_date("Today", today()).unwrap(), today());
+        assert_eq!(
+            format_date(parse_date("yesterday", today()).unwrap()),
+            "2026-11-20"
+        );
+    }
+
+    #[test]
+    fn rejects_impossible_days() {
+        for s in [
+            "2026-02-30",
+            "2025-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-04-31",
+        ] {
+            assert!(
+                matches!(parse_date(s, today()), Err(DateError::Impossible(_))),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_other_shapes() {
+        for s in [
+            "2026-2-3",
+            "21/11/2026",
+            "2026/11/21",
+            "20261121",
+            "next week",
+            "2026-11-21T00:00",
+        ] {
+            assert!(
+                matches!(parse_date(s, today()), Err(DateError::Format(_))),
+                "{s}"
+            );
+        }
+        let msg = parse_date("2026-02-30", today()).unwrap_err().to_string();
+        assert!(msg.contains("YYYY-MM-DD"), "{msg}");
+    }
+}

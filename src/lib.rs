@@ -1,0 +1,13 @@
+//! tally: a keyboard-driven bookkeeping tool for one small business.
+//!
+//! Layers, from the inside out: `domain` (rules, no IO) → `store` (the only
+//! SQL) → `ops` (use cases, one transaction each) → front ends (`cli`, `tui`).
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod ops;
+pub mod paths;
+pub mod store;
+
+pub use cli::run;

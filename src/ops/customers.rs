@@ -1,0 +1,171 @@
+//! Adding and editing customers, with the duplicate checks of seed 003.
+
+use super::{Book, OpsError, Result};
+use crate::domain::customer::{CustomerDetails, CustomerId};
+use crate::domain::timeline::change;
+
+/// Another customer that looks like the one being saved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Duplicate {
+    Email {
+        email: String,
+        id: CustomerId,
+        name: String,
+    },
+    Name {
+        id: CustomerId,
+        name: String,
+    },
+}
+
+impl std::fmt::Display for Duplicate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Duplicate::Email { email, id, name } => write!(
+                f,
+                "email {email} is already used by customer {id} ({name}): use that customer, or allow a duplicate (--allow-duplicate)"
+            ),
+            Duplicate::Name { id, name } => {
+                write!(f, "customer {id} is named {name}, which is very similar")
+            }
+        }
+    }
+}
+
+impl Book {
+    /// The first existing customer this one may duplicate: same email
+    /// (case-insensitive), else a name equal but for case and punctuation.
+    pub fn find_duplicate(
+        &self,
+        d: &CustomerDetails,
+        except: Option<CustomerId>,
+    ) -> Result<Option<Duplicate>> {
+        let r = self.reads();
+        if let Some(email) = &d.email
+            && let Some((id, name)) = r.customer_with_email(email, except)?
+        {
+            return Ok(Some(Duplicate::Email {
+                email: email.clone(),
+                id,
+                name,
+            }));
+        }
+        Ok(r.customer_with_similar_name(&d.name, except)?
+            .map(|(id, name)| Duplicate::Name { id, name }))
+    }
+
+    /// Adds a customer. A shared email is refused unless `allow_duplicate`;
+    /// a similar name alone is only a warning (front ends show it first).
+    pub fn add_customer(
+        &mut self,
+        details: CustomerDetails,
+        allow_duplicate: bool,
+    ) -> Result<CustomerId> {
+        let d = details.validated()?;
+        self.check_parent(&d, None)?;
+        self.refuse_duplicate_email(&d, None, allow_duplicate)?;
+        let (now, actor) = (self.clock.now(), self.actor.clone());
+        let summary = match &d.email {
+            Some(e) => format!("created {} <{e}>", d.name),
+            None => format!("created {}", d.name),
+        };
+        self.store.write(|tx| {
+            let id = tx.insert_customer(&d, "manual", now)?;
+            tx.log(id, now, &actor, "customer.created", &summary)?;
+            Ok(id)
+        })
+    }
+
+    /// Replaces a customer's details; the timeline records each field that
+    /// changed, before → after. Saving with no change writes nothing.
+    pub fn edit_customer(
+        &mut self,
+        id: CustomerId,
+        details: CustomerDetails,
+        allow_duplicate: bool,
+    ) -> Result<bool> {
+        let before = CustomerDetails::from(&self.customer(id)?);
+        let d = details.validated()?;
+        self.check_parent(&d, Some(id))?;
+        if d.email != before.email {
+            self.refuse_duplicate_email(&d, Some(id), allow_duplicate)?;
+        }
+        let changes = describe_changes(&before, &d);
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        let (now, actor) = (self.clock.now(), self.actor.clone());
+        self.store.write(|tx| {
+            tx.update_customer(id, &d, now)?;
+            tx.log(id, now, &actor, "customer.edited", &changes.join("; "))?;
+            Ok::<_, OpsError>(())
+        })?;
+        Ok(true)
+    }
+
+    fn refuse_duplicate_email(
+        &self,
+        d: &CustomerDetails,
+        except: Option<CustomerId>,
+        allow: bool,
+    ) -> Result<()> {
+        match self.find_duplicate(d, except)? {
+            Some(dup @ Duplicate::Email { .. }) if !allow => Err(OpsError::Duplicate(dup)),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_parent(&self, d: &CustomerDetails, me: Option<CustomerId>) -> Result<()> {
+        let Some(parent) = d.parent_id else {
+            return Ok(());
+        };
+        self.customer(parent)?;
+        if let Some(me) = me {
+            if parent == me {
+                return Err(crate::domain::customer::CustomerError::OwnParent.into());
+            }
+            if self.reads().is_ancestor_or_self(me, parent)? {
+                return Err(OpsError::ParentLoop(parent));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn describe_changes(a: &CustomerDetails, b: &CustomerDetails) -> Vec<String> {
+    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "(none)".into());
+    let id = |o: &Option<CustomerId>| o.map(|p| p.to_string()).unwrap_or_else(|| "(none)".into());
+    [
+        change("name", &a.name, &b.name),
+        change("email", &opt(&a.email), &opt(&b.email)),
+        change("phone", &opt(&a.phone), &opt(&b.phone)),
+        change("address", &opt(&a.address), &opt(&b.address)),
+        change("tax id", &opt(&a.tax_id), &opt(&b.tax_id)),
+        change("legal name", &opt(&a.legal_name), &opt(&b.legal_name)),
+        change("notes", &opt(&a.notes), &opt(&b.notes)),
+        change("parent", &id(&a.parent_id), &id(&b.parent_id)),
+        change(
+            "bill to parent",
+            &a.bill_to_parent.to_string(),
+            &b.bill_to_parent.to_string(),
+        ),
+        change(
+            "invoices paused",
+            &a.invoices_paused.to_string(),
+            &b.invoices_paused.to_string(),
+        ),
+        change(
+            "portal delivery",
+            &a.portal_delivery.to_string(),
+            &b.portal_delivery.to_string(),
+        ),
+        change(
+            "billing cycle",
+            a.billing_cycle.as_str(),
+            b.billing_cycle.as_str(),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}

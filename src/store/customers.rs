@@ -1,0 +1,247 @@
+//! Customer rows: insert, update, lookups, and the paged, indexed list every
+//! screen draws from.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use rust_decimal::Decimal;
+
+use super::{Reads, Result, Tx, parse_ts, ts};
+use crate::domain::customer::{
+    BillingCycle, Customer, CustomerDetails, CustomerId, CustomerSort, name_key,
+};
+
+const COLS: &str = "id, name, email, phone, address, tax_id, legal_name, notes, parent_id, \
+    bill_to_parent, invoices_paused, portal_delivery, billing_cycle, source, balance_cents, \
+    last_activity, created_at";
+
+/// Which slice of the customer list to read.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerQuery {
+    pub sort: CustomerSort,
+    /// Case-insensitive substring of name, email or phone.
+    pub search: Option<String>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// Book-wide figures for a list footer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Totals {
+    /// Σ of negative balances, as a positive amount owed to the business.
+    pub owed: Decimal,
+    /// Σ of positive balances: credit the business holds for customers.
+    pub credit: Decimal,
+    pub customers: i64,
+}
+
+fn search_pattern(q: &Option<String>) -> Option<String> {
+    q.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let escaped = s
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        })
+}
+
+const SEARCH_WHERE: &str = "(?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' \
+    OR phone LIKE ?1 ESCAPE '\\')";
+
+impl Reads<'_> {
+    fn customer_from(&self, r: &Row<'_>) -> rusqlite::Result<Customer> {
+        let cycle: String = r.get(12)?;
+        Ok(Customer {
+            id: CustomerId(r.get(0)?),
+            name: r.get(1)?,
+            email: r.get(2)?,
+            phone: r.get(3)?,
+            address: r.get(4)?,
+            tax_id: r.get(5)?,
+            legal_name: r.get(6)?,
+            notes: r.get(7)?,
+            parent_id: r.get::<_, Option<i64>>(8)?.map(CustomerId),
+            bill_to_parent: r.get(9)?,
+            invoices_paused: r.get(10)?,
+            portal_delivery: r.get(11)?,
+            billing_cycle: BillingCycle::parse(&cycle).unwrap_or_default(),
+            source: r.get(13)?,
+            balance: self.money(r.get(14)?),
+            last_activity: parse_ts(15, &r.get::<_, String>(15)?)?,
+            created_at: parse_ts(16, &r.get::<_, String>(16)?)?,
+        })
+    }
+
+    pub fn customer(&self, id: CustomerId) -> Result<Option<Customer>> {
+        let sql = format!("SELECT {COLS} FROM customers WHERE id = ?1");
+        Ok(self
+            .conn
+            .query_row(&sql, [id.0], |r| self.customer_from(r))
+            .optional()?)
+    }
+
+    /// One page of customers, read through the index that matches `sort`.
+    pub fn customers(&self, q: &CustomerQuery) -> Result<Vec<Customer>> {
+        let order = match q.sort {
+            CustomerSort::Balance => "balance_cents, name COLLATE NOCASE, id",
+            CustomerSort::Name => "name COLLATE NOCASE, id",
+            CustomerSort::Recent => "last_activity DESC, id DESC",
+        };
+        let sql = format!(
+            "SELECT {COLS} FROM customers WHERE {SEARCH_WHERE} ORDER BY {order} LIMIT ?2 OFFSET ?3"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            params![search_pattern(&q.search), q.limit as i64, q.offset as i64],
+            |r| self.customer_from(r),
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn count_customers(&self, search: &Option<String>) -> Result<i64> {
+        let sql = format!("SELECT count(*) FROM customers WHERE {SEARCH_WHERE}");
+        Ok(self
+            .conn
+            .query_row(&sql, params![search_pattern(search)], |r| r.get(0))?)
+    }
+
+    pub fn totals(&self) -> Result<Totals> {
+        let (owed, credit, customers): (i64, i64, i64) = self.conn.query_row(
+            "SELECT COALESCE(SUM(CASE WHEN balance_cents < 0 THEN -balance_cents END), 0), \
+                    COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents END), 0), \
+                    count(*) FROM customers",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(Totals {
+            owed: self.money(owed),
+            credit: self.money(credit),
+            customers,
+        })
+    }
+
+    /// Another customer already using this email (case-insensitive).
+    pub fn customer_with_email(
+        &self,
+        email: &str,
+        except: Option<CustomerId>,
+    ) -> Result<Option<(CustomerId, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, name FROM customers WHERE email = ?1 COLLATE NOCASE AND id IS NOT ?2 ORDER BY id LIMIT 1",
+                params![email, except.map(|c| c.0)],
+                |r| Ok((CustomerId(r.get(0)?), r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Another customer whose name is the same but for case and punctuation.
+    pub fn customer_with_similar_name(
+        &self,
+        name: &str,
+        except: Option<CustomerId>,
+    ) -> Result<Option<(CustomerId, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, name FROM customers WHERE name_key = ?1 AND id IS NOT ?2 ORDER BY id LIMIT 1",
+                params![name_key(name), except.map(|c| c.0)],
+                |r| Ok((CustomerId(r.get(0)?), r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// True if `ancestor` is `id` or one of its parents (to refuse cycles).
+    pub fn is_ancestor_or_self(&self, ancestor: CustomerId, id: CustomerId) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "WITH RECURSIVE up(id) AS (SELECT ?2 UNION SELECT c.parent_id FROM customers c JOIN up ON c.id = up.id WHERE c.parent_id IS NOT NULL) \
+             SELECT EXISTS (SELECT 1 FROM up WHERE id = ?1)",
+            params![ancestor.0, id.0],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+impl Tx<'_> {
+    pub fn insert_customer(
+        &self,
+        d: &CustomerDetails,
+        source: &str,
+        now: DateTime<Utc>,
+    ) -> Result<CustomerId> {
+        self.tx.execute(
+            "INSERT INTO customers (name, name_key, email, phone, address, tax_id, legal_name, notes, \
+             parent_id, bill_to_parent, invoices_paused, portal_delivery, billing_cycle, source, \
+             last_activity, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+            params![
+                d.name,
+                name_key(&d.name),
+                d.email,
+                d.phone,
+                d.address,
+                d.tax_id,
+                d.legal_name,
+                d.notes,
+                d.parent_id.map(|p| p.0),
+                d.bill_to_parent,
+                d.invoices_paused,
+                d.portal_delivery,
+                d.billing_cycle.as_str(),
+                source,
+                ts(now),
+            ],
+        )?;
+        Ok(CustomerId(self.tx.last_insert_rowid()))
+    }
+
+    pub fn update_customer(
+        &self,
+        id: CustomerId,
+        d: &CustomerDetails,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx.execute(
+            "UPDATE customers SET name = ?2, name_key = ?3, email = ?4, phone = ?5, address = ?6, \
+             tax_id = ?7, legal_name = ?8, notes = ?9, parent_id = ?10, bill_to_parent = ?11, \
+             invoices_paused = ?12, portal_delivery = ?13, billing_cycle = ?14, last_activity = ?15 \
+             WHERE id = ?1",
+            params![
+                id.0,
+                d.name,
+                name_key(&d.name),
+                d.email,
+                d.phone,
+                d.address,
+                d.tax_id,
+                d.legal_name,
+                d.notes,
+                d.parent_id.map(|p| p.0),
+                d.bill_to_parent,
+                d.invoices_paused,
+                d.portal_delivery,
+                d.billing_cycle.as_str(),
+                ts(now),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Moves the maintained balance by `delta` and stamps activity. Called only
+    /// by the entry writers, in the same transaction as the entry change.
+    pub(super) fn adjust_balance(
+        &self,
+        id: CustomerId,
+        delta: Decimal,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx.execute(
+            "UPDATE customers SET balance_cents = balance_cents + ?2, last_activity = ?3 WHERE id = ?1",
+            params![id.0, self.minor(delta)?, ts(now)],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,173 @@
+//! Line items (charges and credits) and the balance they maintain.
+//!
+//! Every writer here changes the entry and the customer's `balance_cents` in
+//! the caller's transaction, so the two can never disagree.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use rust_decimal::Decimal;
+
+use super::{Reads, Result, Tx, day, parse_day, parse_ts, ts};
+use crate::domain::customer::CustomerId;
+use crate::domain::entry::{Entry, EntryId, EntryKind, Method, NewEntry};
+
+const COLS: &str =
+    "id, customer_id, kind, amount_cents, tax_cents, description, method, date, created_at";
+
+/// What a customer's balance is made of. The identity
+/// `balance = available_credit − outstanding − uninvoiced` always holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BalanceBreakdown {
+    pub balance: Decimal,
+    /// Credits not yet applied to an invoice.
+    pub available_credit: Decimal,
+    /// Remaining on finalized, unpaid invoices.
+    pub outstanding: Decimal,
+    /// Charges (with tax) not on a finalized invoice.
+    pub uninvoiced: Decimal,
+    pub total_billed: Decimal,
+    pub total_collected: Decimal,
+}
+
+impl Reads<'_> {
+    fn entry_from(&self, r: &Row<'_>) -> rusqlite::Result<Entry> {
+        let kind: String = r.get(2)?;
+        let method: Option<String> = r.get(6)?;
+        Ok(Entry {
+            id: EntryId(r.get(0)?),
+            customer_id: CustomerId(r.get(1)?),
+            kind: EntryKind::parse(&kind).unwrap_or(EntryKind::Charge),
+            amount: self.money(r.get(3)?),
+            tax: self.money(r.get(4)?),
+            description: r.get(5)?,
+            method: method.as_deref().and_then(Method::parse),
+            date: parse_day(7, &r.get::<_, String>(7)?)?,
+            created_at: parse_ts(8, &r.get::<_, String>(8)?)?,
+        })
+    }
+
+    pub fn entry(&self, id: EntryId) -> Result<Option<Entry>> {
+        let sql = format!("SELECT {COLS} FROM entries WHERE id = ?1");
+        Ok(self
+            .conn
+            .query_row(&sql, [id.0], |r| self.entry_from(r))
+            .optional()?)
+    }
+
+    /// A page of a customer's history, newest first.
+    pub fn history(&self, customer: CustomerId, offset: usize, limit: usize) -> Result<Vec<Entry>> {
+        let sql = format!(
+            "SELECT {COLS} FROM entries WHERE customer_id = ?1 ORDER BY date DESC, id DESC LIMIT ?2 OFFSET ?3"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![customer.0, limit as i64, offset as i64], |r| {
+            self.entry_from(r)
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn count_entries(&self, customer: CustomerId) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM entries WHERE customer_id = ?1",
+            [customer.0],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The balance recomputed from every line item: for checks and tests,
+    /// never for drawing (the maintained `balance_cents` is O(1)).
+    pub fn recomputed_balance(&self, customer: CustomerId) -> Result<Decimal> {
+        let cents: i64 = self.conn.query_row(
+            "SELECT COALESCE(SUM(CASE kind WHEN 'credit' THEN amount_cents ELSE -(amount_cents + tax_cents) END), 0) \
+             FROM entries WHERE customer_id = ?1",
+            [customer.0],
+            |r| r.get(0),
+        )?;
+        Ok(self.money(cents))
+    }
+
+    /// Customers whose maintained balance differs from their line items.
+    pub fn balance_mismatches(&self) -> Result<Vec<CustomerId>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id FROM customers c LEFT JOIN entries e ON e.customer_id = c.id GROUP BY c.id \
+             HAVING c.balance_cents <> COALESCE(SUM(CASE e.kind WHEN 'credit' THEN e.amount_cents \
+             ELSE -(e.amount_cents + e.tax_cents) END), 0)",
+        )?;
+        let rows = stmt.query_map([], |r| Ok(CustomerId(r.get(0)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One customer's balance, split the way the customer screen shows it.
+    pub fn breakdown(&self, customer: CustomerId) -> Result<BalanceBreakdown> {
+        let (balance, billed, collected): (i64, i64, i64) = self.conn.query_row(
+            "SELECT c.balance_cents, \
+                    COALESCE((SELECT SUM(amount_cents + tax_cents) FROM entries WHERE customer_id = c.id AND kind = 'charge'), 0), \
+                    COALESCE((SELECT SUM(amount_cents) FROM entries WHERE customer_id = c.id AND kind = 'credit'), 0) \
+             FROM customers c WHERE c.id = ?1",
+            [customer.0],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        // Until invoices exist every credit is unapplied and every charge uninvoiced.
+        Ok(BalanceBreakdown {
+            balance: self.money(balance),
+            available_credit: self.money(collected),
+            outstanding: self.money(0),
+            uninvoiced: self.money(billed),
+            total_billed: self.money(billed),
+            total_collected: self.money(collected),
+        })
+    }
+}
+
+impl Tx<'_> {
+    pub fn insert_entry(
+        &self,
+        customer: CustomerId,
+        e: &NewEntry,
+        now: DateTime<Utc>,
+    ) -> Result<EntryId> {
+        self.tx.execute(
+            "INSERT INTO entries (customer_id, kind, amount_cents, tax_cents, description, method, date, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                customer.0,
+                e.kind.as_str(),
+                self.minor(e.amount)?,
+                self.minor(e.tax)?,
+                e.description,
+                e.method.map(Method::as_str),
+                day(e.date),
+                ts(now),
+            ],
+        )?;
+        let id = EntryId(self.tx.last_insert_rowid());
+        let delta = crate::domain::entry::signed_total(e.kind, e.amount, e.tax);
+        self.adjust_balance(customer, delta, now)?;
+        Ok(id)
+    }
+
+    /// Replaces an entry's fields (kind and customer never change) and moves
+    /// the balance by the difference.
+    pub fn update_entry(&self, before: &Entry, after: &NewEntry, now: DateTime<Utc>) -> Result<()> {
+        self.tx.execute(
+            "UPDATE entries SET amount_cents = ?2, tax_cents = ?3, description = ?4, method = ?5, date = ?6 WHERE id = ?1",
+            params![
+                before.id.0,
+                self.minor(after.amount)?,
+                self.minor(after.tax)?,
+                after.description,
+                after.method.map(Method::as_str),
+                day(after.date),
+            ],
+        )?;
+        let delta = crate::domain::entry::signed_total(after.kind, after.amount, after.tax)
+            - before.signed_total();
+        self.adjust_balance(before.customer_id, delta, now)
+    }
+
+    pub fn delete_entry(&self, before: &Entry, now: DateTime<Utc>) -> Result<()> {
+        self.tx
+            .execute("DELETE FROM entries WHERE id = ?1", [before.id.0])?;
+        self.adjust_balance(before.customer_id, -before.signed_total(), now)
+    }
+}

@@ -1,0 +1,261 @@
+//! The only SQL in tally: opening a book file, its pragmas, migrations, and
+//! the queries every front end shares.
+//!
+//! Invariants:
+//! - Money is INTEGER minor units in SQLite and `Decimal` everywhere else;
+//!   conversion happens here, exactly, with the book's own currency.
+//! - A file is only written after it is known to be a tally book
+//!   (`application_id`) with a schema this binary understands, so a wrong
+//!   `--db` is never modified.
+//! - Every change goes through [`Store::write`]: one `BEGIN IMMEDIATE`
+//!   transaction that commits only if the whole closure succeeds.
+//! - A customer's `balance_cents` always equals Σ credits − Σ (charges + tax)
+//!   of its entries; the writers in `entries.rs` keep it so.
+
+mod customers;
+mod entries;
+mod schema;
+mod timeline;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rust_decimal::Decimal;
+use thiserror::Error;
+
+use crate::domain::Currency;
+
+pub use customers::{CustomerQuery, Totals};
+pub use entries::BalanceBreakdown;
+pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("{0} is a directory: give the path of a book file, e.g. {0}/book.tally")]
+    IsDirectory(PathBuf),
+    #[error(
+        "{0} is not a tally book (it is not a SQLite file tally created): check --db / TALLY_DB"
+    )]
+    NotABook(PathBuf),
+    #[error(
+        "{path} was written by a newer tally (schema {found}; this tally knows up to {known}): upgrade tally to open it"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("cannot open {path}: {source}")]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot create the folder {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} keeps money in {book_code} with {book_decimals} decimals, but the config says {config_code} with {config_decimals}: set [currency] code = \"{book_code}\" and decimals = {book_decimals}"
+    )]
+    CurrencyMismatch {
+        path: PathBuf,
+        book_code: String,
+        book_decimals: u32,
+        config_code: String,
+        config_decimals: u32,
+    },
+    #[error("amount {0} cannot be stored exactly in minor units")]
+    Inexact(Decimal),
+    #[error("the book is busy: another tally is writing; try again")]
+    Busy,
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open book file.
+pub struct Store {
+    conn: Connection,
+    currency: Currency,
+    path: PathBuf,
+}
+
+/// Read access, usable both outside and inside a write transaction.
+pub struct Reads<'c> {
+    conn: &'c Connection,
+    cur: &'c Currency,
+}
+
+/// Write access inside one transaction; reads are available via [`Tx::reads`].
+pub struct Tx<'c> {
+    tx: Transaction<'c>,
+    cur: &'c Currency,
+}
+
+impl Store {
+    /// Opens (or creates) the book at `path`. `currency` is the config's: it
+    /// seeds a new book and must match an existing one.
+    pub fn open(path: &Path, currency: &Currency) -> Result<Store> {
+        if path.is_dir() {
+            return Err(StoreError::IsDirectory(path.to_path_buf()));
+        }
+        let existing = std::fs::metadata(path)
+            .map(|m| m.len() > 0)
+            .unwrap_or(false);
+        if existing {
+            check_header(path)?;
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+        if existing {
+            schema::check_identity(&conn, path)?;
+        }
+        Self::setup(conn, path, currency)
+    }
+
+    /// A private in-memory book, for tests and benchmarks.
+    pub fn open_in_memory(currency: &Currency) -> Result<Store> {
+        Self::setup(
+            Connection::open_in_memory()?,
+            Path::new(":memory:"),
+            currency,
+        )
+    }
+
+    fn setup(mut conn: Connection, path: &Path, currency: &Currency) -> Result<Store> {
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrate(&mut conn, path)?;
+        let currency = schema::book_currency(&mut conn, path, currency)?;
+        Ok(Store {
+            conn,
+            currency,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn currency(&self) -> &Currency {
+        &self.currency
+    }
+
+    pub fn reads(&self) -> Reads<'_> {
+        Reads {
+            conn: &self.conn,
+            cur: &self.currency,
+        }
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits if it returns
+    /// `Ok`, rolls back otherwise.
+    pub fn write<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let tx = Tx {
+            tx,
+            cur: &self.currency,
+        };
+        let value = f(&tx)?;
+        tx.tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+}
+
+impl Tx<'_> {
+    pub fn reads(&self) -> Reads<'_> {
+        Reads {
+            conn: &self.tx,
+            cur: self.cur,
+        }
+    }
+
+    fn minor(&self, v: Decimal) -> Result<i64> {
+        self.cur.to_minor(v).ok_or(StoreError::Inexact(v))
+    }
+}
+
+impl Reads<'_> {
+    fn money(&self, minor: i64) -> Decimal {
+        self.cur.from_minor(minor)
+    }
+}
+
+/// A file that exists must start with SQLite's magic before tally lets
+/// SQLite touch it (SQLite would otherwise happily treat some files as empty).
+fn check_header(path: &Path) -> Result<()> {
+    let mut head = [0u8; 16];
+    let mut file = std::fs::File::open(path).map_err(|source| StoreError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    match file.read_exact(&mut head) {
+        Ok(()) if &head == b"SQLite format 3\0" => Ok(()),
+        _ => Err(StoreError::NotABook(path.to_path_buf())),
+    }
+}
+
+fn open_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotABook(path.to_path_buf()),
+        _ => StoreError::Unreadable {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        },
+    }
+}
+
+/// Timestamps are stored as fixed-width RFC 3339 UTC so text order is time order.
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+pub(crate) fn parse_ts(idx: usize, s: &str) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+        })
+}
+
+pub(crate) fn parse_day(idx: usize, s: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+pub(crate) fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}

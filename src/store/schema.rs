@@ -1,0 +1,243 @@
+//! Schema migrations and the book's identity.
+//!
+//! Migrations are append-only: never edit one that has shipped; add a new one.
+//! `PRAGMA user_version` holds how many have been applied, and a file with a
+//! larger number than [`SCHEMA_VERSION`] is refused untouched.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::{Result, StoreError};
+use crate::domain::Currency;
+
+/// `PRAGMA application_id` of every tally book: "TALY".
+pub const APPLICATION_ID: i32 = 0x5441_4C59;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: customers, entries with a maintained balance, timeline, book meta.
+    r#"
+    CREATE TABLE book_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE customers (
+        id              INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        name_key        TEXT NOT NULL,
+        email           TEXT CHECK (email IS NULL OR length(email) > 0),
+        phone           TEXT,
+        address         TEXT,
+        tax_id          TEXT,
+        legal_name      TEXT,
+        notes           TEXT,
+        parent_id       INTEGER REFERENCES customers(id),
+        bill_to_parent  INTEGER NOT NULL DEFAULT 0 CHECK (bill_to_parent IN (0, 1)),
+        invoices_paused INTEGER NOT NULL DEFAULT 0 CHECK (invoices_paused IN (0, 1)),
+        portal_delivery INTEGER NOT NULL DEFAULT 0 CHECK (portal_delivery IN (0, 1)),
+        billing_cycle   TEXT NOT NULL DEFAULT 'none' CHECK (billing_cycle IN ('none', 'monthly')),
+        source          TEXT NOT NULL DEFAULT 'manual',
+        balance_cents   INTEGER NOT NULL DEFAULT 0,
+        last_activity   TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        CHECK (parent_id IS NULL OR parent_id <> id),
+        CHECK (bill_to_parent = 0 OR parent_id IS NOT NULL)
+    ) STRICT;
+    CREATE INDEX customers_by_balance ON customers (balance_cents, name COLLATE NOCASE, id);
+    CREATE INDEX customers_by_name ON customers (name COLLATE NOCASE, id);
+    CREATE INDEX customers_by_recent ON customers (last_activity DESC, id DESC);
+    CREATE INDEX customers_by_email ON customers (email COLLATE NOCASE);
+    CREATE INDEX customers_by_name_key ON customers (name_key);
+    CREATE INDEX customers_by_parent ON customers (parent_id);
+
+    CREATE TABLE entries (
+        id           INTEGER PRIMARY KEY,
+        customer_id  INTEGER NOT NULL REFERENCES customers(id),
+        kind         TEXT NOT NULL CHECK (kind IN ('charge', 'credit')),
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        tax_cents    INTEGER NOT NULL DEFAULT 0 CHECK (tax_cents >= 0),
+        description  TEXT NOT NULL DEFAULT '',
+        method       TEXT CHECK (method IN ('cash', 'card', 'check', 'transfer', 'other')),
+        date         TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        created_at   TEXT NOT NULL,
+        CHECK (kind = 'charge' OR tax_cents = 0),
+        CHECK ((kind = 'credit') = (method IS NOT NULL))
+    ) STRICT;
+    CREATE INDEX entries_by_customer_date ON entries (customer_id, date DESC, id DESC);
+
+    CREATE TABLE timeline (
+        id          INTEGER PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        detail      TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX timeline_by_customer ON timeline (customer_id, id DESC);
+    "#,
+];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Read-only checks on an existing file: is it ours, and can we read its schema?
+pub(super) fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
+    let not_a_book = || StoreError::NotABook(path.to_path_buf());
+    let app_id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|_| not_a_book())?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|_| not_a_book())?;
+    if app_id != APPLICATION_ID {
+        return Err(not_a_book());
+    }
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// Applies the migrations this file has not seen yet, each in its own
+/// transaction together with its `user_version` bump.
+pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The book's currency: recorded on first open from the config, and checked
+/// against the config afterwards (changing decimals would rescale every
+/// stored amount). The symbol is display-only and always the config's.
+pub(super) fn book_currency(
+    conn: &mut Connection,
+    path: &Path,
+    config: &Currency,
+) -> Result<Currency> {
+    let get = |key: &str| -> Result<Option<String>> {
+        Ok(conn
+            .query_row("SELECT value FROM book_meta WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    };
+    let code = get("currency_code")?;
+    let decimals = get("currency_decimals")?.and_then(|d| d.parse::<u32>().ok());
+    match (code, decimals) {
+        (Some(code), Some(decimals)) => {
+            if code != config.code || decimals != config.decimals {
+                return Err(StoreError::CurrencyMismatch {
+                    path: path.to_path_buf(),
+                    book_code: code,
+                    book_decimals: decimals,
+                    config_code: config.code.clone(),
+                    config_decimals: config.decimals,
+                });
+            }
+            Ok(config.clone())
+        }
+        _ => {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO book_meta (key, value) VALUES ('currency_code', ?1), ('currency_decimals', ?2)",
+                (&config.code, config.decimals.to_string()),
+            )?;
+            tx.commit()?;
+            Ok(config.clone())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_in_order_and_leave_a_consistent_schema() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let id: i32 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, APPLICATION_ID);
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        let fk_problems: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(fk_problems, 0);
+        // Running again is a no-op.
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        // Every table is STRICT.
+        let loose: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' AND strict = 0",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(loose, 0);
+    }
+
+    #[test]
+    fn each_migration_applies_on_top_of_the_previous_one() {
+        for upto in 1..=MIGRATIONS.len() {
+            let conn = Connection::open_in_memory().unwrap();
+            for sql in &MIGRATIONS[..upto] {
+                conn.execute_batch(sql).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn constraints_refuse_impossible_rows() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        conn.execute(
+            "INSERT INTO customers (id, name, name_key, last_activity, created_at) VALUES (1, 'A', 'a', 't', 't')",
+            [],
+        )
+        .unwrap();
+        let bad = [
+            "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (1, 'charge', -5, '2026-01-01', 't')",
+            "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (1, 'charge', 0, '2026-01-01', 't')",
+            "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (1, 'refund', 5, '2026-01-01', 't')",
+            "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (1, 'credit', 5, '2026-01-01', 't')",
+            "INSERT INTO entries (customer_id, kind, amount_cents, tax_cents, method, date, created_at) VALUES (1, 'credit', 5, 1, 'cash', '2026-01-01', 't')",
+            "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (1, 'charge', 1.5, '2026-01-01', 't')",
+            "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (2, 'charge', 5, '2026-01-01', 't')",
+            "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (1, 'charge', 5, 'Jan 1', 't')",
+            "INSERT INTO customers (name, name_key, last_activity, created_at) VALUES ('  ', '', 't', 't')",
+        ];
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        for sql in bad {
+            assert!(conn.execute(sql, []).is_err(), "accepted: {sql}");
+        }
+    }
+}

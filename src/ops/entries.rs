@@ -55,7 +55,7 @@ impl Book {
     pub fn entry_input(&self, e: &Entry) -> EntryInput {
         EntryInput {
             amount: self.money(e.amount),
-            tax: Some(self.money(e.tax)),
+            tax: (e.kind == EntryKind::Charge).then(|| self.money(e.tax)),
             description: e.description.clone(),
             date: e.date.format("%Y-%m-%d").to_string(),
             method: e.method.map(|m| m.as_str().to_string()).unwrap_or_default(),

@@ -9,5 +9,6 @@ pub mod domain;
 pub mod ops;
 pub mod paths;
 pub mod store;
+pub mod tui;
 
 pub use cli::run;

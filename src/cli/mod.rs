@@ -28,6 +28,9 @@ pub struct Cli {
     /// Config file to use (default: the platform config dir's tally/config.toml).
     #[arg(long, global = true, env = "TALLY_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Use a generated sample book (kept in its own file, never your real book).
+    #[arg(long, global = true)]
+    pub demo: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -70,12 +73,15 @@ fn one_line(s: &str) -> String {
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
+    let front_end = if cli.command.is_some() { "cli" } else { "tui" };
+    let db = if cli.demo { Some(demo_path()?) } else { cli.db };
+    let mut book = open_book(db, cli.config, front_end)?;
+    if cli.demo {
+        crate::ops::demo::populate(&mut book).context("creating the demo book")?;
+    }
     let Some(command) = cli.command else {
-        let mut cmd = <Cli as clap::CommandFactory>::command();
-        cmd.print_help().context("printing help")?;
-        return Ok(());
+        return crate::tui::run(book);
     };
-    let mut book = open_book(cli.db, cli.config, "cli")?;
     match command {
         Command::Customer(c) => customer::run(&mut book, c),
         Command::Charge(a) => entry::charge(&mut book, a),
@@ -97,6 +103,10 @@ pub fn load_config(config: Option<PathBuf>) -> Result<Config> {
         ),
     };
     Ok(Config::load(&path, required)?)
+}
+
+fn demo_path() -> Result<PathBuf> {
+    crate::paths::demo_db().ok_or_else(|| anyhow!("no home directory for the demo book"))
 }
 
 pub fn open_book(db: Option<PathBuf>, config: Option<PathBuf>, front_end: &str) -> Result<Book> {

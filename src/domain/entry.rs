@@ -195,6 +195,18 @@ pub fn check_description(s: &str) -> Result<String, String> {
 }
 
 impl EntryInput {
+    /// The typed form of an existing entry, for editing: every field filled
+    /// in, so unchanged fields stay exactly as they were. Credits have no tax.
+    pub fn from_entry(e: &Entry, currency: &Currency) -> EntryInput {
+        EntryInput {
+            amount: currency.plain(e.amount),
+            tax: (e.kind == EntryKind::Charge).then(|| currency.plain(e.tax)),
+            description: e.description.clone(),
+            date: super::date::format_date(e.date),
+            method: e.method.map(|m| m.as_str().to_string()).unwrap_or_default(),
+        }
+    }
+
     /// Checks every field and returns all problems, so a form can mark each
     /// one in place. `default_tax_rate` is a percent applied to charges when
     /// no tax was typed.

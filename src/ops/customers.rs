@@ -21,10 +21,9 @@ pub enum Duplicate {
 impl std::fmt::Display for Duplicate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Duplicate::Email { email, id, name } => write!(
-                f,
-                "email {email} is already used by customer {id} ({name}): use that customer, or allow a duplicate (--allow-duplicate)"
-            ),
+            Duplicate::Email { email, id, name } => {
+                write!(f, "email {email} is already used by customer {id} ({name})")
+            }
             Duplicate::Name { id, name } => {
                 write!(f, "customer {id} is named {name}, which is very similar")
             }

@@ -50,16 +50,9 @@ impl Book {
         })
     }
 
-    /// The typed form of an existing entry, for editing: every field filled in
-    /// so that unchanged fields stay exactly as they were.
+    /// The typed form of an existing entry, for editing.
     pub fn entry_input(&self, e: &Entry) -> EntryInput {
-        EntryInput {
-            amount: self.money(e.amount),
-            tax: (e.kind == EntryKind::Charge).then(|| self.money(e.tax)),
-            description: e.description.clone(),
-            date: e.date.format("%Y-%m-%d").to_string(),
-            method: e.method.map(|m| m.as_str().to_string()).unwrap_or_default(),
-        }
+        EntryInput::from_entry(e, self.currency())
     }
 
     pub fn entry(&self, id: EntryId) -> Result<Entry> {

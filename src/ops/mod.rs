@@ -6,6 +6,7 @@
 //! did on the customer's timeline. Reads go straight to [`Book::reads`].
 
 mod customers;
+pub mod demo;
 mod entries;
 
 use std::path::Path;
@@ -31,7 +32,7 @@ pub enum OpsError {
     Fields(Vec<FieldError>),
     #[error(transparent)]
     Customer(#[from] CustomerError),
-    #[error("{0}")]
+    #[error("{0}: use that customer, or pass --allow-duplicate to add anyway")]
     Duplicate(Duplicate),
     #[error("parent {0} would make a loop: a customer cannot be under its own sub-client")]
     ParentLoop(CustomerId),

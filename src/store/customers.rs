@@ -15,7 +15,7 @@ const COLS: &str = "id, name, email, phone, address, tax_id, legal_name, notes, 
     last_activity, created_at";
 
 /// Which slice of the customer list to read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomerQuery {
     pub sort: CustomerSort,
     /// Case-insensitive substring of name, email or phone.
@@ -120,6 +120,32 @@ impl Reads<'_> {
             credit: self.money(credit),
             customers,
         })
+    }
+
+    /// Where `id` stands in the list `q` describes (0-based), or `None` if
+    /// the search hides it. Counts the rows before it through the index, so a
+    /// screen can keep its selection on a customer after the list re-sorts.
+    pub fn position_of(&self, id: CustomerId, q: &CustomerQuery) -> Result<Option<usize>> {
+        let before = match q.sort {
+            CustomerSort::Balance => {
+                "(balance_cents < t.b OR (balance_cents = t.b AND (name < t.n COLLATE NOCASE \
+                 OR (name = t.n COLLATE NOCASE AND id < t.tid))))"
+            }
+            CustomerSort::Name => {
+                "(name < t.n COLLATE NOCASE OR (name = t.n COLLATE NOCASE AND id < t.tid))"
+            }
+            CustomerSort::Recent => "(last_activity > t.a OR (last_activity = t.a AND id > t.tid))",
+        };
+        let sql = format!(
+            "WITH t AS (SELECT id AS tid, balance_cents AS b, name AS n, last_activity AS a FROM customers \
+             WHERE id = ?2 AND {SEARCH_WHERE}) \
+             SELECT (SELECT count(*) FROM customers, t WHERE {SEARCH_WHERE} AND {before}) FROM t"
+        );
+        let pos: Option<i64> = self
+            .conn
+            .query_row(&sql, params![search_pattern(&q.search), id.0], |r| r.get(0))
+            .optional()?;
+        Ok(pos.map(|p| p as usize))
     }
 
     /// Another customer already using this email (case-insensitive).

@@ -1,0 +1,161 @@
+//! A sample book for `tally --demo`: a dozen customers with charges and
+//! credits, some owing, some paid up, some in credit. It is written through
+//! the same use cases as real entries, into its own file, never the real book.
+
+use chrono::Days;
+
+use super::{Book, Result};
+use crate::domain::customer::CustomerDetails;
+use crate::domain::entry::{EntryInput, EntryKind};
+
+/// (name, email, phone, [(days ago, kind, amount, tax, description, method)])
+type Sample = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(
+        u64,
+        char,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    )],
+);
+
+const SAMPLES: &[Sample] = &[
+    (
+        "Ann Lee",
+        "ann.lee@example.com",
+        "555-0101",
+        &[
+            (40, 'c', "150", "0", "Lawn mowing, October", ""),
+            (10, 'c', "150", "0", "Lawn mowing, November", ""),
+            (35, 'p', "150", "", "Paid October", "card"),
+        ],
+    ),
+    (
+        "Bob Stone",
+        "bob@stonebuilds.example",
+        "555-0102",
+        &[
+            (60, 'c', "1,500.00", "123.75", "Patio install", ""),
+            (30, 'p', "500", "", "Deposit", "check"),
+        ],
+    ),
+    (
+        "Cara Diaz",
+        "cara.diaz@example.com",
+        "",
+        &[
+            (20, 'c', "85", "0", "Hedge trimming", ""),
+            (18, 'p', "110", "", "Paid with tip", "cash"),
+        ],
+    ),
+    (
+        "Dev Patel",
+        "",
+        "555-0104",
+        &[(5, 'c', "220", "18.15", "Irrigation repair", "")],
+    ),
+    (
+        "Elena Rossi",
+        "elena@rossi.example",
+        "555-0105",
+        &[
+            (50, 'c', "95", "0", "Leaf cleanup", ""),
+            (45, 'p', "95", "", "Paid in full", "transfer"),
+        ],
+    ),
+    (
+        "Frank Okafor",
+        "frank.okafor@example.com",
+        "",
+        &[
+            (15, 'c', "60", "0", "Gutter cleaning", ""),
+            (12, 'c', "45", "0", "Window washing", ""),
+        ],
+    ),
+    (
+        "Grace Kim",
+        "grace@kimstudio.example",
+        "555-0107",
+        &[
+            (25, 'p', "300", "", "Prepaid season", "card"),
+            (8, 'c', "75", "0", "Spring planting", ""),
+        ],
+    ),
+    (
+        "Hugo Martin",
+        "",
+        "555-0108",
+        &[
+            (70, 'c', "2,400.00", "198.00", "Retaining wall", ""),
+            (55, 'p', "1,200.00", "", "Half up front", "check"),
+            (3, 'c', "120", "0", "Drainage fix", ""),
+        ],
+    ),
+    ("Ines Silva", "ines.silva@example.com", "", &[]),
+    (
+        "Jamal Wright",
+        "jamal@wright.example",
+        "555-0110",
+        &[
+            (9, 'c', "40", "0", "Mowing", ""),
+            (2, 'c', "40", "0", "Mowing", ""),
+        ],
+    ),
+    (
+        "Kei Tanaka",
+        "kei.tanaka@example.com",
+        "555-0111",
+        &[
+            (33, 'c', "180", "14.85", "Tree pruning", ""),
+            (31, 'p', "194.85", "", "Paid", "card"),
+            (1, 'p', "50", "", "Credit memo: late visit", "other"),
+        ],
+    ),
+    (
+        "Lena Novak",
+        "lena@novak.example",
+        "",
+        &[
+            (14, 'c', "65", "0", "Weeding", ""),
+            (7, 'p', "30", "", "Partial payment", "cash"),
+        ],
+    ),
+];
+
+/// Fills an empty book with the samples; a book with customers is left alone.
+pub fn populate(book: &mut Book) -> Result<usize> {
+    if book.reads().count_customers(&None)? > 0 {
+        return Ok(0);
+    }
+    let today = book.clock().today();
+    for (name, email, phone, entries) in SAMPLES {
+        let details = CustomerDetails {
+            name: name.to_string(),
+            email: Some(email.to_string()),
+            phone: Some(phone.to_string()),
+            ..Default::default()
+        };
+        let id = book.add_customer(details, false)?;
+        for (ago, kind, amount, tax, desc, method) in *entries {
+            let date = today.checked_sub_days(Days::new(*ago)).unwrap_or(today);
+            let input = EntryInput {
+                amount: amount.to_string(),
+                tax: (*kind == 'c').then(|| tax.to_string()),
+                description: desc.to_string(),
+                date: date.format("%Y-%m-%d").to_string(),
+                method: method.to_string(),
+            };
+            let kind = if *kind == 'c' {
+                EntryKind::Charge
+            } else {
+                EntryKind::Credit
+            };
+            book.post(id, kind, &input)?;
+        }
+    }
+    Ok(SAMPLES.len())
+}

@@ -1,0 +1,842 @@
+//! The TUI's state and its pure `update`: an [`Action`] in, the new state
+//! and a list of [`Effect`]s out. No IO happens here, which is what lets the
+//! update logic be tested without a terminal or a book.
+//!
+//! Invariants: the list and history hold only the rows of their visible
+//! window; `selected` is within `0..count`; the window always contains the
+//! selection. Anything that changes the book marks both views stale.
+
+use chrono::NaiveDate;
+
+use super::action::{Action, Command, CustomerPage, ListPage};
+use super::form::{Form, FormKind};
+use super::keymap::Context;
+use crate::domain::customer::CustomerDetails;
+use crate::domain::entry::{EntryId, EntryInput, EntryKind};
+use crate::domain::{Currency, Customer, CustomerId, CustomerSort, Entry};
+use crate::store::{CustomerQuery, Totals};
+
+/// IO the update asks for; `effects::run` performs it and answers with actions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadList {
+        query: CustomerQuery,
+        count: bool,
+        keep: Option<CustomerId>,
+    },
+    LoadCustomer {
+        id: CustomerId,
+        offset: usize,
+        limit: usize,
+    },
+    SaveCustomer {
+        id: Option<CustomerId>,
+        details: CustomerDetails,
+        allow_duplicate: bool,
+    },
+    SaveEntry {
+        customer: CustomerId,
+        entry: Option<EntryId>,
+        kind: EntryKind,
+        input: EntryInput,
+    },
+    RemoveEntry {
+        id: EntryId,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Customers,
+    Customer,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help(Context),
+    Confirm {
+        message: String,
+        effect: Box<Effect>,
+    },
+    EntryDetail(Box<Entry>),
+    Form(Box<Form>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A scrolled window over a list that lives in the book.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Window {
+    pub selected: usize,
+    pub offset: usize,
+    pub count: usize,
+    /// (offset, rows) of what was last requested; `None` forces a reload.
+    loaded: Option<(usize, usize)>,
+}
+
+impl Window {
+    fn step(&mut self, delta: isize, rows: usize) {
+        let last = self.count.saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+        self.reveal(rows);
+    }
+
+    /// Moves the window just enough to show the selection.
+    fn reveal(&mut self, rows: usize) {
+        let rows = rows.max(1);
+        self.selected = self.selected.min(self.count.saturating_sub(1));
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+        // Never leave empty space below the last row when rows are available.
+        self.offset = self.offset.min(self.count.saturating_sub(rows));
+    }
+
+    fn wants(&self, rows: usize) -> Option<(usize, usize)> {
+        let want = (self.offset, rows);
+        (self.loaded != Some(want)).then_some(want)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListView {
+    pub sort: CustomerSort,
+    pub search: String,
+    pub searching: bool,
+    pub window: Window,
+    pub rows: Vec<Customer>,
+    pub totals: Option<Totals>,
+    /// The first load has answered (so an empty list really is empty).
+    pub loaded_once: bool,
+    need_count: bool,
+    keep: Option<CustomerId>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerView {
+    pub id: CustomerId,
+    pub page: Option<CustomerPage>,
+    pub window: Window,
+}
+
+pub struct App {
+    pub screen: Screen,
+    pub list: ListView,
+    pub customer: Option<CustomerView>,
+    pub overlay: Option<Overlay>,
+    pub status: Option<Status>,
+    pub size: (u16, u16),
+    pub quit: bool,
+    pub currency: Currency,
+    pub business: String,
+    pub today: NaiveDate,
+    /// Shown beside an empty Tax field, e.g. "empty = 8.25%".
+    pub tax_hint: Option<String>,
+}
+
+/// Rows the customer table body gets at a terminal height (title, table
+/// header, totals and status lines take four).
+pub fn list_rows(height: u16) -> usize {
+    height.saturating_sub(4).max(1) as usize
+}
+
+/// Rows the history table body gets (title, three header lines, balances,
+/// blank, tab bar, table header, status take nine).
+pub fn history_rows(height: u16) -> usize {
+    height.saturating_sub(9).max(1) as usize
+}
+
+impl App {
+    pub fn new(currency: Currency, business: String, today: NaiveDate, size: (u16, u16)) -> App {
+        App {
+            screen: Screen::Customers,
+            list: ListView {
+                need_count: true,
+                ..Default::default()
+            },
+            customer: None,
+            overlay: None,
+            status: None,
+            size,
+            quit: false,
+            currency,
+            business,
+            today,
+            tax_hint: None,
+        }
+    }
+
+    /// Where keys go right now.
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            Some(Overlay::Help(_)) => Context::Help,
+            Some(Overlay::EntryDetail(_)) => Context::Detail,
+            Some(Overlay::Confirm { .. }) => Context::Confirm,
+            Some(Overlay::Form(_)) => Context::Form,
+            None => match self.screen {
+                Screen::Customers if self.list.searching => Context::Search,
+                Screen::Customers => Context::List,
+                Screen::Customer => Context::Customer,
+            },
+        }
+    }
+
+    pub fn selected_customer(&self) -> Option<&Customer> {
+        let w = &self.list.window;
+        self.list.rows.get(w.selected.checked_sub(w.offset)?)
+    }
+
+    pub fn selected_entry(&self) -> Option<&Entry> {
+        let v = self.customer.as_ref()?;
+        v.page
+            .as_ref()?
+            .history
+            .get(v.window.selected.checked_sub(v.window.offset)?)
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match action {
+            Action::Cmd(c) => self.command(c, &mut fx),
+            Action::Input(_)
+            | Action::Backspace
+            | Action::Delete
+            | Action::CursorLeft
+            | Action::CursorRight
+            | Action::ClearField => self.edit_text(action),
+            Action::NextField | Action::PrevField => {
+                if let Some(Overlay::Form(f)) = &mut self.overlay {
+                    f.next_field(if action == Action::NextField { 1 } else { -1 });
+                }
+            }
+            Action::Submit => self.submit(&mut fx),
+            Action::Yes => {
+                if let Some(Overlay::Confirm { effect, .. }) = self.overlay.take() {
+                    fx.push(*effect);
+                }
+            }
+            Action::No => {
+                self.overlay = None;
+                self.info("Nothing changed");
+            }
+            Action::Resize(w, h) => self.size = (w, h),
+            Action::ListLoaded(page) => self.list_loaded(page),
+            Action::CustomerLoaded(page) => self.customer_loaded(*page),
+            Action::Saved { message, customer } => self.saved(message, customer),
+            Action::FormInvalid(errors) => {
+                if let Some(Overlay::Form(f)) = &mut self.overlay {
+                    f.set_errors(&errors);
+                }
+                self.error("Nothing saved: fix the marked fields");
+            }
+            Action::DuplicateFound(message) => {
+                if let Some(Overlay::Form(f)) = &mut self.overlay {
+                    f.warning = Some(message);
+                    f.allow_duplicate = true;
+                }
+            }
+            Action::Failed(message) => match &mut self.overlay {
+                Some(Overlay::Form(f)) => f.error = Some(message),
+                _ => self.error(&message),
+            },
+        }
+        fx.extend(self.sync());
+        fx
+    }
+
+    fn command(&mut self, c: Command, fx: &mut Vec<Effect>) {
+        let ctx = self.context();
+        match c {
+            Command::Help => self.overlay = Some(Overlay::Help(ctx)),
+            Command::Back => self.back(),
+            Command::Quit => match self.screen {
+                Screen::Customers => self.quit = true,
+                Screen::Customer => self.back(),
+            },
+            Command::Up => self.step(-1),
+            Command::Down => self.step(1),
+            Command::PageUp => self.step(-(self.page_rows() as isize)),
+            Command::PageDown => self.step(self.page_rows() as isize),
+            Command::Home => self.step(isize::MIN / 2),
+            Command::End => self.step(isize::MAX / 2),
+            Command::Open => self.open(),
+            Command::Search => self.list.searching = true,
+            Command::CycleSort => {
+                self.list.sort = self.list.sort.next();
+                self.list.keep = self.selected_customer().map(|c| c.id);
+                self.info(&format!("Sorted by {}", self.list.sort.label()));
+            }
+            Command::NewCustomer => {
+                self.overlay = Some(Overlay::Form(Box::new(Form::customer(None))))
+            }
+            Command::EditCustomer => {
+                if let Some(page) = self.customer.as_ref().and_then(|v| v.page.as_ref()) {
+                    self.overlay = Some(Overlay::Form(Box::new(Form::customer(Some(
+                        &page.customer,
+                    )))));
+                }
+            }
+            Command::AddEntry => {
+                if let Some(v) = &self.customer {
+                    let today = self.today.format("%Y-%m-%d").to_string();
+                    self.overlay = Some(Overlay::Form(Box::new(Form::new_entry(
+                        v.id,
+                        &today,
+                        self.tax_hint.clone(),
+                    ))));
+                }
+            }
+            Command::EditEntry => {
+                self.overlay = None;
+                self.edit_entry()
+            }
+            Command::RemoveEntry => {
+                self.overlay = None;
+                self.confirm_remove()
+            }
+            Command::ToggleKind => {
+                if let Some(Overlay::Form(f)) = &mut self.overlay {
+                    f.toggle_kind();
+                }
+            }
+        }
+        let _ = fx;
+    }
+
+    fn page_rows(&self) -> usize {
+        match self.screen {
+            Screen::Customers => list_rows(self.size.1),
+            Screen::Customer => history_rows(self.size.1),
+        }
+    }
+
+    fn step(&mut self, delta: isize) {
+        let rows = self.page_rows();
+        match self.screen {
+            Screen::Customers => self.list.window.step(delta, rows),
+            Screen::Customer => {
+                if let Some(v) = &mut self.customer {
+                    v.window.step(delta, rows);
+                }
+            }
+        }
+    }
+
+    fn back(&mut self) {
+        if let Some(o) = self.overlay.take() {
+            if matches!(o, Overlay::Form(_)) {
+                self.info("Cancelled: nothing saved");
+            }
+            return;
+        }
+        match self.screen {
+            Screen::Customers if self.list.searching || !self.list.search.is_empty() => {
+                self.list.searching = false;
+                self.set_search(String::new());
+            }
+            Screen::Customers => {}
+            Screen::Customer => {
+                self.screen = Screen::Customers;
+                self.list.keep = self.customer.take().map(|v| v.id);
+                self.list.need_count = true;
+            }
+        }
+    }
+
+    fn open(&mut self) {
+        match self.screen {
+            Screen::Customers => {
+                if let Some(c) = self.selected_customer() {
+                    self.customer = Some(CustomerView {
+                        id: c.id,
+                        page: None,
+                        window: Window::default(),
+                    });
+                    self.screen = Screen::Customer;
+                }
+            }
+            Screen::Customer => {
+                if let Some(e) = self.selected_entry() {
+                    self.overlay = Some(Overlay::EntryDetail(Box::new(e.clone())));
+                }
+            }
+        }
+    }
+
+    fn edit_entry(&mut self) {
+        let Some(e) = self.selected_entry() else {
+            return self.error("No entry selected: add one with a");
+        };
+        let input = EntryInput::from_entry(e, &self.currency);
+        let form = Form::edit_entry(e.customer_id, e.id, e.kind, &input);
+        self.overlay = Some(Overlay::Form(Box::new(form)));
+    }
+
+    fn confirm_remove(&mut self) {
+        let Some(e) = self.selected_entry() else {
+            return self.error("No entry selected");
+        };
+        let amount = self.currency.display(e.signed_amount());
+        let desc = if e.description.is_empty() {
+            String::new()
+        } else {
+            format!(" \"{}\"", e.description)
+        };
+        let message = format!(
+            "Remove {} #{} {amount}{desc} of {}?\nThe balance moves back by {}.",
+            e.kind.as_str(),
+            e.id,
+            e.date.format("%Y-%m-%d"),
+            self.currency.display(e.signed_total().abs()),
+        );
+        self.overlay = Some(Overlay::Confirm {
+            message,
+            effect: Box::new(Effect::RemoveEntry { id: e.id }),
+        });
+    }
+
+    fn edit_text(&mut self, action: Action) {
+        if let Some(Overlay::Form(f)) = &mut self.overlay {
+            match action {
+                Action::Input(c) => f.input(c),
+                Action::Backspace => f.backspace(),
+                Action::Delete => f.delete(),
+                Action::CursorLeft => f.left_right(-1),
+                Action::CursorRight => f.left_right(1),
+                Action::ClearField => f.clear(),
+                _ => {}
+            }
+            f.edited();
+            return;
+        }
+        if self.context() == Context::Search {
+            let mut s = self.list.search.clone();
+            match action {
+                Action::Input(c) => s.push(c),
+                Action::Backspace => {
+                    s.pop();
+                }
+                Action::ClearField => s.clear(),
+                _ => return,
+            }
+            self.set_search(s);
+        }
+    }
+
+    fn set_search(&mut self, s: String) {
+        if s != self.list.search {
+            self.list.search = s;
+            self.list.window = Window::default();
+            self.list.need_count = true;
+        }
+    }
+
+    fn submit(&mut self, fx: &mut Vec<Effect>) {
+        if self.context() == Context::Search {
+            self.list.searching = false;
+            return;
+        }
+        let Some(Overlay::Form(f)) = &mut self.overlay else {
+            return;
+        };
+        f.error = None;
+        match f.kind.clone() {
+            FormKind::Entry {
+                customer,
+                entry,
+                kind,
+            } => fx.push(Effect::SaveEntry {
+                customer,
+                entry,
+                kind,
+                input: f.entry_input(),
+            }),
+            FormKind::Customer { id } => match super::form::customer_details(f) {
+                Ok(details) => fx.push(Effect::SaveCustomer {
+                    id,
+                    details,
+                    allow_duplicate: f.allow_duplicate,
+                }),
+                Err(errors) => {
+                    f.set_errors(&errors);
+                    self.error("Nothing saved: fix the marked fields");
+                }
+            },
+        }
+    }
+
+    fn saved(&mut self, message: String, customer: CustomerId) {
+        self.overlay = None;
+        self.info(&message);
+        self.list.keep = Some(customer);
+        self.list.need_count = true;
+        self.list.window.loaded = None;
+        if let Some(v) = &mut self.customer {
+            v.window.loaded = None;
+        }
+    }
+
+    fn list_loaded(&mut self, page: ListPage) {
+        let l = &mut self.list;
+        l.loaded_once = true;
+        if let Some(n) = page.count {
+            l.window.count = n;
+        }
+        if let Some(t) = page.totals {
+            l.totals = Some(t);
+        }
+        l.rows = page.rows;
+        l.window.offset = page.offset;
+        if let Some(pos) = page.select {
+            l.window.selected = pos;
+        }
+        let rows = list_rows(self.size.1);
+        self.list.window.reveal(rows);
+    }
+
+    fn customer_loaded(&mut self, page: CustomerPage) {
+        let rows = history_rows(self.size.1);
+        if let Some(v) = &mut self.customer
+            && v.id == page.customer.id
+        {
+            v.window.count = page.count;
+            v.window.offset = page.offset;
+            v.page = Some(page);
+            v.window.reveal(rows);
+        }
+    }
+
+    /// Asks for whatever the visible windows need and do not have.
+    fn sync(&mut self) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        let rows = list_rows(self.size.1);
+        self.list.window.reveal(rows);
+        if self.screen == Screen::Customers {
+            let l = &mut self.list;
+            if let Some((offset, limit)) = l
+                .window
+                .wants(rows)
+                .or_else(|| (l.need_count || l.keep.is_some()).then_some((l.window.offset, rows)))
+            {
+                l.window.loaded = Some((offset, limit));
+                fx.push(Effect::LoadList {
+                    query: CustomerQuery {
+                        sort: l.sort,
+                        search: Some(l.search.clone()).filter(|s| !s.trim().is_empty()),
+                        offset,
+                        limit,
+                    },
+                    count: std::mem::take(&mut l.need_count),
+                    keep: l.keep.take(),
+                });
+            }
+        }
+        let rows = history_rows(self.size.1);
+        if let (Screen::Customer, Some(v)) = (self.screen, &mut self.customer) {
+            v.window.reveal(rows);
+            if let Some((offset, limit)) = v.window.wants(rows) {
+                v.window.loaded = Some((offset, limit));
+                fx.push(Effect::LoadCustomer {
+                    id: v.id,
+                    offset,
+                    limit,
+                });
+            }
+        }
+        fx
+    }
+
+    fn info(&mut self, text: &str) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn error(&mut self, text: &str) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+    use rust_decimal::Decimal;
+
+    fn app() -> App {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 21).expect("date");
+        App::new(Currency::default(), "Shop".into(), today, (80, 24))
+    }
+
+    fn customer(id: i64, cents: i64) -> Customer {
+        let t = Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap();
+        Customer {
+            id: CustomerId(id),
+            name: format!("C{id}"),
+            email: None,
+            phone: None,
+            address: None,
+            tax_id: None,
+            legal_name: None,
+            notes: None,
+            parent_id: None,
+            bill_to_parent: false,
+            invoices_paused: false,
+            portal_delivery: false,
+            billing_cycle: Default::default(),
+            source: "manual".into(),
+            balance: Decimal::new(cents, 2),
+            last_activity: t,
+            created_at: t,
+        }
+    }
+
+    /// Answers the first load with `count` customers, as `effects` would.
+    fn loaded(app: &mut App, count: usize) -> Vec<Effect> {
+        let fx = app.update(Action::Resize(80, 24));
+        let Some(Effect::LoadList { query, .. }) = fx.first() else {
+            panic!("expected a load, got {fx:?}")
+        };
+        let rows = (query.offset..(query.offset + query.limit).min(count))
+            .map(|i| customer(i as i64 + 1, 0))
+            .collect();
+        app.update(Action::ListLoaded(ListPage {
+            offset: query.offset,
+            rows,
+            count: Some(count),
+            totals: None,
+            select: None,
+        }))
+    }
+
+    #[test]
+    fn the_first_update_loads_only_the_visible_window_with_counts() {
+        let mut a = app();
+        let fx = a.update(Action::Resize(80, 24));
+        assert_eq!(
+            fx,
+            vec![Effect::LoadList {
+                query: CustomerQuery {
+                    sort: CustomerSort::Balance,
+                    search: None,
+                    offset: 0,
+                    limit: 20
+                },
+                count: true,
+                keep: None
+            }]
+        );
+    }
+
+    #[test]
+    fn moving_inside_the_window_loads_nothing_and_past_it_loads_one_window() {
+        let mut a = app();
+        assert!(loaded(&mut a, 1000).is_empty());
+        for _ in 0..19 {
+            assert!(a.update(Action::Cmd(Command::Down)).is_empty());
+        }
+        assert_eq!(a.list.window.selected, 19);
+        let fx = a.update(Action::Cmd(Command::Down));
+        assert!(matches!(
+            &fx[..],
+            [Effect::LoadList {
+                query: CustomerQuery {
+                    offset: 1,
+                    limit: 20,
+                    ..
+                },
+                count: false,
+                ..
+            }]
+        ));
+        a.update(Action::Cmd(Command::End));
+        assert_eq!(a.list.window.selected, 999);
+        assert_eq!(a.list.window.offset, 980);
+        a.update(Action::Cmd(Command::PageUp));
+        assert_eq!(a.list.window.selected, 979);
+        a.update(Action::Cmd(Command::Home));
+        assert_eq!((a.list.window.selected, a.list.window.offset), (0, 0));
+    }
+
+    #[test]
+    fn typing_a_search_filters_from_the_top_and_esc_clears_it() {
+        let mut a = app();
+        loaded(&mut a, 50);
+        a.update(Action::Cmd(Command::Down));
+        a.update(Action::Cmd(Command::Search));
+        assert_eq!(a.context(), Context::Search);
+        let fx = a.update(Action::Input('a'));
+        assert!(matches!(
+            &fx[..],
+            [Effect::LoadList {
+                query: CustomerQuery { offset: 0, .. },
+                count: true,
+                ..
+            }]
+        ));
+        let Effect::LoadList { query, .. } = &fx[0] else {
+            unreachable!()
+        };
+        assert_eq!(query.search.as_deref(), Some("a"));
+        assert_eq!(a.list.window.selected, 0);
+        a.update(Action::Submit);
+        assert_eq!(a.context(), Context::List);
+        assert_eq!(a.list.search, "a");
+        let fx = a.update(Action::Cmd(Command::Back));
+        assert!(matches!(
+            &fx[..],
+            [Effect::LoadList {
+                query: CustomerQuery { search: None, .. },
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn cycling_sort_keeps_the_selected_customer() {
+        let mut a = app();
+        loaded(&mut a, 5);
+        a.update(Action::Cmd(Command::Down));
+        let fx = a.update(Action::Cmd(Command::CycleSort));
+        assert!(matches!(
+            &fx[..],
+            [Effect::LoadList {
+                query: CustomerQuery {
+                    sort: CustomerSort::Name,
+                    ..
+                },
+                keep: Some(CustomerId(2)),
+                ..
+            }]
+        ));
+        a.update(Action::ListLoaded(ListPage {
+            offset: 0,
+            rows: vec![customer(2, 0)],
+            count: None,
+            totals: None,
+            select: Some(4),
+        }));
+        assert_eq!(a.list.window.selected, 4);
+    }
+
+    #[test]
+    fn a_new_customer_form_saves_through_an_effect_and_reloads_after() {
+        let mut a = app();
+        loaded(&mut a, 0);
+        a.update(Action::Cmd(Command::NewCustomer));
+        assert_eq!(a.context(), Context::Form);
+        for c in "Ann".chars() {
+            a.update(Action::Input(c));
+        }
+        let fx = a.update(Action::Submit);
+        let [
+            Effect::SaveCustomer {
+                id: None,
+                details,
+                allow_duplicate: false,
+            },
+        ] = &fx[..]
+        else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(details.name, "Ann");
+        a.update(Action::DuplicateFound("Possible duplicate".into()));
+        let fx = a.update(Action::Submit);
+        assert!(matches!(
+            &fx[..],
+            [Effect::SaveCustomer {
+                allow_duplicate: true,
+                ..
+            }]
+        ));
+        let fx = a.update(Action::Saved {
+            message: "Added Ann".into(),
+            customer: CustomerId(7),
+        });
+        assert!(a.overlay.is_none());
+        assert!(matches!(
+            &fx[..],
+            [Effect::LoadList {
+                count: true,
+                keep: Some(CustomerId(7)),
+                ..
+            }]
+        ));
+        assert_eq!(
+            a.status.as_ref().map(|s| s.text.as_str()),
+            Some("Added Ann")
+        );
+    }
+
+    #[test]
+    fn invalid_fields_are_marked_and_the_form_stays_open() {
+        let mut a = app();
+        loaded(&mut a, 1);
+        a.update(Action::Cmd(Command::Open));
+        assert_eq!(a.screen, Screen::Customer);
+        a.update(Action::Cmd(Command::AddEntry));
+        a.update(Action::FormInvalid(vec![(0, "amount is empty".into())]));
+        let Some(Overlay::Form(f)) = &a.overlay else {
+            panic!("form closed")
+        };
+        assert_eq!(f.fields[0].error.as_deref(), Some("amount is empty"));
+        assert!(a.status.as_ref().is_some_and(|s| s.error));
+        a.update(Action::Cmd(Command::Back));
+        assert!(a.overlay.is_none());
+        assert_eq!(
+            a.screen,
+            Screen::Customer,
+            "esc closes the form, not the screen"
+        );
+    }
+
+    #[test]
+    fn quit_leaves_a_customer_first_and_the_app_from_the_list() {
+        let mut a = app();
+        loaded(&mut a, 1);
+        a.update(Action::Cmd(Command::Open));
+        let fx = a.update(Action::Cmd(Command::Quit));
+        assert_eq!(a.screen, Screen::Customers);
+        assert!(!a.quit);
+        assert!(matches!(
+            &fx[..],
+            [Effect::LoadList {
+                keep: Some(CustomerId(1)),
+                ..
+            }]
+        ));
+        a.update(Action::Cmd(Command::Quit));
+        assert!(a.quit);
+    }
+
+    #[test]
+    fn resizing_keeps_the_selection_visible() {
+        let mut a = app();
+        loaded(&mut a, 100);
+        a.update(Action::Cmd(Command::End));
+        let fx = a.update(Action::Resize(80, 10));
+        assert_eq!(a.list.window.selected, 99);
+        assert_eq!(a.list.window.offset, 94);
+        assert!(matches!(
+            &fx[..],
+            [Effect::LoadList {
+                query: CustomerQuery {
+                    offset: 94,
+                    limit: 6,
+                    ..
+                },
+                ..
+            }]
+        ));
+    }
+}

@@ -1,0 +1,481 @@
+//! Keys → actions. Command keys come from a table of defaults that the
+//! config's `[keys]` table can override by action name; text fields take
+//! printable keys as input. The same table feeds the `?` help overlay, so
+//! help always shows the keys actually bound.
+
+use std::collections::BTreeMap;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use thiserror::Error;
+
+use super::action::{Action, Command};
+
+/// Where the keyboard focus is, which decides what a key means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    List,
+    Search,
+    Customer,
+    Form,
+    Confirm,
+    /// The `?` overlay: any key closes it.
+    Help,
+    /// An entry's details: close, or edit/remove it.
+    Detail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+struct Binding {
+    command: Command,
+    name: &'static str,
+    keys: Vec<Key>,
+    contexts: &'static [Context],
+    help: &'static str,
+}
+
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+#[derive(Debug, Error, PartialEq)]
+pub enum KeymapError {
+    #[error("config [keys]: unknown action \"{0}\": known actions are {1}")]
+    UnknownAction(String, String),
+    #[error(
+        "config [keys]: {action} = \"{key}\" is not a key: use one character or a name such as enter, esc, tab, up, pageup, f2, ctrl-t"
+    )]
+    BadKey { action: String, key: String },
+}
+
+use Context::{Customer as Cu, Form as Fo, List as Li};
+
+fn defaults() -> Vec<(
+    Command,
+    &'static str,
+    &'static str,
+    &'static [Context],
+    &'static str,
+)> {
+    vec![
+        (Command::Up, "up", "k", &[Li, Cu], "move up"),
+        (Command::Down, "down", "j", &[Li, Cu], "move down"),
+        (Command::PageUp, "page_up", "pageup", &[Li, Cu], "page up"),
+        (
+            Command::PageDown,
+            "page_down",
+            "pagedown",
+            &[Li, Cu],
+            "page down",
+        ),
+        (Command::Home, "home", "home", &[Li, Cu], "first row"),
+        (Command::End, "end", "end", &[Li, Cu], "last row"),
+        (
+            Command::Open,
+            "open",
+            "enter",
+            &[Li, Cu],
+            "open the selected row",
+        ),
+        (
+            Command::Search,
+            "search",
+            "/",
+            &[Li],
+            "search name, email, phone as you type",
+        ),
+        (
+            Command::CycleSort,
+            "cycle_sort",
+            "s",
+            &[Li],
+            "sort by balance / name / recent",
+        ),
+        (
+            Command::NewCustomer,
+            "new_customer",
+            "n",
+            &[Li],
+            "new customer",
+        ),
+        (
+            Command::AddEntry,
+            "add_entry",
+            "a",
+            &[Cu],
+            "add a charge or credit",
+        ),
+        (
+            Command::EditEntry,
+            "edit_entry",
+            "e",
+            &[Cu],
+            "edit the selected entry",
+        ),
+        (
+            Command::RemoveEntry,
+            "remove_entry",
+            "d",
+            &[Cu],
+            "remove the selected entry",
+        ),
+        (
+            Command::EditCustomer,
+            "edit_customer",
+            "E",
+            &[Cu],
+            "edit this customer",
+        ),
+        (
+            Command::ToggleKind,
+            "toggle_kind",
+            "ctrl-t",
+            &[Fo],
+            "switch charge / credit",
+        ),
+        (
+            Command::Back,
+            "back",
+            "esc",
+            &[Li, Cu, Fo],
+            "back / cancel / clear search",
+        ),
+        (Command::Help, "help", "?", &[Li, Cu], "this help"),
+        (
+            Command::Quit,
+            "quit",
+            "q",
+            &[Li, Cu],
+            "quit (from a customer: back)",
+        ),
+    ]
+}
+
+/// Keys that always work in lists besides the configurable letter keys.
+fn fixed_keys(c: Command) -> Vec<Key> {
+    let k = |code| Key { code, ctrl: false };
+    match c {
+        Command::Up => vec![k(KeyCode::Up)],
+        Command::Down => vec![k(KeyCode::Down)],
+        _ => vec![],
+    }
+}
+
+impl Keymap {
+    /// The default bindings with `overrides` (action name → key) applied.
+    pub fn new(overrides: &BTreeMap<String, String>) -> Result<Keymap, KeymapError> {
+        let mut bindings: Vec<Binding> = defaults()
+            .into_iter()
+            .map(|(command, name, key, contexts, help)| {
+                let mut keys = vec![parse_key(key).unwrap_or(Key {
+                    code: KeyCode::Null,
+                    ctrl: false,
+                })];
+                keys.extend(fixed_keys(command));
+                Binding {
+                    command,
+                    name,
+                    keys,
+                    contexts,
+                    help,
+                }
+            })
+            .collect();
+        let names = bindings
+            .iter()
+            .map(|b| b.name)
+            .collect::<Vec<_>>()
+            .join(", ");
+        for (action, key) in overrides {
+            let Some(b) = bindings.iter_mut().find(|b| b.name == action) else {
+                return Err(KeymapError::UnknownAction(action.clone(), names));
+            };
+            let parsed = parse_key(key).ok_or_else(|| KeymapError::BadKey {
+                action: action.clone(),
+                key: key.clone(),
+            })?;
+            b.keys[0] = parsed;
+        }
+        Ok(Keymap { bindings })
+    }
+
+    fn command(&self, ctx: Context, key: Key) -> Option<Command> {
+        self.bindings
+            .iter()
+            .find(|b| b.contexts.contains(&ctx) && b.keys.contains(&key))
+            .map(|b| b.command)
+    }
+
+    /// What `event` means in `ctx`, if anything.
+    pub fn map(&self, ctx: Context, event: KeyEvent) -> Option<Action> {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        let key = Key {
+            code: event.code,
+            ctrl,
+        };
+        match ctx {
+            Context::Help => Some(Action::Cmd(Command::Back)),
+            Context::Detail => match self.command(Context::Customer, key) {
+                Some(c @ (Command::EditEntry | Command::RemoveEntry)) => Some(Action::Cmd(c)),
+                _ => matches!(
+                    event.code,
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')
+                )
+                .then_some(Action::Cmd(Command::Back)),
+            },
+            Context::Confirm => match event.code {
+                KeyCode::Char('y' | 'Y') | KeyCode::Enter => Some(Action::Yes),
+                KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::No),
+                _ => None,
+            },
+            Context::List | Context::Customer => self.command(ctx, key).map(Action::Cmd),
+            Context::Search => match event.code {
+                KeyCode::Esc => Some(Action::Cmd(Command::Back)),
+                KeyCode::Enter => Some(Action::Submit),
+                KeyCode::Up => Some(Action::Cmd(Command::Up)),
+                KeyCode::Down => Some(Action::Cmd(Command::Down)),
+                KeyCode::PageUp => Some(Action::Cmd(Command::PageUp)),
+                KeyCode::PageDown => Some(Action::Cmd(Command::PageDown)),
+                _ => text_edit(event, ctrl),
+            },
+            Context::Form => {
+                if let Some(c) = self.command(ctx, key) {
+                    return Some(Action::Cmd(c));
+                }
+                match event.code {
+                    KeyCode::Enter => Some(Action::Submit),
+                    KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
+                    KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
+                    _ => text_edit(event, ctrl),
+                }
+            }
+        }
+    }
+
+    /// (keys, what they do) for every binding active in `ctx`, for `?`.
+    pub fn help(&self, ctx: Context) -> Vec<(String, &'static str)> {
+        let mut rows: Vec<(String, &'static str)> = self
+            .bindings
+            .iter()
+            .filter(|b| b.contexts.contains(&ctx))
+            .map(|b| {
+                (
+                    b.keys.iter().map(key_name).collect::<Vec<_>>().join(" "),
+                    b.help,
+                )
+            })
+            .collect();
+        if ctx == Context::Form {
+            rows.extend([
+                ("tab shift-tab".to_string(), "next / previous field"),
+                ("enter".to_string(), "save"),
+                ("← →".to_string(), "move in a field; change a choice"),
+                ("ctrl-u".to_string(), "clear the field"),
+            ]);
+        }
+        rows
+    }
+
+    /// The key shown for `command` in hints.
+    pub fn key_for(&self, command: Command) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.command == command)
+            .map(|b| key_name(&b.keys[0]))
+            .unwrap_or_default()
+    }
+}
+
+fn text_edit(event: KeyEvent, ctrl: bool) -> Option<Action> {
+    match event.code {
+        KeyCode::Char('u') if ctrl => Some(Action::ClearField),
+        // Alt+letter is a terminal's reading of Esc followed fast by a
+        // letter; it is never text.
+        KeyCode::Char(c) if !ctrl && !event.modifiers.contains(KeyModifiers::ALT) => {
+            Some(Action::Input(c))
+        }
+        KeyCode::Backspace => Some(Action::Backspace),
+        KeyCode::Delete => Some(Action::Delete),
+        KeyCode::Left => Some(Action::CursorLeft),
+        KeyCode::Right => Some(Action::CursorRight),
+        _ => None,
+    }
+}
+
+/// Parses `q`, `E`, `?`, `enter`, `pageup`, `f2`, `ctrl-t`, `space`, ...
+pub fn parse_key(s: &str) -> Option<Key> {
+    let lower = s.to_ascii_lowercase();
+    if let Some(rest) = lower
+        .strip_prefix("ctrl-")
+        .or_else(|| lower.strip_prefix("ctrl+"))
+    {
+        let mut chars = rest.chars();
+        return match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_ascii_alphabetic() => Some(Key {
+                code: KeyCode::Char(c),
+                ctrl: true,
+            }),
+            _ => None,
+        };
+    }
+    let code = match lower.as_str() {
+        "enter" | "return" => KeyCode::Enter,
+        "esc" | "escape" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" | "shift-tab" => KeyCode::BackTab,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "space" => KeyCode::Char(' '),
+        "backspace" => KeyCode::Backspace,
+        "delete" => KeyCode::Delete,
+        f if f.starts_with('f') && f.len() > 1 => {
+            KeyCode::F(f[1..].parse().ok().filter(|n| (1..=12).contains(n))?)
+        }
+        _ => {
+            let mut chars = s.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if !c.is_control() => KeyCode::Char(c),
+                _ => return None,
+            }
+        }
+    };
+    Some(Key { code, ctrl: false })
+}
+
+fn key_name(k: &Key) -> String {
+    let base = match k.code {
+        KeyCode::Enter => "enter".into(),
+        KeyCode::Esc => "esc".into(),
+        KeyCode::Tab => "tab".into(),
+        KeyCode::BackTab => "shift-tab".into(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::PageUp => "pgup".into(),
+        KeyCode::PageDown => "pgdn".into(),
+        KeyCode::Home => "home".into(),
+        KeyCode::End => "end".into(),
+        KeyCode::Char(' ') => "space".into(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::F(n) => format!("f{n}"),
+        _ => "?".into(),
+    };
+    if k.ctrl { format!("ctrl-{base}") } else { base }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn defaults_follow_the_design() {
+        let km = Keymap::new(&BTreeMap::new()).unwrap();
+        let list = |c| km.map(Context::List, press(KeyCode::Char(c)));
+        assert_eq!(list('j'), Some(Action::Cmd(Command::Down)));
+        assert_eq!(list('k'), Some(Action::Cmd(Command::Up)));
+        assert_eq!(list('n'), Some(Action::Cmd(Command::NewCustomer)));
+        assert_eq!(list('s'), Some(Action::Cmd(Command::CycleSort)));
+        assert_eq!(list('/'), Some(Action::Cmd(Command::Search)));
+        assert_eq!(list('q'), Some(Action::Cmd(Command::Quit)));
+        assert_eq!(list('?'), Some(Action::Cmd(Command::Help)));
+        assert_eq!(list('a'), None, "add entry is a customer-screen key");
+        assert_eq!(
+            km.map(Context::Customer, press(KeyCode::Char('a'))),
+            Some(Action::Cmd(Command::AddEntry))
+        );
+        assert_eq!(
+            km.map(Context::List, press(KeyCode::Down)),
+            Some(Action::Cmd(Command::Down))
+        );
+    }
+
+    #[test]
+    fn text_contexts_take_letters_as_input() {
+        let km = Keymap::new(&BTreeMap::new()).unwrap();
+        assert_eq!(
+            km.map(Context::Search, press(KeyCode::Char('j'))),
+            Some(Action::Input('j'))
+        );
+        assert_eq!(
+            km.map(Context::Form, press(KeyCode::Char('q'))),
+            Some(Action::Input('q'))
+        );
+        assert_eq!(
+            km.map(Context::Form, press(KeyCode::Tab)),
+            Some(Action::NextField)
+        );
+        assert_eq!(
+            km.map(Context::Form, press(KeyCode::BackTab)),
+            Some(Action::PrevField)
+        );
+        assert_eq!(
+            km.map(Context::Form, press(KeyCode::Enter)),
+            Some(Action::Submit)
+        );
+        let ctrl_t = KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL);
+        assert_eq!(
+            km.map(Context::Form, ctrl_t),
+            Some(Action::Cmd(Command::ToggleKind))
+        );
+        assert_eq!(
+            km.map(Context::Confirm, press(KeyCode::Char('y'))),
+            Some(Action::Yes)
+        );
+        assert_eq!(
+            km.map(Context::Confirm, press(KeyCode::Esc)),
+            Some(Action::No)
+        );
+    }
+
+    #[test]
+    fn config_overrides_rebind_and_show_in_help() {
+        let overrides = BTreeMap::from([
+            ("new_customer".to_string(), "N".to_string()),
+            ("toggle_kind".to_string(), "f2".to_string()),
+        ]);
+        let km = Keymap::new(&overrides).unwrap();
+        assert_eq!(
+            km.map(Context::List, press(KeyCode::Char('N'))),
+            Some(Action::Cmd(Command::NewCustomer))
+        );
+        assert_eq!(km.map(Context::List, press(KeyCode::Char('n'))), None);
+        assert_eq!(
+            km.map(Context::Form, press(KeyCode::F(2))),
+            Some(Action::Cmd(Command::ToggleKind))
+        );
+        assert!(
+            km.help(Context::List)
+                .iter()
+                .any(|(k, h)| k == "N" && h.contains("new customer"))
+        );
+    }
+
+    #[test]
+    fn bad_overrides_are_refused_clearly() {
+        let bad = BTreeMap::from([("fly".to_string(), "x".to_string())]);
+        let err = Keymap::new(&bad).err().unwrap().to_string();
+        assert!(
+            err.contains("unknown action \"fly\"") && err.contains("new_customer"),
+            "{err}"
+        );
+        let bad = BTreeMap::from([("quit".to_string(), "ctrl-".to_string())]);
+        assert!(matches!(Keymap::new(&bad), Err(KeymapError::BadKey { .. })));
+        assert!(parse_key("f13").is_none());
+        assert!(parse_key("xy").is_none());
+    }
+}

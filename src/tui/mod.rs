@@ -1,0 +1,102 @@
+//! The full-screen TUI, opened by `tally` with no subcommand.
+//!
+//! Flow (as in gitui and ratatui's component template): key → [`Keymap`] →
+//! [`Action`] → [`App::update`] (pure) → [`Effect`]s → [`effects::run`]
+//! (the only code that touches the book, through `ops`) → result actions →
+//! render. [`Runner`] drives that loop for the terminal and for tests alike.
+
+pub mod action;
+pub mod app;
+pub mod effects;
+pub mod form;
+pub mod keymap;
+pub mod screens;
+pub mod theme;
+pub mod ui;
+pub mod widgets;
+
+use std::collections::VecDeque;
+
+use anyhow::{Context as _, Result};
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use rust_decimal::Decimal;
+
+pub use action::Action;
+pub use app::{App, Effect};
+pub use keymap::Keymap;
+
+use crate::ops::Book;
+use ui::Ui;
+
+/// The app, the book it works on, and how it is drawn.
+pub struct Runner {
+    pub app: App,
+    pub book: Book,
+    pub ui: Ui,
+}
+
+impl Runner {
+    pub fn new(book: Book, ui: Ui, size: (u16, u16)) -> Runner {
+        let config = book.config();
+        let mut app = App::new(
+            book.currency().clone(),
+            config.business.name.clone(),
+            book.clock().today(),
+            size,
+        );
+        let rate = config.default_tax_rate();
+        if rate > Decimal::ZERO {
+            app.tax_hint = Some(format!("empty = {}%", rate.normalize()));
+        }
+        let mut runner = Runner { app, book, ui };
+        runner.dispatch(Action::Resize(size.0, size.1));
+        runner
+    }
+
+    /// Feeds one action through update and its effects until things settle.
+    pub fn dispatch(&mut self, action: Action) {
+        let mut queue = VecDeque::from([action]);
+        while let Some(a) = queue.pop_front() {
+            for effect in self.app.update(a) {
+                queue.push_back(effects::run(&mut self.book, effect));
+            }
+        }
+    }
+
+    /// Handles one terminal event.
+    pub fn event(&mut self, ev: Event) {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                if let Some(a) = self.ui.keymap.map(self.app.context(), k) {
+                    // A new keystroke replaces the last status message.
+                    self.app.status = None;
+                    self.dispatch(a);
+                }
+            }
+            Event::Resize(w, h) => self.dispatch(Action::Resize(w, h)),
+            _ => {}
+        }
+    }
+}
+
+/// Runs the TUI on `book` until the owner quits. The terminal is restored on
+/// quit, on error and on panic (ratatui's hook).
+pub fn run(book: Book) -> Result<()> {
+    let keymap = Keymap::new(&book.config().keys)?;
+    let ui = Ui {
+        keymap,
+        theme: theme::Theme::from_env(),
+    };
+    let mut terminal = ratatui::try_init().context("cannot start the terminal UI")?;
+    let result = (|| -> Result<()> {
+        let size = terminal.size()?;
+        let mut runner = Runner::new(book, ui, (size.width, size.height));
+        while !runner.app.quit {
+            terminal.draw(|f| ui::render(f, &runner.app, &runner.ui))?;
+            runner.event(event::read()?);
+        }
+        Ok(())
+    })();
+    ratatui::restore();
+    result
+}

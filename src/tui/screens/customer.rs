@@ -1,0 +1,192 @@
+//! The customer screen: who they are, what their balance is made of, and
+//! their billing history, newest first.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use crate::domain::EntryKind;
+use crate::tui::action::{Command, CustomerPage};
+use crate::tui::app::App;
+use crate::tui::ui::{Ui, status_line, title_bar};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let [title, info, balances, _gap, tab, table, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let Some(view) = &app.customer else { return };
+    let k = |c| ui.keymap.key_for(c);
+    let hints = vec![
+        (k(Command::AddEntry), "add entry"),
+        (k(Command::EditEntry), "edit"),
+        (k(Command::RemoveEntry), "remove"),
+        (k(Command::EditCustomer), "edit customer"),
+        (k(Command::Back), "back"),
+        (k(Command::Help), "help"),
+    ];
+    let Some(page) = &view.page else {
+        title_bar(frame, title, "Customers / …", "", ui);
+        status_line(frame, status, app, &hints, ui);
+        return;
+    };
+    let c = &page.customer;
+    title_bar(
+        frame,
+        title,
+        &format!("Customers / {}", c.name),
+        &format!("customer {}", c.id),
+        ui,
+    );
+    header(frame, info, page, ui);
+    breakdown(frame, balances, page, app, ui);
+    let tab_line = Line::from(vec![
+        Span::styled(" Billing ", ui.theme.title()),
+        Span::styled(
+            format!("  {} entries, newest first", page.count),
+            ui.theme.dim(),
+        ),
+    ]);
+    frame.render_widget(Paragraph::new(tab_line), tab);
+    history(frame, table, page, app, ui);
+    status_line(frame, status, app, &hints, ui);
+}
+
+fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
+    let c = &page.customer;
+    let mut first = vec![Span::styled(format!(" {}", c.name), ui.theme.header())];
+    if let Some(l) = &c.legal_name {
+        first.push(Span::styled(format!("  {l}"), ui.theme.dim()));
+    }
+    for (on, badge) in [
+        (c.invoices_paused, "Invoices paused"),
+        (c.portal_delivery, "Portal"),
+    ] {
+        if on {
+            first.push(Span::raw("  "));
+            first.push(Span::styled(format!(" {badge} "), ui.theme.badge()));
+        }
+    }
+    let contact: Vec<String> = [&c.email, &c.phone, &c.address]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    let contact = if contact.is_empty() {
+        "no contact details".to_string()
+    } else {
+        contact.join(" · ")
+    };
+    let mut third = vec![
+        format!("source: {}", c.source),
+        format!("billing: {}", c.billing_cycle.as_str()),
+    ];
+    if let Some(p) = c.parent_id {
+        third.insert(
+            0,
+            format!(
+                "parent: customer {p}{}",
+                if c.bill_to_parent {
+                    " (billed to parent)"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+    if let Some(t) = &c.tax_id {
+        third.push(format!("tax id: {t}"));
+    }
+    let lines = vec![
+        Line::from(first),
+        Line::raw(format!(" {contact}")),
+        Line::styled(format!(" {}", third.join(" · ")), ui.theme.dim()),
+    ];
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn breakdown(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &Ui) {
+    let b = &page.breakdown;
+    let cur = &app.currency;
+    let sep = || Span::styled("  ·  ", ui.theme.dim());
+    let line = Line::from(vec![
+        Span::raw(" Balance "),
+        Span::styled(
+            cur.display(b.balance),
+            ui.theme
+                .balance(b.balance)
+                .add_modifier(ratatui::style::Modifier::BOLD),
+        ),
+        sep(),
+        Span::raw(format!("Outstanding {}", cur.display(b.outstanding))),
+        sep(),
+        Span::raw(format!(
+            "Available credit {}",
+            cur.display(b.available_credit)
+        )),
+        sep(),
+        Span::raw(format!("Uninvoiced {}", cur.display(b.uninvoiced))),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &Ui) {
+    let Some(view) = &app.customer else { return };
+    if page.count == 0 {
+        let key = ui.keymap.key_for(Command::AddEntry);
+        let text = format!("No billing entries yet. Press {key} to add a charge or credit.");
+        frame.render_widget(
+            Paragraph::new(vec![Line::raw(""), Line::raw(text)]).centered(),
+            area,
+        );
+        return;
+    }
+    let cur = &app.currency;
+    let header = Row::new(["Date", "Description", "Amount", "Tax", "Method"].map(Cell::from))
+        .style(ui.theme.header());
+    let rows: Vec<Row> = page
+        .history
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let amount = e.signed_amount();
+            let row = Row::new(vec![
+                Cell::from(e.date.format("%Y-%m-%d").to_string()),
+                Cell::from(e.description.clone()),
+                Cell::from(
+                    Line::from(cur.display(amount))
+                        .right_aligned()
+                        .style(ui.theme.balance(amount)),
+                ),
+                Cell::from(match e.kind {
+                    EntryKind::Charge => Line::from(cur.display(e.tax)).right_aligned(),
+                    EntryKind::Credit => Line::raw(""),
+                }),
+                Cell::from(e.method.map(|m| m.as_str()).unwrap_or("")),
+            ]);
+            if view.window.offset + i == view.window.selected {
+                row.style(ui.theme.selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(10),
+        Constraint::Fill(1),
+        Constraint::Length(14),
+        Constraint::Length(11),
+        Constraint::Length(8),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(2),
+        area,
+    );
+}

@@ -1,0 +1,172 @@
+//! The customers screen: everyone with their balance, whoever owes the most
+//! first; search, sort, totals.
+
+use chrono::Local;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use crate::tui::action::Command;
+use crate::tui::app::App;
+use crate::tui::ui::{Ui, status_line, title_bar};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let [title, table, totals, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let l = &app.list;
+    let right = if l.searching || !l.search.is_empty() {
+        let cursor = if l.searching { "▏" } else { "" };
+        format!("search: {}{cursor} · sort: {}", l.search, l.sort.label())
+    } else {
+        format!("sort: {}", l.sort.label())
+    };
+    title_bar(
+        frame,
+        title,
+        &format!("tally · {}", app.business),
+        &right,
+        ui,
+    );
+
+    if l.loaded_once && l.window.count == 0 {
+        empty(frame, table, app, ui);
+    } else {
+        rows(frame, table, app, ui);
+    }
+    totals_line(frame, totals, app, ui);
+    let k = |c| ui.keymap.key_for(c);
+    let hints = if l.searching {
+        vec![
+            ("enter".into(), "keep filter"),
+            ("esc".into(), "clear"),
+            ("↑↓".into(), "move"),
+        ]
+    } else {
+        vec![
+            (k(Command::NewCustomer), "new"),
+            (k(Command::Search), "search"),
+            (k(Command::CycleSort), "sort"),
+            (k(Command::Open), "open"),
+            (k(Command::Help), "help"),
+            (k(Command::Quit), "quit"),
+        ]
+    };
+    status_line(frame, status, app, &hints, ui);
+}
+
+fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let l = &app.list;
+    let cur = &app.currency;
+    let header = Row::new(["Name", "Email / Phone", "Balance", "Last activity"].map(Cell::from))
+        .style(ui.theme.header());
+    let body: Vec<Row> = l
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let contact = c
+                .email
+                .clone()
+                .or_else(|| c.phone.clone())
+                .unwrap_or_default();
+            let balance = Line::from(cur.display(c.balance))
+                .right_aligned()
+                .style(ui.theme.balance(c.balance));
+            let when = c
+                .last_activity
+                .with_timezone(&Local)
+                .format("%Y-%m-%d")
+                .to_string();
+            let row = Row::new(vec![
+                Cell::from(c.name.clone()),
+                Cell::from(contact),
+                Cell::from(balance),
+                Cell::from(when),
+            ]);
+            if l.window.offset + i == l.window.selected {
+                row.style(ui.theme.selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let widths = [
+        Constraint::Fill(3),
+        Constraint::Fill(3),
+        Constraint::Length(16),
+        Constraint::Length(13),
+    ];
+    frame.render_widget(
+        Table::new(body, widths).header(header).column_spacing(2),
+        area,
+    );
+}
+
+fn empty(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let k = |c| ui.keymap.key_for(c);
+    let lines = if app.list.search.is_empty() {
+        vec![
+            Line::raw(""),
+            Line::styled("Welcome to tally.", ui.theme.header()),
+            Line::raw(""),
+            Line::from(vec![
+                Span::raw("Your book is empty. Press "),
+                Span::styled(k(Command::NewCustomer), ui.theme.key()),
+                Span::raw(" to add your first customer."),
+            ]),
+            Line::from(vec![
+                Span::raw("Press "),
+                Span::styled(k(Command::Help), ui.theme.key()),
+                Span::raw(" for every key, "),
+                Span::styled(k(Command::Quit), ui.theme.key()),
+                Span::raw(" to quit."),
+            ]),
+            Line::raw(""),
+            Line::styled(
+                "To look around a sample book first: tally --demo",
+                ui.theme.dim(),
+            ),
+        ]
+    } else {
+        vec![
+            Line::raw(""),
+            Line::raw(format!(
+                "No customer matches \"{}\". Esc clears the search.",
+                app.list.search
+            )),
+        ]
+    };
+    frame.render_widget(Paragraph::new(lines).centered(), area);
+}
+
+fn totals_line(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let Some(t) = &app.list.totals else { return };
+    let cur = &app.currency;
+    let noun = if t.customers == 1 {
+        "customer"
+    } else {
+        "customers"
+    };
+    let mut spans = vec![
+        Span::raw(" Owed to you "),
+        Span::styled(cur.display(t.owed), ui.theme.balance(-t.owed)),
+        Span::styled(" · ", ui.theme.dim()),
+        Span::raw("Credit held "),
+        Span::styled(cur.display(t.credit), ui.theme.balance(t.credit)),
+        Span::styled(" · ", ui.theme.dim()),
+        Span::raw(format!("{} {noun}", t.customers)),
+    ];
+    if !app.list.search.is_empty() {
+        spans.push(Span::styled(
+            format!(" ({} shown)", app.list.window.count),
+            ui.theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,4 @@
+//! One module per screen. Each draws from `App` state only.
+
+pub mod customer;
+pub mod customers;

@@ -1,0 +1,174 @@
+//! Drawing: picks the screen, draws overlays on top, and the shared bits
+//! (title bar, status line, popups). Reads `App`; never changes it.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::app::{App, Overlay, Screen};
+use super::keymap::{Context, Keymap};
+use super::theme::Theme;
+use super::{screens, widgets};
+
+pub const MIN_WIDTH: u16 = 50;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// What drawing needs besides the state: the keys (for hints and help) and
+/// the colours.
+pub struct Ui {
+    pub keymap: Keymap,
+    pub theme: Theme,
+}
+
+pub fn render(frame: &mut Frame, app: &App, ui: &Ui) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "Terminal too small ({}×{}).\nMake it at least {MIN_WIDTH}×{MIN_HEIGHT}.",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    match app.screen {
+        Screen::Customers => screens::customers::render(frame, area, app, ui),
+        Screen::Customer => screens::customer::render(frame, area, app, ui),
+    }
+    match &app.overlay {
+        Some(Overlay::Help(ctx)) => help(frame, area, *ctx, ui),
+        Some(Overlay::Confirm { message, .. }) => confirm(frame, area, message, ui),
+        Some(Overlay::EntryDetail(e)) => widgets::detail::render(frame, area, e, app, ui),
+        Some(Overlay::Form(f)) => widgets::form::render(frame, area, f, ui),
+        None => {}
+    }
+}
+
+/// A one-line bar: `left` at the start, `right` at the end.
+pub fn title_bar(frame: &mut Frame, area: Rect, left: &str, right: &str, ui: &Ui) {
+    let pad =
+        (area.width as usize).saturating_sub(left.chars().count() + right.chars().count() + 2);
+    let text = format!(" {left}{}{right} ", " ".repeat(pad));
+    frame.render_widget(Paragraph::new(text).style(ui.theme.title()), area);
+}
+
+/// The bottom line: the latest status message, or key hints.
+pub fn status_line(frame: &mut Frame, area: Rect, app: &App, hints: &[(String, &str)], ui: &Ui) {
+    let line = match &app.status {
+        Some(s) => Line::from(Span::styled(
+            format!(" {}", s.text),
+            if s.error {
+                ui.theme.error()
+            } else {
+                ui.theme.good()
+            },
+        )),
+        None => hint_line(hints, ui),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub fn hint_line<'a>(hints: &'a [(String, &'a str)], ui: &Ui) -> Line<'a> {
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (key, what)) in hints.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", ui.theme.dim()));
+        }
+        spans.push(Span::styled(key.clone(), ui.theme.key()));
+        spans.push(Span::raw(format!(" {what}")));
+    }
+    Line::from(spans)
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let last = lines.last_mut().expect("never empty");
+        let len = last.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if len > 0 {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
+}
+
+/// A bordered popup of at most `w`×`h`, centered, with the area behind cleared.
+pub fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16, title: &str) -> Rect {
+    let rect = area.centered(
+        Constraint::Length(w.min(area.width)),
+        Constraint::Length(h.min(area.height)),
+    );
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().title(format!(" {title} "));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    inner
+}
+
+fn help(frame: &mut Frame, area: Rect, ctx: Context, ui: &Ui) {
+    let rows = ui.keymap.help(ctx);
+    let title = match ctx {
+        Context::List | Context::Search => "Keys: customers",
+        Context::Customer => "Keys: customer",
+        _ => "Keys",
+    };
+    let key_w = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(4);
+    let help_w = rows
+        .iter()
+        .map(|(_, h)| h.chars().count())
+        .max()
+        .unwrap_or(10);
+    let width = (key_w + help_w + 6) as u16;
+    let inner = popup(frame, area, width.max(34), rows.len() as u16 + 4, title);
+    let mut lines: Vec<Line> = rows
+        .iter()
+        .map(|(k, h)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<key_w$}  "), ui.theme.key()),
+                Span::raw(*h),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(" any key closes", ui.theme.dim()));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn confirm(frame: &mut Frame, area: Rect, message: &str, ui: &Ui) {
+    let width = message
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(20) as u16
+        + 4;
+    let h = message.lines().count() as u16 + 4;
+    let inner = popup(frame, area, width.max(30), h, "Confirm");
+    let mut lines: Vec<Line> = message
+        .lines()
+        .map(|l| Line::raw(format!(" {l}")))
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(hint_line_owned(&[("y", "yes"), ("n", "no")], ui));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn hint_line_owned(hints: &[(&str, &str)], ui: &Ui) -> Line<'static> {
+    let owned: Vec<(String, &str)> = hints.iter().map(|(k, w)| (k.to_string(), *w)).collect();
+    let line = hint_line(&owned, ui);
+    Line::from(
+        line.spans
+            .into_iter()
+            .map(|s| Span::styled(s.content.into_owned(), s.style))
+            .collect::<Vec<_>>(),
+    )
+}

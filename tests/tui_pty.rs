@@ -1,0 +1,138 @@
+//! End to end: the real `tally` binary in a pseudo-terminal, driven with the
+//! keyboard like a person would: add a customer and a charge, quit, and
+//! check the book from the command line.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+struct Screen {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        self.parser.lock().expect("parser").screen().contents()
+    }
+
+    fn wait_for(&self, needle: &str) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if self.text().contains(needle) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("timed out waiting for {needle:?}; screen:\n{}", self.text());
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write");
+        self.writer.flush().expect("flush");
+        // Let the app read each burst on its own, so a lone Esc is an Esc.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
+#[test]
+fn add_a_customer_and_a_charge_with_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.tally");
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pseudo-terminal");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tally"));
+    cmd.arg("--db");
+    cmd.arg(&db);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
+    cmd.env_remove("TALLY_CONFIG");
+    cmd.env_remove("TALLY_DB");
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn tally");
+    drop(pair.slave);
+
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(
+        std::num::NonZero::new(30).expect("rows"),
+        std::num::NonZero::new(100).expect("cols"),
+        0,
+    )));
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let feed = Arc::clone(&parser);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            feed.lock().expect("parser").process(&buf[..n]);
+        }
+    });
+    let mut s = Screen {
+        parser,
+        writer: pair.master.take_writer().expect("writer"),
+    };
+
+    s.wait_for("Welcome to tally");
+    s.send("n");
+    s.wait_for("New customer");
+    s.send("Ann Lee\tann@example.com");
+    s.send("\r");
+    s.wait_for("Added Ann Lee");
+    s.send("\r");
+    s.wait_for("Customers / Ann Lee");
+    s.send("a");
+    s.wait_for("Add charge");
+    s.send("150\t\tLawn mowing");
+    s.send("\r");
+    s.wait_for("Balance -$150.00");
+    s.send("\x1b");
+    s.wait_for("1 customer");
+    assert!(s.text().contains("-$150.00"));
+    s.send("q");
+
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "tally did not quit:\n{}",
+            s.text()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status:?}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tally"))
+        .arg("--db")
+        .arg(&db)
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env_remove("TALLY_CONFIG")
+        .args(["history", "1", "--json"])
+        .output()
+        .expect("run tally");
+    let history: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(history[0]["amount"], "-150.00");
+    assert_eq!(history[0]["description"], "Lawn mowing");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tally"))
+        .arg("--db")
+        .arg(&db)
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env_remove("TALLY_CONFIG")
+        .args(["customer", "show", "1", "--json"])
+        .output()
+        .expect("run tally");
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(c["name"], "Ann Lee");
+    assert_eq!(c["email"], "ann@example.com");
+    assert_eq!(c["balance"], "-150.00");
+}

@@ -2,7 +2,7 @@
 //! screen draws from.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Row, ToSql, params};
 use rust_decimal::Decimal;
 
 use super::{Reads, Result, Tx, parse_ts, ts};
@@ -34,21 +34,54 @@ pub struct Totals {
     pub customers: i64,
 }
 
-fn search_pattern(q: &Option<String>) -> Option<String> {
-    q.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
+/// How a search is answered: nothing to filter, a LIKE scan for one or two
+/// characters (the trigram index needs three), or the trigram index.
+enum Search {
+    All,
+    Like(String),
+    Index(String),
+}
+
+impl Search {
+    fn of(q: &Option<String>) -> Search {
+        let Some(s) = q.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+            return Search::All;
+        };
+        if s.chars().count() >= 3 {
+            Search::Index(format!("\"{}\"", s.replace('"', "\"\"")))
+        } else {
             let escaped = s
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");
-            format!("%{escaped}%")
-        })
-}
+            Search::Like(format!("%{escaped}%"))
+        }
+    }
 
-const SEARCH_WHERE: &str = "(?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' \
-    OR phone LIKE ?1 ESCAPE '\\')";
+    /// The WHERE condition, using the `:pat` parameter when there is one.
+    fn condition(&self) -> &'static str {
+        match self {
+            Search::All => "1",
+            Search::Like(_) => {
+                "(name LIKE :pat ESCAPE '\\' OR email LIKE :pat ESCAPE '\\' OR phone LIKE :pat ESCAPE '\\')"
+            }
+            Search::Index(_) => {
+                "id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH :pat)"
+            }
+        }
+    }
+
+    /// `params` plus `:pat` when the condition uses it.
+    fn params<'a>(
+        &'a self,
+        mut params: Vec<(&'a str, &'a dyn ToSql)>,
+    ) -> Vec<(&'a str, &'a dyn ToSql)> {
+        if let Search::Like(p) | Search::Index(p) = self {
+            params.push((":pat", p));
+        }
+        params
+    }
+}
 
 impl Reads<'_> {
     fn customer_from(&self, r: &Row<'_>) -> rusqlite::Result<Customer> {
@@ -89,22 +122,26 @@ impl Reads<'_> {
             CustomerSort::Name => "name COLLATE NOCASE, id",
             CustomerSort::Recent => "last_activity DESC, id DESC",
         };
+        let search = Search::of(&q.search);
         let sql = format!(
-            "SELECT {COLS} FROM customers WHERE {SEARCH_WHERE} ORDER BY {order} LIMIT ?2 OFFSET ?3"
+            "SELECT {COLS} FROM customers WHERE {} ORDER BY {order} LIMIT :limit OFFSET :offset",
+            search.condition()
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(
-            params![search_pattern(&q.search), q.limit as i64, q.offset as i64],
-            |r| self.customer_from(r),
-        )?;
+        let (limit, offset) = (q.limit as i64, q.offset as i64);
+        let params = search.params(vec![(":limit", &limit), (":offset", &offset)]);
+        let rows = stmt.query_map(params.as_slice(), |r| self.customer_from(r))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn count_customers(&self, search: &Option<String>) -> Result<i64> {
-        let sql = format!("SELECT count(*) FROM customers WHERE {SEARCH_WHERE}");
-        Ok(self
-            .conn
-            .query_row(&sql, params![search_pattern(search)], |r| r.get(0))?)
+        let search = Search::of(search);
+        let sql = format!(
+            "SELECT count(*) FROM customers WHERE {}",
+            search.condition()
+        );
+        let params = search.params(vec![]);
+        Ok(self.conn.query_row(&sql, params.as_slice(), |r| r.get(0))?)
     }
 
     pub fn totals(&self) -> Result<Totals> {
@@ -136,14 +173,17 @@ impl Reads<'_> {
             }
             CustomerSort::Recent => "(last_activity > t.a OR (last_activity = t.a AND id > t.tid))",
         };
+        let search = Search::of(&q.search);
+        let cond = search.condition();
         let sql = format!(
             "WITH t AS (SELECT id AS tid, balance_cents AS b, name AS n, last_activity AS a FROM customers \
-             WHERE id = ?2 AND {SEARCH_WHERE}) \
-             SELECT (SELECT count(*) FROM customers, t WHERE {SEARCH_WHERE} AND {before}) FROM t"
+             WHERE id = :id AND {cond}) \
+             SELECT (SELECT count(*) FROM customers, t WHERE {cond} AND {before}) FROM t"
         );
+        let params = search.params(vec![(":id", &id.0)]);
         let pos: Option<i64> = self
             .conn
-            .query_row(&sql, params![search_pattern(&q.search), id.0], |r| r.get(0))
+            .query_row(&sql, params.as_slice(), |r| r.get(0))
             .optional()?;
         Ok(pos.map(|p| p as usize))
     }

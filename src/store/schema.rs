@@ -76,6 +76,26 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX timeline_by_customer ON timeline (customer_id, id DESC);
     "#,
+    // 2: a trigram index over name, email and phone, so searching 100,000
+    // customers as the owner types reads the index instead of every row.
+    r#"
+    CREATE VIRTUAL TABLE customer_search USING fts5(
+        name, email, phone, content = 'customers', content_rowid = 'id', tokenize = 'trigram'
+    );
+    INSERT INTO customer_search (customer_search) VALUES ('rebuild');
+    CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN
+        INSERT INTO customer_search (rowid, name, email, phone) VALUES (new.id, new.name, new.email, new.phone);
+    END;
+    CREATE TRIGGER customers_search_delete AFTER DELETE ON customers BEGIN
+        INSERT INTO customer_search (customer_search, rowid, name, email, phone)
+        VALUES ('delete', old.id, old.name, old.email, old.phone);
+    END;
+    CREATE TRIGGER customers_search_update AFTER UPDATE OF name, email, phone ON customers BEGIN
+        INSERT INTO customer_search (customer_search, rowid, name, email, phone)
+        VALUES ('delete', old.id, old.name, old.email, old.phone);
+        INSERT INTO customer_search (rowid, name, email, phone) VALUES (new.id, new.name, new.email, new.phone);
+    END;
+    "#,
 ];
 
 /// The schema version this binary writes.
@@ -197,12 +217,50 @@ mod tests {
         // Every table is STRICT.
         let loose: i64 = conn
             .query_row(
-                "SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' AND strict = 0",
+                "SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' AND strict = 0",
                 [],
                 |r| r.get(0),
             )
             .unwrap();
         assert_eq!(loose, 0);
+    }
+
+    #[test]
+    fn the_search_index_follows_inserts_edits_and_rows_from_before_it_existed() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute(
+            "INSERT INTO customers (name, name_key, email, last_activity, created_at) VALUES ('Old Timer', 'old timer', 'old@x.com', 't', 't')",
+            [],
+        )
+        .unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        let hits = |q: &str| -> Vec<i64> {
+            let mut st = conn.prepare("SELECT rowid FROM customer_search WHERE customer_search MATCH ?1 ORDER BY rowid").unwrap();
+            st.query_map([q], |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
+        };
+        assert_eq!(
+            hits("\"TIMER\""),
+            [1],
+            "rows from before migration 2 are indexed"
+        );
+        conn.execute(
+            "INSERT INTO customers (name, name_key, phone, last_activity, created_at) VALUES ('Ann Lee', 'ann lee', '555-0101', 't', 't')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(hits("\"5-010\""), [2]);
+        conn.execute("UPDATE customers SET name = 'Anna Leigh' WHERE id = 2", [])
+            .unwrap();
+        assert_eq!(hits("\"ann lee\""), Vec::<i64>::new());
+        assert_eq!(hits("\"anna\""), [2]);
+        conn.execute("UPDATE customers SET balance_cents = -5 WHERE id = 2", [])
+            .unwrap();
+        assert_eq!(hits("\"anna\""), [2]);
     }
 
     #[test]

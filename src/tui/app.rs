@@ -19,9 +19,12 @@ use crate::store::{CustomerQuery, Totals};
 /// IO the update asks for; `effects::run` performs it and answers with actions.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// `count`: recount the rows matching the search; `totals`: recompute the
+    /// book-wide footer (only needed after a write).
     LoadList {
         query: CustomerQuery,
         count: bool,
+        totals: bool,
         keep: Option<CustomerId>,
     },
     LoadCustomer {
@@ -115,6 +118,7 @@ pub struct ListView {
     /// The first load has answered (so an empty list really is empty).
     pub loaded_once: bool,
     need_count: bool,
+    need_totals: bool,
     keep: Option<CustomerId>,
 }
 
@@ -158,6 +162,7 @@ impl App {
             screen: Screen::Customers,
             list: ListView {
                 need_count: true,
+                need_totals: true,
                 ..Default::default()
             },
             customer: None,
@@ -203,7 +208,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let mut fx = Vec::new();
         match action {
-            Action::Cmd(c) => self.command(c, &mut fx),
+            Action::Cmd(c) => self.command(c),
             Action::Input(_)
             | Action::Backspace
             | Action::Delete
@@ -250,7 +255,7 @@ impl App {
         fx
     }
 
-    fn command(&mut self, c: Command, fx: &mut Vec<Effect>) {
+    fn command(&mut self, c: Command) {
         let ctx = self.context();
         match c {
             Command::Help => self.overlay = Some(Overlay::Help(ctx)),
@@ -306,7 +311,6 @@ impl App {
                 }
             }
         }
-        let _ = fx;
     }
 
     fn page_rows(&self) -> usize {
@@ -344,7 +348,6 @@ impl App {
             Screen::Customer => {
                 self.screen = Screen::Customers;
                 self.list.keep = self.customer.take().map(|v| v.id);
-                self.list.need_count = true;
             }
         }
     }
@@ -476,6 +479,7 @@ impl App {
         self.info(&message);
         self.list.keep = Some(customer);
         self.list.need_count = true;
+        self.list.need_totals = true;
         self.list.window.loaded = None;
         if let Some(v) = &mut self.customer {
             v.window.loaded = None;
@@ -533,6 +537,7 @@ impl App {
                         limit,
                     },
                     count: std::mem::take(&mut l.need_count),
+                    totals: std::mem::take(&mut l.need_totals),
                     keep: l.keep.take(),
                 });
             }
@@ -633,6 +638,7 @@ mod tests {
                     limit: 20
                 },
                 count: true,
+                totals: true,
                 keep: None
             }]
         );

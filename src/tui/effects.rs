@@ -12,7 +12,12 @@ use crate::store::CustomerQuery;
 
 pub fn run(book: &mut Book, effect: Effect) -> Action {
     let result = match effect {
-        Effect::LoadList { query, count, keep } => load_list(book, query, count, keep),
+        Effect::LoadList {
+            query,
+            count,
+            totals,
+            keep,
+        } => load_list(book, query, count, totals, keep),
         Effect::LoadCustomer { id, offset, limit } => load_customer(book, id, offset, limit),
         Effect::SaveCustomer {
             id,
@@ -64,6 +69,7 @@ fn load_list(
     book: &Book,
     query: CustomerQuery,
     count: bool,
+    totals: bool,
     keep: Option<CustomerId>,
 ) -> Result<Action, OpsError> {
     let r = book.reads();
@@ -71,14 +77,12 @@ fn load_list(
         Some(id) => r.position_of(id, &query)?,
         None => None,
     };
-    let (count, totals) = if count {
-        (
-            Some(r.count_customers(&query.search)? as usize),
-            Some(r.totals()?),
-        )
+    let count = if count {
+        Some(r.count_customers(&query.search)? as usize)
     } else {
-        (None, None)
+        None
     };
+    let totals = if totals { Some(r.totals()?) } else { None };
     Ok(Action::ListLoaded(ListPage {
         offset: query.offset,
         rows: r.customers(&query)?,

@@ -466,6 +466,14 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_names_every_action_with_its_default() {
+        let example = include_str!("../../config.example.toml");
+        for (_, name, key, _, _) in defaults() {
+            assert!(example.contains(&format!("# {name} = \"{key}\"")), "config.example.toml lacks {name}");
+        }
+    }
+
+    #[test]
     fn bad_overrides_are_refused_clearly() {
         let bad = BTreeMap::from([("fly".to_string(), "x".to_string())]);
         let err = Keymap::new(&bad).err().unwrap().to_string();

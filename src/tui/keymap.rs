@@ -469,7 +469,10 @@ mod tests {
     fn the_example_config_names_every_action_with_its_default() {
         let example = include_str!("../../config.example.toml");
         for (_, name, key, _, _) in defaults() {
-            assert!(example.contains(&format!("# {name} = \"{key}\"")), "config.example.toml lacks {name}");
+            assert!(
+                example.contains(&format!("# {name} = \"{key}\"")),
+                "config.example.toml lacks {name}"
+            );
         }
     }
 

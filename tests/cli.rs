@@ -606,3 +606,41 @@ fn the_default_book_lives_in_the_data_dir_and_tally_db_overrides_it() {
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["name"], "Bob");
 }
+
+#[test]
+fn demo_uses_its_own_book_and_is_generated_once() {
+    let b = Book::new();
+    let demo = |args: &[&str]| {
+        let out = b.cmd().arg("--demo").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let list = demo(&["customer", "list", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 12);
+    assert!(
+        list[0]["balance"].as_str().unwrap().starts_with('-'),
+        "someone owes"
+    );
+    assert!(
+        list[11]["balance"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+            > 0.0,
+        "someone has credit"
+    );
+    assert_eq!(
+        demo(&["customer", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        12
+    );
+    assert!(b.dir.path().join("xdg-data/tally/demo.tally").exists());
+    assert!(!b.db.exists(), "the real book is never touched by --demo");
+}

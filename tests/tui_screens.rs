@@ -292,3 +292,22 @@ fn resizing_keeps_state() {
     r.event(Event::Resize(W, H));
     assert_eq!(r.app.selected_customer().unwrap().id, selected);
 }
+
+#[test]
+fn an_unknown_parent_is_marked_on_its_field() {
+    let mut r = runner(true);
+    keys(&mut r, "n");
+    keys(&mut r, "Zed Quill");
+    for _ in 0..7 {
+        press(&mut r, KeyCode::Tab);
+    }
+    keys(&mut r, "999");
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(s.contains("customer 999 does not exist"), "{s}");
+    assert_eq!(
+        r.book.reads().count_customers(&None).unwrap(),
+        12,
+        "nothing saved"
+    );
+}

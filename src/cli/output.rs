@@ -89,7 +89,7 @@ pub fn entry_json(e: &Entry, cur: &Currency) -> Value {
     })
 }
 
-/// `"none"` for an absent optional field in plain output.
+/// `-` for an absent optional field in plain output.
 pub fn or_dash(s: &Option<String>) -> String {
     s.clone().unwrap_or_else(|| "-".into())
 }

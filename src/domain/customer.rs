@@ -222,11 +222,6 @@ pub fn name_key(name: &str) -> String {
         .join(" ")
 }
 
-/// The first word of a name, for friendly messages ("Hi Ann").
-pub fn first_name(name: &str) -> &str {
-    name.split_whitespace().next().unwrap_or(name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,6 +288,5 @@ mod tests {
     fn similar_names_share_a_key() {
         assert_eq!(name_key("John  Smith."), name_key("john smith"));
         assert_ne!(name_key("J. Smith"), name_key("John Smith"));
-        assert_eq!(first_name("Ann Lee"), "Ann");
     }
 }

@@ -122,6 +122,19 @@ pub struct NewEntry {
     pub date: NaiveDate,
 }
 
+impl From<&Entry> for NewEntry {
+    fn from(e: &Entry) -> Self {
+        NewEntry {
+            kind: e.kind,
+            amount: e.amount,
+            tax: e.tax,
+            description: e.description.clone(),
+            method: e.method,
+            date: e.date,
+        }
+    }
+}
+
 /// Which field of an entry form a problem belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryField {

@@ -6,7 +6,6 @@
 //! `store`, through [`Currency::to_minor`] / [`Currency::from_minor`], and is
 //! exact (a value that would need rounding is an error, never rounded).
 
-use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::prelude::ToPrimitive;
@@ -214,15 +213,6 @@ fn group(int_digits: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// A `Decimal` formatted for a currency, for use in `format!`.
-pub struct Shown<'a>(pub &'a Currency, pub Decimal);
-
-impl fmt::Display for Shown<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.plain(self.1))
-    }
 }
 
 #[cfg(test)]

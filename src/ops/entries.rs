@@ -38,7 +38,7 @@ impl Book {
         let balance = format!("balance {} → {}", self.money(c.balance), self.money(after));
         self.store.write(|tx| {
             let id = tx.insert_entry(customer, &e, now)?;
-            let detail = format!("{} #{id}: {what}; {balance}", title(e.kind));
+            let detail = format!("{} #{id}: {what}; {balance}", e.kind.as_str());
             tx.log(
                 customer,
                 now,
@@ -75,7 +75,7 @@ impl Book {
             + crate::domain::entry::signed_total(after.kind, after.amount, after.tax);
         let detail = format!(
             "{} #{id}: {}; balance {} → {}",
-            title(before.kind),
+            before.kind.as_str(),
             changes.join("; "),
             self.money(c.balance),
             self.money(new_balance)
@@ -97,14 +97,7 @@ impl Book {
         let detail = format!(
             "removed {} #{id}: {}; balance {} → {}",
             before.kind.as_str(),
-            self.describe(&NewEntry {
-                kind: before.kind,
-                amount: before.amount,
-                tax: before.tax,
-                description: before.description.clone(),
-                method: before.method,
-                date: before.date,
-            }),
+            self.describe(&NewEntry::from(&before)),
             self.money(c.balance),
             self.money(c.balance - before.signed_total())
         );
@@ -150,12 +143,5 @@ impl Book {
         .into_iter()
         .flatten()
         .collect()
-    }
-}
-
-fn title(kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::Charge => "charge",
-        EntryKind::Credit => "credit",
     }
 }

@@ -115,41 +115,38 @@ fn save_customer(
     allow_duplicate: bool,
 ) -> Result<Action, OpsError> {
     let details = details.validated()?;
-    if let Some(parent) = details.parent_id
-        && book.reads().customer(parent)?.is_none()
-    {
-        return Ok(Action::FormInvalid(vec![(
-            cf::PARENT,
-            format!("customer {parent} does not exist"),
-        )]));
-    }
     if !allow_duplicate && let Some(dup) = book.find_duplicate(&details, id)? {
         return Ok(Action::DuplicateFound(format!(
             "Possible duplicate: {dup}. Enter saves anyway, Esc cancels."
         )));
     }
     let name = details.name.clone();
-    let (customer, message) = match id {
-        Some(id) => {
-            let changed = book.edit_customer(id, details, true)?;
-            (
-                id,
-                if changed {
-                    format!("Saved {name}")
-                } else {
-                    format!("{name}: nothing changed")
-                },
-            )
-        }
-        None => {
-            let id = book.add_customer(details, true)?;
+    let parent = details.parent_id;
+    let saved = match id {
+        Some(id) => book.edit_customer(id, details, true).map(|changed| {
+            let message = if changed {
+                format!("Saved {name}")
+            } else {
+                format!("{name}: nothing changed")
+            };
+            (id, message)
+        }),
+        None => book.add_customer(details, true).map(|id| {
             (
                 id,
                 format!("Added {name} (customer {id}); Enter opens, a adds a charge"),
             )
-        }
+        }),
     };
-    Ok(Action::Saved { message, customer })
+    match saved {
+        Ok((customer, message)) => Ok(Action::Saved { message, customer }),
+        // ops checks the parent exists; show its refusal on the Parent field.
+        Err(OpsError::NoCustomer(p)) if Some(p) == parent => Ok(Action::FormInvalid(vec![(
+            cf::PARENT,
+            format!("customer {p} does not exist"),
+        )])),
+        Err(e) => Err(e),
+    }
 }
 
 fn entry_saved(book: &Book, id: EntryId, edited: bool) -> Result<Action, OpsError> {

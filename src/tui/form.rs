@@ -5,7 +5,7 @@
 //! char index within its field's value.
 
 use crate::domain::customer::{Customer, CustomerId};
-use crate::domain::entry::{EntryField, EntryId, EntryInput, EntryKind, Method};
+use crate::domain::entry::{EntryField, EntryId, EntryInput, EntryKind};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -357,10 +357,6 @@ pub fn entry_field_index(f: EntryField) -> usize {
         EntryField::Date => 3,
         EntryField::Method => METHOD,
     }
-}
-
-pub fn method_of(s: &str) -> Option<Method> {
-    Method::parse(s)
 }
 
 fn byte_index(s: &str, chars: usize) -> usize {

@@ -84,6 +84,8 @@ pub struct Customer {
     pub invoices_paused: bool,
     pub portal_delivery: bool,
     pub billing_cycle: BillingCycle,
+    /// Days from issue to due; `None` uses the config's `payment_terms_days`.
+    pub payment_terms_days: Option<u32>,
     pub source: String,
     /// Σ credits − Σ (charges + tax). Negative: the customer owes.
     pub balance: Decimal,
@@ -106,6 +108,7 @@ pub struct CustomerDetails {
     pub invoices_paused: bool,
     pub portal_delivery: bool,
     pub billing_cycle: BillingCycle,
+    pub payment_terms_days: Option<u32>,
 }
 
 impl From<&Customer> for CustomerDetails {
@@ -123,6 +126,7 @@ impl From<&Customer> for CustomerDetails {
             invoices_paused: c.invoices_paused,
             portal_delivery: c.portal_delivery,
             billing_cycle: c.billing_cycle,
+            payment_terms_days: c.payment_terms_days,
         }
     }
 }
@@ -141,6 +145,26 @@ pub enum CustomerError {
     OwnParent,
     #[error("bill to parent needs a parent customer: set --parent ID first")]
     BillParentWithoutParent,
+    #[error("payment terms of {0} days is too long: use 0 to {MAX_TERMS_DAYS} days")]
+    TermsTooLong(u32),
+}
+
+/// The longest payment terms accepted (ten years).
+pub const MAX_TERMS_DAYS: u32 = 3650;
+
+/// Parses payment terms in days: a whole number, or empty / `default` for
+/// the config's terms.
+pub fn parse_terms(s: &str) -> Result<Option<u32>, String> {
+    let s = s.trim();
+    if s.is_empty() || s.eq_ignore_ascii_case("default") {
+        return Ok(None);
+    }
+    match s.parse::<u32>() {
+        Ok(n) if n <= MAX_TERMS_DAYS => Ok(Some(n)),
+        _ => Err(format!(
+            "\"{s}\" is not payment terms: use whole days from 0 to {MAX_TERMS_DAYS}, or empty for the default"
+        )),
+    }
 }
 
 impl CustomerDetails {
@@ -170,6 +194,9 @@ impl CustomerDetails {
         }
         if self.bill_to_parent && self.parent_id.is_none() {
             return Err(CustomerError::BillParentWithoutParent);
+        }
+        if let Some(d) = self.payment_terms_days.filter(|d| *d > MAX_TERMS_DAYS) {
+            return Err(CustomerError::TermsTooLong(d));
         }
         Ok(self)
     }

@@ -88,6 +88,10 @@ pub struct Entry {
     pub method: Option<Method>,
     pub date: NaiveDate,
     pub created_at: DateTime<Utc>,
+    /// The invoice a charge is on (draft or finalized).
+    pub invoice_id: Option<super::invoice::InvoiceId>,
+    /// A payment's outside reference (check number, transfer id).
+    pub reference: Option<String>,
 }
 
 impl Entry {

@@ -1,13 +1,15 @@
 //! The rules of the book, with no IO: money, dates, customers, line items and
-//! the timeline's vocabulary. Everything here is deterministic and testable
+//! invoices, and the timeline's vocabulary. Everything here is deterministic and testable
 //! without a database or a terminal.
 
 pub mod customer;
 pub mod date;
 pub mod entry;
+pub mod invoice;
 pub mod money;
 pub mod timeline;
 
 pub use customer::{Customer, CustomerDetails, CustomerId, CustomerSort};
 pub use entry::{Entry, EntryId, EntryInput, EntryKind, Method, NewEntry};
+pub use invoice::{Invoice, InvoiceId, InvoiceStatus};
 pub use money::Currency;

@@ -59,10 +59,11 @@ impl Book {
         self.reads().entry(id)?.ok_or(OpsError::NoEntry(id))
     }
 
-    /// Replaces an open entry's amount, tax, description, date and method.
+    /// Replaces an unlocked entry's amount, tax, description, date and method.
     /// Returns false (and writes nothing) if nothing changed.
     pub fn edit_entry(&mut self, id: EntryId, input: &EntryInput) -> Result<bool> {
         let before = self.entry(id)?;
+        self.check_unlocked(&before)?;
         let after = self
             .check_entry(before.kind, input)
             .map_err(OpsError::Fields)?;
@@ -93,6 +94,7 @@ impl Book {
     /// Removes an open entry; the balance moves back in the same transaction.
     pub fn remove_entry(&mut self, id: EntryId) -> Result<Entry> {
         let before = self.entry(id)?;
+        self.check_unlocked(&before)?;
         let c = self.customer(before.customer_id)?;
         let detail = format!(
             "removed {} #{id}: {}; balance {} → {}",

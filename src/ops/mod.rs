@@ -5,9 +5,11 @@
 //! one transaction, validates everything before writing, and records what it
 //! did on the customer's timeline. Reads go straight to [`Book::reads`].
 
+mod billing;
 mod customers;
 pub mod demo;
 mod entries;
+mod invoices;
 
 use std::path::Path;
 
@@ -17,10 +19,12 @@ use thiserror::Error;
 use crate::config::Config;
 use crate::domain::customer::{CustomerError, CustomerId};
 use crate::domain::entry::{EntryId, FieldError};
+use crate::domain::invoice::InvoiceError;
 use crate::domain::{Currency, Customer};
 use crate::store::{Reads, Store, StoreError};
 
 pub use customers::Duplicate;
+pub use invoices::{Cancelled, PaymentInput};
 
 #[derive(Debug, Error)]
 pub enum OpsError {
@@ -36,6 +40,14 @@ pub enum OpsError {
     Duplicate(Duplicate),
     #[error("parent {0} would make a loop: a customer cannot be under its own sub-client")]
     ParentLoop(CustomerId),
+    #[error("invoice {0} not found: `tally invoice list` shows ids and numbers")]
+    NoInvoice(String),
+    #[error(transparent)]
+    Invoice(#[from] InvoiceError),
+    #[error("amount {0}")]
+    Amount(String),
+    #[error("date {0}")]
+    Date(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -126,6 +138,38 @@ impl Book {
 
     fn money(&self, v: rust_decimal::Decimal) -> String {
         self.currency().plain(v)
+    }
+
+    /// The store to write to, and everything else a transaction body may
+    /// read while the store is borrowed.
+    fn split(&mut self) -> (&mut Store, Ctx<'_>) {
+        let Book {
+            store,
+            config,
+            clock,
+            actor,
+        } = self;
+        (
+            store,
+            Ctx {
+                config,
+                clock: *clock,
+                actor,
+            },
+        )
+    }
+}
+
+/// The non-store parts of a [`Book`], for code that runs inside a write.
+struct Ctx<'a> {
+    config: &'a Config,
+    clock: Clock,
+    actor: &'a str,
+}
+
+impl Ctx<'_> {
+    fn money(&self, v: rust_decimal::Decimal) -> String {
+        self.config.currency().plain(v)
     }
 }
 

@@ -12,7 +12,7 @@ use crate::domain::customer::{
 
 const COLS: &str = "id, name, email, phone, address, tax_id, legal_name, notes, parent_id, \
     bill_to_parent, invoices_paused, portal_delivery, billing_cycle, source, balance_cents, \
-    last_activity, created_at";
+    last_activity, created_at, payment_terms_days";
 
 /// Which slice of the customer list to read.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -104,6 +104,7 @@ impl Reads<'_> {
             balance: self.money(r.get(14)?),
             last_activity: parse_ts(15, &r.get::<_, String>(15)?)?,
             created_at: parse_ts(16, &r.get::<_, String>(16)?)?,
+            payment_terms_days: r.get(17)?,
         })
     }
 
@@ -241,8 +242,8 @@ impl Tx<'_> {
         self.tx.execute(
             "INSERT INTO customers (name, name_key, email, phone, address, tax_id, legal_name, notes, \
              parent_id, bill_to_parent, invoices_paused, portal_delivery, billing_cycle, source, \
-             last_activity, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+             last_activity, created_at, payment_terms_days) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
             params![
                 d.name,
                 name_key(&d.name),
@@ -259,6 +260,7 @@ impl Tx<'_> {
                 d.billing_cycle.as_str(),
                 source,
                 ts(now),
+                d.payment_terms_days,
             ],
         )?;
         Ok(CustomerId(self.tx.last_insert_rowid()))
@@ -273,8 +275,8 @@ impl Tx<'_> {
         self.tx.execute(
             "UPDATE customers SET name = ?2, name_key = ?3, email = ?4, phone = ?5, address = ?6, \
              tax_id = ?7, legal_name = ?8, notes = ?9, parent_id = ?10, bill_to_parent = ?11, \
-             invoices_paused = ?12, portal_delivery = ?13, billing_cycle = ?14, last_activity = ?15 \
-             WHERE id = ?1",
+             invoices_paused = ?12, portal_delivery = ?13, billing_cycle = ?14, last_activity = ?15, \
+             payment_terms_days = ?16 WHERE id = ?1",
             params![
                 id.0,
                 d.name,
@@ -291,6 +293,7 @@ impl Tx<'_> {
                 d.portal_delivery,
                 d.billing_cycle.as_str(),
                 ts(now),
+                d.payment_terms_days,
             ],
         )?;
         Ok(())

@@ -10,9 +10,10 @@ use rust_decimal::Decimal;
 use super::{Reads, Result, Tx, day, parse_day, parse_ts, ts};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::{Entry, EntryId, EntryKind, Method, NewEntry};
+use crate::domain::invoice::InvoiceId;
 
-const COLS: &str =
-    "id, customer_id, kind, amount_cents, tax_cents, description, method, date, created_at";
+pub(super) const COLS: &str = "id, customer_id, kind, amount_cents, tax_cents, description, method, date, \
+     created_at, invoice_id, reference";
 
 /// What a customer's balance is made of. The identity
 /// `balance = available_credit − outstanding − uninvoiced` always holds.
@@ -25,12 +26,14 @@ pub struct BalanceBreakdown {
     pub outstanding: Decimal,
     /// Charges (with tax) not on a finalized invoice.
     pub uninvoiced: Decimal,
+    /// Every charge with tax, less the totals of voided invoices.
     pub total_billed: Decimal,
+    /// Every credit except the ones that voided an invoice.
     pub total_collected: Decimal,
 }
 
 impl Reads<'_> {
-    fn entry_from(&self, r: &Row<'_>) -> rusqlite::Result<Entry> {
+    pub(super) fn entry_from(&self, r: &Row<'_>) -> rusqlite::Result<Entry> {
         let kind: String = r.get(2)?;
         let method: Option<String> = r.get(6)?;
         Ok(Entry {
@@ -43,6 +46,8 @@ impl Reads<'_> {
             method: method.as_deref().and_then(Method::parse),
             date: parse_day(7, &r.get::<_, String>(7)?)?,
             created_at: parse_ts(8, &r.get::<_, String>(8)?)?,
+            invoice_id: r.get::<_, Option<i64>>(9)?.map(InvoiceId),
+            reference: r.get(10)?,
         })
     }
 
@@ -98,23 +103,45 @@ impl Reads<'_> {
     }
 
     /// One customer's balance, split the way the customer screen shows it.
+    /// Each part is its own query, so the identity is a real cross-check.
     pub fn breakdown(&self, customer: CustomerId) -> Result<BalanceBreakdown> {
-        let (balance, billed, collected): (i64, i64, i64) = self.conn.query_row(
-            "SELECT c.balance_cents, \
-                    COALESCE((SELECT SUM(amount_cents + tax_cents) FROM entries WHERE customer_id = c.id AND kind = 'charge'), 0), \
-                    COALESCE((SELECT SUM(amount_cents) FROM entries WHERE customer_id = c.id AND kind = 'credit'), 0) \
-             FROM customers c WHERE c.id = ?1",
-            [customer.0],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        let one = |sql: &str| -> Result<i64> {
+            Ok(self.conn.query_row(sql, [customer.0], |r| r.get(0))?)
+        };
+        let balance = one("SELECT balance_cents FROM customers WHERE id = ?1")?;
+        let billed = one(
+            "SELECT COALESCE(SUM(amount_cents + tax_cents), 0) FROM entries \
+             WHERE customer_id = ?1 AND kind = 'charge'",
+        )? - one(
+            "SELECT COALESCE(SUM(total_cents), 0) FROM invoices WHERE customer_id = ?1 AND status = 'void'",
         )?;
-        // Until invoices exist every credit is unapplied and every charge uninvoiced.
+        let credits = one(
+            "SELECT COALESCE(SUM(amount_cents), 0) FROM entries WHERE customer_id = ?1 AND kind = 'credit'",
+        )?;
+        let void_credits = one(
+            "SELECT COALESCE(SUM(amount_cents), 0) FROM entries \
+             WHERE customer_id = ?1 AND kind = 'credit' AND void_of IS NOT NULL",
+        )?;
+        let allocated = one(
+            "SELECT COALESCE(SUM(a.amount_cents), 0) FROM allocations a \
+             JOIN entries e ON e.id = a.credit_id WHERE e.customer_id = ?1",
+        )?;
+        let outstanding = one(
+            "SELECT COALESCE(SUM(i.total_cents - COALESCE((SELECT SUM(amount_cents) FROM allocations \
+             WHERE invoice_id = i.id), 0)), 0) FROM invoices i WHERE i.customer_id = ?1 AND i.status = 'open'",
+        )?;
+        let uninvoiced = one(
+            "SELECT COALESCE(SUM(e.amount_cents + e.tax_cents), 0) FROM entries e \
+             LEFT JOIN invoices i ON i.id = e.invoice_id \
+             WHERE e.customer_id = ?1 AND e.kind = 'charge' AND (e.invoice_id IS NULL OR i.status = 'draft')",
+        )?;
         Ok(BalanceBreakdown {
             balance: self.money(balance),
-            available_credit: self.money(collected),
-            outstanding: self.money(0),
-            uninvoiced: self.money(billed),
+            available_credit: self.money(credits - allocated),
+            outstanding: self.money(outstanding),
+            uninvoiced: self.money(uninvoiced),
             total_billed: self.money(billed),
-            total_collected: self.money(collected),
+            total_collected: self.money(credits - void_credits),
         })
     }
 }

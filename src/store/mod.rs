@@ -11,9 +11,12 @@
 //!   transaction that commits only if the whole closure succeeds.
 //! - A customer's `balance_cents` always equals Σ credits − Σ (charges + tax)
 //!   of its entries; the writers in `entries.rs` keep it so.
+//! - Per customer, `balance = available credit − remaining on open invoices
+//!   − charges not on a finalized invoice` (see [`BalanceBreakdown`]).
 
 mod customers;
 mod entries;
+mod invoices;
 mod schema;
 mod timeline;
 
@@ -30,6 +33,7 @@ use crate::domain::Currency;
 
 pub use customers::{CustomerQuery, Totals};
 pub use entries::BalanceBreakdown;
+pub use invoices::{EntryLock, InvoiceQuery};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
 #[derive(Debug, Error)]

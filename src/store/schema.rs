@@ -96,6 +96,60 @@ const MIGRATIONS: &[&str] = &[
         INSERT INTO customer_search (rowid, name, email, phone) VALUES (new.id, new.name, new.email, new.phone);
     END;
     "#,
+    // 3: invoices. A charge is on at most one invoice (`entries.invoice_id`);
+    // credits settle invoices through allocations; a finalized invoice has a
+    // gapless `seq` and its number; months the billing run has invoiced are
+    // remembered so it never bills a month twice.
+    r#"
+    CREATE TABLE invoices (
+        id          INTEGER PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        status      TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'paid', 'void')),
+        seq         INTEGER UNIQUE CHECK (seq IS NULL OR seq > 0),
+        number      TEXT UNIQUE,
+        issue_date  TEXT CHECK (issue_date IS NULL OR issue_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        due_date    TEXT CHECK (due_date IS NULL OR due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        total_cents INTEGER CHECK (total_cents IS NULL OR total_cents > 0),
+        period      TEXT CHECK (period IS NULL OR period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+        created_at  TEXT NOT NULL,
+        CHECK ((status = 'draft') = (seq IS NULL)),
+        CHECK ((seq IS NULL) = (number IS NULL)),
+        CHECK ((seq IS NULL) = (issue_date IS NULL)),
+        CHECK ((seq IS NULL) = (due_date IS NULL)),
+        CHECK ((seq IS NULL) = (total_cents IS NULL))
+    ) STRICT;
+    CREATE INDEX invoices_by_customer ON invoices (customer_id, id);
+    CREATE INDEX invoices_by_status ON invoices (status, due_date);
+
+    ALTER TABLE entries ADD COLUMN invoice_id INTEGER REFERENCES invoices(id)
+        CHECK (invoice_id IS NULL OR kind = 'charge');
+    ALTER TABLE entries ADD COLUMN reference TEXT CHECK (reference IS NULL OR kind = 'credit');
+    ALTER TABLE entries ADD COLUMN void_of INTEGER REFERENCES invoices(id)
+        CHECK (void_of IS NULL OR kind = 'credit');
+    CREATE INDEX entries_by_invoice ON entries (invoice_id) WHERE invoice_id IS NOT NULL;
+    CREATE INDEX entries_open_charges ON entries (customer_id, date) WHERE kind = 'charge' AND invoice_id IS NULL;
+
+    CREATE TABLE allocations (
+        id           INTEGER PRIMARY KEY,
+        credit_id    INTEGER NOT NULL REFERENCES entries(id),
+        invoice_id   INTEGER NOT NULL REFERENCES invoices(id),
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        created_at   TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX allocations_by_credit ON allocations (credit_id);
+    CREATE INDEX allocations_by_invoice ON allocations (invoice_id);
+
+    CREATE TABLE billed_periods (
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        period      TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+        invoice_id  INTEGER NOT NULL,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (customer_id, period)
+    ) STRICT;
+
+    ALTER TABLE customers ADD COLUMN payment_terms_days INTEGER
+        CHECK (payment_terms_days IS NULL OR payment_terms_days BETWEEN 0 AND 3650);
+    "#,
 ];
 
 /// The schema version this binary writes.

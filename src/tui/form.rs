@@ -170,6 +170,15 @@ impl Form {
                 NO_YES,
                 yes(c.is_some_and(|c| c.portal_delivery)),
             ),
+            Field {
+                hint: Some("days; empty = config default".into()),
+                ..Field::text(
+                    "Payment terms",
+                    c.and_then(|c| c.payment_terms_days)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                )
+            },
         ];
         Form::with(
             FormKind::Customer {
@@ -449,6 +458,7 @@ pub mod cf {
     pub const CYCLE: usize = 9;
     pub const PAUSED: usize = 10;
     pub const PORTAL: usize = 11;
+    pub const TERMS: usize = 12;
 }
 
 /// The customer form's values as details to save (validated by `ops`), or
@@ -470,6 +480,8 @@ pub fn customer_details(f: &Form) -> Result<crate::domain::CustomerDetails, Vec<
             }
         }
     };
+    let payment_terms_days =
+        crate::domain::customer::parse_terms(f.value(cf::TERMS)).map_err(|e| vec![(cf::TERMS, e)])?;
     Ok(crate::domain::CustomerDetails {
         name: f.value(cf::NAME).to_string(),
         email: text(cf::EMAIL),
@@ -483,6 +495,7 @@ pub fn customer_details(f: &Form) -> Result<crate::domain::CustomerDetails, Vec<
         billing_cycle: BillingCycle::parse(f.value(cf::CYCLE)).unwrap_or_default(),
         invoices_paused: f.value(cf::PAUSED) == "yes",
         portal_delivery: f.value(cf::PORTAL) == "yes",
+        payment_terms_days,
     })
 }
 
@@ -495,5 +508,6 @@ pub fn customer_error_field(e: &crate::domain::customer::CustomerError) -> usize
         E::BadPhone(_) => cf::PHONE,
         E::OwnParent => cf::PARENT,
         E::BillParentWithoutParent => cf::BILL_PARENT,
+        E::TermsTooLong(_) => cf::TERMS,
     }
 }

@@ -273,9 +273,7 @@ pub enum InvoiceError {
     },
     #[error("charge {entry} is already on {number}, which is finalized")]
     ChargeInvoiced { entry: EntryId, number: String },
-    #[error(
-        "charge {entry} is already on draft {draft}: delete that draft first, or finalize it"
-    )]
+    #[error("charge {entry} is already on draft {draft}: delete that draft first, or finalize it")]
     ChargeDrafted { entry: EntryId, draft: InvoiceId },
     #[error("{label} is {status}, not a draft: only a draft can be {verb}")]
     NotDraft {

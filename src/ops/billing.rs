@@ -32,9 +32,10 @@ impl Book {
                     let range = (period.first_day(), period.end());
                     let n = tx.attach_open_charges(id, customer, Some(range))?;
                     tx.mark_billed(customer, period, id, now)?;
-                    let draft = tx.reads().invoice(id)?.ok_or_else(|| {
-                        OpsError::NoInvoice(id.to_string())
-                    })?;
+                    let draft = tx
+                        .reads()
+                        .invoice(id)?
+                        .ok_or_else(|| OpsError::NoInvoice(id.to_string()))?;
                     let detail = format!(
                         "billing run drafted {} for {}: {n} charges, total {}",
                         draft.label(),

@@ -275,7 +275,13 @@ impl Book {
             if want == remaining {
                 tx.set_invoice_status(inv.id, InvoiceStatus::Paid)?;
             }
-            tx.log(inv.customer_id, now, &actor, "invoice.credit_applied", &detail)?;
+            tx.log(
+                inv.customer_id,
+                now,
+                &actor,
+                "invoice.credit_applied",
+                &detail,
+            )?;
             Ok::<_, OpsError>(())
         })?;
         Ok((self.invoice_by_id(inv.id)?, want))
@@ -359,7 +365,12 @@ impl Book {
 /// Transaction bodies shared by single and bulk operations and the billing run.
 impl Ctx<'_> {
     /// The finalize step shared with the billing run; returns the number.
-    pub(super) fn finalize_in(&self, tx: &Tx<'_>, inv: &Invoice, issue: NaiveDate) -> Result<String> {
+    pub(super) fn finalize_in(
+        &self,
+        tx: &Tx<'_>,
+        inv: &Invoice,
+        issue: NaiveDate,
+    ) -> Result<String> {
         let r = tx.reads();
         let terms = r
             .customer(inv.customer_id)?
@@ -378,7 +389,13 @@ impl Ctx<'_> {
             inv.id,
             self.money(total)
         );
-        tx.log(inv.customer_id, self.clock.now(), self.actor, "invoice.finalized", &detail)?;
+        tx.log(
+            inv.customer_id,
+            self.clock.now(),
+            self.actor,
+            "invoice.finalized",
+            &detail,
+        )?;
         Ok(number)
     }
 
@@ -389,7 +406,13 @@ impl Ctx<'_> {
         );
         tx.delete_draft(inv.id)?;
         let now = self.clock.now();
-        tx.log(inv.customer_id, now, self.actor, "invoice.draft_deleted", &detail)?;
+        tx.log(
+            inv.customer_id,
+            now,
+            self.actor,
+            "invoice.draft_deleted",
+            &detail,
+        )?;
         Ok(())
     }
 

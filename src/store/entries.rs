@@ -118,10 +118,8 @@ impl Reads<'_> {
         let credits = one(
             "SELECT COALESCE(SUM(amount_cents), 0) FROM entries WHERE customer_id = ?1 AND kind = 'credit'",
         )?;
-        let void_credits = one(
-            "SELECT COALESCE(SUM(amount_cents), 0) FROM entries \
-             WHERE customer_id = ?1 AND kind = 'credit' AND void_of IS NOT NULL",
-        )?;
+        let void_credits = one("SELECT COALESCE(SUM(amount_cents), 0) FROM entries \
+             WHERE customer_id = ?1 AND kind = 'credit' AND void_of IS NOT NULL")?;
         let allocated = one(
             "SELECT COALESCE(SUM(a.amount_cents), 0) FROM allocations a \
              JOIN entries e ON e.id = a.credit_id WHERE e.customer_id = ?1",

@@ -148,9 +148,7 @@ impl Reads<'_> {
         let named = q.params();
         let params: Vec<(&str, &dyn rusqlite::ToSql)> =
             named.iter().map(|(k, v)| (*k, v as _)).collect();
-        let n: i64 = self
-            .conn
-            .query_row(&sql, params.as_slice(), |r| r.get(0))?;
+        let n: i64 = self.conn.query_row(&sql, params.as_slice(), |r| r.get(0))?;
         Ok(n as usize)
     }
 

@@ -346,6 +346,11 @@ mod tests {
             "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (2, 'charge', 5, '2026-01-01', 't')",
             "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (1, 'charge', 5, 'Jan 1', 't')",
             "INSERT INTO customers (name, name_key, last_activity, created_at) VALUES ('  ', '', 't', 't')",
+            // An open invoice must have a number, dates and a frozen total; a draft none.
+            "INSERT INTO invoices (customer_id, status, created_at) VALUES (1, 'open', 't')",
+            "INSERT INTO invoices (customer_id, status, seq, number, created_at) VALUES (1, 'draft', 1, 'INV-0001', 't')",
+            "INSERT INTO invoices (customer_id, status, created_at) VALUES (1, 'sent', 't')",
+            "INSERT INTO invoices (customer_id, period, created_at) VALUES (1, 'May', 't')",
         ];
         conn.pragma_update(None, "foreign_keys", "ON").unwrap();
         for sql in bad {

@@ -480,8 +480,8 @@ pub fn customer_details(f: &Form) -> Result<crate::domain::CustomerDetails, Vec<
             }
         }
     };
-    let payment_terms_days =
-        crate::domain::customer::parse_terms(f.value(cf::TERMS)).map_err(|e| vec![(cf::TERMS, e)])?;
+    let payment_terms_days = crate::domain::customer::parse_terms(f.value(cf::TERMS))
+        .map_err(|e| vec![(cf::TERMS, e)])?;
     Ok(crate::domain::CustomerDetails {
         name: f.value(cf::NAME).to_string(),
         email: text(cf::EMAIL),

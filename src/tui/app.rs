@@ -599,6 +599,7 @@ mod tests {
             invoices_paused: false,
             portal_delivery: false,
             billing_cycle: Default::default(),
+            payment_terms_days: None,
             source: "manual".into(),
             balance: Decimal::new(cents, 2),
             last_activity: t,

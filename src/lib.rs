@@ -1,10 +1,12 @@
 //! tally: a keyboard-driven bookkeeping tool for one small business.
 //!
 //! Layers, from the inside out: `domain` (rules, no IO) → `store` (the only
-//! SQL) → `ops` (use cases, one transaction each) → front ends (`cli`, `tui`).
+//! SQL) → `ops` (use cases, one transaction each) → front ends (`cli`, `tui`);
+//! `document` renders invoices for people outside the terminal.
 
 pub mod cli;
 pub mod config;
+pub mod document;
 pub mod domain;
 pub mod ops;
 pub mod paths;

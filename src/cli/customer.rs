@@ -5,7 +5,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::output::{customer_detail_json, customer_json, or_dash, print_json, table};
 use crate::domain::CustomerSort;
-use crate::domain::customer::{BillingCycle, CustomerDetails, CustomerId};
+use crate::domain::customer::{BillingCycle, CustomerDetails, CustomerId, parse_terms};
 use crate::ops::{Book, Duplicate};
 use crate::store::CustomerQuery;
 
@@ -99,6 +99,9 @@ pub struct EditArgs {
     pub invoices_paused: Option<bool>,
     #[arg(long, value_name = "true|false")]
     pub portal: Option<bool>,
+    /// Days from issue to due for this customer's invoices, or `default`.
+    #[arg(long, value_name = "DAYS|default")]
+    pub payment_terms: Option<String>,
     /// Save even if another customer has the same email.
     #[arg(long)]
     pub allow_duplicate: bool,
@@ -192,6 +195,9 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
         fields.push(("parent", format!("{p}{bill}")));
     }
     fields.push(("billing cycle", c.billing_cycle.as_str().into()));
+    if let Some(d) = c.payment_terms_days {
+        fields.push(("payment terms", format!("{d} days")));
+    }
     let flags: Vec<&str> = [
         (c.invoices_paused, "invoices paused"),
         (c.portal_delivery, "portal"),
@@ -266,6 +272,9 @@ fn edit(book: &mut Book, a: EditArgs) -> Result<()> {
     }
     if let Some(p) = a.portal {
         d.portal_delivery = p;
+    }
+    if let Some(t) = a.payment_terms {
+        d.payment_terms_days = parse_terms(&t).map_err(anyhow::Error::msg)?;
     }
     if book.edit_customer(id, d, a.allow_duplicate)? {
         println!("customer {id} updated");

@@ -4,6 +4,7 @@
 
 mod customer;
 mod entry;
+mod invoice;
 mod output;
 mod timeline;
 
@@ -51,6 +52,12 @@ pub enum Command {
     Entry(entry::EntryCmd),
     /// A customer's timeline: every change, who made it and when.
     Timeline(timeline::TimelineArgs),
+    /// Draft, finalize, void, pay and export invoices.
+    #[command(subcommand)]
+    Invoice(invoice::InvoiceCmd),
+    /// The monthly billing cycle.
+    #[command(subcommand)]
+    Billing(invoice::BillingCmd),
 }
 
 /// Parses arguments, runs, and maps the outcome to an exit code.
@@ -89,6 +96,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::History(a) => entry::history(&book, a),
         Command::Entry(c) => entry::run(&mut book, c),
         Command::Timeline(a) => timeline::run(&book, a),
+        Command::Invoice(c) => invoice::run(&mut book, c),
+        Command::Billing(c) => invoice::billing(&mut book, c),
     }
 }
 

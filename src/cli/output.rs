@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::domain::{Currency, Customer, Entry};
+use crate::domain::{Currency, Customer, Entry, Invoice};
 use crate::store::BalanceBreakdown;
 
 /// Prints rows as columns; `right` lists the columns aligned to the right.
@@ -92,4 +92,23 @@ pub fn entry_json(e: &Entry, cur: &Currency) -> Value {
 /// `-` for an absent optional field in plain output.
 pub fn or_dash(s: &Option<String>) -> String {
     s.clone().unwrap_or_else(|| "-".into())
+}
+
+/// An invoice with the JSON field names DESIGN §4 fixes.
+pub fn invoice_json(i: &Invoice, cur: &Currency, today: chrono::NaiveDate) -> Value {
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    json!({
+        "id": i.id.0,
+        "number": i.number,
+        "status": i.status.as_str(),
+        "customer_id": i.customer_id.0,
+        "total": cur.plain(i.total),
+        "paid": cur.plain(i.paid),
+        "remaining": cur.plain(i.remaining()),
+        "issue_date": day(i.issue_date),
+        "due_date": day(i.due_date),
+        "overdue": i.is_overdue(today),
+        "period": i.period,
+        "line_count": i.lines,
+    })
 }

@@ -163,8 +163,18 @@ fn describe_changes(a: &CustomerDetails, b: &CustomerDetails) -> Vec<String> {
             a.billing_cycle.as_str(),
             b.billing_cycle.as_str(),
         ),
+        change(
+            "payment terms",
+            &terms(a.payment_terms_days),
+            &terms(b.payment_terms_days),
+        ),
     ]
     .into_iter()
     .flatten()
     .collect()
+}
+
+fn terms(days: Option<u32>) -> String {
+    days.map(|d| format!("{d} days"))
+        .unwrap_or_else(|| "default".into())
 }

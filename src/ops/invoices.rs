@@ -10,6 +10,7 @@ use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::{Book, Ctx, OpsError, Result};
+use crate::document::invoice::InvoiceDoc;
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::{EntryId, EntryInput, EntryKind, NewEntry};
 use crate::domain::invoice::{
@@ -42,6 +43,21 @@ impl Book {
             InvoiceRef::Number(n) => self.reads().invoice_by_number(n)?,
         };
         found.ok_or_else(|| OpsError::NoInvoice(r.to_string()))
+    }
+
+    /// Everything an exported invoice shows. Payment links arrive with the
+    /// portal; until a customer has one, the document simply omits it.
+    pub fn invoice_doc(&self, r: &InvoiceRef) -> Result<InvoiceDoc> {
+        let invoice = self.invoice(r)?;
+        Ok(InvoiceDoc {
+            business: self.config.business.clone(),
+            currency: self.currency().clone(),
+            customer: self.customer(invoice.customer_id)?,
+            lines: self.reads().invoice_lines(invoice.id)?,
+            link: None,
+            today: self.clock.today(),
+            invoice,
+        })
     }
 
     fn invoice_by_id(&self, id: InvoiceId) -> Result<Invoice> {

@@ -2,77 +2,13 @@
 //! of the ledger core, and every bad input, which must exit 1 with one
 //! `error:` line and leave the book file byte-for-byte unchanged.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+use std::process::Command;
+
+use common::Book;
 use serde_json::Value;
-use tempfile::TempDir;
-
-struct Book {
-    dir: TempDir,
-    db: PathBuf,
-}
-
-impl Book {
-    fn new() -> Book {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = dir.path().join("book.tally");
-        Book { dir, db }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_tally"));
-        c.env_remove("TALLY_DB")
-            .env_remove("TALLY_CONFIG")
-            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
-            .env("HOME", self.dir.path())
-            .arg("--db")
-            .arg(&self.db);
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd().args(args).output().expect("run tally")
-    }
-
-    /// Runs a command that must succeed; returns its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "tally {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf8")
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).expect("json")
-    }
-
-    /// Runs a command that must fail with exit 1 and a single `error:` line
-    /// containing `needle`, and must not change the book file.
-    fn refused(&self, args: &[&str], needle: &str) -> String {
-        let before = std::fs::read(&self.db).ok();
-        let out = self.run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        assert_eq!(out.status.code(), Some(1), "tally {args:?}: {stderr}");
-        assert!(stderr.starts_with("error: "), "{stderr}");
-        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
-        assert!(
-            stderr.contains(needle),
-            "{args:?}: expected {needle:?} in {stderr}"
-        );
-        assert!(out.stdout.is_empty(), "no output on error");
-        assert_eq!(
-            std::fs::read(&self.db).ok(),
-            before,
-            "book changed by {args:?}"
-        );
-        stderr
-    }
-}
 
 fn balance(book: &Book, id: &str) -> String {
     book.json(&["customer", "show", id, "--json"])["balance"]

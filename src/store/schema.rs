@@ -102,7 +102,9 @@ const MIGRATIONS: &[&str] = &[
     // remembered so it never bills a month twice.
     r#"
     CREATE TABLE invoices (
-        id          INTEGER PRIMARY KEY,
+        -- AUTOINCREMENT: a deleted draft's id is never reused, so "draft 3"
+        -- in the timeline always means one draft.
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
         customer_id INTEGER NOT NULL REFERENCES customers(id),
         status      TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'paid', 'void')),
         seq         INTEGER UNIQUE CHECK (seq IS NULL OR seq > 0),

@@ -25,6 +25,19 @@ pub enum Command {
     EditEntry,
     RemoveEntry,
     ToggleKind,
+    // Invoices.
+    SwitchTab,
+    DraftInvoice,
+    ToggleMark,
+    DraftAll,
+    CycleFilter,
+    Finalize,
+    DeleteDraft,
+    Void,
+    MarkPaid,
+    ApplyCredit,
+    Export,
+    CancelMarked,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +60,8 @@ pub enum Action {
     // Results of effects.
     ListLoaded(ListPage),
     CustomerLoaded(Box<CustomerPage>),
+    InvoicesLoaded(RowsPage<crate::domain::Invoice>),
+    ChargesLoaded(RowsPage<Entry>),
     /// A save succeeded; `customer` is the one it touched.
     Saved {
         message: String,
@@ -58,6 +73,8 @@ pub enum Action {
     DuplicateFound(String),
     /// An operation was refused or failed; the message is for the owner.
     Failed(String),
+    /// A document was written (nothing in the book changed).
+    Exported(String),
 }
 
 /// One window of the customer list.
@@ -78,5 +95,15 @@ pub struct CustomerPage {
     pub breakdown: BalanceBreakdown,
     pub offset: usize,
     pub history: Vec<Entry>,
+    pub count: usize,
+}
+
+/// One window of a list that is not the customer list: a customer's
+/// invoices, or their open charges while drafting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowsPage<T> {
+    pub customer: CustomerId,
+    pub offset: usize,
+    pub rows: Vec<T>,
     pub count: usize,
 }

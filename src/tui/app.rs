@@ -14,7 +14,9 @@ use super::keymap::Context;
 use crate::domain::customer::CustomerDetails;
 use crate::domain::entry::{EntryId, EntryInput, EntryKind};
 use crate::domain::{Currency, Customer, CustomerId, CustomerSort, Entry};
-use crate::store::{CustomerQuery, Totals};
+use crate::store::{CustomerQuery, InvoiceQuery, Totals};
+
+pub use super::invoicing::{DraftView, InvoiceList, InvoiceOp, Tab};
 
 /// IO the update asks for; `effects::run` performs it and answers with actions.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,12 +48,23 @@ pub enum Effect {
     RemoveEntry {
         id: EntryId,
     },
+    LoadInvoices {
+        query: InvoiceQuery,
+    },
+    LoadOpenCharges {
+        customer: CustomerId,
+        offset: usize,
+        limit: usize,
+    },
+    Invoice(InvoiceOp),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Customers,
     Customer,
+    /// Picking open charges for a draft (reached with `i`).
+    Drafting,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -78,18 +91,18 @@ pub struct Window {
     pub offset: usize,
     pub count: usize,
     /// (offset, rows) of what was last requested; `None` forces a reload.
-    loaded: Option<(usize, usize)>,
+    pub(super) loaded: Option<(usize, usize)>,
 }
 
 impl Window {
-    fn step(&mut self, delta: isize, rows: usize) {
+    pub(super) fn step(&mut self, delta: isize, rows: usize) {
         let last = self.count.saturating_sub(1) as isize;
         self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
         self.reveal(rows);
     }
 
     /// Moves the window just enough to show the selection.
-    fn reveal(&mut self, rows: usize) {
+    pub(super) fn reveal(&mut self, rows: usize) {
         let rows = rows.max(1);
         self.selected = self.selected.min(self.count.saturating_sub(1));
         if self.selected < self.offset {
@@ -101,7 +114,7 @@ impl Window {
         self.offset = self.offset.min(self.count.saturating_sub(rows));
     }
 
-    fn wants(&self, rows: usize) -> Option<(usize, usize)> {
+    pub(super) fn wants(&self, rows: usize) -> Option<(usize, usize)> {
         let want = (self.offset, rows);
         (self.loaded != Some(want)).then_some(want)
     }
@@ -127,12 +140,27 @@ pub struct CustomerView {
     pub id: CustomerId,
     pub page: Option<CustomerPage>,
     pub window: Window,
+    pub tab: Tab,
+    pub invoices: InvoiceList,
+}
+
+impl CustomerView {
+    pub(super) fn new(id: CustomerId) -> CustomerView {
+        CustomerView {
+            id,
+            page: None,
+            window: Window::default(),
+            tab: Tab::History,
+            invoices: InvoiceList::default(),
+        }
+    }
 }
 
 pub struct App {
     pub screen: Screen,
     pub list: ListView,
     pub customer: Option<CustomerView>,
+    pub drafting: Option<DraftView>,
     pub overlay: Option<Overlay>,
     pub status: Option<Status>,
     pub size: (u16, u16),
@@ -142,12 +170,20 @@ pub struct App {
     pub today: NaiveDate,
     /// Shown beside an empty Tax field, e.g. "empty = 8.25%".
     pub tax_hint: Option<String>,
+    /// Effects decided outside `update`'s return path, sent on the next sync.
+    pub(super) pending: Vec<Effect>,
 }
 
 /// Rows the customer table body gets at a terminal height (title, table
 /// header, totals and status lines take four).
 pub fn list_rows(height: u16) -> usize {
     height.saturating_sub(4).max(1) as usize
+}
+
+/// Rows the drafting table body gets (title, customer line, table header,
+/// selection summary and status take five).
+pub fn drafting_rows(height: u16) -> usize {
+    height.saturating_sub(5).max(1) as usize
 }
 
 /// Rows the history table body gets (title, three header lines, balances,
@@ -166,6 +202,7 @@ impl App {
                 ..Default::default()
             },
             customer: None,
+            drafting: None,
             overlay: None,
             status: None,
             size,
@@ -174,6 +211,7 @@ impl App {
             business,
             today,
             tax_hint: None,
+            pending: Vec::new(),
         }
     }
 
@@ -187,7 +225,11 @@ impl App {
             None => match self.screen {
                 Screen::Customers if self.list.searching => Context::Search,
                 Screen::Customers => Context::List,
-                Screen::Customer => Context::Customer,
+                Screen::Customer => match self.customer.as_ref().map(|v| v.tab) {
+                    Some(Tab::Invoices) => Context::Invoices,
+                    _ => Context::Customer,
+                },
+                Screen::Drafting => Context::Drafting,
             },
         }
     }
@@ -233,6 +275,8 @@ impl App {
             Action::Resize(w, h) => self.size = (w, h),
             Action::ListLoaded(page) => self.list_loaded(page),
             Action::CustomerLoaded(page) => self.customer_loaded(*page),
+            Action::InvoicesLoaded(page) => self.invoices_loaded(page),
+            Action::ChargesLoaded(page) => self.charges_loaded(page),
             Action::Saved { message, customer } => self.saved(message, customer),
             Action::FormInvalid(errors) => {
                 if let Some(Overlay::Form(f)) = &mut self.overlay {
@@ -246,6 +290,7 @@ impl App {
                     f.allow_duplicate = true;
                 }
             }
+            Action::Exported(message) => self.info(&message),
             Action::Failed(message) => match &mut self.overlay {
                 Some(Overlay::Form(f)) => f.error = Some(message),
                 _ => self.error(&message),
@@ -262,7 +307,7 @@ impl App {
             Command::Back => self.back(),
             Command::Quit => match self.screen {
                 Screen::Customers => self.quit = true,
-                Screen::Customer => self.back(),
+                Screen::Customer | Screen::Drafting => self.back(),
             },
             Command::Up => self.step(-1),
             Command::Down => self.step(1),
@@ -272,6 +317,7 @@ impl App {
             Command::End => self.step(isize::MAX / 2),
             Command::Open => self.open(),
             Command::Search => self.list.searching = true,
+            Command::CycleSort if ctx == Context::Invoices => self.cycle_invoice_sort(),
             Command::CycleSort => {
                 self.list.sort = self.list.sort.next();
                 self.list.keep = self.selected_customer().map(|c| c.id);
@@ -310,6 +356,18 @@ impl App {
                     f.toggle_kind();
                 }
             }
+            Command::SwitchTab
+            | Command::DraftInvoice
+            | Command::ToggleMark
+            | Command::DraftAll
+            | Command::CycleFilter
+            | Command::Finalize
+            | Command::DeleteDraft
+            | Command::Void
+            | Command::MarkPaid
+            | Command::ApplyCredit
+            | Command::Export
+            | Command::CancelMarked => self.invoice_command(c),
         }
     }
 
@@ -317,6 +375,7 @@ impl App {
         match self.screen {
             Screen::Customers => list_rows(self.size.1),
             Screen::Customer => history_rows(self.size.1),
+            Screen::Drafting => drafting_rows(self.size.1),
         }
     }
 
@@ -326,7 +385,15 @@ impl App {
             Screen::Customers => self.list.window.step(delta, rows),
             Screen::Customer => {
                 if let Some(v) = &mut self.customer {
-                    v.window.step(delta, rows);
+                    match v.tab {
+                        Tab::History => v.window.step(delta, rows),
+                        Tab::Invoices => v.invoices.window.step(delta, rows),
+                    }
+                }
+            }
+            Screen::Drafting => {
+                if let Some(d) = &mut self.drafting {
+                    d.window.step(delta, rows);
                 }
             }
         }
@@ -349,6 +416,10 @@ impl App {
                 self.screen = Screen::Customers;
                 self.list.keep = self.customer.take().map(|v| v.id);
             }
+            Screen::Drafting => {
+                self.drafting = None;
+                self.screen = Screen::Customer;
+            }
         }
     }
 
@@ -356,11 +427,7 @@ impl App {
         match self.screen {
             Screen::Customers => {
                 if let Some(c) = self.selected_customer() {
-                    self.customer = Some(CustomerView {
-                        id: c.id,
-                        page: None,
-                        window: Window::default(),
-                    });
+                    self.customer = Some(CustomerView::new(c.id));
                     self.screen = Screen::Customer;
                 }
             }
@@ -369,6 +436,7 @@ impl App {
                     self.overlay = Some(Overlay::EntryDetail(Box::new(e.clone())));
                 }
             }
+            Screen::Drafting => self.confirm_draft(false),
         }
     }
 
@@ -460,6 +528,10 @@ impl App {
                 kind,
                 input: f.entry_input(),
             }),
+            FormKind::Payment { invoice } => fx.push(Effect::Invoice(InvoiceOp::Pay(
+                invoice,
+                super::form::payment_input(f),
+            ))),
             FormKind::Customer { id } => match super::form::customer_details(f) {
                 Ok(details) => fx.push(Effect::SaveCustomer {
                     id,
@@ -483,7 +555,9 @@ impl App {
         self.list.window.loaded = None;
         if let Some(v) = &mut self.customer {
             v.window.loaded = None;
+            v.invoices.window.loaded = None;
         }
+        self.after_invoice_save();
     }
 
     fn list_loaded(&mut self, page: ListPage) {
@@ -554,17 +628,18 @@ impl App {
                 });
             }
         }
+        fx.extend(self.sync_invoices());
         fx
     }
 
-    fn info(&mut self, text: &str) {
+    pub(super) fn info(&mut self, text: &str) {
         self.status = Some(Status {
             text: text.into(),
             error: false,
         });
     }
 
-    fn error(&mut self, text: &str) {
+    pub(super) fn error(&mut self, text: &str) {
         self.status = Some(Status {
             text: text.into(),
             error: true,

@@ -2,13 +2,14 @@
 //! cases in `ops`, and answers with result [`Action`]s. The only place the
 //! TUI touches the book.
 
-use super::action::{Action, CustomerPage, ListPage};
-use super::app::Effect;
-use super::form::{cf, customer_error_field, entry_field_index};
+use super::action::{Action, CustomerPage, ListPage, RowsPage};
+use super::app::{Effect, InvoiceOp};
+use super::form::{cf, customer_error_field, entry_field_index, payment_field_index};
 use crate::domain::CustomerId;
 use crate::domain::entry::{EntryId, EntryKind};
-use crate::ops::{Book, OpsError};
-use crate::store::CustomerQuery;
+use crate::domain::invoice::{InvoiceId, InvoiceRef};
+use crate::ops::{Book, OpsError, PaymentInput};
+use crate::store::{CustomerQuery, InvoiceQuery};
 
 pub fn run(book: &mut Book, effect: Effect) -> Action {
     let result = match effect {
@@ -45,8 +46,160 @@ pub fn run(book: &mut Book, effect: Effect) -> Action {
             ),
             customer: e.customer_id,
         }),
+        Effect::LoadInvoices { query } => load_invoices(book, query),
+        Effect::LoadOpenCharges {
+            customer,
+            offset,
+            limit,
+        } => load_charges(book, customer, offset, limit),
+        Effect::Invoice(InvoiceOp::Pay(id, input)) => pay(book, id, &input),
+        Effect::Invoice(op) => invoice_op(book, op),
     };
     result.unwrap_or_else(failure)
+}
+
+fn load_charges(
+    book: &Book,
+    customer: CustomerId,
+    offset: usize,
+    limit: usize,
+) -> Result<Action, OpsError> {
+    let r = book.reads();
+    Ok(Action::ChargesLoaded(RowsPage {
+        customer,
+        offset,
+        rows: r.open_charges(customer, offset, limit)?,
+        count: r.count_open_charges(customer)?,
+    }))
+}
+
+fn load_invoices(book: &Book, query: InvoiceQuery) -> Result<Action, OpsError> {
+    let r = book.reads();
+    let customer = query.customer.unwrap_or(CustomerId(0));
+    Ok(Action::InvoicesLoaded(RowsPage {
+        customer,
+        offset: query.offset,
+        count: r.count_invoices(&query)?,
+        rows: r.invoices(&query)?,
+    }))
+}
+
+fn invoice_op(book: &mut Book, op: InvoiceOp) -> Result<Action, OpsError> {
+    let cur = book.currency().clone();
+    let (message, customer) = match op {
+        InvoiceOp::Draft { customer, charges } => {
+            let id = book.draft_invoice(customer, charges.as_deref())?;
+            let inv = book.invoice(&InvoiceRef::Id(id))?;
+            let message = format!(
+                "Drafted {}: {} charges, {}. F finalizes it",
+                inv.label(),
+                inv.lines,
+                cur.display(inv.total)
+            );
+            (message, customer)
+        }
+        InvoiceOp::Delete(id) => {
+            let inv = book.delete_draft(&InvoiceRef::Id(id))?;
+            let message = format!(
+                "Deleted {}: its {} charges are open again",
+                inv.label(),
+                inv.lines
+            );
+            (message, inv.customer_id)
+        }
+        InvoiceOp::Finalize(id) => {
+            let inv = book.finalize_invoice(&InvoiceRef::Id(id), None)?;
+            let message = format!(
+                "Finalized {}: {} due {}",
+                inv.label(),
+                cur.display(inv.total),
+                inv.due_date.map(|d| d.to_string()).unwrap_or_default()
+            );
+            (message, inv.customer_id)
+        }
+        InvoiceOp::Void(id) => {
+            let inv = book.void_invoice(&InvoiceRef::Id(id))?;
+            let message = format!(
+                "Voided {}: credit \"Void {}\" of {} posted",
+                inv.label(),
+                inv.label(),
+                cur.display(inv.total)
+            );
+            (message, inv.customer_id)
+        }
+        InvoiceOp::ApplyCredit(id) => {
+            let (inv, applied) = book.apply_credit(&InvoiceRef::Id(id), None)?;
+            let message = format!(
+                "Applied {} of credit to {}: {} left",
+                cur.display(applied),
+                inv.label(),
+                cur.display(inv.remaining())
+            );
+            (message, inv.customer_id)
+        }
+        InvoiceOp::Cancel(ids) => {
+            let customer = book.invoice(&InvoiceRef::Id(ids[0]))?.customer_id;
+            let done = book.cancel_invoices(&ids)?;
+            let message = format!(
+                "Cancelled: {} drafts deleted, {} voided",
+                done.deleted.len(),
+                if done.voided.is_empty() {
+                    "none".to_string()
+                } else {
+                    done.voided.join(", ")
+                }
+            );
+            (message, customer)
+        }
+        InvoiceOp::Export(id) => return export(book, id),
+        InvoiceOp::Pay(id, input) => return pay(book, id, &input),
+    };
+    Ok(Action::Saved { message, customer })
+}
+
+fn pay(book: &mut Book, id: InvoiceId, input: &PaymentInput) -> Result<Action, OpsError> {
+    match book.pay_invoice(&InvoiceRef::Id(id), input) {
+        Ok((inv, credit)) => {
+            let cur = book.currency();
+            let paid = book.entry(credit)?.amount;
+            Ok(Action::Saved {
+                message: format!(
+                    "Recorded {} for {}: {}, {} left",
+                    cur.display(paid),
+                    inv.label(),
+                    inv.status.as_str(),
+                    cur.display(inv.remaining())
+                ),
+                customer: inv.customer_id,
+            })
+        }
+        Err(OpsError::Fields(errors)) => Ok(Action::FormInvalid(
+            errors
+                .into_iter()
+                .map(|e| (payment_field_index(e.field), e.message))
+                .collect(),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes the invoice as HTML next to the book, in `invoices/`, so the
+/// owner can open and print it; says where.
+fn export(book: &Book, id: InvoiceId) -> Result<Action, OpsError> {
+    let doc = book.invoice_doc(&InvoiceRef::Id(id))?;
+    let dir = book
+        .path()
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."))
+        .join("invoices");
+    let name = doc.invoice.label().replace([' ', '/', '\\'], "-");
+    let path = dir.join(format!("{name}.html"));
+    let written = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, doc.html()));
+    Ok(match written {
+        Ok(()) => Action::Exported(format!("Wrote {}", path.display())),
+        Err(e) => Action::Failed(format!("Cannot write {}: {e}", path.display())),
+    })
 }
 
 fn failure(e: OpsError) -> Action {

@@ -6,6 +6,8 @@
 
 use crate::domain::customer::{Customer, CustomerId};
 use crate::domain::entry::{EntryField, EntryId, EntryInput, EntryKind};
+use crate::domain::invoice::InvoiceId;
+use crate::ops::PaymentInput;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -52,6 +54,10 @@ pub enum FormKind {
     Customer {
         id: Option<CustomerId>,
     },
+    /// Mark as paid: an outside payment against an open invoice.
+    Payment {
+        invoice: InvoiceId,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +70,8 @@ pub struct Form {
     /// A possible duplicate; saving again with the same values confirms it.
     pub warning: Option<String>,
     pub allow_duplicate: bool,
+    /// What the form is about, for its title (e.g. the invoice number).
+    pub title_suffix: Option<String>,
 }
 
 const METHODS: &[&str] = &["cash", "card", "check", "transfer", "other"];
@@ -188,6 +196,27 @@ impl Form {
         )
     }
 
+    /// Mark as paid: amount (default: what is left), method, reference, date.
+    pub fn payment(invoice: InvoiceId, label: &str, remaining: &str, today: &str) -> Form {
+        let mut form = Form::with(
+            FormKind::Payment { invoice },
+            vec![
+                Field {
+                    hint: Some(format!("{remaining} left on {label}")),
+                    ..Field::text("Amount", remaining)
+                },
+                Field::choice("Method", METHODS, "other"),
+                Field {
+                    hint: Some("check number, transfer id…".into()),
+                    ..Field::text("Reference", "")
+                },
+                Field::text("Date", today),
+            ],
+        );
+        form.title_suffix = Some(label.to_string());
+        form
+    }
+
     fn with(kind: FormKind, fields: Vec<Field>) -> Form {
         Form {
             kind,
@@ -196,6 +225,7 @@ impl Form {
             error: None,
             warning: None,
             allow_duplicate: false,
+            title_suffix: None,
         }
     }
 
@@ -211,6 +241,10 @@ impl Form {
             } => format!("Edit {} #{id}", kind.as_str()),
             FormKind::Customer { id: None } => "New customer".into(),
             FormKind::Customer { id: Some(id) } => format!("Edit customer {id}"),
+            FormKind::Payment { .. } => format!(
+                "Mark {} as paid",
+                self.title_suffix.as_deref().unwrap_or("invoice")
+            ),
         }
     }
 
@@ -509,5 +543,32 @@ pub fn customer_error_field(e: &crate::domain::customer::CustomerError) -> usize
         E::OwnParent => cf::PARENT,
         E::BillParentWithoutParent => cf::BILL_PARENT,
         E::TermsTooLong(_) => cf::TERMS,
+    }
+}
+
+/// Payment form field indices.
+pub mod pf {
+    pub const AMOUNT: usize = 0;
+    pub const METHOD: usize = 1;
+    pub const REFERENCE: usize = 2;
+    pub const DATE: usize = 3;
+}
+
+/// The payment form's values, checked by `ops`.
+pub fn payment_input(f: &Form) -> PaymentInput {
+    PaymentInput {
+        amount: Some(f.value(pf::AMOUNT).to_string()),
+        method: Some(f.value(pf::METHOD).to_string()),
+        reference: Some(f.value(pf::REFERENCE).to_string()),
+        date: Some(f.value(pf::DATE).to_string()),
+    }
+}
+
+/// Where a payment's field problem is shown.
+pub fn payment_field_index(f: EntryField) -> usize {
+    match f {
+        EntryField::Method => pf::METHOD,
+        EntryField::Date => pf::DATE,
+        _ => pf::AMOUNT,
     }
 }

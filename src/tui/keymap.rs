@@ -22,6 +22,10 @@ pub enum Context {
     Help,
     /// An entry's details: close, or edit/remove it.
     Detail,
+    /// The customer screen's Invoices tab.
+    Invoices,
+    /// Picking open charges for a new draft invoice.
+    Drafting,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +56,7 @@ pub enum KeymapError {
     BadKey { action: String, key: String },
 }
 
-use Context::{Customer as Cu, Form as Fo, List as Li};
+use Context::{Customer as Cu, Drafting as Dr, Form as Fo, Invoices as In, List as Li};
 
 fn defaults() -> Vec<(
     Command,
@@ -62,24 +66,36 @@ fn defaults() -> Vec<(
     &'static str,
 )> {
     vec![
-        (Command::Up, "up", "k", &[Li, Cu], "move up"),
-        (Command::Down, "down", "j", &[Li, Cu], "move down"),
-        (Command::PageUp, "page_up", "pageup", &[Li, Cu], "page up"),
+        (Command::Up, "up", "k", &[Li, Cu, In, Dr], "move up"),
+        (Command::Down, "down", "j", &[Li, Cu, In, Dr], "move down"),
+        (
+            Command::PageUp,
+            "page_up",
+            "pageup",
+            &[Li, Cu, In, Dr],
+            "page up",
+        ),
         (
             Command::PageDown,
             "page_down",
             "pagedown",
-            &[Li, Cu],
+            &[Li, Cu, In, Dr],
             "page down",
         ),
-        (Command::Home, "home", "home", &[Li, Cu], "first row"),
-        (Command::End, "end", "end", &[Li, Cu], "last row"),
+        (
+            Command::Home,
+            "home",
+            "home",
+            &[Li, Cu, In, Dr],
+            "first row",
+        ),
+        (Command::End, "end", "end", &[Li, Cu, In, Dr], "last row"),
         (
             Command::Open,
             "open",
             "enter",
-            &[Li, Cu],
-            "open the selected row",
+            &[Li, Cu, Dr],
+            "open; when drafting: draft the selected",
         ),
         (
             Command::Search,
@@ -92,8 +108,8 @@ fn defaults() -> Vec<(
             Command::CycleSort,
             "cycle_sort",
             "s",
-            &[Li],
-            "sort by balance / name / recent",
+            &[Li, In],
+            "cycle the sort order",
         ),
         (
             Command::NewCustomer,
@@ -106,7 +122,7 @@ fn defaults() -> Vec<(
             Command::AddEntry,
             "add_entry",
             "a",
-            &[Cu],
+            &[Cu, In],
             "add a charge or credit",
         ),
         (
@@ -127,7 +143,7 @@ fn defaults() -> Vec<(
             Command::EditCustomer,
             "edit_customer",
             "E",
-            &[Cu],
+            &[Cu, In],
             "edit this customer",
         ),
         (
@@ -141,16 +157,94 @@ fn defaults() -> Vec<(
             Command::Back,
             "back",
             "esc",
-            &[Li, Cu, Fo],
+            &[Li, Cu, Fo, In, Dr],
             "back / cancel / clear search",
         ),
-        (Command::Help, "help", "?", &[Li, Cu], "this help"),
+        (Command::Help, "help", "?", &[Li, Cu, In, Dr], "this help"),
         (
             Command::Quit,
             "quit",
             "q",
-            &[Li, Cu],
+            &[Li, Cu, In, Dr],
             "quit (from a customer: back)",
+        ),
+        (
+            Command::SwitchTab,
+            "switch_tab",
+            "tab",
+            &[Cu, In],
+            "switch between billing history and invoices",
+        ),
+        (
+            Command::DraftInvoice,
+            "draft_invoice",
+            "i",
+            &[Cu, In],
+            "draft an invoice from open charges",
+        ),
+        (
+            Command::ToggleMark,
+            "toggle_mark",
+            "space",
+            &[In, Dr],
+            "select / unselect the row",
+        ),
+        (
+            Command::DraftAll,
+            "draft_all",
+            "A",
+            &[Dr],
+            "draft an invoice from all open charges",
+        ),
+        (
+            Command::CycleFilter,
+            "cycle_filter",
+            "f",
+            &[In],
+            "filter by status",
+        ),
+        (
+            Command::Finalize,
+            "finalize",
+            "F",
+            &[In],
+            "finalize & lock the draft",
+        ),
+        (
+            Command::DeleteDraft,
+            "delete_draft",
+            "d",
+            &[In],
+            "delete the draft",
+        ),
+        (Command::Void, "void", "v", &[In], "void the open invoice"),
+        (
+            Command::MarkPaid,
+            "mark_paid",
+            "p",
+            &[In],
+            "mark paid: record a payment",
+        ),
+        (
+            Command::ApplyCredit,
+            "apply_credit",
+            "c",
+            &[In],
+            "pay from available credit",
+        ),
+        (
+            Command::Export,
+            "export",
+            "x",
+            &[In],
+            "export as a printable HTML page",
+        ),
+        (
+            Command::CancelMarked,
+            "cancel_selected",
+            "X",
+            &[In],
+            "cancel selected: delete drafts, void open ones",
         ),
     ]
 }
@@ -232,7 +326,9 @@ impl Keymap {
                 KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::No),
                 _ => None,
             },
-            Context::List | Context::Customer => self.command(ctx, key).map(Action::Cmd),
+            Context::List | Context::Customer | Context::Invoices | Context::Drafting => {
+                self.command(ctx, key).map(Action::Cmd)
+            }
             Context::Search => match event.code {
                 KeyCode::Esc => Some(Action::Cmd(Command::Back)),
                 KeyCode::Enter => Some(Action::Submit),

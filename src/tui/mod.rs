@@ -9,6 +9,7 @@ pub mod action;
 pub mod app;
 pub mod effects;
 pub mod form;
+pub mod invoicing;
 pub mod keymap;
 pub mod screens;
 pub mod theme;
@@ -36,7 +37,10 @@ pub struct Runner {
 }
 
 impl Runner {
-    pub fn new(book: Book, ui: Ui, size: (u16, u16)) -> Runner {
+    /// Runs the monthly billing catch-up (it says what it created on the
+    /// status line), then loads the first screen.
+    pub fn new(mut book: Book, ui: Ui, size: (u16, u16)) -> Runner {
+        let catch_up = billing_catch_up(&mut book);
         let config = book.config();
         let mut app = App::new(
             book.currency().clone(),
@@ -48,6 +52,7 @@ impl Runner {
         if rate > Decimal::ZERO {
             app.tax_hint = Some(format!("empty = {}%", rate.normalize()));
         }
+        app.status = catch_up;
         let mut runner = Runner { app, book, ui };
         runner.dispatch(Action::Resize(size.0, size.1));
         runner
@@ -76,6 +81,43 @@ impl Runner {
             Event::Resize(w, h) => self.dispatch(Action::Resize(w, h)),
             _ => {}
         }
+    }
+}
+
+/// The same monthly billing run as `tally billing run`, as of today.
+fn billing_catch_up(book: &mut Book) -> Option<app::Status> {
+    let today = book.clock().today();
+    match book.billing_run(today) {
+        Ok(made) if made.is_empty() => None,
+        Ok(made) => {
+            let names: Vec<String> = made
+                .iter()
+                .map(|i| match &i.period {
+                    Some(p) => format!("{} ({p})", i.label()),
+                    None => i.label(),
+                })
+                .collect();
+            Some(app::Status {
+                text: format!(
+                    "Monthly billing created {}: {}",
+                    plural(made.len(), "invoice"),
+                    names.join(", ")
+                ),
+                error: false,
+            })
+        }
+        Err(e) => Some(app::Status {
+            text: format!("Monthly billing did not run: {e}"),
+            error: true,
+        }),
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
 

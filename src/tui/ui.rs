@@ -34,6 +34,7 @@ pub fn render(frame: &mut Frame, app: &App, ui: &Ui) {
     match app.screen {
         Screen::Customers => screens::customers::render(frame, area, app, ui),
         Screen::Customer => screens::customer::render(frame, area, app, ui),
+        Screen::Drafting => screens::drafting::render(frame, area, app, ui),
     }
     match &app.overlay {
         Some(Overlay::Help(ctx)) => help(frame, area, *ctx, ui),
@@ -116,6 +117,8 @@ fn help(frame: &mut Frame, area: Rect, ctx: Context, ui: &Ui) {
     let title = match ctx {
         Context::List | Context::Search => "Keys: customers",
         Context::Customer => "Keys: customer",
+        Context::Invoices => "Keys: invoices",
+        Context::Drafting => "Keys: drafting an invoice",
         _ => "Keys",
     };
     let key_w = rows
@@ -145,18 +148,13 @@ fn help(frame: &mut Frame, area: Rect, ctx: Context, ui: &Ui) {
 }
 
 fn confirm(frame: &mut Frame, area: Rect, message: &str, ui: &Ui) {
-    let width = message
-        .lines()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(20) as u16
-        + 4;
-    let h = message.lines().count() as u16 + 4;
+    // Long explanations wrap to at most 70 columns (or the terminal).
+    let max = (area.width.saturating_sub(6) as usize).min(70);
+    let text: Vec<String> = message.lines().flat_map(|l| wrap(l, max)).collect();
+    let width = text.iter().map(|l| l.chars().count()).max().unwrap_or(20) as u16 + 4;
+    let h = text.len() as u16 + 4;
     let inner = popup(frame, area, width.max(30), h, "Confirm");
-    let mut lines: Vec<Line> = message
-        .lines()
-        .map(|l| Line::raw(format!(" {l}")))
-        .collect();
+    let mut lines: Vec<Line> = text.iter().map(|l| Line::raw(format!(" {l}"))).collect();
     lines.push(Line::raw(""));
     lines.push(hint_line_owned(&[("y", "yes"), ("n", "no")], ui));
     frame.render_widget(Paragraph::new(lines), inner);

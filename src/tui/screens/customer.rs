@@ -1,5 +1,5 @@
 //! The customer screen: who they are, what their balance is made of, and
-//! their billing history, newest first.
+//! two tabs: their billing history (newest first) and their invoices.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,8 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use crate::domain::EntryKind;
+use crate::domain::InvoiceStatus;
+use crate::domain::invoice::InvoiceFilter;
 use crate::tui::action::{Command, CustomerPage};
-use crate::tui::app::App;
+use crate::tui::app::{App, Tab};
 use crate::tui::ui::{Ui, status_line, title_bar};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
@@ -24,14 +26,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     .areas(area);
     let Some(view) = &app.customer else { return };
     let k = |c| ui.keymap.key_for(c);
-    let hints = vec![
-        (k(Command::AddEntry), "add entry"),
-        (k(Command::EditEntry), "edit"),
-        (k(Command::RemoveEntry), "remove"),
-        (k(Command::EditCustomer), "edit customer"),
-        (k(Command::Back), "back"),
-        (k(Command::Help), "help"),
-    ];
+    let hints = match view.tab {
+        Tab::History => vec![
+            (k(Command::AddEntry), "add entry"),
+            (k(Command::EditEntry), "edit"),
+            (k(Command::RemoveEntry), "remove"),
+            (k(Command::DraftInvoice), "invoice charges"),
+            (k(Command::SwitchTab), "invoices"),
+            (k(Command::Help), "help"),
+        ],
+        Tab::Invoices => vec![
+            (k(Command::DraftInvoice), "draft"),
+            (k(Command::Finalize), "finalize"),
+            (k(Command::MarkPaid), "paid"),
+            (k(Command::Void), "void"),
+            (k(Command::ToggleMark), "select"),
+            (k(Command::SwitchTab), "history"),
+            (k(Command::Help), "more"),
+        ],
+    };
     let Some(page) = &view.page else {
         title_bar(frame, title, "Customers / …", "", ui);
         status_line(frame, status, app, &hints, ui);
@@ -47,15 +60,42 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     );
     header(frame, info, page, ui);
     breakdown(frame, balances, page, app, ui);
-    let tab_line = Line::from(vec![
-        Span::styled(" Billing ", ui.theme.title()),
-        Span::styled(
-            format!("  {} entries, newest first", page.count),
-            ui.theme.dim(),
+    let style = |t: Tab| {
+        if t == view.tab {
+            ui.theme.title()
+        } else {
+            ui.theme.dim()
+        }
+    };
+    let l = &view.invoices;
+    let detail = match view.tab {
+        Tab::History => format!("  {} entries, newest first", page.count),
+        Tab::Invoices => format!(
+            "  {} {} · sorted by {}{}",
+            l.window.count,
+            match l.filter {
+                InvoiceFilter::All => "invoices".to_string(),
+                f => format!("{} invoices", f.label()),
+            },
+            l.sort.label(),
+            if l.marked.is_empty() {
+                String::new()
+            } else {
+                format!(" · {} selected", l.marked.len())
+            }
         ),
+    };
+    let tab_line = Line::from(vec![
+        Span::styled(" Billing ", style(Tab::History)),
+        Span::raw(" "),
+        Span::styled(" Invoices ", style(Tab::Invoices)),
+        Span::styled(detail, ui.theme.dim()),
     ]);
     frame.render_widget(Paragraph::new(tab_line), tab);
-    history(frame, table, page, app, ui);
+    match view.tab {
+        Tab::History => history(frame, table, page, app, ui),
+        Tab::Invoices => invoices(frame, table, app, ui),
+    }
     status_line(frame, status, app, &hints, ui);
 }
 
@@ -184,6 +224,93 @@ fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &U
         Constraint::Length(14),
         Constraint::Length(11),
         Constraint::Length(8),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(2),
+        area,
+    );
+}
+
+fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let Some(view) = &app.customer else { return };
+    let l = &view.invoices;
+    if l.loaded_once && l.window.count == 0 {
+        let key = ui.keymap.key_for(Command::DraftInvoice);
+        let text = match l.filter {
+            InvoiceFilter::All => {
+                format!("No invoices yet. Press {key} to draft one from open charges.")
+            }
+            f => format!("No {} invoices. Press f to change the filter.", f.label()),
+        };
+        frame.render_widget(
+            Paragraph::new(vec![Line::raw(""), Line::raw(text)]).centered(),
+            area,
+        );
+        return;
+    }
+    let cur = &app.currency;
+    let day = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    let header = Row::new(
+        [
+            "",
+            "Number",
+            "Status",
+            "Issued",
+            "Due",
+            "Total",
+            "Remaining",
+        ]
+        .map(Cell::from),
+    )
+    .style(ui.theme.header());
+    let rows: Vec<Row> = l
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, inv)| {
+            let status = inv.status_label(app.today);
+            let status_style = match status {
+                "overdue" => ui.theme.error(),
+                "paid" => ui.theme.good(),
+                "void" | "draft" => ui.theme.dim(),
+                _ => ratatui::style::Style::default(),
+            };
+            let remaining = if inv.status == InvoiceStatus::Draft {
+                "-".to_string()
+            } else {
+                cur.display(inv.remaining())
+            };
+            let row = Row::new(vec![
+                Cell::from(if l.marked.contains(&inv.id) {
+                    "[x]"
+                } else {
+                    "[ ]"
+                }),
+                Cell::from(inv.label()),
+                Cell::from(Span::styled(status, status_style)),
+                Cell::from(day(inv.issue_date)),
+                Cell::from(day(inv.due_date)),
+                Cell::from(Line::from(cur.display(inv.total)).right_aligned()),
+                Cell::from(Line::from(remaining).right_aligned()),
+            ]);
+            if l.window.offset + i == l.window.selected {
+                row.style(ui.theme.selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(3),
+        Constraint::Length(10),
+        Constraint::Length(8),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Fill(1),
+        Constraint::Fill(1),
     ];
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(2),

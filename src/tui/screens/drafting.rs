@@ -1,0 +1,120 @@
+//! The drafting screen (seed 002, "Draft An Invoice"): a customer's open
+//! charges, oldest first; space picks charges, Enter drafts the picked ones,
+//! `A` drafts all of them. Each goes through a confirm dialog.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use rust_decimal::Decimal;
+
+use crate::tui::action::Command;
+use crate::tui::app::App;
+use crate::tui::ui::{Ui, status_line, title_bar};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let [title, info, table, summary, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let Some(d) = &app.drafting else { return };
+    let name = app
+        .customer
+        .as_ref()
+        .and_then(|v| v.page.as_ref())
+        .map(|p| p.customer.name.clone())
+        .unwrap_or_default();
+    title_bar(
+        frame,
+        title,
+        &format!("Customers / {name} / Draft an invoice"),
+        &format!("customer {}", d.customer),
+        ui,
+    );
+    let k = |c| ui.keymap.key_for(c);
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            format!(
+                " {} open charges, oldest first. Pick the ones to invoice, or draft them all.",
+                d.window.count
+            ),
+            ui.theme.dim(),
+        )),
+        info,
+    );
+    let cur = &app.currency;
+    if d.loaded_once && d.window.count == 0 {
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::raw(""),
+                Line::raw("No open charges: every charge is already on an invoice."),
+            ])
+            .centered(),
+            table,
+        );
+    } else {
+        let header =
+            Row::new(["", "Date", "Description", "Amount", "Tax", "Total"].map(Cell::from))
+                .style(ui.theme.header());
+        let rows: Vec<Row> = d
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let row = Row::new(vec![
+                    Cell::from(if d.picked.contains_key(&e.id) {
+                        "[x]"
+                    } else {
+                        "[ ]"
+                    }),
+                    Cell::from(e.date.format("%Y-%m-%d").to_string()),
+                    Cell::from(e.description.clone()),
+                    Cell::from(Line::from(cur.display(e.amount)).right_aligned()),
+                    Cell::from(Line::from(cur.display(e.tax)).right_aligned()),
+                    Cell::from(Line::from(cur.display(e.amount + e.tax)).right_aligned()),
+                ]);
+                if d.window.offset + i == d.window.selected {
+                    row.style(ui.theme.selected())
+                } else {
+                    row
+                }
+            })
+            .collect();
+        let widths = [
+            Constraint::Length(3),
+            Constraint::Length(10),
+            Constraint::Fill(1),
+            Constraint::Length(13),
+            Constraint::Length(11),
+            Constraint::Length(13),
+        ];
+        frame.render_widget(
+            Table::new(rows, widths).header(header).column_spacing(2),
+            table,
+        );
+    }
+    let picked: Decimal = d.picked.values().sum();
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            format!(
+                " Selected {} charges · {}",
+                d.picked.len(),
+                cur.display(picked)
+            ),
+            ui.theme.header(),
+        )),
+        summary,
+    );
+    let hints = vec![
+        (k(Command::ToggleMark), "select"),
+        (k(Command::Open), "draft selected"),
+        (k(Command::DraftAll), "draft all"),
+        (k(Command::Back), "back"),
+        (k(Command::Help), "help"),
+    ];
+    status_line(frame, status, app, &hints, ui);
+}

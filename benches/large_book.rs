@@ -174,6 +174,25 @@ fn main() {
             press(r, KeyCode::Esc);
         },
     );
+    press(&mut r, KeyCode::Enter);
+    measure(
+        "tab: invoices tab and back (invoice page)",
+        30,
+        &mut r,
+        &mut term,
+        |r, _| press(r, KeyCode::Tab),
+    );
+    measure(
+        "i: drafting screen and back (open charges)",
+        30,
+        &mut r,
+        &mut term,
+        |r, _| {
+            press(r, KeyCode::Char('i'));
+            press(r, KeyCode::Esc);
+        },
+    );
+    press(&mut r, KeyCode::Esc);
     let mut book = Book::open(&path, Config::default(), "bench").expect("open");
     let id = tally::domain::CustomerId(50_000);
     let input = EntryInput {
@@ -191,6 +210,25 @@ fn main() {
     println!(
         "{:<46} median {:>9.3?}   max {:>9.3?}   (n=50, fsync'd)",
         "post a charge (balance + timeline, 1 tx)", times[25], times[49]
+    );
+    let draft = Instant::now();
+    let inv = book.draft_invoice(id, None).expect("draft");
+    let drafted = draft.elapsed();
+    let fin = Instant::now();
+    book.finalize_invoice(&tally::domain::invoice::InvoiceRef::Id(inv), None)
+        .expect("finalize");
+    println!(
+        "{:<46} {:>16.3?} + finalize {:.3?}",
+        "draft all open charges (1 tx)",
+        drafted,
+        fin.elapsed()
+    );
+    let run = Instant::now();
+    book.billing_run(clock.today()).expect("billing run");
+    println!(
+        "{:<46} {:>16.3?}",
+        "billing run over 100k customers (none monthly)",
+        run.elapsed()
     );
     assert!(book.reads().balance_mismatches().expect("check").is_empty());
 }

@@ -149,6 +149,10 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (customer_id, period)
     ) STRICT;
 
+    -- The billing run reads only monthly, unpaused customers.
+    CREATE INDEX customers_monthly ON customers (id)
+        WHERE billing_cycle = 'monthly' AND invoices_paused = 0;
+
     ALTER TABLE customers ADD COLUMN payment_terms_days INTEGER
         CHECK (payment_terms_days IS NULL OR payment_terms_days BETWEEN 0 AND 3650);
     "#,

@@ -138,7 +138,8 @@ fn invoice_op(book: &mut Book, op: InvoiceOp) -> Result<Action, OpsError> {
             (message, inv.customer_id)
         }
         InvoiceOp::Cancel(ids) => {
-            let customer = book.invoice(&InvoiceRef::Id(ids[0]))?.customer_id;
+            let first = ids.first().copied().unwrap_or(InvoiceId(0));
+            let customer = book.invoice(&InvoiceRef::Id(first))?.customer_id;
             let done = book.cancel_invoices(&ids)?;
             let message = format!(
                 "Cancelled: {} drafts deleted, {} voided",

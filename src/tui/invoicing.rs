@@ -117,6 +117,8 @@ impl App {
             format!("Invoices sorted by {}", l.sort.label())
         } else {
             l.filter = l.filter.next();
+            // A selection the filter hides could not be reviewed before cancelling.
+            l.marked.clear();
             format!("Showing {} invoices", l.filter.label())
         };
         l.window = Window::default();

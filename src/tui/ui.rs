@@ -4,9 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
 
-use super::app::{App, Overlay, Screen};
+use super::app::{App, Overlay, Screen, Window};
 use super::keymap::{Context, Keymap};
 use super::theme::Theme;
 use super::{screens, widgets};
@@ -79,6 +79,32 @@ pub fn hint_line<'a>(hints: &'a [(String, &'a str)], ui: &Ui) -> Line<'a> {
         spans.push(Span::raw(format!(" {what}")));
     }
     Line::from(spans)
+}
+
+/// Draws the loaded window of a scrolled list under `header`, with the
+/// selected row highlighted (`rows` starts at the window's offset).
+pub fn window_table<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    header: Row<'a>,
+    rows: Vec<Row<'a>>,
+    widths: &[Constraint],
+    window: &Window,
+    ui: &Ui,
+) {
+    let rows = rows.into_iter().enumerate().map(|(i, row)| {
+        if window.offset + i == window.selected {
+            row.style(ui.theme.selected())
+        } else {
+            row
+        }
+    });
+    frame.render_widget(
+        Table::new(rows, widths.iter().copied())
+            .header(header)
+            .column_spacing(2),
+        area,
+    );
 }
 
 /// Splits `text` into lines of at most `width` characters at spaces.

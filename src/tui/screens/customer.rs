@@ -4,14 +4,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
 use crate::domain::EntryKind;
 use crate::domain::InvoiceStatus;
 use crate::domain::invoice::InvoiceFilter;
 use crate::tui::action::{Command, CustomerPage};
 use crate::tui::app::{App, Tab};
-use crate::tui::ui::{Ui, status_line, title_bar};
+use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let [title, info, balances, _gap, tab, table, status] = Layout::vertical([
@@ -194,10 +194,9 @@ fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &U
     let rows: Vec<Row> = page
         .history
         .iter()
-        .enumerate()
-        .map(|(i, e)| {
+        .map(|e| {
             let amount = e.signed_amount();
-            let row = Row::new(vec![
+            Row::new(vec![
                 Cell::from(e.date.format("%Y-%m-%d").to_string()),
                 Cell::from(e.description.clone()),
                 Cell::from(
@@ -210,12 +209,7 @@ fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &U
                     EntryKind::Credit => Line::raw(""),
                 }),
                 Cell::from(e.method.map(|m| m.as_str()).unwrap_or("")),
-            ]);
-            if view.window.offset + i == view.window.selected {
-                row.style(ui.theme.selected())
-            } else {
-                row
-            }
+            ])
         })
         .collect();
     let widths = [
@@ -225,10 +219,7 @@ fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &U
         Constraint::Length(11),
         Constraint::Length(8),
     ];
-    frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(2),
-        area,
-    );
+    window_table(frame, area, header, rows, &widths, &view.window, ui);
 }
 
 fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
@@ -269,8 +260,7 @@ fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let rows: Vec<Row> = l
         .rows
         .iter()
-        .enumerate()
-        .map(|(i, inv)| {
+        .map(|inv| {
             let status = inv.status_label(app.today);
             let status_style = match status {
                 "overdue" => ui.theme.error(),
@@ -283,7 +273,7 @@ fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             } else {
                 cur.display(inv.remaining())
             };
-            let row = Row::new(vec![
+            Row::new(vec![
                 Cell::from(if l.marked.contains(&inv.id) {
                     "[x]"
                 } else {
@@ -295,12 +285,7 @@ fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 Cell::from(day(inv.due_date)),
                 Cell::from(Line::from(cur.display(inv.total)).right_aligned()),
                 Cell::from(Line::from(remaining).right_aligned()),
-            ]);
-            if l.window.offset + i == l.window.selected {
-                row.style(ui.theme.selected())
-            } else {
-                row
-            }
+            ])
         })
         .collect();
     let widths = [
@@ -312,8 +297,5 @@ fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         Constraint::Fill(1),
         Constraint::Fill(1),
     ];
-    frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(2),
-        area,
-    );
+    window_table(frame, area, header, rows, &widths, &l.window, ui);
 }

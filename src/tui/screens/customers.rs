@@ -5,11 +5,11 @@ use chrono::Local;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
 use crate::tui::action::Command;
 use crate::tui::app::App;
-use crate::tui::ui::{Ui, status_line, title_bar};
+use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let [title, table, totals, status] = Layout::vertical([
@@ -68,8 +68,7 @@ fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let body: Vec<Row> = l
         .rows
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
+        .map(|c| {
             let contact = c
                 .email
                 .clone()
@@ -83,17 +82,12 @@ fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 .with_timezone(&Local)
                 .format("%Y-%m-%d")
                 .to_string();
-            let row = Row::new(vec![
+            Row::new(vec![
                 Cell::from(c.name.clone()),
                 Cell::from(contact),
                 Cell::from(balance),
                 Cell::from(when),
-            ]);
-            if l.window.offset + i == l.window.selected {
-                row.style(ui.theme.selected())
-            } else {
-                row
-            }
+            ])
         })
         .collect();
     let widths = [
@@ -102,10 +96,7 @@ fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         Constraint::Length(16),
         Constraint::Length(13),
     ];
-    frame.render_widget(
-        Table::new(body, widths).header(header).column_spacing(2),
-        area,
-    );
+    window_table(frame, area, header, body, &widths, &l.window, ui);
 }
 
 fn empty(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {

@@ -5,12 +5,12 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row};
 use rust_decimal::Decimal;
 
 use crate::tui::action::Command;
 use crate::tui::app::App;
-use crate::tui::ui::{Ui, status_line, title_bar};
+use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let [title, info, table, summary, status] = Layout::vertical([
@@ -63,9 +63,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         let rows: Vec<Row> = d
             .rows
             .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let row = Row::new(vec![
+            .map(|e| {
+                Row::new(vec![
                     Cell::from(if d.picked.contains_key(&e.id) {
                         "[x]"
                     } else {
@@ -76,12 +75,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                     Cell::from(Line::from(cur.display(e.amount)).right_aligned()),
                     Cell::from(Line::from(cur.display(e.tax)).right_aligned()),
                     Cell::from(Line::from(cur.display(e.amount + e.tax)).right_aligned()),
-                ]);
-                if d.window.offset + i == d.window.selected {
-                    row.style(ui.theme.selected())
-                } else {
-                    row
-                }
+                ])
             })
             .collect();
         let widths = [
@@ -92,10 +86,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             Constraint::Length(11),
             Constraint::Length(13),
         ];
-        frame.render_widget(
-            Table::new(rows, widths).header(header).column_spacing(2),
-            table,
-        );
+        window_table(frame, table, header, rows, &widths, &d.window, ui);
     }
     let picked: Decimal = d.picked.values().sum();
     frame.render_widget(

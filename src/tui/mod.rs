@@ -113,7 +113,8 @@ fn billing_catch_up(book: &mut Book) -> Option<app::Status> {
     }
 }
 
-fn plural(n: usize, what: &str) -> String {
+/// "1 invoice", "3 invoices".
+pub(crate) fn plural(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
     } else {

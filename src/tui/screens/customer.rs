@@ -71,12 +71,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let detail = match view.tab {
         Tab::History => format!("  {} entries, newest first", page.count),
         Tab::Invoices => format!(
-            "  {} {} · sorted by {}{}",
-            l.window.count,
-            match l.filter {
-                InvoiceFilter::All => "invoices".to_string(),
-                f => format!("{} invoices", f.label()),
-            },
+            "  {} · sorted by {}{}",
+            crate::tui::plural(
+                l.window.count,
+                &match l.filter {
+                    InvoiceFilter::All => "invoice".to_string(),
+                    f => format!("{} invoice", f.label()),
+                }
+            ),
             l.sort.label(),
             if l.marked.is_empty() {
                 String::new()

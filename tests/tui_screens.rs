@@ -481,7 +481,7 @@ fn cancel_selected_deletes_drafts_and_voids_open_invoices() {
     assert_eq!(left[0].status, tally::domain::InvoiceStatus::Void);
     let s = screen(&r);
     assert!(
-        s.contains("Cancelled: 1 drafts deleted, INV-0001 voided"),
+        s.contains("Cancelled: 1 draft deleted, INV-0001 voided"),
         "{s}"
     );
 }

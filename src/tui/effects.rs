@@ -142,8 +142,8 @@ fn invoice_op(book: &mut Book, op: InvoiceOp) -> Result<Action, OpsError> {
             let customer = book.invoice(&InvoiceRef::Id(first))?.customer_id;
             let done = book.cancel_invoices(&ids)?;
             let message = format!(
-                "Cancelled: {} drafts deleted, {} voided",
-                done.deleted.len(),
+                "Cancelled: {} deleted, {} voided",
+                super::plural(done.deleted.len(), "draft"),
                 if done.voided.is_empty() {
                     "none".to_string()
                 } else {

@@ -59,7 +59,7 @@ pub enum Action {
     Resize(u16, u16),
     // Results of effects.
     ListLoaded(ListPage),
-    CustomerLoaded(Box<CustomerPage>),
+    CustomerLoaded(Box<CustomerLoad>),
     InvoicesLoaded(RowsPage<crate::domain::Invoice>),
     ChargesLoaded(RowsPage<Entry>),
     /// A save succeeded; `customer` is the one it touched.
@@ -86,6 +86,18 @@ pub struct ListPage {
     pub totals: Option<Totals>,
     /// Where the customer to keep selected now stands.
     pub select: Option<usize>,
+}
+
+/// What a customer load answered: a window of history, and the summary
+/// (record, balance breakdown, entry count) when it was asked for. The
+/// summary sums the customer's history, so it is only recomputed on opening
+/// and after a write, never for scrolling.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerLoad {
+    pub id: CustomerId,
+    pub offset: usize,
+    pub history: Vec<Entry>,
+    pub summary: Option<(Customer, BalanceBreakdown, usize)>,
 }
 
 /// One customer and one window of their history.

@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 
-use super::action::{Action, Command, CustomerPage, ListPage};
+use super::action::{Action, Command, CustomerLoad, CustomerPage, ListPage};
 use super::form::{Form, FormKind};
 use super::keymap::Context;
 use crate::domain::customer::CustomerDetails;
@@ -33,6 +33,8 @@ pub enum Effect {
         id: CustomerId,
         offset: usize,
         limit: usize,
+        /// Also reload the record, breakdown and count (after open or a write).
+        summary: bool,
     },
     SaveCustomer {
         id: Option<CustomerId>,
@@ -142,6 +144,7 @@ pub struct CustomerView {
     pub window: Window,
     pub tab: Tab,
     pub invoices: InvoiceList,
+    need_summary: bool,
 }
 
 impl CustomerView {
@@ -152,6 +155,7 @@ impl CustomerView {
             window: Window::default(),
             tab: Tab::History,
             invoices: InvoiceList::default(),
+            need_summary: true,
         }
     }
 }
@@ -555,6 +559,7 @@ impl App {
         self.list.window.loaded = None;
         if let Some(v) = &mut self.customer {
             v.window.loaded = None;
+            v.need_summary = true;
             v.invoices.window.loaded = None;
         }
         self.after_invoice_save();
@@ -578,16 +583,33 @@ impl App {
         self.list.window.reveal(rows);
     }
 
-    fn customer_loaded(&mut self, page: CustomerPage) {
+    fn customer_loaded(&mut self, load: CustomerLoad) {
         let rows = history_rows(self.size.1);
-        if let Some(v) = &mut self.customer
-            && v.id == page.customer.id
-        {
+        let Some(v) = &mut self.customer else { return };
+        if v.id != load.id {
+            return;
+        }
+        match (load.summary, &mut v.page) {
+            (Some((customer, breakdown, count)), page) => {
+                *page = Some(CustomerPage {
+                    customer,
+                    breakdown,
+                    offset: load.offset,
+                    history: load.history,
+                    count,
+                });
+            }
+            (None, Some(page)) => {
+                page.offset = load.offset;
+                page.history = load.history;
+            }
+            (None, None) => return,
+        }
+        if let Some(page) = &v.page {
             v.window.count = page.count;
             v.window.offset = page.offset;
-            v.page = Some(page);
-            v.window.reveal(rows);
         }
+        v.window.reveal(rows);
     }
 
     /// Asks for whatever the visible windows need and do not have.
@@ -619,12 +641,17 @@ impl App {
         let rows = history_rows(self.size.1);
         if let (Screen::Customer, Some(v)) = (self.screen, &mut self.customer) {
             v.window.reveal(rows);
-            if let Some((offset, limit)) = v.window.wants(rows) {
+            if let Some((offset, limit)) = v
+                .window
+                .wants(rows)
+                .or_else(|| v.need_summary.then_some((v.window.offset, rows)))
+            {
                 v.window.loaded = Some((offset, limit));
                 fx.push(Effect::LoadCustomer {
                     id: v.id,
                     offset,
                     limit,
+                    summary: std::mem::take(&mut v.need_summary),
                 });
             }
         }
@@ -920,5 +947,54 @@ mod tests {
                 ..
             }]
         ));
+    }
+
+    #[test]
+    fn scrolling_history_reloads_rows_but_not_the_summed_summary() {
+        let mut a = app();
+        loaded(&mut a, 3);
+        let fx = a.update(Action::Cmd(Command::Open));
+        let want = |offset, summary| Effect::LoadCustomer {
+            id: CustomerId(1),
+            offset,
+            limit: history_rows(24),
+            summary,
+        };
+        assert_eq!(fx, [want(0, true)]);
+        let breakdown = crate::store::BalanceBreakdown {
+            balance: Decimal::ZERO,
+            available_credit: Decimal::ZERO,
+            outstanding: Decimal::ZERO,
+            uninvoiced: Decimal::ZERO,
+            total_billed: Decimal::ZERO,
+            total_collected: Decimal::ZERO,
+        };
+        let answer = |offset, summary: bool| {
+            Action::CustomerLoaded(Box::new(CustomerLoad {
+                id: CustomerId(1),
+                offset,
+                history: Vec::new(),
+                summary: summary.then(|| (customer(1, 0), breakdown.clone(), 100)),
+            }))
+        };
+        assert!(a.update(answer(0, true)).is_empty());
+        let fx = a.update(Action::Cmd(Command::PageDown));
+        let Some(Effect::LoadCustomer {
+            offset, summary, ..
+        }) = fx.first()
+        else {
+            panic!("expected a history load, got {fx:?}")
+        };
+        assert!(!summary, "scrolling must not re-sum the history");
+        a.update(answer(*offset, false));
+        assert_eq!(a.customer.as_ref().unwrap().window.count, 100);
+        let fx = a.update(Action::Saved {
+            message: "ok".into(),
+            customer: CustomerId(1),
+        });
+        assert!(
+            fx.iter()
+                .any(|e| matches!(e, Effect::LoadCustomer { summary: true, .. }))
+        );
     }
 }

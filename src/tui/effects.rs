@@ -2,7 +2,7 @@
 //! cases in `ops`, and answers with result [`Action`]s. The only place the
 //! TUI touches the book.
 
-use super::action::{Action, CustomerPage, ListPage, RowsPage};
+use super::action::{Action, CustomerLoad, ListPage, RowsPage};
 use super::app::{Effect, InvoiceOp};
 use super::form::{cf, customer_error_field, entry_field_index, payment_field_index};
 use crate::domain::CustomerId;
@@ -19,7 +19,12 @@ pub fn run(book: &mut Book, effect: Effect) -> Action {
             totals,
             keep,
         } => load_list(book, query, count, totals, keep),
-        Effect::LoadCustomer { id, offset, limit } => load_customer(book, id, offset, limit),
+        Effect::LoadCustomer {
+            id,
+            offset,
+            limit,
+            summary,
+        } => load_customer(book, id, offset, limit, summary),
         Effect::SaveCustomer {
             id,
             details,
@@ -251,14 +256,23 @@ fn load_customer(
     id: CustomerId,
     offset: usize,
     limit: usize,
+    summary: bool,
 ) -> Result<Action, OpsError> {
     let r = book.reads();
-    Ok(Action::CustomerLoaded(Box::new(CustomerPage {
-        customer: book.customer(id)?,
-        breakdown: r.breakdown(id)?,
+    let summary = if summary {
+        Some((
+            book.customer(id)?,
+            r.breakdown(id)?,
+            r.count_entries(id)? as usize,
+        ))
+    } else {
+        None
+    };
+    Ok(Action::CustomerLoaded(Box::new(CustomerLoad {
+        id,
         offset,
         history: r.history(id, offset, limit)?,
-        count: r.count_entries(id)? as usize,
+        summary,
     })))
 }
 

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::domain::Currency;
+use crate::domain::link;
 
 #[derive(Debug, Clone, Deserialize, Default, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -89,6 +90,8 @@ impl Default for Billing {
 pub struct Portal {
     pub base_url: String,
     pub bind: String,
+    /// The reminder `tally link message` copies; see `domain::link`.
+    pub message: String,
 }
 
 impl Default for Portal {
@@ -96,17 +99,20 @@ impl Default for Portal {
         Portal {
             base_url: "http://127.0.0.1:8080".into(),
             bind: "127.0.0.1:8080".into(),
+            message: DEFAULT_MESSAGE.into(),
         }
     }
 }
 
+/// The reminder text used when the config does not set one.
+pub const DEFAULT_MESSAGE: &str = "Hi {first_name}, this is {business}. Your balance is {balance}. You can view it and pay here: {link}";
+
 #[derive(Debug, Error)]
 pub enum ConfigError {
-    #[error("cannot read config {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    // `error`, not `source`: the message already includes it, and a source
+    // would print it twice in the `error:` line.
+    #[error("cannot read config {path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("config {path} line {line}, key {key}: {message}")]
     Invalid {
         path: String,
@@ -126,11 +132,8 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
                 return Ok(Config::default());
             }
-            Err(source) => {
-                return Err(ConfigError::Read {
-                    path: shown,
-                    source,
-                });
+            Err(error) => {
+                return Err(ConfigError::Read { path: shown, error });
             }
         };
         Self::parse(&text, &shown)
@@ -195,6 +198,21 @@ impl Config {
                 "billing",
                 "payment_terms_days",
                 "is more than ten years: use 0 to 3650 days".into(),
+            );
+        }
+        if let Err(message) = link::check_template(&self.portal.message) {
+            return fail("portal", "message", message);
+        }
+        let base = &self.portal.base_url;
+        if !(base.starts_with("http://") || base.starts_with("https://"))
+            || base.contains(char::is_whitespace)
+        {
+            return fail(
+                "portal",
+                "base_url",
+                format!(
+                    "\"{base}\" is not a web address: use one starting with https:// (or http://), such as \"https://pay.example.com\""
+                ),
             );
         }
         let p = &self.billing.invoice_prefix;

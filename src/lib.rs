@@ -5,6 +5,7 @@
 //! `document` renders invoices for people outside the terminal.
 
 pub mod cli;
+pub mod clipboard;
 pub mod config;
 pub mod document;
 pub mod domain;

@@ -5,6 +5,7 @@
 mod customer;
 mod entry;
 mod invoice;
+mod link;
 mod output;
 mod timeline;
 
@@ -58,10 +59,19 @@ pub enum Command {
     /// The monthly billing cycle.
     #[command(subcommand)]
     Billing(invoice::BillingCmd),
+    /// A customer's payment link: generate, show, regenerate, copy, message.
+    #[command(subcommand)]
+    Link(link::LinkCmd),
 }
 
 /// Parses arguments, runs, and maps the outcome to an exit code.
 pub fn run() -> ExitCode {
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == crate::clipboard::HOLD_ARG)
+    {
+        return crate::clipboard::hold_from_stdin();
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => e.exit(),
@@ -98,6 +108,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Timeline(a) => timeline::run(&book, a),
         Command::Invoice(c) => invoice::run(&mut book, c),
         Command::Billing(c) => invoice::billing(&mut book, c),
+        Command::Link(c) => link::run(&mut book, c),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod customer;
 pub mod date;
 pub mod entry;
 pub mod invoice;
+pub mod link;
 pub mod money;
 pub mod timeline;
 

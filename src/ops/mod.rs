@@ -1,4 +1,4 @@
-//! Use cases shared by the command line, the TUI and (later) the portal.
+//! Use cases shared by the command line, the TUI and the portal.
 //!
 //! A [`Book`] is an open store plus the owner's config, a clock and the name
 //! of whoever is acting. Every public method that changes the book is exactly
@@ -10,6 +10,7 @@ mod customers;
 pub mod demo;
 mod entries;
 mod invoices;
+mod links;
 
 use std::path::Path;
 
@@ -25,6 +26,7 @@ use crate::store::{Reads, Store, StoreError};
 
 pub use customers::Duplicate;
 pub use invoices::{Cancelled, PaymentInput};
+pub use links::{ReminderText, new_token};
 
 #[derive(Debug, Error)]
 pub enum OpsError {
@@ -48,6 +50,14 @@ pub enum OpsError {
     Amount(String),
     #[error("date {0}")]
     Date(String),
+    #[error(
+        "customer {0} already has a payment link: `tally link show {0}` prints it, `tally link regenerate {0}` replaces it"
+    )]
+    LinkExists(CustomerId),
+    #[error("customer {0} has no payment link yet: `tally link generate {0}` makes one")]
+    NoLink(CustomerId),
+    #[error("cannot read the operating system's random source: {0}")]
+    Random(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

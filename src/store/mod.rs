@@ -17,6 +17,7 @@
 mod customers;
 mod entries;
 mod invoices;
+mod links;
 mod schema;
 mod timeline;
 
@@ -34,6 +35,7 @@ use crate::domain::Currency;
 pub use customers::{CustomerQuery, Totals};
 pub use entries::BalanceBreakdown;
 pub use invoices::{EntryLock, InvoiceQuery};
+pub use links::ActiveLink;
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
 #[derive(Debug, Error)]

@@ -156,6 +156,20 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE customers ADD COLUMN payment_terms_days INTEGER
         CHECK (payment_terms_days IS NULL OR payment_terms_days BETWEEN 0 AND 3650);
     "#,
+    // 4: payment links. Rows are never deleted: regenerating revokes the
+    // old row, so the history of links stays, and at most one row per
+    // customer is active.
+    r#"
+    CREATE TABLE payment_links (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        token       TEXT NOT NULL UNIQUE CHECK (length(token) = 43),
+        created_at  TEXT NOT NULL,
+        revoked_at  TEXT
+    ) STRICT;
+    CREATE UNIQUE INDEX payment_links_active ON payment_links (customer_id)
+        WHERE revoked_at IS NULL;
+    "#,
 ];
 
 /// The schema version this binary writes.
@@ -357,7 +371,15 @@ mod tests {
             "INSERT INTO invoices (customer_id, status, seq, number, created_at) VALUES (1, 'draft', 1, 'INV-0001', 't')",
             "INSERT INTO invoices (customer_id, status, created_at) VALUES (1, 'sent', 't')",
             "INSERT INTO invoices (customer_id, period, created_at) VALUES (1, 'May', 't')",
+            // A token has tally's exact length, and a customer one active link.
+            "INSERT INTO payment_links (customer_id, token, created_at) VALUES (1, 'short', 't')",
+            "INSERT INTO payment_links (customer_id, token, created_at) VALUES (1, 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB', 't')",
         ];
+        conn.execute(
+            "INSERT INTO payment_links (customer_id, token, created_at) VALUES (1, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 't')",
+            [],
+        )
+        .unwrap();
         conn.pragma_update(None, "foreign_keys", "ON").unwrap();
         for sql in bad {
             assert!(conn.execute(sql, []).is_err(), "accepted: {sql}");

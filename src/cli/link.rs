@@ -1,0 +1,58 @@
+//! `tally link generate|show|regenerate|copy|message ID`: a customer's
+//! payment link. The link (or the reminder) goes to stdout so it can be
+//! piped; how it was copied goes to stderr.
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+
+use crate::clipboard;
+use crate::domain::customer::CustomerId;
+use crate::ops::Book;
+
+#[derive(Debug, Subcommand)]
+pub enum LinkCmd {
+    /// Make the customer's payment link (refused if they already have one).
+    Generate { customer: i64 },
+    /// Print the customer's current payment link.
+    Show { customer: i64 },
+    /// Replace the customer's link. The old link stops working at once.
+    Regenerate { customer: i64 },
+    /// Copy the customer's link to the clipboard (it stays after tally exits).
+    Copy { customer: i64 },
+    /// Copy a ready-to-send reminder with the link, from `[portal] message`.
+    Message { customer: i64 },
+}
+
+pub fn run(book: &mut Book, cmd: LinkCmd) -> Result<()> {
+    match cmd {
+        LinkCmd::Generate { customer } => {
+            println!("{}", book.generate_link(CustomerId(customer))?);
+        }
+        LinkCmd::Show { customer } => println!("{}", book.require_link(CustomerId(customer))?),
+        LinkCmd::Regenerate { customer } => {
+            println!("{}", book.regenerate_link(CustomerId(customer))?);
+            eprintln!("The old link no longer works.");
+        }
+        LinkCmd::Copy { customer } => {
+            let link = book.require_link(CustomerId(customer))?;
+            println!("{link}");
+            copy(&link, "Link")?;
+        }
+        LinkCmd::Message { customer } => {
+            let reminder = book.reminder(CustomerId(customer))?;
+            println!("{}", reminder.text);
+            if reminder.owed.is_zero() {
+                eprintln!("Note: customer {customer} owes nothing right now.");
+            }
+            copy(&reminder.text, "Message")?;
+        }
+    }
+    Ok(())
+}
+
+fn copy(text: &str, what: &str) -> Result<()> {
+    let via = clipboard::copy_and_leave(text)
+        .with_context(|| format!("copying the {}", what.to_lowercase()))?;
+    eprintln!("{}", via.sentence(what));
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! Payment links: generating, regenerating and reading a customer's link,
+//! and the reminder text that carries it (seed 001, DESIGN §1).
+//!
+//! Invariants: a token comes only from the OS random source; generating
+//! never replaces a live link (that is what regenerate is for, and it says
+//! old links stop working); regenerate revokes and inserts in one
+//! transaction, so there is never a moment with two live links or none.
+
+use rust_decimal::Decimal;
+
+use super::{Book, OpsError, Result};
+use crate::domain::customer::CustomerId;
+use crate::domain::link::{self, Reminder, TOKEN_BYTES, Token};
+
+/// A reminder ready to paste into a text message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReminderText {
+    pub text: String,
+    pub link: String,
+    /// What the customer owes (zero when they owe nothing).
+    pub owed: Decimal,
+}
+
+/// A fresh token from the operating system's CSPRNG.
+pub fn new_token() -> Result<Token> {
+    let mut bytes = [0u8; TOKEN_BYTES];
+    getrandom::fill(&mut bytes).map_err(|e| OpsError::Random(e.to_string()))?;
+    Ok(Token::from_bytes(&bytes))
+}
+
+impl Book {
+    /// The customer's live link, if one was generated.
+    pub fn link(&self, id: CustomerId) -> Result<Option<String>> {
+        self.customer(id)?;
+        Ok(self
+            .reads()
+            .active_link(id)?
+            .map(|l| link::url(&self.config().portal.base_url, &l.token)))
+    }
+
+    /// The customer's live link, or a message saying how to make one.
+    pub fn require_link(&self, id: CustomerId) -> Result<String> {
+        self.link(id)?.ok_or(OpsError::NoLink(id))
+    }
+
+    /// Makes the customer's first link. Refuses if one is live.
+    pub fn generate_link(&mut self, id: CustomerId) -> Result<String> {
+        if self.link(id)?.is_some() {
+            return Err(OpsError::LinkExists(id));
+        }
+        self.put_link(id, false)
+    }
+
+    /// Replaces the customer's link; the old one stops working at once.
+    pub fn regenerate_link(&mut self, id: CustomerId) -> Result<String> {
+        self.require_link(id)?;
+        self.put_link(id, true)
+    }
+
+    fn put_link(&mut self, id: CustomerId, replace: bool) -> Result<String> {
+        let token = new_token()?;
+        let url = link::url(&self.config().portal.base_url, &token);
+        let (store, cx) = self.split();
+        let now = cx.clock.now();
+        store.write(|tx| -> Result<()> {
+            let revoked = tx.revoke_link(id, now)?;
+            if revoked != replace {
+                // Someone else generated or revoked in between: refuse
+                // rather than silently doing the other thing.
+                return Err(if replace {
+                    OpsError::NoLink(id)
+                } else {
+                    OpsError::LinkExists(id)
+                });
+            }
+            tx.insert_link(id, &token, now)?;
+            let (action, detail) = if replace {
+                (
+                    "link.regenerated",
+                    "Payment link regenerated; the old link no longer works",
+                )
+            } else {
+                ("link.generated", "Payment link generated")
+            };
+            tx.log(id, now, cx.actor, action, detail)?;
+            Ok(())
+        })?;
+        Ok(url)
+    }
+
+    /// The reminder built from `[portal] message` for this customer.
+    pub fn reminder(&self, id: CustomerId) -> Result<ReminderText> {
+        let customer = self.customer(id)?;
+        let link = self.require_link(id)?;
+        let owed = (-customer.balance).max(Decimal::ZERO);
+        let balance = self.currency().display(owed);
+        let config = self.config();
+        let text = Reminder {
+            first_name: link::first_name(&customer.name),
+            balance: &balance,
+            link: &link,
+            business: &config.business.name,
+        }
+        .fill(&config.portal.message);
+        Ok(ReminderText { text, link, owed })
+    }
+}

@@ -215,11 +215,11 @@ impl Session {
             record.push(text.to_string());
             return Ok(Via::Clipboard);
         }
-        if let Some(board) = self.board() {
-            if board.set_text(text).is_ok() {
-                self.last = Some(text.to_string());
-                return Ok(Via::Clipboard);
-            }
+        if let Some(board) = self.board()
+            && board.set_text(text).is_ok()
+        {
+            self.last = Some(text.to_string());
+            return Ok(Via::Clipboard);
         }
         terminal
             .write_all(osc52(text).as_bytes())

@@ -1,7 +1,7 @@
 //! tally: a keyboard-driven bookkeeping tool for one small business.
 //!
 //! Layers, from the inside out: `domain` (rules, no IO) → `store` (the only
-//! SQL) → `ops` (use cases, one transaction each) → front ends (`cli`, `tui`);
+//! SQL) → `ops` (use cases, one transaction each) → front ends (`cli`, `tui`, `portal`);
 //! `document` renders invoices for people outside the terminal.
 
 pub mod cli;
@@ -11,6 +11,7 @@ pub mod document;
 pub mod domain;
 pub mod ops;
 pub mod paths;
+pub mod portal;
 pub mod store;
 pub mod tui;
 

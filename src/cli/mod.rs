@@ -7,6 +7,7 @@ mod entry;
 mod invoice;
 mod link;
 mod output;
+mod portal;
 mod timeline;
 
 use std::path::PathBuf;
@@ -62,6 +63,9 @@ pub enum Command {
     /// A customer's payment link: generate, show, regenerate, copy, message.
     #[command(subcommand)]
     Link(link::LinkCmd),
+    /// The customer payment page server.
+    #[command(subcommand)]
+    Portal(portal::PortalCmd),
 }
 
 /// Parses arguments, runs, and maps the outcome to an exit code.
@@ -109,6 +113,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Invoice(c) => invoice::run(&mut book, c),
         Command::Billing(c) => invoice::billing(&mut book, c),
         Command::Link(c) => link::run(&mut book, c),
+        Command::Portal(c) => portal::run(book, c),
     }
 }
 

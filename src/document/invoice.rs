@@ -13,6 +13,9 @@ use crate::config::Business;
 use crate::domain::{Currency, Customer, Entry, Invoice, InvoiceStatus};
 
 const TEMPLATE: &str = include_str!("../../assets/invoice.html");
+/// The page's styles, also served by the portal at [`STYLESHEET_PATH`].
+pub const STYLESHEET: &str = include_str!("../../assets/invoice.css");
+pub const STYLESHEET_PATH: &str = "/assets/invoice.css";
 
 /// Everything an invoice document shows, gathered by `ops`.
 #[derive(Debug, Clone)]
@@ -83,8 +86,21 @@ impl InvoiceDoc {
         }
     }
 
-    /// The printable page.
+    /// The printable page, self-contained (styles inline) for saving or
+    /// emailing.
     pub fn html(&self) -> String {
+        self.render(format!("<style>\n{STYLESHEET}</style>"))
+    }
+
+    /// The page as the portal serves it: styles from [`STYLESHEET_PATH`],
+    /// so a strict Content-Security-Policy needs no inline exception.
+    pub fn html_linked(&self) -> String {
+        self.render(format!(
+            "<link rel=\"stylesheet\" href=\"{STYLESHEET_PATH}\"/>"
+        ))
+    }
+
+    fn render(&self, style: String) -> String {
         let inv = &self.invoice;
         let subtotal: Decimal = self.lines.iter().map(|e| e.amount).sum();
         let tax: Decimal = self.lines.iter().map(|e| e.tax).sum();
@@ -124,6 +140,7 @@ impl InvoiceDoc {
                     "title",
                     escape(&format!("{} · {}", self.heading(), self.business.name)),
                 ),
+                ("style", style),
                 ("heading", escape(&self.heading())),
                 ("status", escape(status)),
                 ("status_class", status.to_string()),

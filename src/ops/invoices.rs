@@ -45,16 +45,20 @@ impl Book {
         found.ok_or_else(|| OpsError::NoInvoice(r.to_string()))
     }
 
-    /// Everything an exported invoice shows. Payment links arrive with the
-    /// portal; until a customer has one, the document simply omits it.
+    /// Everything an exported invoice shows, including the customer's payment
+    /// link when they have one (the document shows it only while unpaid).
     pub fn invoice_doc(&self, r: &InvoiceRef) -> Result<InvoiceDoc> {
         let invoice = self.invoice(r)?;
+        let link = self
+            .reads()
+            .active_link(invoice.customer_id)?
+            .map(|l| crate::domain::link::url(&self.config.portal.base_url, &l.token));
         Ok(InvoiceDoc {
             business: self.config.business.clone(),
             currency: self.currency().clone(),
             customer: self.customer(invoice.customer_id)?,
             lines: self.reads().invoice_lines(invoice.id)?,
-            link: None,
+            link,
             today: self.clock.today(),
             invoice,
         })

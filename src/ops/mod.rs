@@ -11,6 +11,7 @@ pub mod demo;
 mod entries;
 mod invoices;
 mod links;
+pub mod portal;
 
 use std::path::Path;
 

@@ -76,6 +76,8 @@ pub enum StoreError {
     },
     #[error("amount {0} cannot be stored exactly in minor units")]
     Inexact(Decimal),
+    #[error("{0} needs upgrading before it can be read: open it once with this tally")]
+    NeedsUpgrade(PathBuf),
     #[error("the book is busy: another tally is writing; try again")]
     Busy,
     #[error("database error: {0}")]
@@ -140,6 +142,29 @@ impl Store {
             schema::check_identity(&conn, path)?;
         }
         Self::setup(conn, path, currency)
+    }
+
+    /// Opens an existing, up-to-date book for reading only (the portal).
+    /// Readers never block the owner's writes (WAL), and each read sees
+    /// everything committed before it started.
+    pub fn open_read_only(path: &Path, currency: &Currency) -> Result<Store> {
+        check_header(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+        schema::check_identity(&conn, path)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "query_only", "ON")?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version != SCHEMA_VERSION {
+            return Err(StoreError::NeedsUpgrade(path.to_path_buf()));
+        }
+        let currency = schema::recorded_currency(&conn, path, currency)?
+            .ok_or_else(|| StoreError::NeedsUpgrade(path.to_path_buf()))?;
+        Ok(Store {
+            conn,
+            currency,
+            path: path.to_path_buf(),
+        })
     }
 
     /// A private in-memory book, for tests and benchmarks.

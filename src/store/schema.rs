@@ -226,6 +226,25 @@ pub(super) fn book_currency(
     path: &Path,
     config: &Currency,
 ) -> Result<Currency> {
+    if recorded_currency(conn, path, config)?.is_some() {
+        return Ok(config.clone());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute(
+        "INSERT OR REPLACE INTO book_meta (key, value) VALUES ('currency_code', ?1), ('currency_decimals', ?2)",
+        (&config.code, config.decimals.to_string()),
+    )?;
+    tx.commit()?;
+    Ok(config.clone())
+}
+
+/// Checks the config's currency against the one the book recorded, without
+/// writing; `None` if the book has not recorded one yet.
+pub(super) fn recorded_currency(
+    conn: &Connection,
+    path: &Path,
+    config: &Currency,
+) -> Result<Option<Currency>> {
     let get = |key: &str| -> Result<Option<String>> {
         Ok(conn
             .query_row("SELECT value FROM book_meta WHERE key = ?1", [key], |r| {
@@ -235,29 +254,19 @@ pub(super) fn book_currency(
     };
     let code = get("currency_code")?;
     let decimals = get("currency_decimals")?.and_then(|d| d.parse::<u32>().ok());
-    match (code, decimals) {
-        (Some(code), Some(decimals)) => {
-            if code != config.code || decimals != config.decimals {
-                return Err(StoreError::CurrencyMismatch {
-                    path: path.to_path_buf(),
-                    book_code: code,
-                    book_decimals: decimals,
-                    config_code: config.code.clone(),
-                    config_decimals: config.decimals,
-                });
-            }
-            Ok(config.clone())
-        }
-        _ => {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            tx.execute(
-                "INSERT OR REPLACE INTO book_meta (key, value) VALUES ('currency_code', ?1), ('currency_decimals', ?2)",
-                (&config.code, config.decimals.to_string()),
-            )?;
-            tx.commit()?;
-            Ok(config.clone())
-        }
+    let (Some(code), Some(decimals)) = (code, decimals) else {
+        return Ok(None);
+    };
+    if code != config.code || decimals != config.decimals {
+        return Err(StoreError::CurrencyMismatch {
+            path: path.to_path_buf(),
+            book_code: code,
+            book_decimals: decimals,
+            config_code: config.code.clone(),
+            config_decimals: config.decimals,
+        });
     }
+    Ok(Some(config.clone()))
 }
 
 #[cfg(test)]

@@ -1,0 +1,254 @@
+//! The payment page's HTML (seed 001), built from an [`Account`] with no IO.
+//!
+//! Invariants:
+//! - Every value from the book or the config goes through [`escape`].
+//! - Money is formatted here from `Decimal`; each tip option carries its own
+//!   exact total, so the page script never does arithmetic on money.
+//! - Tips and the payment form appear only while the customer owes.
+
+use rust_decimal::Decimal;
+
+use crate::config::Config;
+use crate::document::{escape, fill};
+use crate::domain::entry::EntryKind;
+use crate::domain::link::{Token, first_name};
+use crate::domain::{Currency, Entry, Invoice};
+use crate::ops::portal::{Account, Standing};
+
+const LAYOUT: &str = include_str!("../../assets/portal.html");
+const MESSAGE: &str = include_str!("../../assets/not_found.html");
+
+/// The tip choices, in percent; 0 is "No tip" and the default.
+pub const TIPS: [u32; 4] = [0, 18, 20, 25];
+
+/// The tip a `?tip=` value asks for; anything that is not one of [`TIPS`]
+/// means no tip (a customer's page never fails over a query string).
+pub fn parse_tip(raw: Option<&str>) -> u32 {
+    raw.and_then(|s| s.parse::<u32>().ok())
+        .filter(|t| TIPS.contains(t))
+        .unwrap_or(0)
+}
+
+/// Everything the page needs besides the account.
+pub struct PageContext<'a> {
+    pub config: &'a Config,
+    pub token: &'a Token,
+    pub today: chrono::NaiveDate,
+}
+
+impl PageContext<'_> {
+    fn money(&self, v: Decimal) -> String {
+        escape(&self.currency().display(v))
+    }
+
+    fn currency(&self) -> Currency {
+        self.config.currency()
+    }
+}
+
+/// The customer's page for `tip` percent.
+pub fn account_page(cx: &PageContext<'_>, account: &Account, tip: u32) -> String {
+    let standing = account.standing();
+    let mut body = match standing {
+        Standing::Settled => {
+            "<section class=\"card settled\"><p class=\"big\">You're all set! You have no outstanding balance.</p></section>\n".to_string()
+        }
+        Standing::Credit(c) => format!(
+            "<section class=\"card credit\"><p class=\"big\">Account credit: {}</p><p>It will go toward your next charges.</p></section>\n",
+            cx.money(c)
+        ),
+        Standing::Owes(owed) => format!(
+            "<section class=\"card due\"><p class=\"label\">Amount due</p><p class=\"amount\" id=\"balance\">{}</p></section>\n",
+            cx.money(owed)
+        ),
+    };
+    body.push_str(&recent_items(cx, &account.recent));
+    body.push_str(&invoices(cx, &account.invoices));
+    if let Standing::Owes(owed) = standing {
+        body.push_str(&tips(cx, owed, tip));
+        body.push_str(&payment_form(cx, owed, tip));
+    }
+    let name = &account.customer.name;
+    let heading = format!("Hi {}", first_name(name));
+    fill(
+        LAYOUT,
+        &[
+            (
+                "title",
+                escape(&format!("{} · {}", cx.config.business.name, name)),
+            ),
+            ("business", escape(&cx.config.business.name)),
+            ("heading", escape(&heading)),
+            ("body", body),
+            ("contact", contact(cx.config)),
+        ],
+    )
+}
+
+/// "View recent charges": the last line items, newest first.
+fn recent_items(cx: &PageContext<'_>, items: &[Entry]) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let rows: String = items
+        .iter()
+        .map(|e| {
+            let (class, amount, tax) = match e.kind {
+                EntryKind::Charge => ("is-charge", cx.money(e.amount), cx.money(e.tax)),
+                EntryKind::Credit => ("is-credit", cx.money(-e.amount), "—".into()),
+            };
+            let desc = if e.description.trim().is_empty() {
+                match e.kind {
+                    EntryKind::Charge => "Charge".to_string(),
+                    EntryKind::Credit => "Payment or credit".to_string(),
+                }
+            } else {
+                escape(&e.description)
+            };
+            format!(
+                "<li class=\"{class}\"><div class=\"row\"><span class=\"desc\">{desc}</span><span class=\"amt\">{amount}</span></div><div class=\"sub\"><span>{}</span><span>Tax {tax}</span></div></li>\n",
+                e.date.format("%b %-d, %Y"),
+            )
+        })
+        .collect();
+    format!(
+        "<section class=\"card\"><details class=\"recent\"><summary>View recent charges</summary>\n<ul class=\"items\">\n{rows}</ul>\n</details></section>\n"
+    )
+}
+
+/// Finalized, unpaid invoices, each linking to its own page.
+fn invoices(cx: &PageContext<'_>, invoices: &[Invoice]) -> String {
+    if invoices.is_empty() {
+        return String::new();
+    }
+    let rows: String = invoices
+        .iter()
+        .map(|i| {
+            let due = i
+                .due_date
+                .map(|d| d.format("%b %-d, %Y").to_string())
+                .unwrap_or_default();
+            let due = if i.is_overdue(cx.today) {
+                format!("<span class=\"overdue\">Overdue since {due}</span>")
+            } else {
+                format!("Due {due}")
+            };
+            format!(
+                "<li><div class=\"row\"><a href=\"/p/{}/invoices/{}\">Invoice {}</a><span class=\"amt\">{}</span></div><div class=\"sub\"><span>{due}</span><span>of {}</span></div></li>\n",
+                cx.token.as_str(),
+                i.id,
+                escape(&i.label()),
+                cx.money(i.remaining()),
+                cx.money(i.total),
+            )
+        })
+        .collect();
+    format!(
+        "<section class=\"card invoices\"><h2>Invoices</h2>\n<ul class=\"items\">\n{rows}</ul></section>\n"
+    )
+}
+
+/// The tip radios. Each carries its exact tip and total for the script;
+/// without JavaScript, "Update total" submits `?tip=N` to the server.
+fn tips(cx: &PageContext<'_>, owed: Decimal, chosen: u32) -> String {
+    let cur = cx.currency();
+    let options: String = TIPS
+        .iter()
+        .map(|&pct| {
+            let tip = cur.percent_of(owed, Decimal::from(pct));
+            let label = if pct == 0 {
+                "No tip".to_string()
+            } else {
+                format!("{pct}%")
+            };
+            let extra = if pct == 0 {
+                String::new()
+            } else {
+                format!("<small>+{}</small>", cx.money(tip))
+            };
+            format!(
+                "<label class=\"tip\"><input type=\"radio\" name=\"tip\" value=\"{pct}\" data-tip=\"{}\" data-total=\"{}\"{}/> <span>{label}</span>{extra}</label>\n",
+                cx.money(tip),
+                cx.money(owed + tip),
+                if pct == chosen { " checked" } else { "" },
+            )
+        })
+        .collect();
+    let tip = cur.percent_of(owed, Decimal::from(chosen));
+    format!(
+        "<section class=\"card\"><form method=\"get\" class=\"tips\"><fieldset><legend>Add a tip</legend>\n<div class=\"tip-options\">\n{options}</div></fieldset>\n<noscript><button type=\"submit\" class=\"update\">Update total</button></noscript></form>\n<dl class=\"totals\"><dt>Balance</dt><dd>{}</dd><dt>Tip</dt><dd id=\"tip-amount\">{}</dd><dt class=\"grand\">Total to pay</dt><dd class=\"grand\" id=\"total\">{}</dd></dl></section>\n",
+        cx.money(owed),
+        cx.money(tip),
+        cx.money(owed + tip),
+    )
+}
+
+/// The card form of seed 001, shown but switched off: online payment is
+/// not active yet, and the page says so before anything else in the form.
+fn payment_form(cx: &PageContext<'_>, owed: Decimal, tip: u32) -> String {
+    let total = owed + cx.currency().percent_of(owed, Decimal::from(tip));
+    format!(
+        r#"<section class="card pay"><h2>Payment</h2>
+<p class="notice" role="note"><strong>Online payment is not active yet.</strong> Payment processing is coming soon; this form cannot take a payment, and no card will be charged.</p>
+<form class="card-form" aria-disabled="true"><fieldset disabled>
+<label class="field">Card number<input inputmode="numeric" autocomplete="off" placeholder="1234 1234 1234 1234"/></label>
+<div class="split"><label class="field">Expiry<input autocomplete="off" placeholder="MM / YY"/></label><label class="field">CVC<input inputmode="numeric" autocomplete="off" placeholder="123"/></label></div>
+<label class="check"><input type="checkbox" name="save_card"/> <span>Save card for future payments</span></label>
+<label class="check"><input type="checkbox" name="sms_consent"/> <span>Text me automated payment reminders (SMS). Message and data rates may apply; reply STOP to opt out.</span></label>
+<button type="submit">Pay <span id="pay-total">{}</span></button>
+</fieldset></form></section>
+"#,
+        cx.money(total)
+    )
+}
+
+/// How to reach the business, from `[business]`.
+fn contact(config: &Config) -> String {
+    let b = &config.business;
+    let ways: Vec<String> = [&b.email, &b.phone]
+        .into_iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(escape)
+        .collect();
+    if ways.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<p>Questions? Contact {} at {}.</p>",
+        escape(&b.name),
+        ways.join(" or ")
+    )
+}
+
+/// One page for every token that does not open an account (unknown,
+/// revoked, malformed) and every invoice that is not shown, so a visitor
+/// cannot tell which it was.
+pub fn not_found_page(config: &Config) -> String {
+    message_page(
+        config,
+        "Link not found",
+        "This payment link is not valid. It may have been replaced by a newer one: ask us for your current link.",
+    )
+}
+
+/// Shown to a client that has tried too many wrong links.
+pub fn too_many_page(config: &Config) -> String {
+    message_page(
+        config,
+        "Too many tries",
+        "Too many links that do not work were opened from here. Wait a few minutes, then open your link again.",
+    )
+}
+
+fn message_page(config: &Config, heading: &str, message: &str) -> String {
+    fill(
+        MESSAGE,
+        &[
+            ("title", escape(heading)),
+            ("business", escape(&config.business.name)),
+            ("heading", escape(heading)),
+            ("message", escape(message)),
+        ],
+    )
+}

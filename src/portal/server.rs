@@ -1,0 +1,261 @@
+//! The HTTP side of the portal: routes, response headers, limits, and the
+//! accept loop.
+//!
+//! Invariants:
+//! - Only `GET` is served; nothing here can write to the book (read-only
+//!   connections with `query_only`), and every request reads the book
+//!   afresh, so the page is as current as the owner's last save.
+//! - Every response carries `Cache-Control: no-store`,
+//!   `Referrer-Policy: no-referrer` (the token is in the URL),
+//!   `X-Content-Type-Options: nosniff` and a CSP that allows only this
+//!   server's own stylesheet and script.
+//! - Unknown, revoked and malformed tokens get the same 404 page; misses
+//!   are counted per client address ([`MissLimiter`]).
+//! - Slow or stuck clients are bounded: header read timeout, whole-request
+//!   timeout, connection lifetime, body size, and counts of connections
+//!   and requests in flight.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::Service;
+use tower::limit::ConcurrencyLimitLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use super::guard::MissLimiter;
+use super::page::{self, PageContext};
+use crate::config::Config;
+use crate::document::invoice::{STYLESHEET, STYLESHEET_PATH};
+use crate::domain::InvoiceId;
+use crate::domain::link::Token;
+use crate::ops::{self, Clock};
+use crate::store::{Reads, Store};
+
+/// The Content-Security-Policy of every response.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const PORTAL_CSS: &str = include_str!("../../assets/portal.css");
+const PORTAL_JS: &str = include_str!("../../assets/portal.js");
+
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+const CONNECTION_LIFETIME: Duration = Duration::from_secs(120);
+const MAX_CONNECTIONS: usize = 256;
+const MAX_IN_FLIGHT: usize = 32;
+const MAX_BODY: usize = 1024;
+const MAX_HEADER_BUF: usize = 16 * 1024;
+
+/// What every request shares: the book's path and config, a few idle
+/// read-only connections, and the miss counter.
+pub struct Portal {
+    path: PathBuf,
+    config: Config,
+    clock: Clock,
+    idle: Mutex<Vec<Store>>,
+    misses: MissLimiter,
+}
+
+impl Portal {
+    pub fn new(path: PathBuf, config: Config, clock: Clock) -> Portal {
+        Portal {
+            path,
+            config,
+            clock,
+            idle: Mutex::new(Vec::new()),
+            misses: MissLimiter::default(),
+        }
+    }
+
+    /// Runs `f` on a read-only connection, reusing an idle one if any.
+    fn read<T>(&self, f: impl FnOnce(&Reads<'_>) -> ops::Result<T>) -> ops::Result<T> {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let store = match idle {
+            Some(s) => s,
+            None => Store::open_read_only(&self.path, &self.config.currency())?,
+        };
+        let out = f(&store.reads());
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < MAX_IN_FLIGHT {
+            idle.push(store);
+        }
+        out
+    }
+}
+
+type Shared = Arc<Portal>;
+
+/// The portal's routes and layers.
+pub fn router(portal: Shared) -> Router {
+    let header = |name, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
+    Router::new()
+        .route("/p/{token}", get(account))
+        .route("/p/{token}/invoices/{id}", get(invoice))
+        .route("/assets/{name}", get(asset))
+        .fallback(fallback)
+        .with_state(portal)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(ConcurrencyLimitLayer::new(MAX_IN_FLIGHT))
+        .layer(header(header::CACHE_CONTROL, "no-store"))
+        .layer(header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
+}
+
+#[derive(serde::Deserialize)]
+struct TipQuery {
+    tip: Option<String>,
+}
+
+async fn account(
+    State(portal): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+    Query(q): Query<TipQuery>,
+) -> Response {
+    let tip = page::parse_tip(q.tip.as_deref());
+    lookup(portal, peer, token, move |p, reads, token| {
+        let Some(account) = ops::portal::account(reads, token)? else {
+            return Ok(None);
+        };
+        let cx = PageContext {
+            config: &p.config,
+            token,
+            today: p.clock.today(),
+        };
+        Ok(Some(page::account_page(&cx, &account, tip)))
+    })
+    .await
+}
+
+async fn invoice(
+    State(portal): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path((token, id)): Path<(String, String)>,
+) -> Response {
+    let id = id.parse::<i64>().ok().map(InvoiceId);
+    lookup(portal, peer, token, move |p, reads, token| {
+        let Some(id) = id else { return Ok(None) };
+        let today = p.clock.today();
+        Ok(
+            ops::portal::invoice_doc(reads, token, id, &p.config, today)?
+                .map(|doc| doc.html_linked()),
+        )
+    })
+    .await
+}
+
+/// The shared path of every token page: refuse blocked clients, check the
+/// token's shape, read the book off the async threads, and answer a miss
+/// with the one 404 page (and count it).
+async fn lookup(
+    portal: Shared,
+    peer: SocketAddr,
+    raw: String,
+    render: impl FnOnce(&Portal, &Reads<'_>, &Token) -> ops::Result<Option<String>> + Send + 'static,
+) -> Response {
+    let ip = peer.ip();
+    if portal.misses.blocked(ip, Instant::now()) {
+        let html = page::too_many_page(&portal.config);
+        return (StatusCode::TOO_MANY_REQUESTS, Html(html)).into_response();
+    }
+    let p = portal.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        let Some(token) = Token::parse(&raw) else {
+            return Ok(None);
+        };
+        p.read(|reads| render(&p, reads, &token))
+    })
+    .await;
+    match found {
+        Ok(Ok(Some(html))) => Html(html).into_response(),
+        Ok(Ok(None)) => {
+            portal.misses.miss(ip, Instant::now());
+            not_found(&portal)
+        }
+        Ok(Err(e)) => unavailable(&portal, &e.to_string()),
+        Err(e) => unavailable(&portal, &e.to_string()),
+    }
+}
+
+fn not_found(portal: &Portal) -> Response {
+    let html = page::not_found_page(&portal.config);
+    (StatusCode::NOT_FOUND, Html(html)).into_response()
+}
+
+/// The book could not be read (busy, moved): the owner sees why on the
+/// server's stderr, the customer a plain "try again".
+fn unavailable(portal: &Portal, why: &str) -> Response {
+    eprintln!("portal: cannot read {}: {why}", portal.path.display());
+    let body = "This page is temporarily unavailable. Please try again in a minute.";
+    (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
+}
+
+async fn asset(Path(name): Path<String>) -> Response {
+    let (body, kind) = match format!("/assets/{name}").as_str() {
+        "/assets/portal.css" => (PORTAL_CSS, "text/css; charset=utf-8"),
+        "/assets/portal.js" => (PORTAL_JS, "text/javascript; charset=utf-8"),
+        p if p == STYLESHEET_PATH => (STYLESHEET, "text/css; charset=utf-8"),
+        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    ([(header::CONTENT_TYPE, kind)], body).into_response()
+}
+
+async fn fallback(State(portal): State<Shared>) -> Response {
+    not_found(&portal)
+}
+
+/// Accepts connections until the process is stopped. Each connection gets
+/// its peer address (for the miss limiter), a header read timeout and a
+/// lifetime; connections beyond [`MAX_CONNECTIONS`] are closed at once.
+pub async fn accept_loop(listener: TcpListener, app: Router) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                // Out of file descriptors and the like: back off, go on.
+                eprintln!("portal: accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = slots.clone().try_acquire_owned() else {
+            continue;
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                let mut app = app.clone();
+                async move { app.call(req).await }
+            });
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(MAX_HEADER_BUF);
+            let conn = http.serve_connection(TokioIo::new(stream), service);
+            let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
+            drop(permit);
+        });
+    }
+}

@@ -29,11 +29,14 @@ pub fn run(book: Book, cmd: PortalCmd) -> Result<()> {
     drop(book);
     let base = config.portal.base_url.clone();
     crate::portal::serve(path.clone(), config, &bind, |addr| {
-        println!(
+        // Not println!: the server must keep serving if stdout is closed.
+        let mut out = std::io::stdout();
+        let _ = writeln!(
+            out,
             "Serving payment pages from {} at http://{addr}",
             path.display()
-        );
-        println!("Links point at {base}/p/…; Ctrl-C stops.");
-        let _ = std::io::stdout().flush();
+        )
+        .and_then(|()| writeln!(out, "Links point at {base}/p/…; Ctrl-C stops."))
+        .and_then(|()| out.flush());
     })
 }

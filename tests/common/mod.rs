@@ -3,6 +3,9 @@
 //! and an unchanged book file.
 #![allow(dead_code)]
 
+pub mod e2e;
+pub mod web;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

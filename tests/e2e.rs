@@ -1,0 +1,253 @@
+//! End-to-end checks with real outside programs: the clipboard under Xvfb
+//! (read back with xclip after tally has exited) and the payment page in
+//! headless Chromium at phone size. Each skips with a message when its tool
+//! is missing, unless `TALLY_REQUIRE_E2E=1`.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{Value, json};
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+use common::Book;
+use common::e2e::{Xvfb, have};
+use common::web::{Server, request};
+
+fn book_with_link() -> (Book, String) {
+    let book = Book::new();
+    book.ok(&["customer", "add", "Ann Lee"]);
+    let link = book.ok(&["link", "generate", "1"]).trim().to_string();
+    (book, link)
+}
+
+#[test]
+fn link_copy_stays_pasteable_after_tally_exits() {
+    if !have("Xvfb", "clipboard") || !have("xclip", "clipboard") {
+        return;
+    }
+    let x = Xvfb::start();
+    let (book, link) = book_with_link();
+    let out = book
+        .cmd()
+        .env("DISPLAY", &x.display)
+        .args(["link", "copy", "1"])
+        .output()
+        .expect("run tally");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        link,
+        "the link is shown"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "Link copied to the clipboard."
+    );
+    // tally has exited; the link is still there to paste.
+    assert_eq!(x.clipboard(), link);
+}
+
+#[test]
+fn link_message_copies_the_reminder_built_from_the_template() {
+    if !have("Xvfb", "clipboard") || !have("xclip", "clipboard") {
+        return;
+    }
+    let x = Xvfb::start();
+    let (book, link) = book_with_link();
+    book.ok(&["charge", "1", "150"]);
+    let config = book.dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[business]\nname = \"Green Lawns\"\n[portal]\nmessage = \"{first_name}: {balance} to {business}, {link} {{thanks}}\"\n",
+    )
+    .expect("config");
+    let out = book
+        .cmd()
+        .env("DISPLAY", &x.display)
+        .arg("--config")
+        .arg(&config)
+        .args(["link", "message", "1"])
+        .output()
+        .expect("run tally");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let want = format!("Ann: $150.00 to Green Lawns, {link} {{thanks}}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), want);
+    assert_eq!(x.clipboard(), want);
+}
+
+/// Headless Chromium driven over the DevTools protocol.
+struct Browser {
+    child: Child,
+    socket: WebSocket<MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn start(width: u32, height: u32) -> Browser {
+        let profile = tempfile::tempdir().expect("profile dir");
+        let mut child = Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+                "--disable-component-update",
+                "--hide-scrollbars",
+                "--remote-debugging-port=0",
+                &format!("--window-size={width},{height}"),
+                &format!("--user-data-dir={}", profile.path().display()),
+                "about:blank",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start chromium");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let port = loop {
+            let line = lines.next().expect("chromium exited").expect("stderr line");
+            if let Some(rest) = line.split("ws://127.0.0.1:").nth(1) {
+                break rest.split('/').next().expect("port").to_string();
+            }
+        };
+        // Keep draining stderr so Chromium never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        let list = request(&format!("127.0.0.1:{port}"), "GET", "/json/list");
+        let targets: Value = serde_json::from_str(&list.body).expect("targets");
+        let ws = targets
+            .as_array()
+            .and_then(|t| t.iter().find(|t| t["type"] == "page"))
+            .and_then(|t| t["webSocketDebuggerUrl"].as_str())
+            .expect("a page target")
+            .to_string();
+        let (socket, _) = tungstenite::connect(ws).expect("devtools socket");
+        Browser {
+            child,
+            socket,
+            next_id: 0,
+            _profile: profile,
+        }
+    }
+
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let msg = json!({"id": id, "method": method, "params": params}).to_string();
+        self.socket.send(Message::text(msg)).expect("send");
+        loop {
+            let Message::Text(text) = self.socket.read().expect("read") else {
+                continue;
+            };
+            let v: Value = serde_json::from_str(text.as_str()).expect("json");
+            if v["id"] == id {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    fn eval(&mut self, expr: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expr, "returnByValue": true}),
+        );
+        r["result"]["value"].clone()
+    }
+
+    fn open(&mut self, url: &str) {
+        self.call("Page.navigate", json!({"url": url}));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.eval("document.readyState") != "complete" || self.eval("location.href") != url {
+            assert!(Instant::now() < deadline, "{url} did not load");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_page_works_in_a_phone_sized_browser_and_the_tip_changes_the_total() {
+    if !have("chromium", "browser") {
+        return;
+    }
+    let (book, link) = book_with_link();
+    book.ok(&["charge", "1", "100.10", "--desc", "Spring cleanup"]);
+    let server = Server::start(&book);
+    let token = link.rsplit('/').next().expect("token");
+    let url = server.url(&format!("/p/{token}"));
+
+    let mut browser = Browser::start(390, 844);
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true}),
+    );
+    browser.open(&url);
+    assert_eq!(browser.eval("window.innerWidth"), 390);
+    assert_eq!(
+        browser.eval("document.documentElement.scrollWidth <= window.innerWidth"),
+        true,
+        "nothing overflows sideways on a phone"
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('total').textContent"),
+        "$100.10"
+    );
+    // The stylesheet loaded under the CSP (cards have a white background).
+    assert_eq!(
+        browser.eval("getComputedStyle(document.querySelector('.card')).backgroundColor"),
+        "rgb(255, 255, 255)"
+    );
+
+    browser.eval("document.querySelector('input[name=tip][value=\"20\"]').click()");
+    assert_eq!(
+        browser.eval("document.getElementById('total').textContent"),
+        "$120.12"
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('tip-amount').textContent"),
+        "$20.02"
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('pay-total').textContent"),
+        "$120.12"
+    );
+    assert_eq!(
+        browser.eval("location.search"),
+        "?tip=20",
+        "a reload keeps the choice"
+    );
+    browser.eval("document.querySelector('details.recent').open = true");
+
+    let shot = browser.call("Page.captureScreenshot", json!({"format": "png"}));
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(shot["data"].as_str().expect("png data"))
+        .expect("base64");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+    let width = u32::from_be_bytes(png[16..20].try_into().expect("width"));
+    assert_eq!(width, 390);
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("portal-phone.png");
+    std::fs::write(&path, &png).expect("save screenshot");
+    eprintln!("screenshot: {}", path.display());
+}

@@ -208,9 +208,13 @@ impl Session {
         self.record.as_deref().unwrap_or_default()
     }
 
-    /// Copies `text`; `terminal` receives OSC 52 when no clipboard is
-    /// reachable (the TUI passes the terminal it draws on).
-    pub fn copy(&mut self, text: &str, terminal: &mut dyn Write) -> Result<Via, ClipboardError> {
+    /// Copies `text`; with no clipboard reachable, OSC 52 goes to stdout,
+    /// the terminal the TUI draws on (terminals act on it without drawing).
+    pub fn copy(&mut self, text: &str) -> Result<Via, ClipboardError> {
+        self.copy_via(text, &mut io::stdout())
+    }
+
+    fn copy_via(&mut self, text: &str, terminal: &mut dyn Write) -> Result<Via, ClipboardError> {
         if let Some(record) = &mut self.record {
             record.push(text.to_string());
             return Ok(Via::Clipboard);
@@ -275,7 +279,7 @@ mod tests {
         let mut s = Session::new();
         s.unreachable = true;
         let mut term = Vec::new();
-        assert_eq!(s.copy("https://x/p/t", &mut term), Ok(Via::Terminal));
+        assert_eq!(s.copy_via("https://x/p/t", &mut term), Ok(Via::Terminal));
         assert_eq!(String::from_utf8(term).unwrap(), osc52("https://x/p/t"));
     }
 
@@ -283,7 +287,7 @@ mod tests {
     fn a_recording_session_keeps_what_it_copied() {
         let mut s = Session::recording();
         let mut term = Vec::new();
-        s.copy("a", &mut term).unwrap();
+        s.copy_via("a", &mut term).unwrap();
         assert_eq!(s.recorded(), ["a"]);
         assert!(term.is_empty());
     }

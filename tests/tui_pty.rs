@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
+mod common;
+
 struct Screen {
     parser: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
@@ -37,48 +39,84 @@ impl Screen {
     }
 }
 
+/// The real binary in a 100×30 pseudo-terminal on the book at `db`.
+struct Tui {
+    screen: Screen,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Tui {
+    fn start(db: &std::path::Path, dir: &std::path::Path, env: &[(&str, &str)]) -> Tui {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tally"));
+        cmd.arg("--db");
+        cmd.arg(db);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+        cmd.env_remove("TALLY_CONFIG");
+        cmd.env_remove("TALLY_DB");
+        cmd.env_remove("DISPLAY");
+        cmd.env_remove("WAYLAND_DISPLAY");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn tally");
+        drop(pair.slave);
+
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZero::new(30).expect("rows"),
+            std::num::NonZero::new(100).expect("cols"),
+            0,
+        )));
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let feed = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().expect("parser").process(&buf[..n]);
+            }
+        });
+        let screen = Screen {
+            parser,
+            writer: pair.master.take_writer().expect("writer"),
+        };
+        Tui { screen, child }
+    }
+
+    /// Waits for tally to exit by itself; it must succeed.
+    fn wait_exit(&mut self) {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "tally did not quit:\n{}",
+                self.screen.text()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "exit status {status:?}");
+    }
+}
+
 #[test]
 fn add_a_customer_and_a_charge_with_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("book.tally");
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("open a pseudo-terminal");
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tally"));
-    cmd.arg("--db");
-    cmd.arg(&db);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
-    cmd.env_remove("TALLY_CONFIG");
-    cmd.env_remove("TALLY_DB");
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn tally");
-    drop(pair.slave);
-
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        std::num::NonZero::new(30).expect("rows"),
-        std::num::NonZero::new(100).expect("cols"),
-        0,
-    )));
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let feed = Arc::clone(&parser);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.lock().expect("parser").process(&buf[..n]);
-        }
-    });
-    let mut s = Screen {
-        parser,
-        writer: pair.master.take_writer().expect("writer"),
-    };
+    let mut tui = Tui::start(&db, dir.path(), &[]);
+    let s = &mut tui.screen;
 
     s.wait_for("Welcome to tally");
     s.send("n");
@@ -97,20 +135,7 @@ fn add_a_customer_and_a_charge_with_the_keyboard() {
     s.wait_for("1 customer");
     assert!(s.text().contains("-$150.00"));
     s.send("q");
-
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "tally did not quit:\n{}",
-            s.text()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "exit status {status:?}");
+    tui.wait_exit();
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_tally"))
         .arg("--db")
@@ -135,4 +160,45 @@ fn add_a_customer_and_a_charge_with_the_keyboard() {
     assert_eq!(c["name"], "Ann Lee");
     assert_eq!(c["email"], "ann@example.com");
     assert_eq!(c["balance"], "-150.00");
+}
+
+/// Seed 001's "done when", the owner's half: generate a link in the TUI,
+/// copy it, quit, and paste it after tally has exited.
+#[test]
+fn a_link_copied_in_the_tui_pastes_after_tally_exits() {
+    if !common::e2e::have("Xvfb", "tui clipboard") || !common::e2e::have("xclip", "tui clipboard") {
+        return;
+    }
+    let x = common::e2e::Xvfb::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.tally");
+    let add = std::process::Command::new(env!("CARGO_BIN_EXE_tally"))
+        .arg("--db")
+        .arg(&db)
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env_remove("TALLY_CONFIG")
+        .args(["customer", "add", "Ann Lee"])
+        .output()
+        .expect("run tally");
+    assert!(add.status.success());
+
+    let mut tui = Tui::start(&db, dir.path(), &[("DISPLAY", &x.display)]);
+    let s = &mut tui.screen;
+    s.wait_for("1 customer");
+    s.send("\r");
+    s.wait_for("g generates one");
+    s.send("g");
+    s.wait_for("Payment link generated");
+    s.send("y");
+    s.wait_for("Link copied to the clipboard.");
+    let text = s.text();
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/p/"))
+        .expect("the link is on screen")
+        .to_string();
+    s.send("q");
+    s.send("q");
+    tui.wait_exit();
+    assert_eq!(x.clipboard(), link);
 }

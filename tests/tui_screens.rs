@@ -512,3 +512,61 @@ fn the_tui_runs_the_monthly_billing_catch_up_when_it_starts() {
     assert!(!screen(&r).contains("Monthly billing"));
     assert_eq!(invoices_of(&r).len(), 1);
 }
+
+#[test]
+fn link_keys_generate_copy_remind_and_regenerate_after_a_confirm() {
+    let mut r = invoice_runner(invoice_book());
+    r.clipboard = tally::clipboard::Session::recording();
+    press(&mut r, KeyCode::Enter);
+    let ann = CustomerId(1);
+    assert!(screen(&r).contains("Payment link none yet: g generates one"));
+
+    // Copy and reminder need a link first; nothing is copied.
+    keys(&mut r, "y");
+    assert!(screen(&r).contains("No payment link yet: press g to generate one"));
+    assert!(r.clipboard.recorded().is_empty());
+
+    keys(&mut r, "g");
+    let link = r.book.link(ann).unwrap().expect("a link");
+    let s = screen(&r);
+    assert!(s.contains(&format!("Payment link {link}")), "{s}");
+    assert!(s.contains("Payment link generated"), "{s}");
+    keys(&mut r, "g");
+    assert!(screen(&r).contains("already has a link"));
+    assert_eq!(
+        r.book.link(ann).unwrap(),
+        Some(link.clone()),
+        "g never replaces"
+    );
+
+    keys(&mut r, "y");
+    assert!(screen(&r).contains("Link copied to the clipboard."));
+    keys(&mut r, "m");
+    assert!(screen(&r).contains("Reminder copied to the clipboard."));
+    let reminder = format!(
+        "Hi Ann, this is My Business. Your balance is $149.90. You can view it and pay here: {link}"
+    );
+    assert_eq!(r.clipboard.recorded(), [link.clone(), reminder]);
+
+    // R asks first, and saying no changes nothing.
+    keys(&mut r, "R");
+    let s = screen(&r);
+    assert!(
+        s.contains("Regenerate the payment link for Ann Lee?"),
+        "{s}"
+    );
+    assert!(s.contains("old link stops working at once"), "{s}");
+    keys(&mut r, "n");
+    assert_eq!(r.book.link(ann).unwrap(), Some(link.clone()));
+    keys(&mut r, "R");
+    keys(&mut r, "y");
+    let new = r.book.link(ann).unwrap().expect("a new link");
+    assert_ne!(new, link);
+    let s = screen(&r);
+    assert!(
+        s.contains(&format!("Payment link {new}")) && s.contains("old one no longer works"),
+        "{s}"
+    );
+    let old_token = tally::domain::link::Token::parse(link.rsplit('/').next().unwrap()).unwrap();
+    assert_eq!(r.book.reads().link_customer(&old_token).unwrap(), None);
+}

@@ -38,6 +38,11 @@ pub enum Command {
     ApplyCredit,
     Export,
     CancelMarked,
+    // Payment links.
+    GenerateLink,
+    CopyLink,
+    RegenerateLink,
+    CopyReminder,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +80,8 @@ pub enum Action {
     Failed(String),
     /// A document was written (nothing in the book changed).
     Exported(String),
+    /// Text went to the clipboard; the message says which way.
+    Copied(String),
 }
 
 /// One window of the customer list.
@@ -97,7 +104,18 @@ pub struct CustomerLoad {
     pub id: CustomerId,
     pub offset: usize,
     pub history: Vec<Entry>,
-    pub summary: Option<(Customer, BalanceBreakdown, usize)>,
+    pub summary: Option<CustomerSummary>,
+}
+
+/// The parts of a customer screen that change only with a write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerSummary {
+    pub customer: Customer,
+    pub breakdown: BalanceBreakdown,
+    /// Entries in the history.
+    pub count: usize,
+    /// The live payment link, if one was generated.
+    pub link: Option<String>,
 }
 
 /// One customer and one window of their history.
@@ -108,6 +126,7 @@ pub struct CustomerPage {
     pub offset: usize,
     pub history: Vec<Entry>,
     pub count: usize,
+    pub link: Option<String>,
 }
 
 /// One window of a list that is not the customer list: a customer's

@@ -17,6 +17,7 @@ use crate::domain::{Currency, Customer, CustomerId, CustomerSort, Entry};
 use crate::store::{CustomerQuery, InvoiceQuery, Totals};
 
 pub use super::invoicing::{DraftView, InvoiceList, InvoiceOp, Tab};
+pub use super::links::LinkOp;
 
 /// IO the update asks for; `effects::run` performs it and answers with actions.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +60,7 @@ pub enum Effect {
         limit: usize,
     },
     Invoice(InvoiceOp),
+    Link(LinkOp),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,9 +193,9 @@ pub fn drafting_rows(height: u16) -> usize {
 }
 
 /// Rows the history table body gets (title, three header lines, balances,
-/// blank, tab bar, table header, status take nine).
+/// payment link, blank, tab bar, table header, status take ten).
 pub fn history_rows(height: u16) -> usize {
-    height.saturating_sub(9).max(1) as usize
+    height.saturating_sub(10).max(1) as usize
 }
 
 impl App {
@@ -294,7 +296,7 @@ impl App {
                     f.allow_duplicate = true;
                 }
             }
-            Action::Exported(message) => self.info(&message),
+            Action::Exported(message) | Action::Copied(message) => self.info(&message),
             Action::Failed(message) => match &mut self.overlay {
                 Some(Overlay::Form(f)) => f.error = Some(message),
                 _ => self.error(&message),
@@ -372,6 +374,10 @@ impl App {
             | Command::ApplyCredit
             | Command::Export
             | Command::CancelMarked => self.invoice_command(c),
+            Command::GenerateLink
+            | Command::CopyLink
+            | Command::RegenerateLink
+            | Command::CopyReminder => self.link_command(c),
         }
     }
 
@@ -590,13 +596,14 @@ impl App {
             return;
         }
         match (load.summary, &mut v.page) {
-            (Some((customer, breakdown, count)), page) => {
+            (Some(s), page) => {
                 *page = Some(CustomerPage {
-                    customer,
-                    breakdown,
+                    customer: s.customer,
+                    breakdown: s.breakdown,
                     offset: load.offset,
                     history: load.history,
-                    count,
+                    count: s.count,
+                    link: s.link,
                 });
             }
             (None, Some(page)) => {
@@ -974,7 +981,12 @@ mod tests {
                 id: CustomerId(1),
                 offset,
                 history: Vec::new(),
-                summary: summary.then(|| (customer(1, 0), breakdown.clone(), 100)),
+                summary: summary.then(|| crate::tui::action::CustomerSummary {
+                    customer: customer(1, 0),
+                    breakdown: breakdown.clone(),
+                    count: 100,
+                    link: None,
+                }),
             }))
         };
         assert!(a.update(answer(0, true)).is_empty());

@@ -1,17 +1,18 @@
 //! Performs the [`Effect`]s `App::update` asks for, through the shared use
 //! cases in `ops`, and answers with result [`Action`]s. The only place the
-//! TUI touches the book.
+//! TUI touches the book or the clipboard.
 
-use super::action::{Action, CustomerLoad, ListPage, RowsPage};
-use super::app::{Effect, InvoiceOp};
+use super::action::{Action, CustomerLoad, CustomerSummary, ListPage, RowsPage};
+use super::app::{Effect, InvoiceOp, LinkOp};
 use super::form::{cf, customer_error_field, entry_field_index, payment_field_index};
+use crate::clipboard::Session;
 use crate::domain::CustomerId;
 use crate::domain::entry::{EntryId, EntryKind};
 use crate::domain::invoice::{InvoiceId, InvoiceRef};
 use crate::ops::{Book, OpsError, PaymentInput};
 use crate::store::{CustomerQuery, InvoiceQuery};
 
-pub fn run(book: &mut Book, effect: Effect) -> Action {
+pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
     let result = match effect {
         Effect::LoadList {
             query,
@@ -59,6 +60,7 @@ pub fn run(book: &mut Book, effect: Effect) -> Action {
         } => load_charges(book, customer, offset, limit),
         Effect::Invoice(InvoiceOp::Pay(id, input)) => pay(book, id, &input),
         Effect::Invoice(op) => invoice_op(book, op),
+        Effect::Link(op) => link_op(book, clipboard, op),
     };
     result.unwrap_or_else(failure)
 }
@@ -208,6 +210,34 @@ fn export(book: &Book, id: InvoiceId) -> Result<Action, OpsError> {
     })
 }
 
+/// Generates or regenerates (a write: the screen reloads and shows the new
+/// link), or copies the link or a reminder through the run's one clipboard.
+fn link_op(book: &mut Book, clipboard: &mut Session, op: LinkOp) -> Result<Action, OpsError> {
+    let (what, text) = match op {
+        LinkOp::Generate(id) => {
+            book.generate_link(id)?;
+            return Ok(Action::Saved {
+                message: "Payment link generated: y copies it, m copies a reminder with it".into(),
+                customer: id,
+            });
+        }
+        LinkOp::Regenerate(id) => {
+            book.regenerate_link(id)?;
+            return Ok(Action::Saved {
+                message: "New payment link: the old one no longer works. y copies the new one"
+                    .into(),
+                customer: id,
+            });
+        }
+        LinkOp::Copy(id) => ("Link", book.require_link(id)?),
+        LinkOp::CopyReminder(id) => ("Reminder", book.reminder(id)?.text),
+    };
+    Ok(match clipboard.copy(&text) {
+        Ok(via) => Action::Copied(via.sentence(what)),
+        Err(e) => Action::Failed(format!("{e}; the link is shown above to copy by hand")),
+    })
+}
+
 fn failure(e: OpsError) -> Action {
     match e {
         OpsError::Fields(errors) => Action::FormInvalid(
@@ -260,11 +290,12 @@ fn load_customer(
 ) -> Result<Action, OpsError> {
     let r = book.reads();
     let summary = if summary {
-        Some((
-            book.customer(id)?,
-            r.breakdown(id)?,
-            r.count_entries(id)? as usize,
-        ))
+        Some(CustomerSummary {
+            customer: book.customer(id)?,
+            breakdown: r.breakdown(id)?,
+            count: r.count_entries(id)? as usize,
+            link: book.link(id)?,
+        })
     } else {
         None
     };

@@ -246,6 +246,34 @@ fn defaults() -> Vec<(
             &[In],
             "cancel selected: delete drafts, void open ones",
         ),
+        (
+            Command::GenerateLink,
+            "generate_link",
+            "g",
+            &[Cu, In],
+            "generate the payment link",
+        ),
+        (
+            Command::CopyLink,
+            "copy_link",
+            "y",
+            &[Cu, In],
+            "copy the payment link",
+        ),
+        (
+            Command::RegenerateLink,
+            "regenerate_link",
+            "R",
+            &[Cu, In],
+            "new payment link (the old one stops working)",
+        ),
+        (
+            Command::CopyReminder,
+            "copy_reminder",
+            "m",
+            &[Cu, In],
+            "copy a reminder text with the link",
+        ),
     ]
 }
 

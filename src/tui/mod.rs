@@ -11,6 +11,7 @@ pub mod effects;
 pub mod form;
 pub mod invoicing;
 pub mod keymap;
+pub mod links;
 pub mod screens;
 pub mod theme;
 pub mod ui;
@@ -26,6 +27,7 @@ pub use action::Action;
 pub use app::{App, Effect};
 pub use keymap::Keymap;
 
+use crate::clipboard::Session;
 use crate::ops::Book;
 use ui::Ui;
 
@@ -34,6 +36,9 @@ pub struct Runner {
     pub app: App,
     pub book: Book,
     pub ui: Ui,
+    /// One clipboard for the whole run (on X11 the copied text lives only
+    /// as long as it does); handed to a background holder at exit.
+    pub clipboard: Session,
 }
 
 impl Runner {
@@ -53,7 +58,12 @@ impl Runner {
             app.tax_hint = Some(format!("empty = {}%", rate.normalize()));
         }
         app.status = catch_up;
-        let mut runner = Runner { app, book, ui };
+        let mut runner = Runner {
+            app,
+            book,
+            ui,
+            clipboard: Session::new(),
+        };
         runner.dispatch(Action::Resize(size.0, size.1));
         runner
     }
@@ -63,7 +73,7 @@ impl Runner {
         let mut queue = VecDeque::from([action]);
         while let Some(a) = queue.pop_front() {
             for effect in self.app.update(a) {
-                queue.push_back(effects::run(&mut self.book, effect));
+                queue.push_back(effects::run(&mut self.book, &mut self.clipboard, effect));
             }
         }
     }
@@ -131,6 +141,7 @@ pub fn run(book: Book) -> Result<()> {
         theme: theme::Theme::from_env(),
     };
     let mut terminal = ratatui::try_init().context("cannot start the terminal UI")?;
+    let mut clipboard = None;
     let result = (|| -> Result<()> {
         let size = terminal.size()?;
         let mut runner = Runner::new(book, ui, (size.width, size.height));
@@ -138,8 +149,13 @@ pub fn run(book: Book) -> Result<()> {
             terminal.draw(|f| ui::render(f, &runner.app, &runner.ui))?;
             runner.event(event::read()?);
         }
+        clipboard = Some(runner.clipboard);
         Ok(())
     })();
     ratatui::restore();
+    // What the owner copied last must still paste after tally is gone.
+    if let Some(c) = clipboard {
+        c.finish();
+    }
     result
 }

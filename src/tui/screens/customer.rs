@@ -14,9 +14,10 @@ use crate::tui::app::{App, Tab};
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let [title, info, balances, _gap, tab, table, status] = Layout::vertical([
+    let [title, info, balances, link, _gap, tab, table, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(3),
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -60,6 +61,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     );
     header(frame, info, page, ui);
     breakdown(frame, balances, page, app, ui);
+    payment_link(frame, link, page, ui);
     let style = |t: Tab| {
         if t == view.tab {
             ui.theme.title()
@@ -176,6 +178,35 @@ fn breakdown(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: 
         sep(),
         Span::raw(format!("Uninvoiced {}", cur.display(b.uninvoiced))),
     ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The payment link line of the billing section: the link itself (so it
+/// can always be copied by hand) and the keys that act on it.
+fn payment_link(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
+    let k = |c| ui.keymap.key_for(c);
+    let line = match &page.link {
+        Some(link) => Line::from(vec![
+            Span::raw(" Payment link "),
+            Span::styled(link.clone(), ui.theme.header()),
+            Span::styled(
+                format!(
+                    "  {} copy · {} reminder · {} regenerate",
+                    k(Command::CopyLink),
+                    k(Command::CopyReminder),
+                    k(Command::RegenerateLink)
+                ),
+                ui.theme.dim(),
+            ),
+        ]),
+        None => Line::from(vec![
+            Span::raw(" Payment link "),
+            Span::styled(
+                format!("none yet: {} generates one", k(Command::GenerateLink)),
+                ui.theme.dim(),
+            ),
+        ]),
+    };
     frame.render_widget(Paragraph::new(line), area);
 }
 

@@ -230,5 +230,57 @@ fn main() {
         "billing run over 100k customers (none monthly)",
         run.elapsed()
     );
+    portal(&mut book, id, &path);
     assert!(book.reads().balance_mismatches().expect("check").is_empty());
+}
+
+/// A customer's payment page served over real HTTP from the big book: each
+/// request opens no file (pooled read-only connections) and reads only that
+/// customer's rows.
+fn portal(book: &mut Book, id: tally::domain::CustomerId, path: &std::path::Path) {
+    let t = Instant::now();
+    let link = book.generate_link(id).expect("link");
+    println!(
+        "{:<46} {:>16.3?}",
+        "generate a payment link (1 tx)",
+        t.elapsed()
+    );
+    let (send, recv) = std::sync::mpsc::channel();
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        tally::portal::serve(path, Config::default(), "127.0.0.1:0", |addr| {
+            send.send(addr).expect("address");
+        })
+        .expect("serve");
+    });
+    let addr = recv.recv().expect("portal address");
+    let page = link
+        .split_once("/p/")
+        .map(|(_, t)| format!("/p/{t}"))
+        .expect("token");
+    let get = || {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(addr).expect("connect");
+        write!(
+            s,
+            "GET {page} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut body = String::new();
+        s.read_to_string(&mut body).expect("read");
+        assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+    };
+    get();
+    let mut times: Vec<Duration> = (0..200)
+        .map(|_| {
+            let t = Instant::now();
+            get();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "{:<46} median {:>9.3?}   max {:>9.3?}   (n=200)",
+        "portal: GET /p/TOKEN over HTTP (owes, invoice)", times[100], times[199]
+    );
 }

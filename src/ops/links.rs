@@ -105,3 +105,30 @@ impl Book {
         Ok(ReminderText { text, link, owed })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::domain::link::TOKEN_LEN;
+
+    #[test]
+    fn tokens_are_long_url_safe_and_never_repeat() {
+        let tokens: HashSet<String> = (0..10_000)
+            .map(|_| new_token().unwrap().as_str().to_string())
+            .collect();
+        assert_eq!(tokens.len(), 10_000);
+        for t in &tokens {
+            assert_eq!(t.len(), TOKEN_LEN);
+            assert!(
+                t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+                "{t}"
+            );
+        }
+        // 256 bits: every character position takes many values.
+        let firsts: HashSet<u8> = tokens.iter().map(|t| t.as_bytes()[0]).collect();
+        assert!(firsts.len() > 60, "{}", firsts.len());
+    }
+}

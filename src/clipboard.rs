@@ -154,8 +154,17 @@ pub fn hold_from_stdin() -> ExitCode {
     #[cfg(target_os = "linux")]
     {
         use arboard::SetExtLinux;
-        // Blocks until another program takes the clipboard.
-        let _ = board.set().wait().text(text);
+        // One thread serves pastes and returns once another program takes
+        // the clipboard; this one notices the display going away (logout,
+        // a test's X server stopping), which the first would never see.
+        let waiter = std::thread::spawn(move || {
+            if let Ok(mut board) = arboard::Clipboard::new() {
+                let _ = board.set().wait().text(text);
+            }
+        });
+        while !waiter.is_finished() && board.get_text().is_ok() {
+            std::thread::sleep(Duration::from_millis(500));
+        }
     }
     ExitCode::SUCCESS
 }

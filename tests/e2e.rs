@@ -57,6 +57,48 @@ fn link_copy_stays_pasteable_after_tally_exits() {
     assert_eq!(x.clipboard(), link);
 }
 
+/// The background holder must not outlive its purpose: it exits when
+/// something else is copied, and when the display goes away.
+#[test]
+fn the_clipboard_holder_exits_when_replaced_or_when_the_display_goes() {
+    if !have("Xvfb", "clipboard") || !have("xclip", "clipboard") {
+        return;
+    }
+    let wait_for = |x: &Xvfb, n: usize| {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while x.holders() != n {
+            assert!(
+                Instant::now() < deadline,
+                "{} holders, want {n}",
+                x.holders()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let mut x = Xvfb::start();
+    let (book, link) = book_with_link();
+    let copy = |x: &Xvfb| {
+        let out = book
+            .cmd()
+            .env("DISPLAY", &x.display)
+            .args(["link", "copy", "1"])
+            .output()
+            .expect("run tally");
+        assert!(out.status.success());
+    };
+    copy(&x);
+    wait_for(&x, 1);
+    copy(&x);
+    wait_for(&x, 1);
+    assert_eq!(x.clipboard(), link);
+    x.copy_elsewhere("something else");
+    wait_for(&x, 0);
+    copy(&x);
+    wait_for(&x, 1);
+    x.stop();
+    wait_for(&x, 0);
+}
+
 #[test]
 fn link_message_copies_the_reminder_built_from_the_template() {
     if !have("Xvfb", "clipboard") || !have("xclip", "clipboard") {

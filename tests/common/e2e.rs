@@ -55,6 +55,45 @@ impl Xvfb {
         }
     }
 
+    /// Stops the X server now (as a logout would).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Puts `text` on the clipboard as another program would.
+    pub fn copy_elsewhere(&self, text: &str) {
+        use std::io::Write;
+        let mut c = Command::new("xclip")
+            .args(["-i", "-selection", "clipboard"])
+            .env("DISPLAY", &self.display)
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("xclip");
+        c.stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write");
+        c.wait().expect("xclip");
+    }
+
+    /// How many tally clipboard holders are serving this display.
+    pub fn holders(&self) -> usize {
+        let want = format!("DISPLAY={}", self.display);
+        std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|p| {
+                let cmd = std::fs::read(p.path().join("cmdline")).unwrap_or_default();
+                let env = std::fs::read(p.path().join("environ")).unwrap_or_default();
+                String::from_utf8_lossy(&cmd).contains("__hold-clipboard")
+                    && env.split(|b| *b == 0).any(|v| v == want.as_bytes())
+            })
+            .count()
+    }
+
     /// What `xclip` reads from the CLIPBOARD selection.
     pub fn clipboard(&self) -> String {
         let out = Command::new("xclip")

@@ -186,19 +186,28 @@ fn breakdown(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: 
 fn payment_link(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
     let k = |c| ui.keymap.key_for(c);
     let line = match &page.link {
-        Some(link) => Line::from(vec![
-            Span::raw(" Payment link "),
-            Span::styled(link.clone(), ui.theme.header()),
-            Span::styled(
+        Some(link) => {
+            // The link always shows whole; key hints only where they fit
+            // (`?` lists them all).
+            let room = (area.width as usize).saturating_sub(link.chars().count() + 14);
+            let hints = [
                 format!(
-                    "  {} copy · {} reminder · {} regenerate",
+                    "  {} copy · {} reminder · {} new link",
                     k(Command::CopyLink),
                     k(Command::CopyReminder),
                     k(Command::RegenerateLink)
                 ),
-                ui.theme.dim(),
-            ),
-        ]),
+                format!("  {} copy", k(Command::CopyLink)),
+            ]
+            .into_iter()
+            .find(|h| h.chars().count() <= room)
+            .unwrap_or_default();
+            Line::from(vec![
+                Span::raw(" Payment link "),
+                Span::styled(link.clone(), ui.theme.header()),
+                Span::styled(hints, ui.theme.dim()),
+            ])
+        }
         None => Line::from(vec![
             Span::raw(" Payment link "),
             Span::styled(

@@ -26,12 +26,25 @@ fn book_with_link() -> (Book, String) {
     (book, link)
 }
 
+/// A private X server for a clipboard test, or `None` when it is skipped.
+fn x_server(test: &str) -> Option<Xvfb> {
+    (have("Xvfb", test) && have("xclip", test)).then(Xvfb::start)
+}
+
+/// Runs tally on the display of `x`.
+fn on_display(x: &Xvfb, book: &Book, args: &[&str]) -> std::process::Output {
+    book.cmd()
+        .env("DISPLAY", &x.display)
+        .args(args)
+        .output()
+        .expect("run tally")
+}
+
 #[test]
 fn link_copy_stays_pasteable_after_tally_exits() {
-    if !have("Xvfb", "clipboard") || !have("xclip", "clipboard") {
+    let Some(x) = x_server("link copy") else {
         return;
-    }
-    let x = Xvfb::start();
+    };
     let (book, link) = book_with_link();
     let out = book
         .cmd()
@@ -61,9 +74,9 @@ fn link_copy_stays_pasteable_after_tally_exits() {
 /// something else is copied, and when the display goes away.
 #[test]
 fn the_clipboard_holder_exits_when_replaced_or_when_the_display_goes() {
-    if !have("Xvfb", "clipboard") || !have("xclip", "clipboard") {
+    let Some(mut x) = x_server("clipboard holder") else {
         return;
-    }
+    };
     let wait_for = |x: &Xvfb, n: usize| {
         let deadline = Instant::now() + Duration::from_secs(5);
         while x.holders() != n {
@@ -75,16 +88,13 @@ fn the_clipboard_holder_exits_when_replaced_or_when_the_display_goes() {
             std::thread::sleep(Duration::from_millis(100));
         }
     };
-    let mut x = Xvfb::start();
     let (book, link) = book_with_link();
     let copy = |x: &Xvfb| {
-        let out = book
-            .cmd()
-            .env("DISPLAY", &x.display)
-            .args(["link", "copy", "1"])
-            .output()
-            .expect("run tally");
-        assert!(out.status.success());
+        assert!(
+            on_display(x, &book, &["link", "copy", "1"])
+                .status
+                .success()
+        )
     };
     copy(&x);
     wait_for(&x, 1);
@@ -101,10 +111,9 @@ fn the_clipboard_holder_exits_when_replaced_or_when_the_display_goes() {
 
 #[test]
 fn link_message_copies_the_reminder_built_from_the_template() {
-    if !have("Xvfb", "clipboard") || !have("xclip", "clipboard") {
+    let Some(x) = x_server("link message") else {
         return;
-    }
-    let x = Xvfb::start();
+    };
     let (book, link) = book_with_link();
     book.ok(&["charge", "1", "150"]);
     let config = book.dir.path().join("config.toml");
@@ -113,14 +122,8 @@ fn link_message_copies_the_reminder_built_from_the_template() {
         "[business]\nname = \"Green Lawns\"\n[portal]\nmessage = \"{first_name}: {balance} to {business}, {link} {{thanks}}\"\n",
     )
     .expect("config");
-    let out = book
-        .cmd()
-        .env("DISPLAY", &x.display)
-        .arg("--config")
-        .arg(&config)
-        .args(["link", "message", "1"])
-        .output()
-        .expect("run tally");
+    let config = config.to_str().expect("utf8 path");
+    let out = on_display(&x, &book, &["--config", config, "link", "message", "1"]);
     assert!(
         out.status.success(),
         "{}",

@@ -16,7 +16,6 @@ use crate::domain::{Currency, Entry, Invoice};
 use crate::ops::portal::{Account, Standing};
 
 const LAYOUT: &str = include_str!("../../assets/portal.html");
-const MESSAGE: &str = include_str!("../../assets/not_found.html");
 
 /// The tip choices, in percent; 0 is "No tip" and the default.
 pub const TIPS: [u32; 4] = [0, 18, 20, 25];
@@ -243,12 +242,19 @@ pub fn too_many_page(config: &Config) -> String {
 
 fn message_page(config: &Config, heading: &str, message: &str) -> String {
     fill(
-        MESSAGE,
+        LAYOUT,
         &[
             ("title", escape(heading)),
             ("business", escape(&config.business.name)),
             ("heading", escape(heading)),
-            ("message", escape(message)),
+            (
+                "body",
+                format!(
+                    "<section class=\"card\"><p>{}</p></section>\n",
+                    escape(message)
+                ),
+            ),
+            ("contact", contact(config)),
         ],
     )
 }

@@ -112,6 +112,20 @@ fn help_lists_the_bindings_of_the_screen() {
     press(&mut r, KeyCode::Enter);
     keys(&mut r, "?");
     insta::assert_snapshot!("help_customer", screen(&r));
+    // The invoices tab has the most keys: on 26 rows they go in two
+    // columns, and every one of them (and "any key closes") is visible.
+    press(&mut r, KeyCode::Esc);
+    press(&mut r, KeyCode::Tab);
+    keys(&mut r, "?");
+    let s = screen(&r);
+    for key in [
+        "copy a reminder text with the link",
+        "any key closes",
+        "export as a printable",
+    ] {
+        assert!(s.contains(key), "{key} missing:\n{s}");
+    }
+    insta::assert_snapshot!("help_invoices", s);
 }
 
 #[test]

@@ -173,7 +173,7 @@ fn defaults() -> Vec<(
             "switch_tab",
             "tab",
             &[Cu, In],
-            "switch between billing history and invoices",
+            "switch billing history / invoices",
         ),
         (
             Command::DraftInvoice,
@@ -244,7 +244,7 @@ fn defaults() -> Vec<(
             "cancel_selected",
             "X",
             &[In],
-            "cancel selected: delete drafts, void open ones",
+            "cancel selected (delete drafts, void open)",
         ),
         (
             Command::GenerateLink,
@@ -265,7 +265,7 @@ fn defaults() -> Vec<(
             "regenerate_link",
             "R",
             &[Cu, In],
-            "new payment link (the old one stops working)",
+            "new link; the old one stops working",
         ),
         (
             Command::CopyReminder,

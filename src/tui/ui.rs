@@ -152,20 +152,36 @@ fn help(frame: &mut Frame, area: Rect, ctx: Context, ui: &Ui) {
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(4);
-    let help_w = rows
-        .iter()
-        .map(|(_, h)| h.chars().count())
-        .max()
-        .unwrap_or(10);
-    let width = (key_w + help_w + 6) as u16;
-    let inner = popup(frame, area, width.max(34), rows.len() as u16 + 4, title);
-    let mut lines: Vec<Line> = rows
-        .iter()
-        .map(|(k, h)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:<key_w$}  "), ui.theme.key()),
-                Span::raw(*h),
-            ])
+    // Too many bindings for the terminal's height: side-by-side columns,
+    // so every key stays visible (the invoices tab has the most).
+    let fit = (area.height.saturating_sub(6) as usize).max(1);
+    let columns = rows.len().div_ceil(fit).max(1);
+    let per_column = rows.len().div_ceil(columns);
+    // Each column as wide as its own longest description.
+    let widths: Vec<usize> = rows
+        .chunks(per_column)
+        .map(|c| c.iter().map(|(_, h)| h.chars().count()).max().unwrap_or(0))
+        .collect();
+    let width = widths.iter().map(|w| key_w + w + 5).sum::<usize>() + 2;
+    let inner = popup(
+        frame,
+        area,
+        (width as u16).max(34),
+        per_column as u16 + 4,
+        title,
+    );
+    let mut lines: Vec<Line> = (0..per_column)
+        .map(|r| {
+            let spans = (0..columns)
+                .filter_map(|c| Some((rows.get(c * per_column + r)?, widths[c])))
+                .flat_map(|((k, h), w)| {
+                    [
+                        Span::styled(format!(" {k:<key_w$}  "), ui.theme.key()),
+                        Span::raw(format!("{h:<w$}  ")),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            Line::from(spans)
         })
         .collect();
     lines.push(Line::raw(""));

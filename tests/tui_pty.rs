@@ -202,3 +202,73 @@ fn a_link_copied_in_the_tui_pastes_after_tally_exits() {
     tui.wait_exit();
     assert_eq!(x.clipboard(), link);
 }
+
+/// With no desktop clipboard (say, over SSH), `tally link copy` sends the
+/// link to the terminal as OSC 52, prints it, and says which way it went.
+#[test]
+fn without_a_display_link_copy_falls_back_to_osc52_on_the_terminal() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.tally");
+    let tally = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tally"))
+            .arg("--db")
+            .arg(&db)
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env_remove("TALLY_CONFIG")
+            .args(args)
+            .output()
+            .expect("run tally");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).expect("utf8")
+    };
+    tally(&["customer", "add", "Ann Lee"]);
+    let link = tally(&["link", "generate", "1"]).trim().to_string();
+
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pseudo-terminal");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tally"));
+    cmd.args(["--db", db.to_str().expect("path"), "link", "copy", "1"]);
+    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
+    cmd.env_remove("TALLY_CONFIG");
+    cmd.env_remove("DISPLAY");
+    cmd.env_remove("WAYLAND_DISPLAY");
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn tally");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let raw = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&raw);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().expect("raw").extend_from_slice(&buf[..n]);
+        }
+    });
+    assert!(child.wait().expect("wait").success());
+    let osc = format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(&link)
+    );
+    let start = Instant::now();
+    loop {
+        let text = String::from_utf8_lossy(&raw.lock().expect("raw")).to_string();
+        if text.contains(&osc) && text.contains("OSC 52") {
+            assert!(text.contains(&link), "the link is printed too");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no OSC 52 in {text:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -32,6 +32,11 @@ impl Book {
     /// The customer's live link, if one was generated.
     pub fn link(&self, id: CustomerId) -> Result<Option<String>> {
         self.customer(id)?;
+        self.link_of_known(id)
+    }
+
+    /// [`Book::link`] for a customer the caller has just read (one query).
+    pub fn link_of_known(&self, id: CustomerId) -> Result<Option<String>> {
         Ok(self
             .reads()
             .active_link(id)?

@@ -294,7 +294,7 @@ fn load_customer(
             customer: book.customer(id)?,
             breakdown: r.breakdown(id)?,
             count: r.count_entries(id)? as usize,
-            link: book.link(id)?,
+            link: book.link_of_known(id)?,
         })
     } else {
         None

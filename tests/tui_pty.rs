@@ -12,12 +12,18 @@ mod common;
 
 struct Screen {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte tally wrote, for sequences the screen does not show.
+    raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
 }
 
 impl Screen {
     fn text(&self) -> String {
         self.parser.lock().expect("parser").screen().contents()
+    }
+
+    fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().expect("raw")).to_string()
     }
 
     fn wait_for(&self, needle: &str) {
@@ -39,14 +45,20 @@ impl Screen {
     }
 }
 
-/// The real binary in a 100×30 pseudo-terminal on the book at `db`.
+/// The real binary in a 100×30 pseudo-terminal on the book at `db`,
+/// running `args` (none: the TUI).
 struct Tui {
     screen: Screen,
     child: Box<dyn portable_pty::Child + Send + Sync>,
 }
 
 impl Tui {
-    fn start(db: &std::path::Path, dir: &std::path::Path, env: &[(&str, &str)]) -> Tui {
+    fn start(
+        db: &std::path::Path,
+        dir: &std::path::Path,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -58,6 +70,7 @@ impl Tui {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tally"));
         cmd.arg("--db");
         cmd.arg(db);
+        cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("XDG_CONFIG_HOME", dir.join("config"));
         cmd.env_remove("TALLY_CONFIG");
@@ -75,8 +88,9 @@ impl Tui {
             std::num::NonZero::new(100).expect("cols"),
             0,
         )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
         let mut reader = pair.master.try_clone_reader().expect("reader");
-        let feed = Arc::clone(&parser);
+        let (feed, sink) = (Arc::clone(&parser), Arc::clone(&raw));
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -84,10 +98,12 @@ impl Tui {
                     break;
                 }
                 feed.lock().expect("parser").process(&buf[..n]);
+                sink.lock().expect("raw").extend_from_slice(&buf[..n]);
             }
         });
         let screen = Screen {
             parser,
+            raw,
             writer: pair.master.take_writer().expect("writer"),
         };
         Tui { screen, child }
@@ -115,7 +131,7 @@ impl Tui {
 fn add_a_customer_and_a_charge_with_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("book.tally");
-    let mut tui = Tui::start(&db, dir.path(), &[]);
+    let mut tui = Tui::start(&db, dir.path(), &[], &[]);
     let s = &mut tui.screen;
 
     s.wait_for("Welcome to tally");
@@ -182,7 +198,7 @@ fn a_link_copied_in_the_tui_pastes_after_tally_exits() {
         .expect("run tally");
     assert!(add.status.success());
 
-    let mut tui = Tui::start(&db, dir.path(), &[("DISPLAY", &x.display)]);
+    let mut tui = Tui::start(&db, dir.path(), &[("DISPLAY", &x.display)], &[]);
     let s = &mut tui.screen;
     s.wait_for("1 customer");
     s.send("\r");
@@ -225,42 +241,15 @@ fn without_a_display_link_copy_falls_back_to_osc52_on_the_terminal() {
     tally(&["customer", "add", "Ann Lee"]);
     let link = tally(&["link", "generate", "1"]).trim().to_string();
 
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("open a pseudo-terminal");
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tally"));
-    cmd.args(["--db", db.to_str().expect("path"), "link", "copy", "1"]);
-    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
-    cmd.env_remove("TALLY_CONFIG");
-    cmd.env_remove("DISPLAY");
-    cmd.env_remove("WAYLAND_DISPLAY");
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn tally");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let raw = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&raw);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().expect("raw").extend_from_slice(&buf[..n]);
-        }
-    });
-    assert!(child.wait().expect("wait").success());
+    let mut tui = Tui::start(&db, dir.path(), &[], &["link", "copy", "1"]);
+    tui.wait_exit();
     let osc = format!(
         "\x1b]52;c;{}\x07",
         base64::engine::general_purpose::STANDARD.encode(&link)
     );
     let start = Instant::now();
     loop {
-        let text = String::from_utf8_lossy(&raw.lock().expect("raw")).to_string();
+        let text = tui.screen.raw();
         if text.contains(&osc) && text.contains("OSC 52") {
             assert!(text.contains(&link), "the link is printed too");
             break;

@@ -220,6 +220,10 @@ fn open_invoices_are_listed_and_viewable_and_nothing_else_is() {
         "the page links back to pay"
     );
 
+    // An exported open invoice carries the same link to pay.
+    let exported = book.ok(&["invoice", "export", "INV-0001"]);
+    assert!(exported.contains(&format!("/p/{token}\"")), "{exported}");
+
     let missing = server.get(&format!("/p/{token}/invoices/999")).body;
     for hidden in ["2", "3", "abc"] {
         let r = server.get(&format!("/p/{token}/invoices/{hidden}"));

@@ -49,10 +49,7 @@ impl Book {
     /// link when they have one (the document shows it only while unpaid).
     pub fn invoice_doc(&self, r: &InvoiceRef) -> Result<InvoiceDoc> {
         let invoice = self.invoice(r)?;
-        let link = self
-            .reads()
-            .active_link(invoice.customer_id)?
-            .map(|l| crate::domain::link::url(&self.config.portal.base_url, &l.token));
+        let link = self.link_of_known(invoice.customer_id)?;
         Ok(InvoiceDoc {
             business: self.config.business.clone(),
             currency: self.currency().clone(),

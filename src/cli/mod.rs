@@ -2,6 +2,7 @@
 //! One file per command; no SQL here. Errors print as one `error:` line and
 //! exit 1; usage errors are clap's (exit 2). With no subcommand, the TUI opens.
 
+mod check;
 mod customer;
 mod entry;
 mod invoice;
@@ -66,6 +67,10 @@ pub enum Command {
     /// The customer payment page server.
     #[command(subcommand)]
     Portal(portal::PortalCmd),
+    /// Check the book: SQLite integrity, foreign keys, every balance against
+    /// its entries, the balance identity, invoice numbering, allocations.
+    /// Exits 1 if anything is wrong.
+    Check(check::CheckArgs),
 }
 
 /// Parses arguments, runs, and maps the outcome to an exit code.
@@ -114,6 +119,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Billing(c) => invoice::billing(&mut book, c),
         Command::Link(c) => link::run(&mut book, c),
         Command::Portal(c) => portal::run(book, c),
+        Command::Check(a) => check::run(&book, a),
     }
 }
 

@@ -13,7 +13,16 @@ pub enum DateError {
     Format(String),
     #[error("\"{0}\" is not a real calendar day: use YYYY-MM-DD with a valid month and day")]
     Impossible(String),
+    #[error(
+        "\"{0}\" is out of range: tally keeps dates from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
+    )]
+    OutOfRange(String),
 }
+
+/// The years a book's dates may fall in. Narrow enough that due dates
+/// (a date plus at most ten years of terms) still have four-digit years.
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 2199;
 
 /// Parses a typed date. An empty input means `today`.
 pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
@@ -37,7 +46,12 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError>
     if !shaped {
         return Err(DateError::Format(s.into()));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| DateError::Impossible(s.into()))
+    let d =
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| DateError::Impossible(s.into()))?;
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&chrono::Datelike::year(&d)) {
+        return Err(DateError::OutOfRange(s.into()));
+    }
+    Ok(d)
 }
 
 /// The stored and printed form, `YYYY-MM-DD`.
@@ -85,6 +99,18 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn rejects_years_outside_the_books_range() {
+        for s in ["0000-01-01", "1899-12-31", "2200-01-01", "9999-12-31"] {
+            assert!(
+                matches!(parse_date(s, today()), Err(DateError::OutOfRange(_))),
+                "{s}"
+            );
+        }
+        assert!(parse_date("1900-01-01", today()).is_ok());
+        assert!(parse_date("2199-12-31", today()).is_ok());
     }
 
     #[test]

@@ -259,6 +259,20 @@ impl EntryInput {
                     .unwrap_or_else(|| currency.zero()),
             ),
         };
+        let tax = match (amount, tax) {
+            (Some(a), Some(t)) if t > a => {
+                err(
+                    EntryField::Tax,
+                    format!(
+                        "{} is more than the amount {}: tax is at most the amount it is on",
+                        currency.plain(t),
+                        currency.plain(a)
+                    ),
+                );
+                None
+            }
+            (_, t) => t,
+        };
         let description = check_description(&self.description)
             .map_err(|m| err(EntryField::Description, m))
             .ok();
@@ -359,6 +373,29 @@ mod tests {
         assert_eq!(
             errs[3].to_string(),
             "date \"2026-02-30\" is not a real calendar day: use YYYY-MM-DD with a valid month and day"
+        );
+    }
+
+    #[test]
+    fn tax_is_at_most_the_amount() {
+        let c = Currency::default();
+        let with_tax = |t: &str| EntryInput {
+            tax: Some(t.into()),
+            ..input("100")
+        };
+        let errs = with_tax("999999999999.99")
+            .validate(EntryKind::Charge, &c, Decimal::ZERO, today())
+            .unwrap_err();
+        assert_eq!(errs[0].field, EntryField::Tax);
+        assert!(
+            errs[0].message.contains("at most the amount"),
+            "{}",
+            errs[0]
+        );
+        assert!(
+            with_tax("100")
+                .validate(EntryKind::Charge, &c, Decimal::ZERO, today())
+                .is_ok()
         );
     }
 

@@ -1,8 +1,9 @@
 //! Adding and editing customers, with the duplicate checks of seed 003.
 
-use super::{Book, OpsError, Result};
+use super::{Book, OpsError, Result, find_customer};
 use crate::domain::customer::{CustomerDetails, CustomerId};
 use crate::domain::timeline::change;
+use crate::store::Reads;
 
 /// Another customer that looks like the one being saved.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,38 +40,30 @@ impl Book {
         d: &CustomerDetails,
         except: Option<CustomerId>,
     ) -> Result<Option<Duplicate>> {
-        let r = self.reads();
-        if let Some(email) = &d.email
-            && let Some((id, name)) = r.customer_with_email(email, except)?
-        {
-            return Ok(Some(Duplicate::Email {
-                email: email.clone(),
-                id,
-                name,
-            }));
-        }
-        Ok(r.customer_with_similar_name(&d.name, except)?
-            .map(|(id, name)| Duplicate::Name { id, name }))
+        find_duplicate(&self.reads(), d, except)
     }
 
     /// Adds a customer. A shared email is refused unless `allow_duplicate`;
     /// a similar name alone is only a warning (front ends show it first).
+    /// The duplicate and parent checks run inside the insert's transaction,
+    /// so two tallys adding the same email at once cannot both succeed.
     pub fn add_customer(
         &mut self,
         details: CustomerDetails,
         allow_duplicate: bool,
     ) -> Result<CustomerId> {
         let d = details.validated()?;
-        self.check_parent(&d, None)?;
-        self.refuse_duplicate_email(&d, None, allow_duplicate)?;
-        let (now, actor) = (self.clock.now(), self.actor.clone());
         let summary = match &d.email {
             Some(e) => format!("created {} <{e}>", d.name),
             None => format!("created {}", d.name),
         };
-        self.store.write(|tx| {
+        self.transact(|tx, cx| {
+            let r = tx.reads();
+            check_parent(&r, &d, None)?;
+            refuse_duplicate_email(&r, &d, None, allow_duplicate)?;
+            let now = cx.clock.now();
             let id = tx.insert_customer(&d, "manual", now)?;
-            tx.log(id, now, &actor, "customer.created", &summary)?;
+            tx.log(id, now, cx.actor, "customer.created", &summary)?;
             Ok(id)
         })
     }
@@ -83,52 +76,70 @@ impl Book {
         details: CustomerDetails,
         allow_duplicate: bool,
     ) -> Result<bool> {
-        let before = CustomerDetails::from(&self.customer(id)?);
         let d = details.validated()?;
-        self.check_parent(&d, Some(id))?;
-        if d.email != before.email {
-            self.refuse_duplicate_email(&d, Some(id), allow_duplicate)?;
-        }
-        let changes = describe_changes(&before, &d);
-        if changes.is_empty() {
-            return Ok(false);
-        }
-        let (now, actor) = (self.clock.now(), self.actor.clone());
-        self.store.write(|tx| {
+        self.transact(|tx, cx| {
+            let r = tx.reads();
+            let before = CustomerDetails::from(&find_customer(&r, id)?);
+            check_parent(&r, &d, Some(id))?;
+            if d.email != before.email {
+                refuse_duplicate_email(&r, &d, Some(id), allow_duplicate)?;
+            }
+            let changes = describe_changes(&before, &d);
+            if changes.is_empty() {
+                return Ok(false);
+            }
+            let now = cx.clock.now();
             tx.update_customer(id, &d, now)?;
-            tx.log(id, now, &actor, "customer.edited", &changes.join("; "))?;
-            Ok::<_, OpsError>(())
-        })?;
-        Ok(true)
+            tx.log(id, now, cx.actor, "customer.edited", &changes.join("; "))?;
+            Ok(true)
+        })
     }
+}
 
-    fn refuse_duplicate_email(
-        &self,
-        d: &CustomerDetails,
-        except: Option<CustomerId>,
-        allow: bool,
-    ) -> Result<()> {
-        match self.find_duplicate(d, except)? {
-            Some(dup @ Duplicate::Email { .. }) if !allow => Err(OpsError::Duplicate(dup)),
-            _ => Ok(()),
+fn find_duplicate(
+    r: &Reads<'_>,
+    d: &CustomerDetails,
+    except: Option<CustomerId>,
+) -> Result<Option<Duplicate>> {
+    if let Some(email) = &d.email
+        && let Some((id, name)) = r.customer_with_email(email, except)?
+    {
+        return Ok(Some(Duplicate::Email {
+            email: email.clone(),
+            id,
+            name,
+        }));
+    }
+    Ok(r.customer_with_similar_name(&d.name, except)?
+        .map(|(id, name)| Duplicate::Name { id, name }))
+}
+
+fn refuse_duplicate_email(
+    r: &Reads<'_>,
+    d: &CustomerDetails,
+    except: Option<CustomerId>,
+    allow: bool,
+) -> Result<()> {
+    match find_duplicate(r, d, except)? {
+        Some(dup @ Duplicate::Email { .. }) if !allow => Err(OpsError::Duplicate(dup)),
+        _ => Ok(()),
+    }
+}
+
+fn check_parent(r: &Reads<'_>, d: &CustomerDetails, me: Option<CustomerId>) -> Result<()> {
+    let Some(parent) = d.parent_id else {
+        return Ok(());
+    };
+    find_customer(r, parent)?;
+    if let Some(me) = me {
+        if parent == me {
+            return Err(crate::domain::customer::CustomerError::OwnParent.into());
+        }
+        if r.is_ancestor_or_self(me, parent)? {
+            return Err(OpsError::ParentLoop(parent));
         }
     }
-
-    fn check_parent(&self, d: &CustomerDetails, me: Option<CustomerId>) -> Result<()> {
-        let Some(parent) = d.parent_id else {
-            return Ok(());
-        };
-        self.customer(parent)?;
-        if let Some(me) = me {
-            if parent == me {
-                return Err(crate::domain::customer::CustomerError::OwnParent.into());
-            }
-            if self.reads().is_ancestor_or_self(me, parent)? {
-                return Err(OpsError::ParentLoop(parent));
-            }
-        }
-        Ok(())
-    }
+    Ok(())
 }
 
 fn describe_changes(a: &CustomerDetails, b: &CustomerDetails) -> Vec<String> {

@@ -1,12 +1,14 @@
 //! Posting, editing and removing charges and credits. The balance moves in
-//! the same transaction as the entry, and the timeline says before → after.
+//! the same transaction as the entry, and the timeline says before → after,
+//! with both figures read inside that transaction.
 
 use rust_decimal::Decimal;
 
-use super::{Book, OpsError, Result};
+use super::{Book, Ctx, OpsError, Result, find_customer, find_entry};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::{Entry, EntryId, EntryInput, EntryKind, FieldError, NewEntry};
 use crate::domain::timeline::change;
+use crate::store::{EntryLock, Reads};
 
 impl Book {
     /// Validates typed input with the book's currency, tax rate and today.
@@ -30,22 +32,19 @@ impl Book {
         kind: EntryKind,
         input: &EntryInput,
     ) -> Result<EntryId> {
-        let c = self.customer(customer)?;
         let e = self.check_entry(kind, input).map_err(OpsError::Fields)?;
-        let (now, actor) = (self.clock.now(), self.actor.clone());
-        let after = c.balance + crate::domain::entry::signed_total(e.kind, e.amount, e.tax);
-        let what = self.describe(&e);
-        let balance = format!("balance {} → {}", self.money(c.balance), self.money(after));
-        self.store.write(|tx| {
+        self.transact(|tx, cx| {
+            let before = find_customer(&tx.reads(), customer)?.balance;
+            let now = cx.clock.now();
             let id = tx.insert_entry(customer, &e, now)?;
-            let detail = format!("{} #{id}: {what}; {balance}", e.kind.as_str());
-            tx.log(
-                customer,
-                now,
-                &actor,
-                &format!("{}.posted", e.kind.as_str()),
-                &detail,
-            )?;
+            let detail = format!(
+                "{} #{id}: {}; {}",
+                e.kind.as_str(),
+                cx.describe(&e),
+                cx.balance_move(tx, customer, before)?
+            );
+            let action = format!("{}.posted", e.kind.as_str());
+            tx.log(customer, now, cx.actor, &action, &detail)?;
             Ok(id)
         })
     }
@@ -56,61 +55,92 @@ impl Book {
     }
 
     pub fn entry(&self, id: EntryId) -> Result<Entry> {
-        self.reads().entry(id)?.ok_or(OpsError::NoEntry(id))
+        find_entry(&self.reads(), id)
     }
 
     /// Replaces an unlocked entry's amount, tax, description, date and method.
     /// Returns false (and writes nothing) if nothing changed.
     pub fn edit_entry(&mut self, id: EntryId, input: &EntryInput) -> Result<bool> {
-        let before = self.entry(id)?;
-        self.check_unlocked(&before)?;
-        let after = self
-            .check_entry(before.kind, input)
-            .map_err(OpsError::Fields)?;
-        let changes = self.entry_changes(&before, &after);
-        if changes.is_empty() {
-            return Ok(false);
-        }
-        let c = self.customer(before.customer_id)?;
-        let new_balance = c.balance - before.signed_total()
-            + crate::domain::entry::signed_total(after.kind, after.amount, after.tax);
-        let detail = format!(
-            "{} #{id}: {}; balance {} → {}",
-            before.kind.as_str(),
-            changes.join("; "),
-            self.money(c.balance),
-            self.money(new_balance)
-        );
-        let (now, actor) = (self.clock.now(), self.actor.clone());
-        let action = format!("{}.edited", before.kind.as_str());
-        self.store.write(|tx| {
+        self.transact(|tx, cx| {
+            let r = tx.reads();
+            let before = find_entry(&r, id)?;
+            check_unlocked(&r, &before)?;
+            let after = cx.check_entry(before.kind, input)?;
+            let changes = cx.entry_changes(&before, &after);
+            if changes.is_empty() {
+                return Ok(false);
+            }
+            let balance = find_customer(&r, before.customer_id)?.balance;
+            let now = cx.clock.now();
             tx.update_entry(&before, &after, now)?;
-            tx.log(before.customer_id, now, &actor, &action, &detail)?;
-            Ok::<_, OpsError>(())
-        })?;
-        Ok(true)
+            let detail = format!(
+                "{} #{id}: {}; {}",
+                before.kind.as_str(),
+                changes.join("; "),
+                cx.balance_move(tx, before.customer_id, balance)?
+            );
+            let action = format!("{}.edited", before.kind.as_str());
+            tx.log(before.customer_id, now, cx.actor, &action, &detail)?;
+            Ok(true)
+        })
     }
 
     /// Removes an open entry; the balance moves back in the same transaction.
     pub fn remove_entry(&mut self, id: EntryId) -> Result<Entry> {
-        let before = self.entry(id)?;
-        self.check_unlocked(&before)?;
-        let c = self.customer(before.customer_id)?;
-        let detail = format!(
-            "removed {} #{id}: {}; balance {} → {}",
-            before.kind.as_str(),
-            self.describe(&NewEntry::from(&before)),
-            self.money(c.balance),
-            self.money(c.balance - before.signed_total())
-        );
-        let (now, actor) = (self.clock.now(), self.actor.clone());
-        let action = format!("{}.removed", before.kind.as_str());
-        self.store.write(|tx| {
+        self.transact(|tx, cx| {
+            let r = tx.reads();
+            let before = find_entry(&r, id)?;
+            check_unlocked(&r, &before)?;
+            let balance = find_customer(&r, before.customer_id)?.balance;
+            let now = cx.clock.now();
             tx.delete_entry(&before, now)?;
-            tx.log(before.customer_id, now, &actor, &action, &detail)?;
-            Ok::<_, OpsError>(())
-        })?;
-        Ok(before)
+            let detail = format!(
+                "removed {} #{id}: {}; {}",
+                before.kind.as_str(),
+                cx.describe(&NewEntry::from(&before)),
+                cx.balance_move(tx, before.customer_id, balance)?
+            );
+            let action = format!("{}.removed", before.kind.as_str());
+            tx.log(before.customer_id, now, cx.actor, &action, &detail)?;
+            Ok(before)
+        })
+    }
+}
+
+/// Refuses to edit or remove an entry that a finalized invoice or an
+/// allocation has locked. Called on the transaction that would change it.
+pub(super) fn check_unlocked(r: &Reads<'_>, e: &Entry) -> Result<()> {
+    use crate::domain::invoice::InvoiceError;
+    match r.entry_lock(e.id)? {
+        None => Ok(()),
+        Some(EntryLock::Invoiced(number)) => Err(InvoiceError::LockedCharge {
+            what: e.kind.as_str(),
+            entry: e.id,
+            number,
+        }
+        .into()),
+        Some(EntryLock::Allocated(numbers)) => Err(InvoiceError::LockedCredit {
+            entry: e.id,
+            numbers: numbers.join(", "),
+        }
+        .into()),
+    }
+}
+
+impl Ctx<'_> {
+    /// `balance X → Y`, with Y read back from the row the write just moved.
+    pub(super) fn balance_move(
+        &self,
+        tx: &crate::store::Tx<'_>,
+        customer: CustomerId,
+        before: Decimal,
+    ) -> Result<String> {
+        let after = find_customer(&tx.reads(), customer)?.balance;
+        Ok(format!(
+            "balance {} → {}",
+            self.money(before),
+            self.money(after)
+        ))
     }
 
     fn describe(&self, e: &NewEntry) -> String {

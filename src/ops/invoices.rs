@@ -9,15 +9,15 @@
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::{Book, Ctx, OpsError, Result};
+use super::{Book, Ctx, OpsError, Result, find_customer, find_entry, find_invoice, unique};
 use crate::document::invoice::InvoiceDoc;
+use crate::domain::Method;
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::{EntryId, EntryInput, EntryKind, NewEntry};
 use crate::domain::invoice::{
     Invoice, InvoiceError, InvoiceId, InvoiceRef, InvoiceStatus, format_number,
 };
-use crate::domain::{Entry, Method};
-use crate::store::{EntryLock, Tx};
+use crate::store::{Reads, Tx};
 
 /// An outside payment to record against an invoice. Empty fields take
 /// defaults: the remaining amount, method `other`, no reference, today.
@@ -38,11 +38,7 @@ pub struct Cancelled {
 
 impl Book {
     pub fn invoice(&self, r: &InvoiceRef) -> Result<Invoice> {
-        let found = match r {
-            InvoiceRef::Id(id) => self.reads().invoice(*id)?,
-            InvoiceRef::Number(n) => self.reads().invoice_by_number(n)?,
-        };
-        found.ok_or_else(|| OpsError::NoInvoice(r.to_string()))
+        find_invoice(&self.reads(), r)
     }
 
     /// Everything an exported invoice shows, including the customer's payment
@@ -66,169 +62,138 @@ impl Book {
     }
 
     /// Drafts an invoice for `customer` from the given open charges, or from
-    /// all of them when `charges` is `None`. Returns the draft's id.
+    /// all of them when `charges` is `None`. Returns the draft's id. A charge
+    /// named twice is drafted once.
     pub fn draft_invoice(
         &mut self,
         customer: CustomerId,
         charges: Option<&[EntryId]>,
     ) -> Result<InvoiceId> {
-        self.customer(customer)?;
-        let count = match charges {
-            Some([]) => return Err(InvoiceError::NoChargesGiven.into()),
-            Some(ids) => {
-                for id in ids {
-                    self.check_draftable(customer, *id)?;
+        let charges = charges.map(unique);
+        self.transact(|tx, cx| {
+            let r = tx.reads();
+            find_customer(&r, customer)?;
+            let count = match &charges {
+                Some(ids) if ids.is_empty() => return Err(InvoiceError::NoChargesGiven.into()),
+                Some(ids) => {
+                    for id in ids {
+                        check_draftable(&r, customer, *id)?;
+                    }
+                    ids.len()
                 }
-                ids.len()
+                None => r.count_open_charges(customer)?,
+            };
+            if count == 0 {
+                return Err(InvoiceError::NoOpenCharges(customer).into());
             }
-            None => self.reads().count_open_charges(customer)?,
-        };
-        if count == 0 {
-            return Err(InvoiceError::NoOpenCharges(customer).into());
-        }
-        let (store, cx) = self.split();
-        let now = cx.clock.now();
-        store.write(|tx| {
+            let now = cx.clock.now();
             let id = tx.insert_invoice(customer, None, now)?;
-            let n = match charges {
+            let n = match &charges {
                 Some(ids) => tx.attach_charges(id, customer, ids)?,
                 None => tx.attach_open_charges(id, customer, None)?,
             };
-            let total = tx.reads().invoice(id)?.map(|i| i.total).unwrap_or_default();
+            if n != count {
+                return Err(OpsError::Conflict(format!(
+                    "{count} charges were open but {n} could be drafted"
+                )));
+            }
+            let total = find_invoice(&r, &InvoiceRef::Id(id))?.total;
             let detail = format!("draft {id}: {n} charges, total {}", cx.money(total));
             tx.log(customer, now, cx.actor, "invoice.drafted", &detail)?;
-            Ok::<_, OpsError>(id)
+            Ok(id)
         })
-    }
-
-    fn check_draftable(&self, customer: CustomerId, id: EntryId) -> Result<()> {
-        let e = self.entry(id)?;
-        if e.kind != EntryKind::Charge {
-            return Err(InvoiceError::NotACharge(id).into());
-        }
-        if e.customer_id != customer {
-            return Err(InvoiceError::OtherCustomer {
-                entry: id,
-                owner: e.customer_id,
-                customer,
-            }
-            .into());
-        }
-        if let Some(inv) = e.invoice_id {
-            let inv = self.invoice_by_id(inv)?;
-            return Err(match inv.number {
-                Some(number) => InvoiceError::ChargeInvoiced { entry: id, number },
-                None => InvoiceError::ChargeDrafted {
-                    entry: id,
-                    draft: inv.id,
-                },
-            }
-            .into());
-        }
-        Ok(())
     }
 
     /// Deletes a draft; its charges become open again and nothing else changes.
     pub fn delete_draft(&mut self, r: &InvoiceRef) -> Result<Invoice> {
-        let inv = self.invoice(r)?;
-        require_draft(&inv, "deleted")?;
-        let (store, cx) = self.split();
-        store.write(|tx| cx.delete_in(tx, &inv))?;
-        Ok(inv)
+        self.transact(|tx, cx| {
+            let inv = find_invoice(&tx.reads(), r)?;
+            require_draft(&inv, "deleted")?;
+            cx.delete_in(tx, &inv)?;
+            Ok(inv)
+        })
     }
 
     /// Finalizes a draft: next number, issue date (`date` or today), due
     /// date from the customer's or the config's terms; its charges lock.
     pub fn finalize_invoice(&mut self, r: &InvoiceRef, date: Option<&str>) -> Result<Invoice> {
-        let inv = self.invoice(r)?;
-        require_draft(&inv, "finalized")?;
-        if inv.lines == 0 {
-            return Err(InvoiceError::EmptyDraft(inv.id).into());
-        }
         let issue = self.parse_day(date)?;
-        let (store, cx) = self.split();
-        store.write(|tx| cx.finalize_in(tx, &inv, issue))?;
-        self.invoice_by_id(inv.id)
+        let id = self.transact(|tx, cx| {
+            let inv = find_invoice(&tx.reads(), r)?;
+            require_draft(&inv, "finalized")?;
+            if inv.lines == 0 {
+                return Err(InvoiceError::EmptyDraft(inv.id).into());
+            }
+            cx.finalize_in(tx, &inv, issue)?;
+            Ok(inv.id)
+        })?;
+        self.invoice_by_id(id)
     }
 
     /// Voids an open invoice: a visible credit "Void INV-0007" for its total
     /// is allocated to it, and payments that were allocated to it go back to
     /// available credit.
     pub fn void_invoice(&mut self, r: &InvoiceRef) -> Result<Invoice> {
-        let inv = self.invoice(r)?;
-        let label = inv.label();
-        match inv.status {
-            InvoiceStatus::Draft => return Err(InvoiceError::VoidDraft(inv.id).into()),
-            InvoiceStatus::Paid => return Err(InvoiceError::VoidPaid(label).into()),
-            InvoiceStatus::Void => {
-                return Err(InvoiceError::NothingDue {
-                    label,
-                    status: "already void",
-                }
-                .into());
-            }
-            InvoiceStatus::Open => {}
-        }
-        let (store, cx) = self.split();
-        store.write(|tx| cx.void_in(tx, &inv))?;
-        self.invoice_by_id(inv.id)
+        let id = self.transact(|tx, cx| {
+            let inv = find_invoice(&tx.reads(), r)?;
+            require_voidable(&inv)?;
+            cx.void_in(tx, &inv)?;
+            Ok(inv.id)
+        })?;
+        self.invoice_by_id(id)
     }
 
     /// Records an outside payment for the remaining amount (or `amount` of
     /// it) as a credit allocated to the invoice. Returns the invoice after
     /// and the new credit's id.
     pub fn pay_invoice(&mut self, r: &InvoiceRef, p: &PaymentInput) -> Result<(Invoice, EntryId)> {
-        let inv = self.invoice(r)?;
-        let label = inv.label();
-        self.require_open(&inv, "recording a payment")?;
-        let remaining = inv.remaining();
-        let input = EntryInput {
-            amount: p.amount.clone().unwrap_or_else(|| self.money(remaining)),
-            tax: None,
-            description: format!("Payment for {label}"),
-            date: p.date.clone().unwrap_or_else(|| "today".into()),
-            method: p.method.clone().unwrap_or_default(),
-        };
-        let credit = self
-            .check_entry(EntryKind::Credit, &input)
-            .map_err(OpsError::Fields)?;
-        if credit.amount > remaining {
-            return Err(InvoiceError::Overpay {
-                label,
-                remaining: self.currency().display(remaining),
-                amount: self.currency().display(credit.amount),
-            }
-            .into());
-        }
         let reference = p
             .reference
             .as_deref()
             .map(str::trim)
-            .filter(|s| !s.is_empty());
-        let (now, actor) = (self.clock.now(), self.actor.clone());
-        let balance = self.customer(inv.customer_id)?.balance;
-        let paid_off = credit.amount == remaining;
-        let detail = format!(
-            "payment {} by {}{} for {label}; remaining {} → {}; balance {} → {}",
-            self.money(credit.amount),
-            credit.method.map(Method::as_str).unwrap_or("other"),
-            reference.map(|r| format!(" ref {r}")).unwrap_or_default(),
-            self.money(remaining),
-            self.money(remaining - credit.amount),
-            self.money(balance),
-            self.money(balance + credit.amount),
-        );
-        let id = self.store.write(|tx| {
-            let id = tx.insert_entry(inv.customer_id, &credit, now)?;
-            tx.tag_credit(id, reference, None)?;
-            tx.allocate(id, inv.id, credit.amount, now)?;
-            if paid_off {
-                tx.set_invoice_status(inv.id, InvoiceStatus::Paid)?;
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        let (inv, id) = self.transact(|tx, cx| {
+            let reads = tx.reads();
+            let inv = find_invoice(&reads, r)?;
+            let label = inv.label();
+            require_open(&inv, "recording a payment")?;
+            let remaining = inv.remaining();
+            let input = EntryInput {
+                amount: p.amount.clone().unwrap_or_else(|| cx.money(remaining)),
+                tax: None,
+                description: format!("Payment for {label}"),
+                date: p.date.clone().unwrap_or_else(|| "today".into()),
+                method: p.method.clone().unwrap_or_default(),
+            };
+            let credit = cx.check_entry(EntryKind::Credit, &input)?;
+            if credit.amount > remaining {
+                return Err(cx.overpay(&inv, credit.amount));
             }
-            tx.log(inv.customer_id, now, &actor, "invoice.payment", &detail)?;
-            Ok::<_, OpsError>(id)
+            let balance = find_customer(&reads, inv.customer_id)?.balance;
+            let now = cx.clock.now();
+            let id = tx.insert_entry(inv.customer_id, &credit, now)?;
+            tx.tag_credit(id, reference.as_deref(), None)?;
+            tx.allocate(id, inv.id, credit.amount, now)?;
+            if credit.amount == remaining {
+                tx.set_invoice_status(inv.id, InvoiceStatus::Open, InvoiceStatus::Paid)?;
+            }
+            let detail = format!(
+                "payment {} by {}{} for {label}; remaining {} → {}; {}",
+                cx.money(credit.amount),
+                credit.method.map(Method::as_str).unwrap_or("other"),
+                reference
+                    .as_deref()
+                    .map(|r| format!(" ref {r}"))
+                    .unwrap_or_default(),
+                cx.money(remaining),
+                cx.money(remaining - credit.amount),
+                cx.balance_move(tx, inv.customer_id, balance)?,
+            );
+            tx.log(inv.customer_id, now, cx.actor, "invoice.payment", &detail)?;
+            Ok((inv.id, id))
         })?;
-        Ok((self.invoice_by_id(inv.id)?, id))
+        Ok((self.invoice_by_id(inv)?, id))
     }
 
     /// Settles an open invoice from the customer's unapplied credit, oldest
@@ -239,47 +204,31 @@ impl Book {
         r: &InvoiceRef,
         amount: Option<&str>,
     ) -> Result<(Invoice, Decimal)> {
-        let inv = self.invoice(r)?;
-        self.require_open(&inv, "applying credit")?;
-        let credits = self.reads().unapplied_credits(inv.customer_id)?;
-        let available: Decimal = credits.iter().map(|(_, left)| *left).sum();
-        if available.is_zero() {
-            return Err(InvoiceError::NoCredit(inv.customer_id).into());
-        }
-        let remaining = inv.remaining();
-        let want = match amount {
-            Some(a) => {
-                let a = self
-                    .currency()
-                    .parse_amount(a)
-                    .map_err(|e| OpsError::Amount(e.to_string()))?;
-                if a > remaining {
-                    return Err(InvoiceError::Overpay {
-                        label: inv.label(),
-                        remaining: self.currency().display(remaining),
-                        amount: self.currency().display(a),
-                    }
-                    .into());
-                }
-                if a > available {
-                    return Err(InvoiceError::NotEnoughCredit {
-                        available: self.currency().display(available),
-                    }
-                    .into());
-                }
-                a
+        let asked = amount
+            .map(|a| self.currency().parse_amount(a))
+            .transpose()
+            .map_err(|e| OpsError::Amount(e.to_string()))?;
+        let (id, want) = self.transact(|tx, cx| {
+            let inv = find_invoice(&tx.reads(), r)?;
+            require_open(&inv, "applying credit")?;
+            let credits = tx.reads().unapplied_credits(inv.customer_id)?;
+            let available: Decimal = credits.iter().map(|(_, left)| *left).sum();
+            if available.is_zero() {
+                return Err(InvoiceError::NoCredit(inv.customer_id).into());
             }
-            None => remaining.min(available),
-        };
-        let (now, actor) = (self.clock.now(), self.actor.clone());
-        let detail = format!(
-            "applied {} of credit to {}; remaining {} → {}; balance unchanged",
-            self.money(want),
-            inv.label(),
-            self.money(remaining),
-            self.money(remaining - want)
-        );
-        self.store.write(|tx| {
+            let remaining = inv.remaining();
+            let want = match asked {
+                Some(a) if a > remaining => return Err(cx.overpay(&inv, a)),
+                Some(a) if a > available => {
+                    return Err(InvoiceError::NotEnoughCredit {
+                        available: cx.config.currency().display(available),
+                    }
+                    .into());
+                }
+                Some(a) => a,
+                None => remaining.min(available),
+            };
+            let now = cx.clock.now();
             let mut left = want;
             for (credit, free) in &credits {
                 if left.is_zero() {
@@ -290,41 +239,36 @@ impl Book {
                 left -= take;
             }
             if want == remaining {
-                tx.set_invoice_status(inv.id, InvoiceStatus::Paid)?;
+                tx.set_invoice_status(inv.id, InvoiceStatus::Open, InvoiceStatus::Paid)?;
             }
-            tx.log(
-                inv.customer_id,
-                now,
-                &actor,
-                "invoice.credit_applied",
-                &detail,
-            )?;
-            Ok::<_, OpsError>(())
+            let detail = format!(
+                "applied {} of credit to {}; remaining {} → {}; balance unchanged",
+                cx.money(want),
+                inv.label(),
+                cx.money(remaining),
+                cx.money(remaining - want)
+            );
+            let action = "invoice.credit_applied";
+            tx.log(inv.customer_id, now, cx.actor, action, &detail)?;
+            Ok((inv.id, want))
         })?;
-        Ok((self.invoice_by_id(inv.id)?, want))
+        Ok((self.invoice_by_id(id)?, want))
     }
 
     /// Cancels several invoices in one step and one transaction (seed 004):
     /// drafts are deleted, open invoices voided. Refused as a whole, with
-    /// nothing changed, if any is paid or void.
+    /// nothing changed, if any is paid or void. An id given twice counts once.
     pub fn cancel_invoices(&mut self, ids: &[InvoiceId]) -> Result<Cancelled> {
-        let mut invoices = Vec::new();
-        for id in ids {
-            let inv = self.invoice_by_id(*id)?;
-            match inv.status {
-                InvoiceStatus::Paid => return Err(InvoiceError::VoidPaid(inv.label()).into()),
-                InvoiceStatus::Void => {
-                    return Err(InvoiceError::NothingDue {
-                        label: inv.label(),
-                        status: "already void",
-                    }
-                    .into());
+        let ids = unique(ids);
+        self.transact(|tx, cx| {
+            let mut invoices = Vec::new();
+            for id in &ids {
+                let inv = find_invoice(&tx.reads(), &InvoiceRef::Id(*id))?;
+                if inv.status != InvoiceStatus::Draft {
+                    require_voidable(&inv)?;
                 }
-                _ => invoices.push(inv),
+                invoices.push(inv);
             }
-        }
-        let (store, cx) = self.split();
-        store.write(|tx| {
             let mut done = Cancelled::default();
             for inv in &invoices {
                 if inv.status == InvoiceStatus::Draft {
@@ -339,43 +283,66 @@ impl Book {
         })
     }
 
-    /// Refuses to edit or remove an entry that a finalized invoice or an
-    /// allocation has locked.
-    pub(super) fn check_unlocked(&self, e: &Entry) -> Result<()> {
-        match self.reads().entry_lock(e.id)? {
-            None => Ok(()),
-            Some(EntryLock::Invoiced(number)) => Err(InvoiceError::LockedCharge {
-                what: e.kind.as_str(),
-                entry: e.id,
-                number,
-            }
-            .into()),
-            Some(EntryLock::Allocated(numbers)) => Err(InvoiceError::LockedCredit {
-                entry: e.id,
-                numbers: numbers.join(", "),
-            }
-            .into()),
-        }
-    }
-
-    fn require_open(&self, inv: &Invoice, doing: &'static str) -> Result<()> {
-        match inv.status {
-            InvoiceStatus::Open => Ok(()),
-            InvoiceStatus::Draft => Err(InvoiceError::DraftNotFinal(inv.id, doing).into()),
-            s => Err(InvoiceError::NothingDue {
-                label: inv.label(),
-                status: s.as_str(),
-            }
-            .into()),
-        }
-    }
-
     fn parse_day(&self, date: Option<&str>) -> Result<NaiveDate> {
         match date {
             None => Ok(self.clock.today()),
             Some(d) => crate::domain::date::parse_date(d, self.clock.today())
                 .map_err(|e| OpsError::Date(e.to_string())),
         }
+    }
+}
+
+fn check_draftable(r: &Reads<'_>, customer: CustomerId, id: EntryId) -> Result<()> {
+    let e = find_entry(r, id)?;
+    if e.kind != EntryKind::Charge {
+        return Err(InvoiceError::NotACharge(id).into());
+    }
+    if e.customer_id != customer {
+        return Err(InvoiceError::OtherCustomer {
+            entry: id,
+            owner: e.customer_id,
+            customer,
+        }
+        .into());
+    }
+    if let Some(inv) = e.invoice_id {
+        let inv = find_invoice(r, &InvoiceRef::Id(inv))?;
+        return Err(match inv.number {
+            Some(number) => InvoiceError::ChargeInvoiced { entry: id, number },
+            None => InvoiceError::ChargeDrafted {
+                entry: id,
+                draft: inv.id,
+            },
+        }
+        .into());
+    }
+    Ok(())
+}
+
+fn require_open(inv: &Invoice, doing: &'static str) -> Result<()> {
+    match inv.status {
+        InvoiceStatus::Open => Ok(()),
+        InvoiceStatus::Draft => Err(InvoiceError::DraftNotFinal(inv.id, doing).into()),
+        s => Err(InvoiceError::NothingDue {
+            label: inv.label(),
+            status: s.as_str(),
+        }
+        .into()),
+    }
+}
+
+/// Only an open invoice can be voided.
+fn require_voidable(inv: &Invoice) -> Result<()> {
+    let label = inv.label();
+    match inv.status {
+        InvoiceStatus::Open => Ok(()),
+        InvoiceStatus::Draft => Err(InvoiceError::VoidDraft(inv.id).into()),
+        InvoiceStatus::Paid => Err(InvoiceError::VoidPaid(label).into()),
+        InvoiceStatus::Void => Err(InvoiceError::NothingDue {
+            label,
+            status: "already void",
+        }
+        .into()),
     }
 }
 
@@ -389,9 +356,7 @@ impl Ctx<'_> {
         issue: NaiveDate,
     ) -> Result<String> {
         let r = tx.reads();
-        let terms = r
-            .customer(inv.customer_id)?
-            .ok_or(OpsError::NoCustomer(inv.customer_id))?
+        let terms = find_customer(&r, inv.customer_id)?
             .payment_terms_days
             .unwrap_or(self.config.billing.payment_terms_days);
         let due = issue
@@ -414,6 +379,16 @@ impl Ctx<'_> {
             &detail,
         )?;
         Ok(number)
+    }
+
+    fn overpay(&self, inv: &Invoice, amount: Decimal) -> OpsError {
+        let cur = self.config.currency();
+        InvoiceError::Overpay {
+            label: inv.label(),
+            remaining: cur.display(inv.remaining()),
+            amount: cur.display(amount),
+        }
+        .into()
     }
 
     fn delete_in(&self, tx: &Tx<'_>, inv: &Invoice) -> Result<()> {
@@ -444,23 +419,18 @@ impl Ctx<'_> {
             date: self.clock.today(),
         };
         let now = self.clock.now();
-        let balance = tx
-            .reads()
-            .customer(inv.customer_id)?
-            .ok_or(OpsError::NoCustomer(inv.customer_id))?
-            .balance;
-        let detail = format!(
-            "voided {label}: credit {} posted; {} of payments back to available credit; balance {} → {}",
-            self.money(inv.total),
-            self.money(inv.paid),
-            self.money(balance),
-            self.money(balance + inv.total)
-        );
+        let balance = find_customer(&tx.reads(), inv.customer_id)?.balance;
+        tx.set_invoice_status(inv.id, InvoiceStatus::Open, InvoiceStatus::Void)?;
         let id = tx.insert_entry(inv.customer_id, &credit, now)?;
         tx.tag_credit(id, None, Some(inv.id))?;
         tx.release_allocations(inv.id)?;
         tx.allocate(id, inv.id, inv.total, now)?;
-        tx.set_invoice_status(inv.id, InvoiceStatus::Void)?;
+        let detail = format!(
+            "voided {label}: credit {} posted; {} of payments back to available credit; {}",
+            self.money(inv.total),
+            self.money(inv.paid),
+            self.balance_move(tx, inv.customer_id, balance)?
+        );
         tx.log(inv.customer_id, now, self.actor, "invoice.voided", &detail)?;
         Ok(())
     }

@@ -2,8 +2,15 @@
 //!
 //! A [`Book`] is an open store plus the owner's config, a clock and the name
 //! of whoever is acting. Every public method that changes the book is exactly
-//! one transaction, validates everything before writing, and records what it
-//! did on the customer's timeline. Reads go straight to [`Book::reads`].
+//! one transaction, and records what it did on the customer's timeline.
+//! Reads for display go straight to [`Book::reads`].
+//!
+//! Invariant: another tally may write the same file at any moment, so a write
+//! never trusts what was read before its transaction began. Every write goes
+//! through [`Book::transact`], whose body receives only the transaction and a
+//! [`Ctx`] (config, clock, actor): every row a rule depends on is read there,
+//! through `tx.reads()`, under the `BEGIN IMMEDIATE` lock. Parsing typed
+//! input is pure and may happen before.
 
 mod billing;
 mod customers;
@@ -20,10 +27,12 @@ use thiserror::Error;
 
 use crate::config::Config;
 use crate::domain::customer::{CustomerError, CustomerId};
+use crate::domain::entry::{Entry, EntryInput, EntryKind, NewEntry};
 use crate::domain::entry::{EntryId, FieldError};
 use crate::domain::invoice::InvoiceError;
+use crate::domain::invoice::{Invoice, InvoiceRef};
 use crate::domain::{Currency, Customer};
-use crate::store::{Reads, Store, StoreError};
+use crate::store::{Reads, Store, StoreError, Tx};
 
 pub use customers::Duplicate;
 pub use invoices::{Cancelled, PaymentInput};
@@ -57,6 +66,8 @@ pub enum OpsError {
     LinkExists(CustomerId),
     #[error("customer {0} has no payment link yet: `tally link generate {0}` makes one")]
     NoLink(CustomerId),
+    #[error("the book changed while this ran ({0}); nothing was written: try again")]
+    Conflict(String),
     #[error("cannot read the operating system's random source: {0}")]
     Random(String),
     #[error(transparent)]
@@ -144,11 +155,28 @@ impl Book {
     }
 
     pub fn customer(&self, id: CustomerId) -> Result<Customer> {
-        self.reads().customer(id)?.ok_or(OpsError::NoCustomer(id))
+        find_customer(&self.reads(), id)
     }
 
-    fn money(&self, v: rust_decimal::Decimal) -> String {
-        self.currency().plain(v)
+    /// Runs `f` over one consistent snapshot of the book (see
+    /// [`Store::snapshot`]): for pages and reports that read several tables.
+    pub fn snapshot<T>(&self, f: impl FnOnce(&Reads<'_>) -> Result<T>) -> Result<T> {
+        self.store.snapshot(f)
+    }
+
+    /// `tally check`: the book's consistency rules, in one snapshot.
+    pub fn check(
+        &self,
+        depth: crate::store::check::Depth,
+    ) -> Result<crate::store::check::CheckReport> {
+        self.snapshot(|r| Ok(r.check(depth)?))
+    }
+
+    /// The one way a use case changes the book: `f` runs inside one
+    /// `BEGIN IMMEDIATE` transaction and sees the book only through `tx`.
+    fn transact<T>(&mut self, f: impl FnOnce(&Tx<'_>, &Ctx<'_>) -> Result<T>) -> Result<T> {
+        let (store, cx) = self.split();
+        store.write(|tx| f(tx, &cx))
     }
 
     /// The store to write to, and everything else a transaction body may
@@ -182,6 +210,48 @@ impl Ctx<'_> {
     fn money(&self, v: rust_decimal::Decimal) -> String {
         self.config.currency().plain(v)
     }
+
+    /// Validates typed input with the book's currency, tax rate and today.
+    fn check_entry(&self, kind: EntryKind, input: &EntryInput) -> Result<NewEntry> {
+        input
+            .validate(
+                kind,
+                &self.config.currency(),
+                self.config.default_tax_rate(),
+                self.clock.today(),
+            )
+            .map_err(OpsError::Fields)
+    }
+}
+
+/// Lookups that turn "not there" into the error a person reads. They take
+/// [`Reads`], so a write uses them on its own transaction.
+pub(crate) fn find_customer(r: &Reads<'_>, id: CustomerId) -> Result<Customer> {
+    r.customer(id)?.ok_or(OpsError::NoCustomer(id))
+}
+
+pub(crate) fn find_entry(r: &Reads<'_>, id: EntryId) -> Result<Entry> {
+    r.entry(id)?.ok_or(OpsError::NoEntry(id))
+}
+
+pub(crate) fn find_invoice(r: &Reads<'_>, i: &InvoiceRef) -> Result<Invoice> {
+    let found = match i {
+        InvoiceRef::Id(id) => r.invoice(*id)?,
+        InvoiceRef::Number(n) => r.invoice_by_number(n)?,
+    };
+    found.ok_or_else(|| OpsError::NoInvoice(i.to_string()))
+}
+
+/// `ids` without repeats, first occurrence kept: a finger that types an id
+/// twice changes that thing once.
+pub(crate) fn unique<T: PartialEq + Copy>(ids: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !out.contains(id) {
+            out.push(*id);
+        }
+    }
+    out
 }
 
 /// `cli:ann`: which front end and which OS user made a change.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, ToSql, params};
 use rust_decimal::Decimal;
 
-use super::{Reads, Result, Tx, parse_ts, ts};
+use super::{Reads, Result, StoreError, Tx, parse_ts, ts};
 use crate::domain::customer::{
     BillingCycle, Customer, CustomerDetails, CustomerId, CustomerSort, name_key,
 };
@@ -13,6 +13,11 @@ use crate::domain::customer::{
 const COLS: &str = "id, name, email, phone, address, tax_id, legal_name, notes, parent_id, \
     bill_to_parent, invoices_paused, portal_delivery, billing_cycle, source, balance_cents, \
     last_activity, created_at, payment_terms_days";
+
+/// The largest balance, either way, a customer may reach, in minor units
+/// (10¹⁷: a quadrillion dollars at two decimals). A single entry is below
+/// 10¹² major units, so every entry fits, and SQLite's `+` never overflows.
+pub const BALANCE_LIMIT_MINOR: i64 = 100_000_000_000_000_000;
 
 /// Which slice of the customer list to read.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -145,17 +150,26 @@ impl Reads<'_> {
         Ok(self.conn.query_row(&sql, params.as_slice(), |r| r.get(0))?)
     }
 
+    /// Book-wide totals. Each balance is summed as `high × 2³² + low`, two
+    /// sums that cannot overflow for any realistic number of customers, and
+    /// joined in 128 bits: many customers near the balance limit still add up.
     pub fn totals(&self) -> Result<Totals> {
-        let (owed, credit, customers): (i64, i64, i64) = self.conn.query_row(
-            "SELECT COALESCE(SUM(CASE WHEN balance_cents < 0 THEN -balance_cents END), 0), \
-                    COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents END), 0), \
+        let (oh, ol, ch, cl, customers): (i64, i64, i64, i64, i64) = self.conn.query_row(
+            "SELECT COALESCE(SUM(CASE WHEN balance_cents < 0 THEN (-balance_cents) >> 32 END), 0), \
+                    COALESCE(SUM(CASE WHEN balance_cents < 0 THEN (-balance_cents) & 4294967295 END), 0), \
+                    COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents >> 32 END), 0), \
+                    COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents & 4294967295 END), 0), \
                     count(*) FROM customers",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
+        let join = |high: i64, low: i64| -> Decimal {
+            let minor = ((high as i128) << 32) + low as i128;
+            Decimal::from_i128_with_scale(minor, self.cur.decimals)
+        };
         Ok(Totals {
-            owed: self.money(owed),
-            credit: self.money(credit),
+            owed: join(oh, ol),
+            credit: join(ch, cl),
             customers,
         })
     }
@@ -307,10 +321,15 @@ impl Tx<'_> {
         delta: Decimal,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.tx.execute(
-            "UPDATE customers SET balance_cents = balance_cents + ?2, last_activity = ?3 WHERE id = ?1",
-            params![id.0, self.minor(delta)?, ts(now)],
+        let n = self.tx.execute(
+            "UPDATE customers SET balance_cents = balance_cents + ?2, last_activity = ?3 \
+             WHERE id = ?1 AND abs(balance_cents + ?2) <= ?4",
+            params![id.0, self.minor(delta)?, ts(now), BALANCE_LIMIT_MINOR],
         )?;
+        if n == 0 {
+            let limit = self.cur.display(self.cur.from_minor(BALANCE_LIMIT_MINOR));
+            return Err(StoreError::BalanceLimit(limit));
+        }
         Ok(())
     }
 }

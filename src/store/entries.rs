@@ -7,13 +7,18 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 
-use super::{Reads, Result, Tx, day, parse_day, parse_ts, ts};
+use super::{Reads, Result, Tx, day, guard, parse_day, parse_ts, ts};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::{Entry, EntryId, EntryKind, Method, NewEntry};
 use crate::domain::invoice::InvoiceId;
 
 pub(super) const COLS: &str = "id, customer_id, kind, amount_cents, tax_cents, description, method, date, \
      created_at, invoice_id, reference";
+
+/// An entry that no finalized invoice and no allocation holds (the rows
+/// `entry edit` and `entry remove` may change), as a guard on `id = ?1`.
+const UNLOCKED: &str = "(invoice_id IS NULL OR invoice_id IN (SELECT id FROM invoices WHERE status = 'draft')) \
+     AND NOT EXISTS (SELECT 1 FROM allocations WHERE credit_id = ?1)";
 
 /// What a customer's balance is made of. The identity
 /// `balance = available_credit − outstanding − uninvoiced` always holds.
@@ -174,8 +179,11 @@ impl Tx<'_> {
     /// Replaces an entry's fields (kind and customer never change) and moves
     /// the balance by the difference.
     pub fn update_entry(&self, before: &Entry, after: &NewEntry, now: DateTime<Utc>) -> Result<()> {
-        self.tx.execute(
-            "UPDATE entries SET amount_cents = ?2, tax_cents = ?3, description = ?4, method = ?5, date = ?6 WHERE id = ?1",
+        let n = self.tx.execute(
+            &format!(
+                "UPDATE entries SET amount_cents = ?2, tax_cents = ?3, description = ?4, method = ?5, \
+                 date = ?6 WHERE id = ?1 AND {UNLOCKED}"
+            ),
             params![
                 before.id.0,
                 self.minor(after.amount)?,
@@ -185,14 +193,18 @@ impl Tx<'_> {
                 day(after.date),
             ],
         )?;
+        guard(n, || format!("entry {} is locked", before.id))?;
         let delta = crate::domain::entry::signed_total(after.kind, after.amount, after.tax)
             - before.signed_total();
         self.adjust_balance(before.customer_id, delta, now)
     }
 
     pub fn delete_entry(&self, before: &Entry, now: DateTime<Utc>) -> Result<()> {
-        self.tx
-            .execute("DELETE FROM entries WHERE id = ?1", [before.id.0])?;
+        let n = self.tx.execute(
+            &format!("DELETE FROM entries WHERE id = ?1 AND {UNLOCKED}"),
+            [before.id.0],
+        )?;
+        guard(n, || format!("entry {} is locked or gone", before.id))?;
         self.adjust_balance(before.customer_id, -before.signed_total(), now)
     }
 }

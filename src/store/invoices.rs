@@ -16,7 +16,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 
 use super::entries::COLS as ENTRY_COLS;
-use super::{Reads, Result, Tx, day, parse_day, ts};
+use super::{Reads, Result, Tx, day, guard, parse_day, ts};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::{Entry, EntryId};
 use crate::domain::invoice::{
@@ -341,17 +341,19 @@ impl Tx<'_> {
         )?)
     }
 
-    /// Deletes a draft; its charges become open again.
+    /// Deletes a draft; its charges become open again. Only ever a draft:
+    /// the charges are released only while the invoice is still one.
     pub fn delete_draft(&self, invoice: InvoiceId) -> Result<()> {
         self.tx.execute(
-            "UPDATE entries SET invoice_id = NULL WHERE invoice_id = ?1",
+            "UPDATE entries SET invoice_id = NULL WHERE invoice_id = ?1 \
+             AND EXISTS (SELECT 1 FROM invoices WHERE id = ?1 AND status = 'draft')",
             [invoice.0],
         )?;
-        self.tx.execute(
+        let n = self.tx.execute(
             "DELETE FROM invoices WHERE id = ?1 AND status = 'draft'",
             [invoice.0],
         )?;
-        Ok(())
+        guard(n, || format!("invoice {invoice} is no longer a draft"))
     }
 
     pub fn finalize_invoice(
@@ -363,7 +365,7 @@ impl Tx<'_> {
         due: NaiveDate,
         total: Decimal,
     ) -> Result<()> {
-        self.tx.execute(
+        let n = self.tx.execute(
             "UPDATE invoices SET status = 'open', seq = ?2, number = ?3, issue_date = ?4, due_date = ?5, \
              total_cents = ?6 WHERE id = ?1 AND status = 'draft'",
             params![
@@ -375,15 +377,24 @@ impl Tx<'_> {
                 self.minor(total)?
             ],
         )?;
-        Ok(())
+        guard(n, || format!("invoice {invoice} is no longer a draft"))
     }
 
-    pub fn set_invoice_status(&self, invoice: InvoiceId, status: InvoiceStatus) -> Result<()> {
-        self.tx.execute(
-            "UPDATE invoices SET status = ?2 WHERE id = ?1",
-            params![invoice.0, status.as_str()],
+    /// Moves an invoice from one status to another; refuses if it is not
+    /// in `from` any more (the transition is guarded in SQL, not assumed).
+    pub fn set_invoice_status(
+        &self,
+        invoice: InvoiceId,
+        from: InvoiceStatus,
+        to: InvoiceStatus,
+    ) -> Result<()> {
+        let n = self.tx.execute(
+            "UPDATE invoices SET status = ?3 WHERE id = ?1 AND status = ?2",
+            params![invoice.0, from.as_str(), to.as_str()],
         )?;
-        Ok(())
+        guard(n, || {
+            format!("invoice {invoice} is no longer {}", from.as_str())
+        })
     }
 
     pub fn allocate(

@@ -14,6 +14,7 @@
 //! - Per customer, `balance = available credit − remaining on open invoices
 //!   − charges not on a finalized invoice` (see [`BalanceBreakdown`]).
 
+pub mod check;
 mod customers;
 mod entries;
 mod invoices;
@@ -80,6 +81,18 @@ pub enum StoreError {
     NeedsUpgrade(PathBuf),
     #[error("the book is busy: another tally is writing; try again")]
     Busy,
+    /// A guarded state change found the row in another state. Writes run
+    /// under `BEGIN IMMEDIATE`, so this means a rule was checked wrongly.
+    #[error("the book changed underneath this change ({0}); nothing was written: try again")]
+    Changed(String),
+    #[error(
+        "this would take the customer's balance beyond {0} either way, the most tally keeps exactly: nothing was written"
+    )]
+    BalanceLimit(String),
+    #[error(
+        "a total is too large to compute exactly (over 9,223,372,036,854,775,807 minor units): nothing was written"
+    )]
+    Overflow,
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
 }
@@ -90,6 +103,8 @@ impl From<rusqlite::Error> for StoreError {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 StoreError::Busy
             }
+            // SQLite's SUM() and `+` fail this way rather than wrap.
+            _ if e.to_string().contains("integer overflow") => StoreError::Overflow,
             _ => StoreError::Sqlite(e),
         }
     }
@@ -205,6 +220,23 @@ impl Store {
         }
     }
 
+    /// Runs `f` in one read transaction: every query in it sees the same
+    /// snapshot of the book, whatever other tallys commit meanwhile.
+    pub fn snapshot<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Reads<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(StoreError::from)?;
+        let out = f(&self.reads());
+        // A read transaction has nothing to keep: ending it cannot lose data.
+        let end = self.conn.execute_batch("COMMIT").map_err(StoreError::from);
+        let value = out?;
+        end?;
+        Ok(value)
+    }
+
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits if it returns
     /// `Ok`, rolls back otherwise.
     pub fn write<T, E: From<StoreError>>(
@@ -241,6 +273,15 @@ impl Tx<'_> {
 impl Reads<'_> {
     fn money(&self, minor: i64) -> Decimal {
         self.cur.from_minor(minor)
+    }
+}
+
+/// `Ok` when a guarded write changed exactly one row.
+pub(crate) fn guard(rows: usize, what: impl FnOnce() -> String) -> Result<()> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Changed(what()))
     }
 }
 

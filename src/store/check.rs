@@ -1,0 +1,228 @@
+//! `tally check`: the book's own consistency, read in one snapshot.
+//!
+//! What it proves, each as one query over the whole book:
+//! - SQLite's `integrity_check` (or `quick_check` for the cheap pass) and
+//!   `foreign_key_check` find nothing;
+//! - every maintained balance equals the sum of its entries;
+//! - per customer, `balance = available credit − outstanding − uninvoiced`
+//!   (DESIGN §1);
+//! - finalized invoice numbers run 1..n with no gap;
+//! - no invoice has more allocated to it than its total, a paid or void
+//!   invoice has exactly its total, and no credit is allocated beyond itself;
+//! - a finalized invoice's frozen total equals the sum of its charges.
+//!
+//! The cheap pass (TUI start) checks only what needs no scan of the entries:
+//! the invoice numbering.
+
+use rusqlite::params;
+
+use super::{Reads, Result};
+
+/// How much of the book to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Only checks that are O(invoices) or better.
+    Quick,
+    Full,
+}
+
+/// One failed check: which rule, and the rows that break it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub check: &'static str,
+    pub detail: String,
+}
+
+/// What a check run looked at and what it found.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CheckReport {
+    /// The names of the checks that ran, in order.
+    pub ran: Vec<&'static str>,
+    pub problems: Vec<Problem>,
+}
+
+/// At most this many offending rows are listed per check.
+const SHOWN: i64 = 20;
+
+impl Reads<'_> {
+    /// Runs the checks of `depth`. The caller runs it inside one read
+    /// transaction, so every check sees the same snapshot.
+    pub fn check(&self, depth: Depth) -> Result<CheckReport> {
+        let mut report = CheckReport::default();
+        let full = depth == Depth::Full;
+        if full {
+            self.sqlite_check(&mut report)?;
+        }
+        self.numbering(&mut report)?;
+        if full {
+            self.balances(&mut report)?;
+            self.allocations(&mut report)?;
+        }
+        Ok(report)
+    }
+
+    fn sqlite_check(&self, report: &mut CheckReport) -> Result<()> {
+        report.ran.push("integrity");
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check(20)")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        for row in rows {
+            let row = row?;
+            if row != "ok" {
+                report.push("integrity", row);
+            }
+        }
+        report.ran.push("foreign keys");
+        let mut stmt = self
+            .conn
+            .prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT ?1")?;
+        let rows = stmt.query_map([SHOWN], |r| {
+            Ok(format!(
+                "{} row {} points to a missing {} row",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                r.get::<_, String>(2)?
+            ))
+        })?;
+        for row in rows {
+            report.push("foreign keys", row?);
+        }
+        Ok(())
+    }
+
+    fn numbering(&self, report: &mut CheckReport) -> Result<()> {
+        report.ran.push("invoice numbers");
+        let (count, max): (i64, i64) = self.conn.query_row(
+            "SELECT count(seq), COALESCE(MAX(seq), 0) FROM invoices",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if count != max {
+            report.push(
+                "invoice numbers",
+                format!(
+                    "{count} finalized invoices but the highest number is {max}: numbers have a gap"
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    fn balances(&self, report: &mut CheckReport) -> Result<()> {
+        report.ran.push("balances");
+        for id in self.balance_mismatches()?.into_iter().take(SHOWN as usize) {
+            report.push(
+                "balances",
+                format!("customer {id}: the kept balance differs from the sum of their entries"),
+            );
+        }
+        report.ran.push("identity");
+        let mut stmt = self.conn.prepare(IDENTITY)?;
+        let rows = stmt.query_map(params![SHOWN], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, balance, parts) = row?;
+            report.push(
+                "identity",
+                format!(
+                    "customer {id}: balance {} but available credit − outstanding − uninvoiced = {}",
+                    self.cur.plain(self.money(balance)),
+                    self.cur.plain(self.money(parts))
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    fn allocations(&self, report: &mut CheckReport) -> Result<()> {
+        report.ran.push("allocations");
+        let queries = [
+            (
+                "SELECT i.id, COALESCE(i.number, 'draft ' || i.id), COALESCE(i.total_cents, 0), \
+                 (SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE invoice_id = i.id) AS paid \
+                 FROM invoices i WHERE paid > COALESCE(i.total_cents, 0) \
+                 OR (i.status IN ('paid', 'void') AND paid <> i.total_cents) LIMIT ?1",
+                "allocated {paid} against a total of {total}",
+            ),
+            (
+                "SELECT i.id, i.number, i.total_cents, \
+                 (SELECT COALESCE(SUM(amount_cents + tax_cents), 0) FROM entries WHERE invoice_id = i.id) AS lines \
+                 FROM invoices i WHERE i.status <> 'draft' AND lines <> i.total_cents LIMIT ?1",
+                "its charges add up to {paid} but its total is {total}",
+            ),
+        ];
+        for (sql, what) in queries {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt.query_map([SHOWN], |r| {
+                Ok((
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?;
+            for row in rows {
+                let (label, total, paid) = row?;
+                let detail = what
+                    .replace("{paid}", &self.cur.plain(self.money(paid)))
+                    .replace("{total}", &self.cur.plain(self.money(total)));
+                report.push("allocations", format!("invoice {label}: {detail}"));
+            }
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT e.id, e.amount_cents, SUM(a.amount_cents) AS used FROM allocations a \
+             JOIN entries e ON e.id = a.credit_id GROUP BY e.id HAVING used > e.amount_cents LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([SHOWN], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, amount, used) = row?;
+            report.push(
+                "allocations",
+                format!(
+                    "credit #{id} of {} is allocated {}",
+                    self.cur.plain(self.money(amount)),
+                    self.cur.plain(self.money(used))
+                ),
+            );
+        }
+        Ok(())
+    }
+}
+
+impl CheckReport {
+    fn push(&mut self, check: &'static str, detail: String) {
+        self.problems.push(Problem { check, detail });
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Customers for whom the DESIGN §1 identity fails, computed set-wise.
+const IDENTITY: &str = "
+WITH cr AS (SELECT customer_id AS c, SUM(amount_cents) AS s FROM entries WHERE kind = 'credit' GROUP BY customer_id),
+     al AS (SELECT e.customer_id AS c, SUM(a.amount_cents) AS s FROM allocations a
+            JOIN entries e ON e.id = a.credit_id GROUP BY e.customer_id),
+     ou AS (SELECT i.customer_id AS c,
+                   SUM(i.total_cents - COALESCE((SELECT SUM(amount_cents) FROM allocations WHERE invoice_id = i.id), 0)) AS s
+            FROM invoices i WHERE i.status = 'open' GROUP BY i.customer_id),
+     un AS (SELECT e.customer_id AS c, SUM(e.amount_cents + e.tax_cents) AS s FROM entries e
+            LEFT JOIN invoices i ON i.id = e.invoice_id
+            WHERE e.kind = 'charge' AND (e.invoice_id IS NULL OR i.status = 'draft') GROUP BY e.customer_id)
+SELECT c.id, c.balance_cents,
+       COALESCE(cr.s, 0) - COALESCE(al.s, 0) - COALESCE(ou.s, 0) - COALESCE(un.s, 0) AS parts
+FROM customers c
+LEFT JOIN cr ON cr.c = c.id LEFT JOIN al ON al.c = c.id
+LEFT JOIN ou ON ou.c = c.id LEFT JOIN un ON un.c = c.id
+WHERE c.balance_cents <> parts
+ORDER BY c.id LIMIT ?1";

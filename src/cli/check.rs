@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 use serde_json::json;
 
-use super::output::print_json;
+use super::output::{print_json, say};
 use crate::ops::Book;
 use crate::store::check::Depth;
 
@@ -32,11 +32,11 @@ pub fn run(book: &Book, a: CheckArgs) -> Result<()> {
                 .filter(|p| p.check == *check)
                 .collect();
             if found.is_empty() {
-                println!("ok      {check}");
+                say!("ok      {check}");
             } else {
-                println!("FAILED  {check}");
+                say!("FAILED  {check}");
                 for p in found {
-                    println!("        {}", p.detail);
+                    say!("        {}", p.detail);
                 }
             }
         }

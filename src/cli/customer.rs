@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::output::{customer_detail_json, customer_json, or_dash, print_json, table};
+use super::output::{customer_detail_json, customer_json, or_dash, print_json, table, esay, say};
 use crate::domain::CustomerSort;
 use crate::domain::customer::{BillingCycle, CustomerDetails, CustomerId, parse_terms};
 use crate::ops::{Book, Duplicate};
@@ -132,9 +132,9 @@ fn add(book: &mut Book, a: AddArgs) -> Result<()> {
     let similar = book.find_duplicate(&details.clone().validated()?, None)?;
     let id = book.add_customer(details, a.allow_duplicate)?;
     if let Some(d @ Duplicate::Name { .. }) = similar {
-        eprintln!("warning: {d}; check it is not the same customer");
+        esay!("warning: {d}; check it is not the same customer");
     }
-    println!("{id}");
+    say!("{id}");
     Ok(())
 }
 
@@ -166,7 +166,7 @@ fn list(book: &Book, a: ListArgs) -> Result<()> {
             ]
         })
         .collect();
-    table(&["ID", "NAME", "EMAIL", "PHONE", "BALANCE"], &rows, &[0, 4]);
+    table(&["ID", "NAME", "EMAIL", "PHONE", "BALANCE"], &rows, &[0, 4])?;
     Ok(())
 }
 
@@ -177,7 +177,7 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
     if json {
         return print_json(&customer_detail_json(&c, &b, cur));
     }
-    println!("Customer {}: {}", c.id, c.name);
+    say!("Customer {}: {}", c.id, c.name);
     let mut fields = vec![
         ("email", or_dash(&c.email)),
         ("phone", or_dash(&c.phone)),
@@ -209,9 +209,9 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
         fields.push(("flags", flags.join(", ")));
     }
     for (k, v) in fields {
-        println!("  {:<16}{v}", format!("{k}:"));
+        say!("  {:<16}{v}", format!("{k}:"));
     }
-    println!();
+    say!();
     let money = [
         ("balance", b.balance),
         ("available credit", b.available_credit),
@@ -226,7 +226,7 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
         .max()
         .unwrap_or(0);
     for (k, v) in money {
-        println!("  {:<18}{:>width$}", format!("{k}:"), cur.plain(v));
+        say!("  {:<18}{:>width$}", format!("{k}:"), cur.plain(v));
     }
     Ok(())
 }
@@ -277,9 +277,9 @@ fn edit(book: &mut Book, a: EditArgs) -> Result<()> {
         d.payment_terms_days = parse_terms(&t).map_err(anyhow::Error::msg)?;
     }
     if book.edit_customer(id, d, a.allow_duplicate)? {
-        println!("customer {id} updated");
+        say!("customer {id} updated");
     } else {
-        println!("customer {id} unchanged");
+        say!("customer {id} unchanged");
     }
     Ok(())
 }

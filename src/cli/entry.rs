@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use super::output::{entry_json, print_json, table};
+use super::output::{entry_json, print_json, table, say};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::{EntryId, EntryInput, EntryKind};
 use crate::ops::Book;
@@ -76,7 +76,7 @@ pub fn charge(book: &mut Book, a: ChargeArgs) -> Result<()> {
         method: String::new(),
     };
     let id = book.post(CustomerId(a.customer), EntryKind::Charge, &input)?;
-    println!("{id}");
+    say!("{id}");
     Ok(())
 }
 
@@ -89,7 +89,7 @@ pub fn credit(book: &mut Book, a: CreditArgs) -> Result<()> {
         method: a.method,
     };
     let id = book.post(CustomerId(a.customer), EntryKind::Credit, &input)?;
-    println!("{id}");
+    say!("{id}");
     Ok(())
 }
 
@@ -129,7 +129,7 @@ pub fn history(book: &Book, a: HistoryArgs) -> Result<()> {
         ],
         &rows,
         &[0, 3, 4],
-    );
+    )?;
     Ok(())
 }
 
@@ -161,14 +161,14 @@ pub fn run(book: &mut Book, cmd: EntryCmd) -> Result<()> {
                 input.method = m;
             }
             let changed = book.edit_entry(id, &input)?;
-            println!(
+            say!(
                 "entry {id} {}",
                 if changed { "updated" } else { "unchanged" }
             );
         }
         EntryCmd::Remove { id } => {
             let e = book.remove_entry(EntryId(id))?;
-            println!(
+            say!(
                 "removed {} {} ({})",
                 e.kind.as_str(),
                 e.id,

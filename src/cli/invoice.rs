@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, anyhow};
 use clap::{Subcommand, ValueEnum};
 
-use super::output::{invoice_json, print_json, table};
+use super::output::{invoice_json, print_json, table, say};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::EntryId;
 use crate::domain::invoice::{InvoiceError, InvoiceFilter, InvoiceRef};
@@ -122,7 +122,7 @@ pub fn run(book: &mut Book, cmd: InvoiceCmd) -> Result<()> {
         InvoiceCmd::Show { invoice, json } => show(book, &invoice, json),
         InvoiceCmd::Finalize { invoice, date } => {
             let inv = book.finalize_invoice(&reference(&invoice)?, date.as_deref())?;
-            println!(
+            say!(
                 "Finalized {}: total {}, due {}",
                 inv.label(),
                 book.currency().display(inv.total),
@@ -132,7 +132,7 @@ pub fn run(book: &mut Book, cmd: InvoiceCmd) -> Result<()> {
         }
         InvoiceCmd::Delete { invoice } => {
             let inv = book.delete_draft(&reference(&invoice)?)?;
-            println!(
+            say!(
                 "Deleted draft {}: its {} charges are open again",
                 inv.id, inv.lines
             );
@@ -142,7 +142,7 @@ pub fn run(book: &mut Book, cmd: InvoiceCmd) -> Result<()> {
             let before = book.invoice(&reference(&invoice)?)?;
             let inv = book.void_invoice(&InvoiceRef::Id(before.id))?;
             let cur = book.currency();
-            println!(
+            say!(
                 "Voided {}: credit \"Void {}\" of {} posted; {} of payments back to available credit",
                 inv.label(),
                 inv.label(),
@@ -166,7 +166,7 @@ pub fn run(book: &mut Book, cmd: InvoiceCmd) -> Result<()> {
             };
             let (inv, credit) = book.pay_invoice(&reference(&invoice)?, &p)?;
             let paid = book.entry(credit)?.amount;
-            println!(
+            say!(
                 "Recorded payment {credit} of {} for {}: {}, {} remaining",
                 book.currency().display(paid),
                 inv.label(),
@@ -177,7 +177,7 @@ pub fn run(book: &mut Book, cmd: InvoiceCmd) -> Result<()> {
         }
         InvoiceCmd::ApplyCredit { invoice, amount } => {
             let (inv, applied) = book.apply_credit(&reference(&invoice)?, amount.as_deref())?;
-            println!(
+            say!(
                 "Applied {} of credit to {}: {}, {} remaining",
                 book.currency().display(applied),
                 inv.label(),
@@ -204,11 +204,11 @@ pub fn billing(book: &mut Book, cmd: BillingCmd) -> Result<()> {
     };
     let made = book.billing_run(date)?;
     if made.is_empty() {
-        println!("Nothing to bill: every past month of monthly customers is already invoiced");
+        say!("Nothing to bill: every past month of monthly customers is already invoiced");
         return Ok(());
     }
     let rows: Vec<Vec<String>> = made.iter().map(|i| row(book, i)).collect();
-    table(&HEADER, &rows, &[5, 6]);
+    table(&HEADER, &rows, &[5, 6])?;
     Ok(())
 }
 
@@ -224,7 +224,7 @@ fn draft(book: &mut Book, customer: i64, charges: Option<String>) -> Result<()> 
         Some(list) => Some(parse_ids(&list)?),
     };
     let id = book.draft_invoice(CustomerId(customer), ids.as_deref())?;
-    println!("{id}");
+    say!("{id}");
     Ok(())
 }
 
@@ -307,11 +307,11 @@ fn list(
         return print_json(&serde_json::Value::Array(v));
     }
     if invoices.is_empty() {
-        println!("No invoices. Draft one with `tally invoice draft CUSTOMER_ID`.");
+        say!("No invoices. Draft one with `tally invoice draft CUSTOMER_ID`.");
         return Ok(());
     }
     let rows: Vec<Vec<String>> = invoices.iter().map(|i| row(book, i)).collect();
-    table(&HEADER, &rows, &[5, 6]);
+    table(&HEADER, &rows, &[5, 6])?;
     Ok(())
 }
 
@@ -343,14 +343,14 @@ fn show(book: &Book, invoice: &str, json: bool) -> Result<()> {
         return print_json(&v);
     }
     let customer = book.customer(inv.customer_id)?;
-    println!("{} · {}", inv.label(), inv.status_label(today));
-    println!("  customer:   {} (customer {})", customer.name, customer.id);
-    println!("  issued:     {}", day(inv.issue_date));
-    println!("  due:        {}", day(inv.due_date));
+    say!("{} · {}", inv.label(), inv.status_label(today));
+    say!("  customer:   {} (customer {})", customer.name, customer.id);
+    say!("  issued:     {}", day(inv.issue_date));
+    say!("  due:        {}", day(inv.due_date));
     if let Some(p) = &inv.period {
-        println!("  period:     {p}");
+        say!("  period:     {p}");
     }
-    println!();
+    say!();
     let rows: Vec<Vec<String>> = lines
         .iter()
         .map(|e| {
@@ -367,9 +367,9 @@ fn show(book: &Book, invoice: &str, json: bool) -> Result<()> {
         &["charge", "date", "description", "amount", "tax"],
         &rows,
         &[3, 4],
-    );
+    )?;
     if !payments.is_empty() {
-        println!();
+        say!();
         let rows: Vec<Vec<String>> = payments
             .iter()
             .map(|(e, amount)| {
@@ -386,13 +386,13 @@ fn show(book: &Book, invoice: &str, json: bool) -> Result<()> {
             &["credit", "date", "description", "reference", "applied"],
             &rows,
             &[4],
-        );
+        )?;
     }
-    println!();
-    println!("  total:      {:>14}", cur.display(inv.total));
-    println!("  paid:       {:>14}", cur.display(inv.paid));
+    say!();
+    say!("  total:      {:>14}", cur.display(inv.total));
+    say!("  paid:       {:>14}", cur.display(inv.paid));
     if inv.status != InvoiceStatus::Draft {
-        println!("  remaining:  {:>14}", cur.display(inv.remaining()));
+        say!("  remaining:  {:>14}", cur.display(inv.remaining()));
     }
     Ok(())
 }
@@ -405,10 +405,10 @@ fn cancel(book: &mut Book, invoices: &[String]) -> Result<()> {
     let done = book.cancel_invoices(&ids)?;
     let deleted: Vec<String> = done.deleted.iter().map(|i| format!("draft {i}")).collect();
     if !deleted.is_empty() {
-        println!("Deleted {}", deleted.join(", "));
+        say!("Deleted {}", deleted.join(", "));
     }
     if !done.voided.is_empty() {
-        println!("Voided {}", done.voided.join(", "));
+        say!("Voided {}", done.voided.join(", "));
     }
     Ok(())
 }
@@ -420,11 +420,11 @@ fn export(book: &Book, invoice: &str, format: Format, out: Option<PathBuf>) -> R
         Format::Txt => doc.text(),
     };
     match out {
-        None => print!("{text}"),
+        None => super::output::text(&text)?,
         Some(path) => {
             std::fs::write(&path, text)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            println!("Wrote {}", path.display());
+            say!("Wrote {}", path.display());
         }
     }
     Ok(())

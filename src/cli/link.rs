@@ -2,6 +2,7 @@
 //! payment link. The link (or the reminder) goes to stdout so it can be
 //! piped; how it was copied goes to stderr.
 
+use super::output::{esay, say};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 
@@ -26,23 +27,23 @@ pub enum LinkCmd {
 pub fn run(book: &mut Book, cmd: LinkCmd) -> Result<()> {
     match cmd {
         LinkCmd::Generate { customer } => {
-            println!("{}", book.generate_link(CustomerId(customer))?);
+            say!("{}", book.generate_link(CustomerId(customer))?);
         }
-        LinkCmd::Show { customer } => println!("{}", book.require_link(CustomerId(customer))?),
+        LinkCmd::Show { customer } => say!("{}", book.require_link(CustomerId(customer))?),
         LinkCmd::Regenerate { customer } => {
-            println!("{}", book.regenerate_link(CustomerId(customer))?);
-            eprintln!("The old link no longer works.");
+            say!("{}", book.regenerate_link(CustomerId(customer))?);
+            esay!("The old link no longer works.");
         }
         LinkCmd::Copy { customer } => {
             let link = book.require_link(CustomerId(customer))?;
-            println!("{link}");
+            say!("{link}");
             copy(&link, "Link")?;
         }
         LinkCmd::Message { customer } => {
             let reminder = book.reminder(CustomerId(customer))?;
-            println!("{}", reminder.text);
+            say!("{}", reminder.text);
             if reminder.owed.is_zero() {
-                eprintln!("Note: customer {customer} owes nothing right now.");
+                esay!("Note: customer {customer} owes nothing right now.");
             }
             copy(&reminder.text, "Message")?;
         }
@@ -53,6 +54,6 @@ pub fn run(book: &mut Book, cmd: LinkCmd) -> Result<()> {
 fn copy(text: &str, what: &str) -> Result<()> {
     let via = clipboard::copy_and_leave(text)
         .with_context(|| format!("copying the {}", what.to_lowercase()))?;
-    eprintln!("{}", via.sentence(what));
+    esay!("{}", via.sentence(what));
     Ok(())
 }

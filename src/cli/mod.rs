@@ -88,7 +88,11 @@ pub fn run() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            if e.downcast_ref::<output::OutputClosed>().is_some() {
+                // `tally history 1 | head -2`: the reader has what it wanted.
+                return ExitCode::SUCCESS;
+            }
+            output::to_stderr(&format!("error: {}", one_line(&format!("{e:#}"))));
             ExitCode::from(1)
         }
     }

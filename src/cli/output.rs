@@ -1,20 +1,71 @@
 //! Printing helpers shared by the commands: aligned plain-text tables and
 //! JSON with money as strings (`"-150.00"`), never numbers.
+//!
+//! Invariants: everything a command prints goes through [`line`] or
+//! [`text`], which escape control and bidi characters (stored text is shown,
+//! never obeyed: `domain::text`); a reader that stops reading (`| head`)
+//! ends the command quietly with [`OutputClosed`], which exits 0.
+
+use std::io::Write;
 
 use serde_json::{Value, json};
+
+use crate::domain::text::{for_terminal, json_escape_c1, lines_for_terminal};
+
+/// Whoever read stdout stopped reading: not an error, the command is done.
+#[derive(Debug, thiserror::Error)]
+#[error("output closed")]
+pub struct OutputClosed;
+
+/// Prints text as it is (it carries its own newlines), terminal-safe.
+pub fn text(s: &str) -> anyhow::Result<()> {
+    let safe = lines_for_terminal(s);
+    let mut out = std::io::stdout().lock();
+    match out.write_all(safe.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(OutputClosed.into()),
+        Err(e) => Err(anyhow::Error::from(e).context("writing to standard output")),
+    }
+}
+
+/// Prints one line, terminal-safe.
+pub fn line(s: &str) -> anyhow::Result<()> {
+    text(&format!("{s}\n"))
+}
+
+/// `println!` for commands: terminal-safe, and `?`s out on a closed pipe.
+macro_rules! say {
+    () => { $crate::cli::output::line("")? };
+    ($($t:tt)*) => { $crate::cli::output::line(&format!($($t)*))? };
+}
+pub(crate) use say;
+
+/// `eprintln!` for commands: terminal-safe; a closed stderr is ignored.
+macro_rules! esay {
+    ($($t:tt)*) => { $crate::cli::output::to_stderr(&format!($($t)*)) };
+}
+pub(crate) use esay;
+
+pub fn to_stderr(s: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{}", lines_for_terminal(s));
+}
 
 use crate::domain::{Currency, Customer, Entry, Invoice};
 use crate::store::BalanceBreakdown;
 
 /// Prints rows as columns; `right` lists the columns aligned to the right.
-pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) {
+pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> anyhow::Result<()> {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| for_terminal(c).into_owned()).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate() {
             widths[i] = widths[i].max(cell.chars().count());
         }
     }
-    let line = |cells: Vec<String>| {
+    let line = |cells: Vec<String>| -> anyhow::Result<()> {
         let parts: Vec<String> = cells
             .iter()
             .enumerate()
@@ -26,17 +77,17 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) {
                 }
             })
             .collect();
-        println!("{}", parts.join("  ").trim_end());
+        self::line(parts.join("  ").trim_end())
     };
-    line(header.iter().map(|h| h.to_string()).collect());
-    for row in rows {
-        line(row.clone());
+    line(header.iter().map(|h| h.to_string()).collect())?;
+    for row in &rows {
+        line(row.clone())?;
     }
+    Ok(())
 }
 
 pub fn print_json(v: &Value) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
-    Ok(())
+    line(&json_escape_c1(&serde_json::to_string_pretty(v)?))
 }
 
 pub fn customer_json(c: &Customer, cur: &Currency) -> Value {

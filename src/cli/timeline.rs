@@ -4,7 +4,7 @@ use anyhow::Result;
 use clap::Args;
 use serde_json::json;
 
-use super::output::print_json;
+use super::output::{print_json, say};
 use crate::domain::customer::CustomerId;
 use crate::ops::Book;
 
@@ -29,7 +29,7 @@ pub fn run(book: &Book, a: TimelineArgs) -> Result<()> {
         return print_json(&items);
     }
     for e in events {
-        println!(
+        say!(
             "{}  {:<16} {:<18} {}",
             e.at.format("%Y-%m-%d %H:%M"),
             e.actor,

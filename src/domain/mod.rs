@@ -8,6 +8,7 @@ pub mod entry;
 pub mod invoice;
 pub mod link;
 pub mod money;
+pub mod text;
 pub mod timeline;
 
 pub use customer::{Customer, CustomerDetails, CustomerId, CustomerSort};

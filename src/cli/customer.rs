@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::output::{customer_detail_json, customer_json, or_dash, print_json, table, esay, say};
+use super::output::{customer_detail_json, customer_json, esay, or_dash, print_json, say, table};
 use crate::domain::CustomerSort;
 use crate::domain::customer::{BillingCycle, CustomerDetails, CustomerId, parse_terms};
 use crate::ops::{Book, Duplicate};

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use super::output::{entry_json, print_json, table, say};
+use super::output::{entry_json, print_json, say, table};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::{EntryId, EntryInput, EntryKind};
 use crate::ops::Book;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, anyhow};
 use clap::{Subcommand, ValueEnum};
 
-use super::output::{invoice_json, print_json, table, say};
+use super::output::{invoice_json, print_json, say, table};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::EntryId;
 use crate::domain::invoice::{InvoiceError, InvoiceFilter, InvoiceRef};
@@ -134,7 +134,8 @@ pub fn run(book: &mut Book, cmd: InvoiceCmd) -> Result<()> {
             let inv = book.delete_draft(&reference(&invoice)?)?;
             say!(
                 "Deleted draft {}: its {} charges are open again",
-                inv.id, inv.lines
+                inv.id,
+                inv.lines
             );
             Ok(())
         }

@@ -60,6 +60,16 @@ pub fn for_screen(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// One character of text being edited in a form, where each character must
+/// keep one cell: anything [`for_screen`] would change becomes U+FFFD.
+pub fn screen_char(c: char) -> char {
+    if is_unsafe(c) || matches!(c, '\u{200D}' | '\u{FE0F}') {
+        '\u{FFFD}'
+    } else {
+        c
+    }
+}
+
 fn escape_where(s: &str, bad: impl Fn(char) -> bool) -> Cow<'_, str> {
     if !s.chars().any(&bad) {
         return Cow::Borrowed(s);
@@ -78,7 +88,9 @@ fn escape_where(s: &str, bad: impl Fn(char) -> bool) -> Cow<'_, str> {
 /// Serialized JSON with DEL, C1 and bidi characters written as `\uXXXX`.
 /// Only valid inside strings, which is the only place they can occur.
 pub fn json_escape_c1(json: &str) -> Cow<'_, str> {
-    let bad = |c: char| ('\u{7f}'..='\u{9f}').contains(&c) || is_bidi(c) || matches!(c, '\u{2028}' | '\u{2029}');
+    let bad = |c: char| {
+        ('\u{7f}'..='\u{9f}').contains(&c) || is_bidi(c) || matches!(c, '\u{2028}' | '\u{2029}')
+    };
     if !json.chars().any(bad) {
         return Cow::Borrowed(json);
     }
@@ -103,7 +115,10 @@ mod tests {
             for_terminal("Esc \u{1b}]52;c;aGk=\u{7} \u{1b}[2J Name"),
             "Esc \\x1b]52;c;aGk=\\x07 \\x1b[2J Name"
         );
-        assert_eq!(for_terminal("a\u{202e}b\u{85}c\nd"), "a\\u202eb\\x85c\\x0ad");
+        assert_eq!(
+            for_terminal("a\u{202e}b\u{85}c\nd"),
+            "a\\u202eb\\x85c\\x0ad"
+        );
         assert_eq!(lines_for_terminal("a\u{9b}\nb\r"), "a\\x9b\nb\\x0d");
         assert!(matches!(for_terminal("Zoë 👍"), Cow::Borrowed(_)));
     }
@@ -118,7 +133,10 @@ mod tests {
         let v = serde_json::json!({"name": "a\u{85}b\u{202e}c\u{1b}"});
         let s = serde_json::to_string(&v).unwrap();
         let safe = json_escape_c1(&s);
-        assert!(!safe.chars().any(|c| c.is_control() || is_bidi(c)), "{safe}");
+        assert!(
+            !safe.chars().any(|c| c.is_control() || is_bidi(c)),
+            "{safe}"
+        );
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, v);
     }

@@ -86,6 +86,8 @@ impl Book {
     }
 
     /// Removes an open entry; the balance moves back in the same transaction.
+    /// A charge that was the last one on a draft takes the draft with it:
+    /// an empty draft is nothing to finalize.
     pub fn remove_entry(&mut self, id: EntryId) -> Result<Entry> {
         self.transact(|tx, cx| {
             let r = tx.reads();
@@ -102,6 +104,19 @@ impl Book {
             );
             let action = format!("{}.removed", before.kind.as_str());
             tx.log(before.customer_id, now, cx.actor, &action, &detail)?;
+            if let Some(draft) = before.invoice_id
+                && r.invoice(draft)?.is_some_and(|i| i.lines == 0)
+            {
+                tx.delete_draft(draft)?;
+                let detail = format!("deleted draft {draft}: its last charge #{id} was removed");
+                tx.log(
+                    before.customer_id,
+                    now,
+                    cx.actor,
+                    "invoice.draft_deleted",
+                    &detail,
+                )?;
+            }
             Ok(before)
         })
     }

@@ -198,24 +198,28 @@ pub(super) fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
 }
 
 /// Applies the migrations this file has not seen yet, each in its own
-/// transaction together with its `user_version` bump.
+/// transaction together with its `user_version` bump. The version is read
+/// inside that transaction, so two tallys opening a new book at once apply
+/// each migration once.
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if version > SCHEMA_VERSION {
-        return Err(StoreError::TooNew {
-            path: path.to_path_buf(),
-            found: version,
-            known: SCHEMA_VERSION,
-        });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+    loop {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+        let Some(sql) = MIGRATIONS.get(version as usize) else {
+            return Ok(());
+        };
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
     }
-    Ok(())
 }
 
 /// The book's currency: recorded on first open from the config, and checked

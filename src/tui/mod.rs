@@ -17,6 +17,12 @@ pub mod theme;
 pub mod ui;
 pub mod widgets;
 
+/// Stored text as the TUI shows it (`domain::text::for_screen`): no control
+/// or bidi character, and a width every terminal agrees on.
+pub fn safe(s: &str) -> String {
+    crate::domain::text::for_screen(s).into_owned()
+}
+
 use std::collections::VecDeque;
 
 use anyhow::{Context as _, Result};

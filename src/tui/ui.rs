@@ -1,6 +1,7 @@
 //! Drawing: picks the screen, draws overlays on top, and the shared bits
 //! (title bar, status line, popups). Reads `App`; never changes it.
 
+use crate::tui::safe;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -57,7 +58,7 @@ pub fn title_bar(frame: &mut Frame, area: Rect, left: &str, right: &str, ui: &Ui
 pub fn status_line(frame: &mut Frame, area: Rect, app: &App, hints: &[(String, &str)], ui: &Ui) {
     let line = match &app.status {
         Some(s) => Line::from(Span::styled(
-            format!(" {}", s.text),
+            format!(" {}", safe(&s.text)),
             if s.error {
                 ui.theme.error()
             } else {
@@ -192,7 +193,7 @@ fn help(frame: &mut Frame, area: Rect, ctx: Context, ui: &Ui) {
 fn confirm(frame: &mut Frame, area: Rect, message: &str, ui: &Ui) {
     // Long explanations wrap to at most 70 columns (or the terminal).
     let max = (area.width.saturating_sub(6) as usize).min(70);
-    let text: Vec<String> = message.lines().flat_map(|l| wrap(l, max)).collect();
+    let text: Vec<String> = message.lines().flat_map(|l| wrap(&safe(l), max)).collect();
     let width = text.iter().map(|l| l.chars().count()).max().unwrap_or(20) as u16 + 4;
     let h = text.len() as u16 + 4;
     let inner = popup(frame, area, width.max(30), h, "Confirm");

@@ -1,6 +1,7 @@
 //! The customer screen: who they are, what their balance is made of, and
 //! two tabs: their billing history (newest first) and their invoices.
 
+use crate::tui::safe;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -55,7 +56,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     title_bar(
         frame,
         title,
-        &format!("Customers / {}", c.name),
+        &format!("Customers / {}", safe(&c.name)),
         &format!("customer {}", c.id),
         ui,
     );
@@ -105,9 +106,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
 
 fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
     let c = &page.customer;
-    let mut first = vec![Span::styled(format!(" {}", c.name), ui.theme.header())];
+    let mut first = vec![Span::styled(
+        format!(" {}", safe(&c.name)),
+        ui.theme.header(),
+    )];
     if let Some(l) = &c.legal_name {
-        first.push(Span::styled(format!("  {l}"), ui.theme.dim()));
+        first.push(Span::styled(format!("  {}", safe(l)), ui.theme.dim()));
     }
     for (on, badge) in [
         (c.invoices_paused, "Invoices paused"),
@@ -121,7 +125,7 @@ fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
     let contact: Vec<String> = [&c.email, &c.phone, &c.address]
         .into_iter()
         .flatten()
-        .cloned()
+        .map(|s| safe(s))
         .collect();
     let contact = if contact.is_empty() {
         "no contact details".to_string()
@@ -129,7 +133,7 @@ fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
         contact.join(" · ")
     };
     let mut third = vec![
-        format!("source: {}", c.source),
+        format!("source: {}", safe(&c.source)),
         format!("billing: {}", c.billing_cycle.as_str()),
     ];
     if let Some(p) = c.parent_id {
@@ -146,7 +150,7 @@ fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
         );
     }
     if let Some(t) = &c.tax_id {
-        third.push(format!("tax id: {t}"));
+        third.push(format!("tax id: {}", safe(t)));
     }
     let lines = vec![
         Line::from(first),
@@ -240,7 +244,7 @@ fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &U
             let amount = e.signed_amount();
             Row::new(vec![
                 Cell::from(e.date.format("%Y-%m-%d").to_string()),
-                Cell::from(e.description.clone()),
+                Cell::from(safe(&e.description)),
                 Cell::from(
                     Line::from(cur.display(amount))
                         .right_aligned()

@@ -1,6 +1,7 @@
 //! The customers screen: everyone with their balance, whoever owes the most
 //! first; search, sort, totals.
 
+use crate::tui::safe;
 use chrono::Local;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -83,8 +84,8 @@ fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 .format("%Y-%m-%d")
                 .to_string();
             Row::new(vec![
-                Cell::from(c.name.clone()),
-                Cell::from(contact),
+                Cell::from(safe(&c.name)),
+                Cell::from(safe(&contact)),
                 Cell::from(balance),
                 Cell::from(when),
             ])

@@ -2,6 +2,7 @@
 //! charges, oldest first; space picks charges, Enter drafts the picked ones,
 //! `A` drafts all of them. Each goes through a confirm dialog.
 
+use crate::tui::safe;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -26,7 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         .customer
         .as_ref()
         .and_then(|v| v.page.as_ref())
-        .map(|p| p.customer.name.clone())
+        .map(|p| safe(&p.customer.name))
         .unwrap_or_default();
     title_bar(
         frame,
@@ -71,7 +72,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                         "[ ]"
                     }),
                     Cell::from(e.date.format("%Y-%m-%d").to_string()),
-                    Cell::from(e.description.clone()),
+                    Cell::from(safe(&e.description)),
                     Cell::from(Line::from(cur.display(e.amount)).right_aligned()),
                     Cell::from(Line::from(cur.display(e.tax)).right_aligned()),
                     Cell::from(Line::from(cur.display(e.amount + e.tax)).right_aligned()),

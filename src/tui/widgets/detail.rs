@@ -1,5 +1,6 @@
 //! The full details of one billing entry (Enter on a history row).
 
+use crate::tui::safe;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -29,7 +30,7 @@ pub fn render(frame: &mut Frame, area: Rect, e: &Entry, app: &App, ui: &Ui) {
         if e.description.is_empty() {
             "—".into()
         } else {
-            e.description.clone()
+            safe(&e.description)
         },
     ));
     rows.push((

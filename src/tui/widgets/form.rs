@@ -157,5 +157,10 @@ fn kind_switch(kind: EntryKind, switchable: bool, ui: &Ui) -> Line<'static> {
 /// The part of `value` that fits in `width` with the cursor visible.
 fn scroll(value: &str, cursor: usize, width: usize) -> String {
     let skip = (cursor + 1).saturating_sub(width);
-    value.chars().skip(skip).take(width).collect()
+    value
+        .chars()
+        .skip(skip)
+        .take(width)
+        .map(crate::domain::text::screen_char)
+        .collect()
 }

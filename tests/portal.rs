@@ -299,6 +299,24 @@ fn a_client_guessing_links_is_turned_away_but_others_are_not() {
     );
     assert!(r.body.contains("Too many tries"));
     assert_hardened(&r);
+    let wait: u64 = r
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!((1..=600).contains(&wait), "{wait}");
+}
+
+#[test]
+fn a_repeated_tip_is_treated_like_an_unknown_tip() {
+    let (book, token) = book_with_link("Ann Lee");
+    book.ok(&["charge", "1", "100", "--tax", "0"]);
+    let server = Server::start(&book);
+    let plain = server.get(&format!("/p/{token}"));
+    for q in ["?tip=18&tip=25", "?tip=7", "?tip=%ZZ", "?tip"] {
+        let r = server.get(&format!("/p/{token}{q}"));
+        assert_eq!(r.status, 200, "{q}: {}", r.body);
+        assert_eq!(r.body, plain.body, "{q} shows the page with no tip");
+    }
 }
 
 #[test]

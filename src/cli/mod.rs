@@ -73,6 +73,25 @@ pub enum Command {
     Check(check::CheckArgs),
 }
 
+impl Command {
+    /// Whether the command may change the book. Reads never create a book
+    /// (a mistyped --db must not leave an empty book behind) and work on a
+    /// read-only file.
+    fn writes(&self) -> bool {
+        use customer::CustomerCmd as C;
+        use invoice::InvoiceCmd as I;
+        use link::LinkCmd as L;
+        match self {
+            Command::Customer(c) => matches!(c, C::Add(_) | C::Edit(_)),
+            Command::History(_) | Command::Timeline(_) | Command::Check(_) => false,
+            Command::Portal(_) => false,
+            Command::Invoice(c) => !matches!(c, I::List { .. } | I::Show { .. } | I::Export { .. }),
+            Command::Link(c) => matches!(c, L::Generate { .. } | L::Regenerate { .. }),
+            _ => true,
+        }
+    }
+}
+
 /// Parses arguments, runs, and maps the outcome to an exit code.
 pub fn run() -> ExitCode {
     if std::env::args_os()
@@ -105,7 +124,8 @@ fn one_line(s: &str) -> String {
 fn dispatch(cli: Cli) -> Result<()> {
     let front_end = if cli.command.is_some() { "cli" } else { "tui" };
     let db = if cli.demo { Some(demo_path()?) } else { cli.db };
-    let mut book = open_book(db, cli.config, front_end)?;
+    let writes = cli.demo || cli.command.as_ref().is_none_or(Command::writes);
+    let mut book = open_book(db, cli.config, front_end, writes)?;
     if cli.demo {
         crate::ops::demo::populate(&mut book).context("creating the demo book")?;
     }
@@ -144,12 +164,22 @@ fn demo_path() -> Result<PathBuf> {
     crate::paths::demo_db().ok_or_else(|| anyhow!("no home directory for the demo book"))
 }
 
-pub fn open_book(db: Option<PathBuf>, config: Option<PathBuf>, front_end: &str) -> Result<Book> {
+pub fn open_book(
+    db: Option<PathBuf>,
+    config: Option<PathBuf>,
+    front_end: &str,
+    writes: bool,
+) -> Result<Book> {
     let config = load_config(config)?;
     let path = match db {
         Some(p) => p,
         None => crate::paths::default_db()
             .ok_or_else(|| anyhow!("no home directory: pass --db PATH"))?,
     };
-    Ok(Book::open(&path, config, &ops::actor(front_end))?)
+    let actor = ops::actor(front_end);
+    Ok(if writes {
+        Book::open(&path, config, &actor)?
+    } else {
+        Book::open_existing(&path, config, &actor)?
+    })
 }

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 use super::{escape, fill};
 use crate::config::Business;
+use crate::domain::text::{for_terminal, lines_for_terminal};
 use crate::domain::{Currency, Customer, Entry, Invoice, InvoiceStatus};
 
 const TEMPLATE: &str = include_str!("../../assets/invoice.html");
@@ -197,7 +198,7 @@ impl InvoiceDoc {
             .map(|e| {
                 [
                     e.date.format("%Y-%m-%d").to_string(),
-                    e.description.clone(),
+                    for_terminal(&e.description).into_owned(),
                     self.money(e.amount),
                     self.money(e.tax),
                     self.money(e.amount + e.tax),
@@ -243,6 +244,8 @@ impl InvoiceDoc {
             out.push(String::new());
             out.push(format!("Pay online: {l}"));
         }
-        out.join("\n") + "\n"
+        // Names and addresses too: a text export never carries a control
+        // character, to a terminal or to a file.
+        lines_for_terminal(&(out.join("\n") + "\n")).into_owned()
     }
 }

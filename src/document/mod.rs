@@ -10,8 +10,10 @@
 pub mod invoice;
 
 /// Escapes text for HTML element content and double- or single-quoted
-/// attribute values.
+/// attribute values. Control and bidi characters, which have no place in
+/// HTML and could reorder the page, are shown escaped (`\x1b`, `\u202e`).
 pub fn escape(s: &str) -> String {
+    let s = crate::domain::text::for_terminal(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -64,6 +66,11 @@ mod tests {
             escape(r#"<script>alert("x") & 'y'</script>"#),
             "&lt;script&gt;alert(&quot;x&quot;) &amp; &#39;y&#39;&lt;/script&gt;"
         );
+    }
+
+    #[test]
+    fn escaping_shows_control_and_bidi_characters() {
+        assert_eq!(escape("a\u{1b}[2J\u{202e}<"), "a\\x1b[2J\\u202e&lt;");
     }
 
     #[test]

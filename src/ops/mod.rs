@@ -120,6 +120,12 @@ impl Book {
         Ok(Book::with_store(store, config, actor))
     }
 
+    /// Opens an existing book to read it; never creates one.
+    pub fn open_existing(path: &Path, config: Config, actor: &str) -> Result<Book> {
+        let store = Store::open_existing(path, &config.currency())?;
+        Ok(Book::with_store(store, config, actor))
+    }
+
     pub fn with_store(store: Store, config: Config, actor: &str) -> Book {
         Book {
             store,

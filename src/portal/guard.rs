@@ -24,12 +24,13 @@ pub struct MissLimiter {
 }
 
 impl MissLimiter {
-    /// Whether `ip` has used up its misses in the current window.
-    pub fn blocked(&self, ip: IpAddr, now: Instant) -> bool {
+    /// If `ip` has used up its misses in the current window, how long
+    /// until the window ends (for `Retry-After`).
+    pub fn blocked(&self, ip: IpAddr, now: Instant) -> Option<Duration> {
         let clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients
-            .get(&ip)
-            .is_some_and(|(start, n)| now.duration_since(*start) < WINDOW && *n >= MAX_MISSES)
+        let (start, n) = clients.get(&ip)?;
+        let spent = now.duration_since(*start);
+        (spent < WINDOW && *n >= MAX_MISSES).then(|| WINDOW - spent)
     }
 
     /// Counts one miss for `ip`.
@@ -58,13 +59,20 @@ mod tests {
         for _ in 0..MAX_MISSES - 1 {
             g.miss(a, t0);
         }
-        assert!(!g.blocked(a, t0));
+        assert!(g.blocked(a, t0).is_none());
         g.miss(a, t0);
-        assert!(g.blocked(a, t0));
-        assert!(!g.blocked(b, t0), "other clients are not affected");
+        assert_eq!(g.blocked(a, t0), Some(WINDOW));
+        assert_eq!(
+            g.blocked(a, t0 + Duration::from_secs(60)),
+            Some(WINDOW - Duration::from_secs(60))
+        );
+        assert!(g.blocked(b, t0).is_none(), "other clients are not affected");
         let later = t0 + WINDOW;
-        assert!(!g.blocked(a, later));
+        assert!(g.blocked(a, later).is_none());
         g.miss(a, later);
-        assert!(!g.blocked(a, later), "a new window starts from zero");
+        assert!(
+            g.blocked(a, later).is_none(),
+            "a new window starts from zero"
+        );
     }
 }

@@ -15,13 +15,14 @@
 //!   timeout, connection lifetime, body size, and counts of connections
 //!   and requests in flight.
 
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -54,6 +55,9 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 const CONNECTION_LIFETIME: Duration = Duration::from_secs(120);
 const MAX_CONNECTIONS: usize = 256;
+/// Open connections one client address may hold: enough for any browser
+/// (they open six), far from enough to take every slot.
+pub const MAX_PER_CLIENT: usize = 16;
 const MAX_IN_FLIGHT: usize = 32;
 const MAX_BODY: usize = 1024;
 const MAX_HEADER_BUF: usize = 16 * 1024;
@@ -86,7 +90,9 @@ impl Portal {
             Some(s) => s,
             None => Store::open_read_only(&self.path, &self.config.currency())?,
         };
-        let out = f(&store.reads());
+        // One read transaction: balance, history and invoices of one page
+        // all come from the same moment, whatever the owner saves meanwhile.
+        let out = store.snapshot(f);
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
         if idle.len() < MAX_IN_FLIGHT {
             idle.push(store);
@@ -121,18 +127,27 @@ pub fn router(portal: Shared) -> Router {
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
 }
 
-#[derive(serde::Deserialize)]
-struct TipQuery {
-    tip: Option<String>,
+/// The one `tip` of a query string. Absent, repeated (`?tip=18&tip=25`) or
+/// unreadable all mean "no tip chosen", like an unknown tip, never an error.
+fn tip_param(query: Option<&str>) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or("")).ok()?;
+    let mut tips = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "tip")
+        .map(|(_, v)| v);
+    match (tips.next(), tips.next()) {
+        (Some(tip), None) => Some(tip),
+        _ => None,
+    }
 }
 
 async fn account(
     State(portal): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
-    Query(q): Query<TipQuery>,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    let tip = page::parse_tip(q.tip.as_deref());
+    let tip = page::parse_tip(tip_param(query.as_deref()).as_deref());
     lookup(portal, peer, token, move |p, reads, token| {
         let Some(account) = ops::portal::account(reads, token)? else {
             return Ok(None);
@@ -174,9 +189,15 @@ async fn lookup(
     render: impl FnOnce(&Portal, &Reads<'_>, &Token) -> ops::Result<Option<String>> + Send + 'static,
 ) -> Response {
     let ip = peer.ip();
-    if portal.misses.blocked(ip, Instant::now()) {
+    if let Some(wait) = portal.misses.blocked(ip, Instant::now()) {
         let html = page::too_many_page(&portal.config);
-        return (StatusCode::TOO_MANY_REQUESTS, Html(html)).into_response();
+        let retry = wait.as_secs().max(1).to_string();
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, retry)],
+            Html(html),
+        )
+            .into_response();
     }
     let p = portal.clone();
     let found = tokio::task::spawn_blocking(move || {
@@ -224,11 +245,45 @@ async fn fallback(State(portal): State<Shared>) -> Response {
     not_found(&portal)
 }
 
+/// Open connections per client address, so one client holding idle
+/// sockets cannot use up [`MAX_CONNECTIONS`] and lock everyone else out.
+#[derive(Default)]
+struct PerClient(Mutex<HashMap<IpAddr, usize>>);
+
+/// One client's claim on a connection; released when dropped.
+struct ClientSlot(Arc<PerClient>, IpAddr);
+
+impl PerClient {
+    fn claim(self: &Arc<Self>, ip: IpAddr) -> Option<ClientSlot> {
+        let mut open = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let n = open.entry(ip).or_insert(0);
+        if *n >= MAX_PER_CLIENT {
+            return None;
+        }
+        *n += 1;
+        Some(ClientSlot(self.clone(), ip))
+    }
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut open = self.0.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.1) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.1);
+            }
+        }
+    }
+}
+
 /// Accepts connections until the process is stopped. Each connection gets
 /// its peer address (for the miss limiter), a header read timeout and a
-/// lifetime; connections beyond [`MAX_CONNECTIONS`] are closed at once.
+/// lifetime; connections beyond [`MAX_CONNECTIONS`], or beyond
+/// [`MAX_PER_CLIENT`] from one address, are closed at once.
 pub async fn accept_loop(listener: TcpListener, app: Router) {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let clients = Arc::new(PerClient::default());
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(c) => c,
@@ -238,6 +293,9 @@ pub async fn accept_loop(listener: TcpListener, app: Router) {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
+        };
+        let Some(client) = clients.claim(peer.ip()) else {
+            continue;
         };
         let Ok(permit) = slots.clone().try_acquire_owned() else {
             continue;
@@ -256,6 +314,7 @@ pub async fn accept_loop(listener: TcpListener, app: Router) {
             let conn = http.serve_connection(TokioIo::new(stream), service);
             let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
             drop(permit);
+            drop(client);
         });
     }
 }

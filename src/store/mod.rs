@@ -17,6 +17,7 @@
 pub mod check;
 mod customers;
 mod entries;
+mod files;
 mod invoices;
 mod links;
 mod schema;
@@ -55,6 +56,30 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    #[error(
+        "no book at {0}: `tally customer add NAME` (or `tally` for the full screen) creates one there; or pass --db PATH"
+    )]
+    NoBook(PathBuf),
+    #[error(
+        "{0} is an empty file, not a tally book yet: `tally customer add NAME` starts a book in it"
+    )]
+    EmptyFile(PathBuf),
+    #[error(
+        "{path} is damaged: the file is {actual} bytes but its header says {expected}; it was cut short. Nothing was written: restore it from a backup, and run `tally check` on the copy"
+    )]
+    Truncated {
+        path: PathBuf,
+        actual: u64,
+        expected: u64,
+    },
+    #[error(
+        "{0} is damaged (SQLite reports corruption); nothing was written: run `tally check --db` on it and restore from a backup"
+    )]
+    Corrupt(PathBuf),
+    #[error(
+        "{0} is read-only: tally can show it but not change it; make the file and its folder writable to record changes"
+    )]
+    ReadOnly(PathBuf),
     #[error("cannot open {path}: {source}")]
     Unreadable {
         path: PathBuf,
@@ -103,6 +128,10 @@ impl From<rusqlite::Error> for StoreError {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 StoreError::Busy
             }
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                StoreError::Corrupt(PathBuf::from("the book"))
+            }
+            Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::from("the book")),
             // SQLite's SUM() and `+` fail this way rather than wrap.
             _ if e.to_string().contains("integer overflow") => StoreError::Overflow,
             _ => StoreError::Sqlite(e),
@@ -132,8 +161,9 @@ pub struct Tx<'c> {
 }
 
 impl Store {
-    /// Opens (or creates) the book at `path`. `currency` is the config's: it
-    /// seeds a new book and must match an existing one.
+    /// Opens (or creates) the book at `path` for changing it. `currency` is
+    /// the config's: it seeds a new book and must match an existing one. A
+    /// damaged or read-only book is refused before SQLite touches it.
     pub fn open(path: &Path, currency: &Currency) -> Result<Store> {
         if path.is_dir() {
             return Err(StoreError::IsDirectory(path.to_path_buf()));
@@ -143,11 +173,17 @@ impl Store {
             .unwrap_or(false);
         if existing {
             check_header(path)?;
+            if files::read_only(path) {
+                return Err(StoreError::ReadOnly(path.to_path_buf()));
+            }
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
                 path: dir.to_path_buf(),
                 source,
             })?;
+            if files::read_only(path) {
+                return Err(StoreError::ReadOnly(path.to_path_buf()));
+            }
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
@@ -159,6 +195,29 @@ impl Store {
         Self::setup(conn, path, currency)
     }
 
+    /// Opens an existing book to read it: never creates a file or folder.
+    /// A read-only book (or folder) is opened without any side file, so
+    /// reading it leaves nothing behind.
+    pub fn open_existing(path: &Path, currency: &Currency) -> Result<Store> {
+        if path.is_dir() {
+            return Err(StoreError::IsDirectory(path.to_path_buf()));
+        }
+        match std::fs::metadata(path) {
+            Err(_) => return Err(StoreError::NoBook(path.to_path_buf())),
+            Ok(m) if m.len() == 0 => return Err(StoreError::EmptyFile(path.to_path_buf())),
+            Ok(_) => {}
+        }
+        check_header(path)?;
+        if !files::read_only(path) {
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+            schema::check_identity(&conn, path)?;
+            return Self::setup(conn, path, currency);
+        }
+        let conn = files::open_read_only_file(path).map_err(|e| open_error(path, e))?;
+        Self::ready_read_only(conn, path, currency)
+    }
+
     /// Opens an existing, up-to-date book for reading only (the portal).
     /// Readers never block the owner's writes (WAL), and each read sees
     /// everything committed before it started.
@@ -166,6 +225,11 @@ impl Store {
         check_header(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+        Self::ready_read_only(conn, path, currency)
+    }
+
+    /// Checks a read-only connection is to an up-to-date book and wraps it.
+    fn ready_read_only(conn: Connection, path: &Path, currency: &Currency) -> Result<Store> {
         schema::check_identity(&conn, path)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "query_only", "ON")?;
@@ -286,17 +350,46 @@ pub(crate) fn guard(rows: usize, what: impl FnOnce() -> String) -> Result<()> {
 }
 
 /// A file that exists must start with SQLite's magic before tally lets
-/// SQLite touch it (SQLite would otherwise happily treat some files as empty).
+/// SQLite touch it (SQLite would otherwise happily treat some files as
+/// empty), and must be as long as its header says (SQLite would otherwise
+/// write into a book that was cut short).
+///
+/// While another tally has the book open (its `-shm` file exists), a
+/// checkpoint may have written the new header before growing the file, so
+/// a short file is only called damaged when it still is once nobody has the
+/// book open.
 fn check_header(path: &Path) -> Result<()> {
-    let mut head = [0u8; 16];
+    match read_header(path)? {
+        Some((actual, expected)) if !files::in_use(path) => {
+            // Re-read: a checkpoint may have finished between the two looks.
+            match read_header(path)? {
+                Some(_) => Err(StoreError::Truncated {
+                    path: path.to_path_buf(),
+                    actual,
+                    expected,
+                }),
+                None => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `Some((file size, size the header promises))` when the file is shorter
+/// than its header says; an error when it is not a SQLite file at all.
+fn read_header(path: &Path) -> Result<Option<(u64, u64)>> {
+    let mut head = [0u8; 100];
     let mut file = std::fs::File::open(path).map_err(|source| StoreError::Unreadable {
         path: path.to_path_buf(),
         source,
     })?;
-    match file.read_exact(&mut head) {
-        Ok(()) if &head == b"SQLite format 3\0" => Ok(()),
-        _ => Err(StoreError::NotABook(path.to_path_buf())),
+    let actual = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let whole = file.read_exact(&mut head).is_ok();
+    if !head.starts_with(b"SQLite format 3\0") {
+        return Err(StoreError::NotABook(path.to_path_buf()));
     }
+    let expected = files::expected_size(&head).unwrap_or(100);
+    Ok((!whole || actual < expected).then_some((actual, expected)))
 }
 
 fn open_error(path: &Path, e: rusqlite::Error) -> StoreError {

@@ -19,9 +19,18 @@ use serde_json::Value;
 /// race the harness was written for (each failed 28–30 times in 30).
 const TRIALS: usize = 15;
 
+/// The racing commands run `TALLY_RACE_BIN` when set (an older tally, to
+/// show the harness catches its races); setup and `tally check` always run
+/// this build.
 fn spawn(b: &Book, args: &[&str]) -> Child {
-    b.cmd()
-        .args(args)
+    let mut cmd = b.cmd();
+    if let Some(bin) = std::env::var_os("TALLY_RACE_BIN") {
+        let mut other = Command::new(bin);
+        other.envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+        other.args(cmd.get_args());
+        cmd = other;
+    }
+    cmd.args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -249,11 +249,14 @@ fn deleting_a_draft_returns_its_charges_and_only_drafts_can_be_deleted() {
 }
 
 #[test]
-fn an_empty_draft_cannot_be_finalized() {
+fn removing_a_drafts_last_charge_deletes_the_draft_so_none_is_ever_empty() {
     let mut b = book();
     let c = customer(&mut b, "Ann");
     let ch = charge(&mut b, c, "10", "0", "2026-11-01");
+    let other = charge(&mut b, c, "5", "0", "2026-11-02");
     let draft = b.draft_invoice(c, None).unwrap();
+    b.remove_entry(other).unwrap();
+    assert_eq!(b.invoice(&id(draft)).unwrap().lines, 1, "still a draft");
     b.remove_entry(ch).unwrap();
     let msg = refused(&mut b, c, |b| {
         b.finalize_invoice(&id(draft), None)
@@ -262,7 +265,7 @@ fn an_empty_draft_cannot_be_finalized() {
     });
     assert_eq!(
         msg,
-        format!("draft {draft} has no charges: delete it, or draft again from open charges")
+        format!("invoice {draft} not found: `tally invoice list` shows ids and numbers")
     );
     assert_eq!(b.reads().invoice_seqs().unwrap(), Vec::<i64>::new());
 }

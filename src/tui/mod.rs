@@ -48,9 +48,11 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// Runs the monthly billing catch-up (it says what it created on the
-    /// status line), then loads the first screen.
+    /// Runs the cheap part of `tally check` (a failure is the first thing
+    /// the owner sees) and the monthly billing catch-up (it says what it
+    /// created on the status line), then loads the first screen.
     pub fn new(mut book: Book, ui: Ui, size: (u16, u16)) -> Runner {
+        let warning = start_check(&book);
         let catch_up = billing_catch_up(&mut book);
         let config = book.config();
         let mut app = App::new(
@@ -63,7 +65,7 @@ impl Runner {
         if rate > Decimal::ZERO {
             app.tax_hint = Some(format!("empty = {}%", rate.normalize()));
         }
-        app.status = catch_up;
+        app.status = warning.or(catch_up);
         let mut runner = Runner {
             app,
             book,
@@ -98,6 +100,23 @@ impl Runner {
             _ => {}
         }
     }
+}
+
+/// The quick checks of `tally check`, as a warning on the status line.
+fn start_check(book: &Book) -> Option<app::Status> {
+    let text = match book.check(crate::store::check::Depth::Quick) {
+        Ok(r) if r.is_ok() => return None,
+        Ok(r) => format!(
+            "Warning: the book failed a check ({}): run `tally check` for details",
+            r.problems
+                .iter()
+                .map(|p| p.detail.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Err(e) => format!("Warning: the book could not be checked: {e}"),
+    };
+    Some(app::Status { text, error: true })
 }
 
 /// The same monthly billing run as `tally billing run`, as of today.

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod e2e;
+pub mod hostile;
 pub mod web;
 
 use std::path::PathBuf;

@@ -27,7 +27,7 @@ fn dollars(n: u64) -> String {
     let digits = n.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -145,12 +145,12 @@ fn socket2_connect_from(from: &str, to: SocketAddr) -> TcpStream {
     // SAFETY: plain socket syscalls on a descriptor this function owns.
     unsafe {
         let fd = libc_socket();
-        let mut local: libc_sockaddr_in = std::mem::zeroed();
+        let mut local: SockaddrIn = std::mem::zeroed();
         local.sin_family = 2;
         local.sin_addr =
             u32::from_ne_bytes(from.parse::<std::net::Ipv4Addr>().expect("ip").octets());
         assert_eq!(bind(fd, &local, 16), 0, "bind {from}");
-        let mut remote: libc_sockaddr_in = std::mem::zeroed();
+        let mut remote: SockaddrIn = std::mem::zeroed();
         remote.sin_family = 2;
         remote.sin_port = to.port().to_be();
         if let std::net::IpAddr::V4(ip) = to.ip() {
@@ -162,7 +162,7 @@ fn socket2_connect_from(from: &str, to: SocketAddr) -> TcpStream {
 }
 
 #[repr(C)]
-struct libc_sockaddr_in {
+struct SockaddrIn {
     sin_family: u16,
     sin_port: u16,
     sin_addr: u32,
@@ -171,8 +171,8 @@ struct libc_sockaddr_in {
 
 unsafe extern "C" {
     fn socket(domain: i32, ty: i32, protocol: i32) -> i32;
-    fn bind(fd: i32, addr: *const libc_sockaddr_in, len: u32) -> i32;
-    fn connect(fd: i32, addr: *const libc_sockaddr_in, len: u32) -> i32;
+    fn bind(fd: i32, addr: *const SockaddrIn, len: u32) -> i32;
+    fn connect(fd: i32, addr: *const SockaddrIn, len: u32) -> i32;
 }
 
 unsafe fn libc_socket() -> i32 {

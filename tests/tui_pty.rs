@@ -261,3 +261,115 @@ fn without_a_display_link_copy_falls_back_to_osc52_on_the_terminal() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Where each on-screen occurrence of `needle` ends (screen column of its
+/// last cell), row by row, measured in terminal cells as vt100 lays them out.
+fn end_columns(screen: &vt100::Screen, needle: &str) -> Vec<(u16, u16)> {
+    let (rows, cols) = screen.size();
+    let mut found = Vec::new();
+    for row in 0..rows.get() {
+        let mut text = String::new();
+        let mut col_of = Vec::new();
+        for col in 0..cols.get() {
+            let Some(cell) = screen.cell(row, col) else {
+                continue;
+            };
+            if cell.is_wide_continuation() {
+                continue;
+            }
+            for ch in cell.contents().chars() {
+                text.push(ch);
+                col_of.push(col + u16::from(cell.is_wide()));
+            }
+        }
+        if let Some(at) = text.find(needle) {
+            let last = text[..at + needle.len()].chars().count() - 1;
+            found.push((row, col_of[last]));
+        }
+    }
+    found
+}
+
+/// The hostile-text catalogue in the TUI: nothing reaches the terminal raw,
+/// and every row keeps its columns (no shift from bidi or joined emoji).
+#[test]
+fn hostile_names_neither_drive_the_terminal_nor_shift_the_rows() {
+    use common::hostile::{CASES, name};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.tally");
+    let tally = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tally"))
+            .arg("--db")
+            .arg(&db)
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env_remove("TALLY_CONFIG")
+            .args(args)
+            .output()
+            .expect("run tally");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    for (i, (_, text)) in CASES.iter().enumerate() {
+        let id = (i + 1).to_string();
+        tally(&["customer", "add", &name(i), "--allow-duplicate"]);
+        tally(&["charge", &id, "2", "--tax", "0", "--desc", "plain"]);
+        tally(&["charge", &id, "1", "--tax", "0", "--desc", text]);
+    }
+    let mut tui = Tui::start(&db, dir.path(), &[], &[]);
+    let s = &mut tui.screen;
+    s.wait_for(&format!("{} customers", CASES.len()));
+    let ends = end_columns(s.parser.lock().expect("parser").screen(), "-$3.00");
+    assert_eq!(
+        ends.len(),
+        CASES.len(),
+        "every row shows its balance:\n{}",
+        s.text()
+    );
+    assert!(
+        ends.iter().all(|(_, c)| *c == ends[0].1),
+        "balances out of line: {ends:?}\n{}",
+        s.text()
+    );
+    // The joined-emoji customer's own screen: history amounts stay in line.
+    let zwj = CASES
+        .iter()
+        .position(|(c, _)| *c == "zwj")
+        .expect("zwj case");
+    for _ in 0..zwj {
+        s.send("j");
+    }
+    s.send("\r");
+    s.wait_for(&format!("customer {}", zwj + 1));
+    let screen_text = s.text();
+    assert!(screen_text.contains(&format!("N{zwj} ")), "{screen_text}");
+    let title_end = end_columns(
+        s.parser.lock().expect("parser").screen(),
+        &format!("customer {}", zwj + 1),
+    );
+    let plain_end = end_columns(s.parser.lock().expect("parser").screen(), "-$2.00");
+    assert_eq!(title_end.len(), 1, "{screen_text}");
+    assert_eq!(
+        title_end[0].1, 98,
+        "the title bar ends at the right edge:\n{screen_text}"
+    );
+    let row_end = end_columns(s.parser.lock().expect("parser").screen(), "-$1.00");
+    assert!(
+        !plain_end.is_empty() && !row_end.is_empty(),
+        "{screen_text}"
+    );
+    assert_eq!(
+        plain_end.last().map(|e| e.1),
+        row_end.last().map(|e| e.1),
+        "the emoji row's amount lines up with the plain row's:\n{screen_text}"
+    );
+    s.send("\x1b");
+    s.send("q");
+    tui.wait_exit();
+    let raw = tui.screen.raw();
+    for bad in ["\u{1b}]52;", "\u{1b}]8;", "\u{9b}", "\u{85}", "\u{202e}", "\u{200d}"] {
+        assert!(!raw.contains(bad), "{bad:?} reached the terminal");
+    }
+}

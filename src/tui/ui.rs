@@ -6,6 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Overlay, Screen, Window};
 use super::keymap::{Context, Keymap};
@@ -48,8 +49,7 @@ pub fn render(frame: &mut Frame, app: &App, ui: &Ui) {
 
 /// A one-line bar: `left` at the start, `right` at the end.
 pub fn title_bar(frame: &mut Frame, area: Rect, left: &str, right: &str, ui: &Ui) {
-    let pad =
-        (area.width as usize).saturating_sub(left.chars().count() + right.chars().count() + 2);
+    let pad = (area.width as usize).saturating_sub(left.width() + right.width() + 2);
     let text = format!(" {left}{}{right} ", " ".repeat(pad));
     frame.render_widget(Paragraph::new(text).style(ui.theme.title()), area);
 }
@@ -113,8 +113,8 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split(' ') {
         let last = lines.last_mut().expect("never empty");
-        let len = last.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
+        let len = last.width();
+        if len > 0 && len + 1 + word.width() > width {
             lines.push(word.to_string());
         } else {
             if len > 0 {
@@ -194,7 +194,7 @@ fn confirm(frame: &mut Frame, area: Rect, message: &str, ui: &Ui) {
     // Long explanations wrap to at most 70 columns (or the terminal).
     let max = (area.width.saturating_sub(6) as usize).min(70);
     let text: Vec<String> = message.lines().flat_map(|l| wrap(&safe(l), max)).collect();
-    let width = text.iter().map(|l| l.chars().count()).max().unwrap_or(20) as u16 + 4;
+    let width = text.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 4;
     let h = text.len() as u16 + 4;
     let inner = popup(frame, area, width.max(30), h, "Confirm");
     let mut lines: Vec<Line> = text.iter().map(|l| Line::raw(format!(" {l}"))).collect();

@@ -369,7 +369,14 @@ fn hostile_names_neither_drive_the_terminal_nor_shift_the_rows() {
     s.send("q");
     tui.wait_exit();
     let raw = tui.screen.raw();
-    for bad in ["\u{1b}]52;", "\u{1b}]8;", "\u{9b}", "\u{85}", "\u{202e}", "\u{200d}"] {
+    for bad in [
+        "\u{1b}]52;",
+        "\u{1b}]8;",
+        "\u{9b}",
+        "\u{85}",
+        "\u{202e}",
+        "\u{200d}",
+    ] {
         assert!(!raw.contains(bad), "{bad:?} reached the terminal");
     }
 }

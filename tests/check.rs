@@ -1,0 +1,149 @@
+//! `tally check` finds each kind of damage it promises to, on books broken
+//! behind tally's back, and exits 1 naming the rule; a sound book passes.
+//! The TUI warns at start when the quick checks fail.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::Book;
+
+/// A sound book: two invoices, one partly paid, and a spare credit.
+fn sound() -> Book {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann"]);
+    b.ok(&["charge", "1", "100", "--tax", "0"]);
+    b.ok(&["invoice", "draft", "1"]);
+    b.ok(&["invoice", "finalize", "1"]);
+    b.ok(&["charge", "1", "50", "--tax", "0"]);
+    b.ok(&["invoice", "draft", "1"]);
+    b.ok(&["invoice", "finalize", "2"]);
+    b.ok(&["invoice", "pay", "INV-0001", "--amount", "40"]);
+    b.ok(&["credit", "1", "5"]);
+    b.ok(&["check"]);
+    b
+}
+
+fn break_with(b: &Book, sql: &str) {
+    let conn = rusqlite::Connection::open(&b.db).expect("open");
+    conn.execute_batch(sql).expect("break the book");
+}
+
+fn failed(b: &Book, rule: &str, detail: &str) {
+    let out = b.run(&["check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(&format!("FAILED  {rule}")), "{stdout}");
+    assert!(stdout.contains(detail), "{detail:?} in {stdout}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: ") && err.contains("problem"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_balance_that_differs_from_its_entries() {
+    let b = sound();
+    break_with(&b, "UPDATE customers SET balance_cents = balance_cents + 1");
+    failed(&b, "balances", "customer 1");
+    failed(&b, "identity", "customer 1: balance");
+}
+
+#[test]
+fn a_gap_in_invoice_numbers() {
+    let b = sound();
+    break_with(
+        &b,
+        "UPDATE invoices SET seq = 3, number = 'INV-0003' WHERE seq = 2",
+    );
+    failed(&b, "invoice numbers", "highest number is 3");
+}
+
+#[test]
+fn more_allocated_than_an_invoice_is_worth() {
+    let b = sound();
+    break_with(&b, "UPDATE allocations SET amount_cents = 20000");
+    failed(
+        &b,
+        "allocations",
+        "invoice INV-0001: allocated 200.00 against a total of 100.00",
+    );
+    failed(&b, "allocations", "is allocated 200.00");
+}
+
+#[test]
+fn a_finalized_total_that_differs_from_its_charges() {
+    let b = sound();
+    break_with(
+        &b,
+        "UPDATE entries SET amount_cents = 9900, tax_cents = 0 WHERE id = 1; \
+                    UPDATE customers SET balance_cents = balance_cents + 100",
+    );
+    failed(
+        &b,
+        "allocations",
+        "its charges add up to 99.00 but its total is 100.00",
+    );
+}
+
+#[test]
+fn a_dangling_foreign_key() {
+    let b = sound();
+    break_with(
+        &b,
+        "PRAGMA foreign_keys = OFF; UPDATE allocations SET invoice_id = 99",
+    );
+    failed(&b, "foreign keys", "allocations row");
+}
+
+#[test]
+fn the_json_report_names_each_check() {
+    let b = sound();
+    let v = b.json(&["check", "--json"]);
+    assert_eq!(v["ok"], true);
+    let checks: Vec<&str> = v["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.as_str())
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            "integrity",
+            "foreign keys",
+            "invoice numbers",
+            "balances",
+            "identity",
+            "allocations"
+        ]
+    );
+}
+
+#[test]
+fn the_tui_warns_at_start_when_the_quick_check_fails() {
+    use tally::config::Config;
+    use tally::ops::Book as TallyBook;
+    use tally::tui::keymap::Keymap;
+    use tally::tui::theme::Theme;
+    use tally::tui::ui::Ui;
+    let b = sound();
+    break_with(
+        &b,
+        "UPDATE invoices SET seq = 3, number = 'INV-0003' WHERE seq = 2",
+    );
+    let book = TallyBook::open(&b.db, Config::default(), "tui:test").expect("open");
+    let ui = Ui {
+        keymap: Keymap::new(&BTreeMap::new()).expect("keys"),
+        theme: Theme { color: false },
+    };
+    let runner = tally::tui::Runner::new(book, ui, (100, 30));
+    let status = runner.app.status.as_ref().expect("a warning");
+    assert!(status.error);
+    assert!(
+        status.text.contains("failed a check") && status.text.contains("tally check"),
+        "{}",
+        status.text
+    );
+}

@@ -226,18 +226,7 @@ fn without_a_display_link_copy_falls_back_to_osc52_on_the_terminal() {
     use base64::Engine;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("book.tally");
-    let tally = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tally"))
-            .arg("--db")
-            .arg(&db)
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .env_remove("TALLY_CONFIG")
-            .args(args)
-            .output()
-            .expect("run tally");
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).expect("utf8")
-    };
+    let tally = |args: &[&str]| cli(&db, dir.path(), args);
     tally(&["customer", "add", "Ann Lee"]);
     let link = tally(&["link", "generate", "1"]).trim().to_string();
 
@@ -260,6 +249,24 @@ fn without_a_display_link_copy_falls_back_to_osc52_on_the_terminal() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Runs a tally command on the book at `db`; it must succeed. Its stdout.
+fn cli(db: &std::path::Path, dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tally"))
+        .arg("--db")
+        .arg(db)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env_remove("TALLY_CONFIG")
+        .args(args)
+        .output()
+        .expect("run tally");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf8")
 }
 
 /// Where each on-screen occurrence of `needle` ends (screen column of its
@@ -297,21 +304,7 @@ fn hostile_names_neither_drive_the_terminal_nor_shift_the_rows() {
     use common::hostile::{CASES, name};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("book.tally");
-    let tally = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tally"))
-            .arg("--db")
-            .arg(&db)
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .env_remove("TALLY_CONFIG")
-            .args(args)
-            .output()
-            .expect("run tally");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let tally = |args: &[&str]| cli(&db, dir.path(), args);
     for (i, (_, text)) in CASES.iter().enumerate() {
         let id = (i + 1).to_string();
         tally(&["customer", "add", &name(i), "--allow-duplicate"]);

@@ -15,6 +15,7 @@
 //! the invoice numbering.
 
 use rusqlite::params;
+use rusqlite::types::FromSql;
 
 use super::{Reads, Result};
 
@@ -116,85 +117,72 @@ impl Reads<'_> {
             );
         }
         report.ran.push("identity");
-        let mut stmt = self.conn.prepare(IDENTITY)?;
-        let rows = stmt.query_map(params![SHOWN], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, balance, parts) = row?;
+        self.each(IDENTITY, |id: i64, balance, parts| {
             report.push(
                 "identity",
                 format!(
                     "customer {id}: balance {} but available credit − outstanding − uninvoiced = {}",
-                    self.cur.plain(self.money(balance)),
-                    self.cur.plain(self.money(parts))
+                    self.plain(balance),
+                    self.plain(parts)
                 ),
             );
-        }
-        Ok(())
+        })
     }
 
     fn allocations(&self, report: &mut CheckReport) -> Result<()> {
         report.ran.push("allocations");
         let queries = [
             (
-                "SELECT i.id, COALESCE(i.number, 'draft ' || i.id), COALESCE(i.total_cents, 0), \
+                "SELECT COALESCE(i.number, 'draft ' || i.id), COALESCE(i.total_cents, 0), \
                  (SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE invoice_id = i.id) AS paid \
                  FROM invoices i WHERE paid > COALESCE(i.total_cents, 0) \
                  OR (i.status IN ('paid', 'void') AND paid <> i.total_cents) LIMIT ?1",
                 "allocated {paid} against a total of {total}",
             ),
             (
-                "SELECT i.id, i.number, i.total_cents, \
+                "SELECT i.number, i.total_cents, \
                  (SELECT COALESCE(SUM(amount_cents + tax_cents), 0) FROM entries WHERE invoice_id = i.id) AS lines \
                  FROM invoices i WHERE i.status <> 'draft' AND lines <> i.total_cents LIMIT ?1",
                 "its charges add up to {paid} but its total is {total}",
             ),
         ];
         for (sql, what) in queries {
-            let mut stmt = self.conn.prepare(sql)?;
-            let rows = stmt.query_map([SHOWN], |r| {
-                Ok((
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            })?;
-            for row in rows {
-                let (label, total, paid) = row?;
+            self.each(sql, |label: String, total, paid| {
                 let detail = what
-                    .replace("{paid}", &self.cur.plain(self.money(paid)))
-                    .replace("{total}", &self.cur.plain(self.money(total)));
+                    .replace("{paid}", &self.plain(paid))
+                    .replace("{total}", &self.plain(total));
                 report.push("allocations", format!("invoice {label}: {detail}"));
-            }
+            })?;
         }
-        let mut stmt = self.conn.prepare(
+        self.each(
             "SELECT e.id, e.amount_cents, SUM(a.amount_cents) AS used FROM allocations a \
              JOIN entries e ON e.id = a.credit_id GROUP BY e.id HAVING used > e.amount_cents LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([SHOWN], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, amount, used) = row?;
-            report.push(
-                "allocations",
-                format!(
-                    "credit #{id} of {} is allocated {}",
-                    self.cur.plain(self.money(amount)),
-                    self.cur.plain(self.money(used))
-                ),
-            );
+            |id: i64, amount, used| {
+                report.push(
+                    "allocations",
+                    format!(
+                        "credit #{id} of {} is allocated {}",
+                        self.plain(amount),
+                        self.plain(used)
+                    ),
+                );
+            },
+        )
+    }
+
+    /// Runs a check query (`?1` is how many rows to show) and hands each
+    /// row's three columns (what, and two amounts in minor units) to `f`.
+    fn each<A: FromSql>(&self, sql: &str, mut f: impl FnMut(A, i64, i64)) -> Result<()> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut rows = stmt.query(params![SHOWN])?;
+        while let Some(r) = rows.next()? {
+            f(r.get(0)?, r.get(1)?, r.get(2)?);
         }
         Ok(())
+    }
+
+    fn plain(&self, minor: i64) -> String {
+        self.cur.plain(self.money(minor))
     }
 }
 

@@ -404,3 +404,30 @@ fn kill_9_mid_write_leaves_a_consistent_book_with_every_acknowledged_entry() {
         assert!(ids.contains(id), "acknowledged entry {id} lost");
     }
 }
+
+#[test]
+fn two_billing_runs_at_once_bill_each_month_once() {
+    let setup = || {
+        let b = Book::new();
+        b.ok(&["customer", "add", "Monthly", "--email", "m@x.com"]);
+        b.ok(&["customer", "edit", "1", "--billing-cycle", "monthly"]);
+        b.ok(&["charge", "1", "40", "--tax", "0", "--date", "2026-09-10"]);
+        b.ok(&["charge", "1", "60", "--tax", "0", "--date", "2026-10-10"]);
+        b
+    };
+    scenario(
+        "billing run twice",
+        setup,
+        &["billing", "run", "--date", "2026-11-23"],
+        &["billing", "run", "--date", "2026-11-23"],
+        |b, outs| {
+            assert_eq!(succeeded(outs), 2, "the second run finds nothing to do");
+            let list = b.json(&["invoice", "list", "--json"]);
+            assert_eq!(
+                list.as_array().map(Vec::len),
+                Some(2),
+                "one per month: {list}"
+            );
+        },
+    );
+}

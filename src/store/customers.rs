@@ -150,10 +150,33 @@ impl Reads<'_> {
         Ok(self.conn.query_row(&sql, params.as_slice(), |r| r.get(0))?)
     }
 
-    /// Book-wide totals. Each balance is summed as `high × 2³² + low`, two
-    /// sums that cannot overflow for any realistic number of customers, and
-    /// joined in 128 bits: many customers near the balance limit still add up.
+    /// Book-wide totals: two plain sums over the balance index. Only if
+    /// SQLite reports that a sum overflowed (balances near the integer
+    /// limit, written by something other than tally) does it sum again,
+    /// exactly, in two halves ([`Reads::split_totals`]).
     pub fn totals(&self) -> Result<Totals> {
+        let fast = self.conn.query_row(
+            "SELECT COALESCE(SUM(CASE WHEN balance_cents < 0 THEN -balance_cents END), 0), \
+                    COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents END), 0), \
+                    count(*) FROM customers",
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get(2)?)),
+        );
+        match fast.map_err(StoreError::from) {
+            Ok((owed, credit, customers)) => Ok(Totals {
+                owed: self.money(owed),
+                credit: self.money(credit),
+                customers,
+            }),
+            Err(StoreError::Overflow) => self.split_totals(),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Totals with each balance summed as `high × 2³² + low`: two sums that
+    /// cannot overflow for any realistic number of customers, joined in 128
+    /// bits.
+    fn split_totals(&self) -> Result<Totals> {
         let (oh, ol, ch, cl, customers): (i64, i64, i64, i64, i64) = self.conn.query_row(
             "SELECT COALESCE(SUM(CASE WHEN balance_cents < 0 THEN (-balance_cents) >> 32 END), 0), \
                     COALESCE(SUM(CASE WHEN balance_cents < 0 THEN (-balance_cents) & 4294967295 END), 0), \

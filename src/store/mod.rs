@@ -5,10 +5,15 @@
 //! - Money is INTEGER minor units in SQLite and `Decimal` everywhere else;
 //!   conversion happens here, exactly, with the book's own currency.
 //! - A file is only written after it is known to be a tally book
-//!   (`application_id`) with a schema this binary understands, so a wrong
-//!   `--db` is never modified.
+//!   (`application_id`) with a schema this binary understands, as long as
+//!   its header says, and writable by its permission bits, so a wrong
+//!   `--db`, a damaged book or a read-only one is never modified.
+//! - Reading ([`Store::open_existing`]) never creates a file or folder, and
+//!   a read-only book is read without side files.
 //! - Every change goes through [`Store::write`]: one `BEGIN IMMEDIATE`
-//!   transaction that commits only if the whole closure succeeds.
+//!   transaction that commits only if the whole closure succeeds. State
+//!   changes are guarded in SQL and refuse ([`StoreError::Changed`]) if the
+//!   row is not in the state the caller checked.
 //! - A customer's `balance_cents` always equals Σ credits − Σ (charges + tax)
 //!   of its entries; the writers in `entries.rs` keep it so.
 //! - Per customer, `balance = available credit − remaining on open invoices
@@ -73,7 +78,7 @@ pub enum StoreError {
         expected: u64,
     },
     #[error(
-        "{0} is damaged (SQLite reports corruption); nothing was written: run `tally check --db` on it and restore from a backup"
+        "{0} is damaged (SQLite reports corruption): nothing was written; restore it from a backup (`tally check` lists what is wrong)"
     )]
     Corrupt(PathBuf),
     #[error(
@@ -290,12 +295,14 @@ impl Store {
         &self,
         f: impl FnOnce(&Reads<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        self.conn
-            .execute_batch("BEGIN DEFERRED")
-            .map_err(StoreError::from)?;
+        let run = |sql: &str| -> Result<()> {
+            self.conn.prepare_cached(sql)?.execute([])?;
+            Ok(())
+        };
+        run("BEGIN DEFERRED")?;
         let out = f(&self.reads());
         // A read transaction has nothing to keep: ending it cannot lose data.
-        let end = self.conn.execute_batch("COMMIT").map_err(StoreError::from);
+        let end = run("COMMIT");
         let value = out?;
         end?;
         Ok(value)

@@ -22,9 +22,8 @@ impl Book {
     /// it created (none when everything is already billed).
     pub fn billing_run(&mut self, date: NaiveDate) -> Result<Vec<Invoice>> {
         let finalize = self.config.billing.monthly_run_finalizes;
-        let (store, cx) = self.split();
-        let now = cx.clock.now();
-        let created = store.write(|tx| {
+        let created = self.transact(|tx, cx| {
+            let now = cx.clock.now();
             let mut created = Vec::new();
             for customer in tx.reads().monthly_customers()? {
                 for period in tx.reads().unbilled_periods(customer, Period::of(date))? {
@@ -49,7 +48,7 @@ impl Book {
                     created.push(id);
                 }
             }
-            Ok::<_, OpsError>(created)
+            Ok(created)
         })?;
         created
             .into_iter()

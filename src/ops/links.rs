@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Book, OpsError, Result};
+use super::{Book, OpsError, Result, find_customer};
 use crate::domain::customer::CustomerId;
 use crate::domain::link::{self, Reminder, TOKEN_BYTES, Token};
 
@@ -65,9 +65,9 @@ impl Book {
     fn put_link(&mut self, id: CustomerId, replace: bool) -> Result<String> {
         let token = new_token()?;
         let url = link::url(&self.config().portal.base_url, &token);
-        let (store, cx) = self.split();
-        let now = cx.clock.now();
-        store.write(|tx| -> Result<()> {
+        self.transact(|tx, cx| {
+            find_customer(&tx.reads(), id)?;
+            let now = cx.clock.now();
             let revoked = tx.revoke_link(id, now)?;
             if revoked != replace {
                 // Someone else generated or revoked in between: refuse

@@ -584,3 +584,183 @@ fn link_keys_generate_copy_remind_and_regenerate_after_a_confirm() {
     let old_token = tally::domain::link::Token::parse(link.rsplit('/').next().unwrap()).unwrap();
     assert_eq!(r.book.reads().link_customer(&old_token).unwrap(), None);
 }
+
+/// A book for the fit test: the demo customers, plus one whose invoice
+/// total is $1,632.50 (finalized, partly paid) and a second open charge.
+fn fit_book() -> Book {
+    use tally::domain::invoice::InvoiceRef;
+    use tally::domain::{EntryInput, EntryKind};
+    use tally::ops::PaymentInput;
+    let mut b = book(true);
+    let c = CustomerId(1);
+    let charge = |amount: &str, desc: &str| EntryInput {
+        amount: amount.into(),
+        tax: Some("0".into()),
+        description: desc.into(),
+        date: "2026-11-02".into(),
+        method: String::new(),
+    };
+    b.post(
+        c,
+        EntryKind::Charge,
+        &charge(
+            "1632.50",
+            "Full garden redesign with a very long description",
+        ),
+    )
+    .unwrap();
+    let inv = b.draft_invoice(c, None).unwrap();
+    b.finalize_invoice(&InvoiceRef::Id(inv), None).unwrap();
+    let pay = PaymentInput {
+        amount: Some("100".into()),
+        ..Default::default()
+    };
+    b.pay_invoice(&InvoiceRef::Id(inv), &pay).unwrap();
+    b.post(c, EntryKind::Charge, &charge("2,345.67", "Second job"))
+        .unwrap();
+    b
+}
+
+/// Every amount the book holds, written as the screens write it.
+fn book_amounts(b: &Book) -> std::collections::HashSet<String> {
+    let cur = b.currency().clone();
+    let r = b.reads();
+    let mut out = std::collections::HashSet::new();
+    let mut add = |v: rust_decimal::Decimal| {
+        out.insert(cur.display(v));
+    };
+    let t = r.totals().unwrap();
+    add(t.owed);
+    add(t.credit);
+    add(rust_decimal::Decimal::ZERO);
+    let all = tally::store::CustomerQuery {
+        limit: 1000,
+        ..Default::default()
+    };
+    for c in r.customers(&all).unwrap() {
+        add(c.balance);
+        let d = r.breakdown(c.id).unwrap();
+        for v in [d.balance, d.available_credit, d.outstanding, d.uninvoiced] {
+            add(v);
+        }
+        for e in r.history(c.id, 0, 1000).unwrap() {
+            for v in [
+                e.signed_amount(),
+                e.amount,
+                e.tax,
+                e.amount + e.tax,
+                e.signed_total(),
+            ] {
+                add(v);
+            }
+        }
+    }
+    for i in r
+        .invoices(&tally::store::InvoiceQuery {
+            limit: 1000,
+            ..Default::default()
+        })
+        .unwrap()
+    {
+        for v in [i.total, i.paid, i.remaining()] {
+            add(v);
+        }
+    }
+    out
+}
+
+/// Checks one screen: every run of money characters is a whole amount the
+/// book holds; no fragment of an amount ("2.50", ".50", "$1,63") shows.
+fn assert_amounts_whole(text: &str, amounts: &std::collections::HashSet<String>, what: &str) {
+    let well_formed = |s: &str| {
+        let s = s.strip_prefix('-').unwrap_or(s);
+        let Some(s) = s.strip_prefix('$') else {
+            return false;
+        };
+        let Some((int, frac)) = s.split_once('.') else {
+            return false;
+        };
+        let groups: Vec<&str> = int.split(',').collect();
+        frac.len() == 2
+            && frac.bytes().all(|b| b.is_ascii_digit())
+            && !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+            && groups[1..].iter().all(|g| g.len() == 3)
+    };
+    for line in text.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let money_char =
+                |c: char| c == '$' || c == '-' || c == ',' || c == '.' || c.is_ascii_digit();
+            if !money_char(chars[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < chars.len() && money_char(chars[i]) {
+                i += 1;
+            }
+            let run: String = chars[start..i].iter().collect();
+            let run = run.trim_matches(|c| c == '-' || c == ',' || c == '.');
+            let percent = chars.get(i) == Some(&'%');
+            if run.contains('$') {
+                let run = if chars[start] == '-' && !run.starts_with('-') {
+                    format!("-{run}")
+                } else {
+                    run.to_string()
+                };
+                assert!(
+                    well_formed(&run) && amounts.contains(&run),
+                    "{what}: {run:?} is not an amount of the book:\n{text}"
+                );
+            } else if !percent && run.contains('.') && run.chars().any(|c| c.is_ascii_digit()) {
+                panic!("{what}: {run:?} looks like a cut amount:\n{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn no_screen_cuts_an_amount_at_any_size() {
+    for (w, h) in [(40, 12), (50, 12), (60, 15), (80, 24), (120, 36)] {
+        let ui = Ui {
+            keymap: Keymap::new(&BTreeMap::new()).unwrap(),
+            theme: Theme { color: false },
+        };
+        let mut r = Runner::new(fit_book(), ui, (w, h));
+        let amounts = book_amounts(&r.book);
+        let mut check = |r: &Runner, what: &str| {
+            assert_amounts_whole(&screen(r), &amounts, &format!("{what} at {w}×{h}"));
+        };
+        check(&r, "customers");
+        keys(&mut r, "/an");
+        check(&r, "search");
+        press(&mut r, KeyCode::Esc);
+        // Open each of the first few customers and walk their tabs.
+        for row in 0..4 {
+            press(&mut r, KeyCode::Home);
+            for _ in 0..row {
+                press(&mut r, KeyCode::Down);
+            }
+            press(&mut r, KeyCode::Enter);
+            check(&r, "customer billing");
+            press(&mut r, KeyCode::Enter);
+            check(&r, "entry detail");
+            press(&mut r, KeyCode::Esc);
+            keys(&mut r, "?");
+            check(&r, "help");
+            press(&mut r, KeyCode::Esc);
+            press(&mut r, KeyCode::Tab);
+            check(&r, "invoices tab");
+            press(&mut r, KeyCode::Tab);
+            keys(&mut r, "i");
+            check(&r, "drafting");
+            keys(&mut r, " ");
+            check(&r, "drafting, one picked");
+            press(&mut r, KeyCode::Esc);
+            press(&mut r, KeyCode::Esc);
+        }
+    }
+}

@@ -2,10 +2,11 @@
 //! (title bar, status line, popups). Reads `App`; never changes it.
 
 use crate::tui::safe;
+use crate::tui::widgets::columns::{Grid, Laid, SPACING, ellipsize, fit_words};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Table, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Overlay, Screen, Window};
@@ -49,6 +50,9 @@ pub fn render(frame: &mut Frame, app: &App, ui: &Ui) {
 
 /// A one-line bar: `left` at the start, `right` at the end.
 pub fn title_bar(frame: &mut Frame, area: Rect, left: &str, right: &str, ui: &Ui) {
+    // The right part (a count, a sort) stays whole; the left gives way.
+    let room = (area.width as usize).saturating_sub(right.width() + 3);
+    let left = ellipsize(left, room);
     let pad = (area.width as usize).saturating_sub(left.width() + right.width() + 2);
     let text = format!(" {left}{}{right} ", " ".repeat(pad));
     frame.render_widget(Paragraph::new(text).style(ui.theme.title()), area);
@@ -58,7 +62,10 @@ pub fn title_bar(frame: &mut Frame, area: Rect, left: &str, right: &str, ui: &Ui
 pub fn status_line(frame: &mut Frame, area: Rect, app: &App, hints: &[(String, &str)], ui: &Ui) {
     let line = match &app.status {
         Some(s) => Line::from(Span::styled(
-            format!(" {}", safe(&s.text)),
+            format!(
+                " {}",
+                fit_words(&safe(&s.text), (area.width as usize).saturating_sub(1))
+            ),
             if s.error {
                 ui.theme.error()
             } else {
@@ -82,17 +89,15 @@ pub fn hint_line<'a>(hints: &'a [(String, &'a str)], ui: &Ui) -> Line<'a> {
     Line::from(spans)
 }
 
-/// Draws the loaded window of a scrolled list under `header`, with the
-/// selected row highlighted (`rows` starts at the window's offset).
-pub fn window_table<'a>(
-    frame: &mut Frame,
-    area: Rect,
-    header: Row<'a>,
-    rows: Vec<Row<'a>>,
-    widths: &[Constraint],
-    window: &Window,
-    ui: &Ui,
-) {
+/// Draws the loaded window of a scrolled list, its columns laid out for
+/// the area so no amount is cut, with the selected row highlighted (the
+/// grid's rows start at the window's offset).
+pub fn window_table(frame: &mut Frame, area: Rect, grid: Grid, window: &Window, ui: &Ui) {
+    let Laid {
+        header,
+        rows,
+        widths,
+    } = grid.layout(area.width, ui.theme.header());
     let rows = rows.into_iter().enumerate().map(|(i, row)| {
         if window.offset + i == window.selected {
             row.style(ui.theme.selected())
@@ -101,9 +106,9 @@ pub fn window_table<'a>(
         }
     });
     frame.render_widget(
-        Table::new(rows, widths.iter().copied())
+        Table::new(rows, widths)
             .header(header)
-            .column_spacing(2),
+            .column_spacing(SPACING as u16),
         area,
     );
 }
@@ -132,7 +137,14 @@ pub fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16, title: &str) -> Rect
         Constraint::Length(w.min(area.width)),
         Constraint::Length(h.min(area.height)),
     );
-    frame.render_widget(Clear, rect);
+    // Clear the popup's whole band of rows, not only its box: a table row
+    // half hidden behind it would show the tail of an amount ("0.00").
+    let band = Rect {
+        x: area.x,
+        width: area.width,
+        ..rect
+    };
+    frame.render_widget(Clear, band);
     let block = Block::bordered().title(format!(" {title} "));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);

@@ -5,7 +5,7 @@ use crate::tui::safe;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row};
+use ratatui::widgets::Paragraph;
 
 use crate::domain::EntryKind;
 use crate::domain::InvoiceStatus;
@@ -13,6 +13,7 @@ use crate::domain::invoice::InvoiceFilter;
 use crate::tui::action::{Command, CustomerPage};
 use crate::tui::app::{App, Tab};
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
+use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let [title, info, balances, link, _gap, tab, table, status] = Layout::vertical([
@@ -163,25 +164,24 @@ fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
 fn breakdown(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &Ui) {
     let b = &page.breakdown;
     let cur = &app.currency;
-    let sep = || Span::styled("  ·  ", ui.theme.dim());
-    let line = Line::from(vec![
-        Span::raw(" Balance "),
-        Span::styled(
-            cur.display(b.balance),
-            ui.theme
-                .balance(b.balance)
-                .add_modifier(ratatui::style::Modifier::BOLD),
-        ),
-        sep(),
-        Span::raw(format!("Outstanding {}", cur.display(b.outstanding))),
-        sep(),
-        Span::raw(format!(
-            "Available credit {}",
-            cur.display(b.available_credit)
-        )),
-        sep(),
-        Span::raw(format!("Uninvoiced {}", cur.display(b.uninvoiced))),
-    ]);
+    let part = |label: &str, v| vec![Span::raw(format!("{label} {}", cur.display(v)))];
+    let parts = vec![
+        vec![
+            Span::raw("Balance "),
+            Span::styled(
+                cur.display(b.balance),
+                ui.theme
+                    .balance(b.balance)
+                    .add_modifier(ratatui::style::Modifier::BOLD),
+            ),
+        ],
+        part("Outstanding", b.outstanding),
+        part("Available credit", b.available_credit),
+        part("Uninvoiced", b.uninvoiced),
+    ];
+    let sep = Span::styled("  ·  ", ui.theme.dim());
+    let mut line = fit_parts(parts, sep, (area.width as usize).saturating_sub(1));
+    line.spans.insert(0, Span::raw(" "));
     frame.render_widget(Paragraph::new(line), area);
 }
 
@@ -235,37 +235,27 @@ fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &U
         return;
     }
     let cur = &app.currency;
-    let header = Row::new(["Date", "Description", "Amount", "Tax", "Method"].map(Cell::from))
-        .style(ui.theme.header());
-    let rows: Vec<Row> = page
-        .history
-        .iter()
-        .map(|e| {
-            let amount = e.signed_amount();
-            Row::new(vec![
-                Cell::from(e.date.format("%Y-%m-%d").to_string()),
-                Cell::from(safe(&e.description)),
-                Cell::from(
-                    Line::from(cur.display(amount))
-                        .right_aligned()
-                        .style(ui.theme.balance(amount)),
-                ),
-                Cell::from(match e.kind {
-                    EntryKind::Charge => Line::from(cur.display(e.tax)).right_aligned(),
-                    EntryKind::Credit => Line::raw(""),
-                }),
-                Cell::from(e.method.map(|m| m.as_str()).unwrap_or("")),
-            ])
-        })
-        .collect();
-    let widths = [
-        Constraint::Length(10),
-        Constraint::Fill(1),
-        Constraint::Length(14),
-        Constraint::Length(11),
-        Constraint::Length(8),
-    ];
-    window_table(frame, area, header, rows, &widths, &view.window, ui);
+    let mut grid = Grid::new(&[
+        col("Date", Kind::Fixed, 6),
+        col("Description", Kind::Text, 3),
+        col("Amount", Kind::Money, 9),
+        col("Tax", Kind::Money, 4),
+        col("Method", Kind::Fixed, 2),
+    ]);
+    for e in &page.history {
+        let amount = e.signed_amount();
+        grid.row(vec![
+            e.date.format("%Y-%m-%d").to_string().into(),
+            safe(&e.description).into(),
+            styled(cur.display(amount), ui.theme.balance(amount)),
+            match e.kind {
+                EntryKind::Charge => cur.display(e.tax).into(),
+                EntryKind::Credit => "".into(),
+            },
+            e.method.map(|m| m.as_str()).unwrap_or("").into(),
+        ]);
+    }
+    window_table(frame, area, grid, &view.window, ui);
 }
 
 fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
@@ -290,58 +280,42 @@ fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| "-".into())
     };
-    let header = Row::new(
-        [
-            "",
-            "Number",
-            "Status",
-            "Issued",
-            "Due",
-            "Total",
-            "Remaining",
-        ]
-        .map(Cell::from),
-    )
-    .style(ui.theme.header());
-    let rows: Vec<Row> = l
-        .rows
-        .iter()
-        .map(|inv| {
-            let status = inv.status_label(app.today);
-            let status_style = match status {
-                "overdue" => ui.theme.error(),
-                "paid" => ui.theme.good(),
-                "void" | "draft" => ui.theme.dim(),
-                _ => ratatui::style::Style::default(),
-            };
-            let remaining = if inv.status == InvoiceStatus::Draft {
-                "-".to_string()
+    let mut grid = Grid::new(&[
+        col("", Kind::Fixed, 5),
+        col("Number", Kind::Fixed, 8),
+        col("Status", Kind::Fixed, 7),
+        col("Issued", Kind::Fixed, 3),
+        col("Due", Kind::Fixed, 4),
+        col("Total", Kind::Money, 9),
+        col("Remaining", Kind::Money, 9),
+    ]);
+    for inv in &l.rows {
+        let status = inv.status_label(app.today);
+        let status_style = match status {
+            "overdue" => ui.theme.error(),
+            "paid" => ui.theme.good(),
+            "void" | "draft" => ui.theme.dim(),
+            _ => ratatui::style::Style::default(),
+        };
+        let remaining = if inv.status == InvoiceStatus::Draft {
+            "-".to_string()
+        } else {
+            cur.display(inv.remaining())
+        };
+        grid.row(vec![
+            if l.marked.contains(&inv.id) {
+                "[x]"
             } else {
-                cur.display(inv.remaining())
-            };
-            Row::new(vec![
-                Cell::from(if l.marked.contains(&inv.id) {
-                    "[x]"
-                } else {
-                    "[ ]"
-                }),
-                Cell::from(inv.label()),
-                Cell::from(Span::styled(status, status_style)),
-                Cell::from(day(inv.issue_date)),
-                Cell::from(day(inv.due_date)),
-                Cell::from(Line::from(cur.display(inv.total)).right_aligned()),
-                Cell::from(Line::from(remaining).right_aligned()),
-            ])
-        })
-        .collect();
-    let widths = [
-        Constraint::Length(3),
-        Constraint::Length(10),
-        Constraint::Length(8),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Fill(1),
-        Constraint::Fill(1),
-    ];
-    window_table(frame, area, header, rows, &widths, &l.window, ui);
+                "[ ]"
+            }
+            .into(),
+            inv.label().into(),
+            styled(status, status_style),
+            day(inv.issue_date).into(),
+            day(inv.due_date).into(),
+            cur.display(inv.total).into(),
+            remaining.into(),
+        ]);
+    }
+    window_table(frame, area, grid, &l.window, ui);
 }

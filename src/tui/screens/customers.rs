@@ -6,11 +6,12 @@ use chrono::Local;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row};
+use ratatui::widgets::Paragraph;
 
 use crate::tui::action::Command;
 use crate::tui::app::App;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
+use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let [title, table, totals, status] = Layout::vertical([
@@ -64,40 +65,32 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
 fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let l = &app.list;
     let cur = &app.currency;
-    let header = Row::new(["Name", "Email / Phone", "Balance", "Last activity"].map(Cell::from))
-        .style(ui.theme.header());
-    let body: Vec<Row> = l
-        .rows
-        .iter()
-        .map(|c| {
-            let contact = c
-                .email
-                .clone()
-                .or_else(|| c.phone.clone())
-                .unwrap_or_default();
-            let balance = Line::from(cur.display(c.balance))
-                .right_aligned()
-                .style(ui.theme.balance(c.balance));
-            let when = c
-                .last_activity
-                .with_timezone(&Local)
-                .format("%Y-%m-%d")
-                .to_string();
-            Row::new(vec![
-                Cell::from(safe(&c.name)),
-                Cell::from(safe(&contact)),
-                Cell::from(balance),
-                Cell::from(when),
-            ])
-        })
-        .collect();
-    let widths = [
-        Constraint::Fill(3),
-        Constraint::Fill(3),
-        Constraint::Length(16),
-        Constraint::Length(13),
-    ];
-    window_table(frame, area, header, body, &widths, &l.window, ui);
+    let mut grid = Grid::new(&[
+        col("Name", Kind::Text, 5),
+        col("Email / Phone", Kind::Text, 2),
+        col("Balance", Kind::Money, 9),
+        col("Last activity", Kind::Fixed, 1),
+    ]);
+    for c in &l.rows {
+        let contact = c
+            .email
+            .clone()
+            .or_else(|| c.phone.clone())
+            .unwrap_or_default();
+        let balance = styled(cur.display(c.balance), ui.theme.balance(c.balance));
+        let when = c
+            .last_activity
+            .with_timezone(&Local)
+            .format("%Y-%m-%d")
+            .to_string();
+        grid.row(vec![
+            safe(&c.name).into(),
+            safe(&contact).into(),
+            balance,
+            when.into(),
+        ]);
+    }
+    window_table(frame, area, grid, &l.window, ui);
 }
 
 fn empty(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
@@ -145,20 +138,26 @@ fn totals_line(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     } else {
         "customers"
     };
-    let mut spans = vec![
-        Span::raw(" Owed to you "),
-        Span::styled(cur.display(t.owed), ui.theme.balance(-t.owed)),
-        Span::styled(" · ", ui.theme.dim()),
-        Span::raw("Credit held "),
-        Span::styled(cur.display(t.credit), ui.theme.balance(t.credit)),
-        Span::styled(" · ", ui.theme.dim()),
-        Span::raw(format!("{} {noun}", t.customers)),
-    ];
+    let mut count = vec![Span::raw(format!("{} {noun}", t.customers))];
     if !app.list.search.is_empty() {
-        spans.push(Span::styled(
+        count.push(Span::styled(
             format!(" ({} shown)", app.list.window.count),
             ui.theme.dim(),
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let parts = vec![
+        vec![
+            Span::raw("Owed to you "),
+            Span::styled(cur.display(t.owed), ui.theme.balance(-t.owed)),
+        ],
+        vec![
+            Span::raw("Credit held "),
+            Span::styled(cur.display(t.credit), ui.theme.balance(t.credit)),
+        ],
+        count,
+    ];
+    let sep = Span::styled(" · ", ui.theme.dim());
+    let mut line = fit_parts(parts, sep, (area.width as usize).saturating_sub(1));
+    line.spans.insert(0, Span::raw(" "));
+    frame.render_widget(Paragraph::new(line), area);
 }

@@ -6,12 +6,13 @@ use crate::tui::safe;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row};
+use ratatui::widgets::Paragraph;
 use rust_decimal::Decimal;
 
 use crate::tui::action::Command;
 use crate::tui::app::App;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
+use crate::tui::widgets::columns::{Grid, Kind, col};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let [title, info, table, summary, status] = Layout::vertical([
@@ -58,36 +59,30 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             table,
         );
     } else {
-        let header =
-            Row::new(["", "Date", "Description", "Amount", "Tax", "Total"].map(Cell::from))
-                .style(ui.theme.header());
-        let rows: Vec<Row> = d
-            .rows
-            .iter()
-            .map(|e| {
-                Row::new(vec![
-                    Cell::from(if d.picked.contains_key(&e.id) {
-                        "[x]"
-                    } else {
-                        "[ ]"
-                    }),
-                    Cell::from(e.date.format("%Y-%m-%d").to_string()),
-                    Cell::from(safe(&e.description)),
-                    Cell::from(Line::from(cur.display(e.amount)).right_aligned()),
-                    Cell::from(Line::from(cur.display(e.tax)).right_aligned()),
-                    Cell::from(Line::from(cur.display(e.amount + e.tax)).right_aligned()),
-                ])
-            })
-            .collect();
-        let widths = [
-            Constraint::Length(3),
-            Constraint::Length(10),
-            Constraint::Fill(1),
-            Constraint::Length(13),
-            Constraint::Length(11),
-            Constraint::Length(13),
-        ];
-        window_table(frame, table, header, rows, &widths, &d.window, ui);
+        let mut grid = Grid::new(&[
+            col("", Kind::Fixed, 8),
+            col("Date", Kind::Fixed, 5),
+            col("Description", Kind::Text, 3),
+            col("Amount", Kind::Money, 6),
+            col("Tax", Kind::Money, 4),
+            col("Total", Kind::Money, 9),
+        ]);
+        for e in &d.rows {
+            let mark = if d.picked.contains_key(&e.id) {
+                "[x]"
+            } else {
+                "[ ]"
+            };
+            grid.row(vec![
+                mark.into(),
+                e.date.format("%Y-%m-%d").to_string().into(),
+                safe(&e.description).into(),
+                cur.display(e.amount).into(),
+                cur.display(e.tax).into(),
+                cur.display(e.amount + e.tax).into(),
+            ]);
+        }
+        window_table(frame, table, grid, &d.window, ui);
     }
     let picked: Decimal = d.picked.values().sum();
     frame.render_widget(

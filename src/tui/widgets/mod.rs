@@ -1,4 +1,6 @@
-//! Drawing pieces shared by screens: the form popup and the entry detail.
+//! Drawing pieces shared by screens: table columns that never cut a number,
+//! the form popup and the entry detail.
 
+pub mod columns;
 pub mod detail;
 pub mod form;

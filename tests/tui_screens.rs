@@ -731,7 +731,7 @@ fn no_screen_cuts_an_amount_at_any_size() {
         };
         let mut r = Runner::new(fit_book(), ui, (w, h));
         let amounts = book_amounts(&r.book);
-        let mut check = |r: &Runner, what: &str| {
+        let check = |r: &Runner, what: &str| {
             assert_amounts_whole(&screen(r), &amounts, &format!("{what} at {w}×{h}"));
         };
         check(&r, "customers");

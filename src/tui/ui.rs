@@ -2,7 +2,7 @@
 //! (title bar, status line, popups). Reads `App`; never changes it.
 
 use crate::tui::safe;
-use crate::tui::widgets::columns::{Grid, Laid, SPACING, ellipsize, fit_words};
+use crate::tui::widgets::columns::{Grid, Laid, SPACING, ellipsize, fit_parts, fit_words};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -72,21 +72,26 @@ pub fn status_line(frame: &mut Frame, area: Rect, app: &App, hints: &[(String, &
                 ui.theme.good()
             },
         )),
-        None => hint_line(hints, ui),
+        None => hint_line(hints, area.width as usize, ui),
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
-pub fn hint_line<'a>(hints: &'a [(String, &'a str)], ui: &Ui) -> Line<'a> {
-    let mut spans = vec![Span::raw(" ")];
-    for (i, (key, what)) in hints.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(" · ", ui.theme.dim()));
-        }
-        spans.push(Span::styled(key.clone(), ui.theme.key()));
-        spans.push(Span::raw(format!(" {what}")));
-    }
-    Line::from(spans)
+/// Key hints, as many whole ones as fit in `width` (`?` lists them all).
+pub fn hint_line(hints: &[(String, &str)], width: usize, ui: &Ui) -> Line<'static> {
+    let parts = hints
+        .iter()
+        .map(|(key, what)| {
+            vec![
+                Span::styled(key.clone(), ui.theme.key()),
+                Span::raw(format!(" {what}")),
+            ]
+        })
+        .collect();
+    let sep = Span::styled(" · ", ui.theme.dim());
+    let mut line = fit_parts(parts, sep, width.saturating_sub(1));
+    line.spans.insert(0, Span::raw(" "));
+    line
 }
 
 /// Draws the loaded window of a scrolled list, its columns laid out for
@@ -211,17 +216,8 @@ fn confirm(frame: &mut Frame, area: Rect, message: &str, ui: &Ui) {
     let inner = popup(frame, area, width.max(30), h, "Confirm");
     let mut lines: Vec<Line> = text.iter().map(|l| Line::raw(format!(" {l}"))).collect();
     lines.push(Line::raw(""));
-    lines.push(hint_line_owned(&[("y", "yes"), ("n", "no")], ui));
+    let yes_no = [("y".to_string(), "yes"), ("n".to_string(), "no")];
+    lines.push(hint_line(&yes_no, inner.width as usize, ui));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn hint_line_owned(hints: &[(&str, &str)], ui: &Ui) -> Line<'static> {
-    let owned: Vec<(String, &str)> = hints.iter().map(|(k, w)| (k.to_string(), *w)).collect();
-    let line = hint_line(&owned, ui);
-    Line::from(
-        line.spans
-            .into_iter()
-            .map(|s| Span::styled(s.content.into_owned(), s.style))
-            .collect::<Vec<_>>(),
-    )
-}

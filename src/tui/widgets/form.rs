@@ -127,7 +127,7 @@ pub fn render(frame: &mut Frame, area: Rect, form: &Form, ui: &Ui) {
         ("tab".into(), "next field"),
         ("esc".into(), "cancel"),
     ];
-    lines.push(hint_line(&hints, ui));
+    lines.push(hint_line(&hints, inner.width as usize, ui));
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some(p) = cursor {
         frame.set_cursor_position(p);

@@ -220,4 +220,3 @@ fn confirm(frame: &mut Frame, area: Rect, message: &str, ui: &Ui) {
     lines.push(hint_line(&yes_no, inner.width as usize, ui));
     frame.render_widget(Paragraph::new(lines), inner);
 }
-

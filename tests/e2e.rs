@@ -225,6 +225,140 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Sets the viewport to `width` CSS pixels, as a phone or a desktop.
+    fn resize(&mut self, width: u32) {
+        let mobile = width < 800;
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": mobile}),
+        );
+    }
+
+    /// Saves a full-page screenshot under the test's target folder.
+    fn screenshot(&mut self, name: &str) {
+        let shot = self.call(
+            "Page.captureScreenshot",
+            json!({"format": "png", "captureBeyondViewport": true}),
+        );
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().expect("png data"))
+            .expect("base64");
+        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.png"));
+        std::fs::write(&path, &png).expect("save screenshot");
+    }
+}
+
+/// The page's layout rules, measured in the page: nothing sticks out of its
+/// card or of `main`, nothing clips its content, the page does not scroll
+/// sideways, and no amount, date or tip label breaks over two lines.
+/// Evaluates to the list of problems (empty when the layout holds).
+const LAYOUT_PROBLEMS: &str = r#"(() => {
+  const bad = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth) bad.push(`page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (typeof el.className === 'string' && el.className ? '.' + el.className.trim().replace(/ +/g, '.') : '');
+  for (const box of document.querySelectorAll('main, .card')) {
+    const b = box.getBoundingClientRect();
+    const cs = getComputedStyle(box);
+    const left = b.left + parseFloat(cs.paddingLeft) - 0.5;
+    const right = b.right - parseFloat(cs.paddingRight) + 0.5;
+    for (const el of box.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      if (r.left < left || r.right > right)
+        bad.push(`${name(el)} sticks out of ${name(box)}: ${r.left.toFixed(1)}..${r.right.toFixed(1)} outside ${left.toFixed(1)}..${right.toFixed(1)}`);
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')
+        bad.push(`${name(el)} clips its content`);
+    }
+  }
+  const atomic = /\+?-?\$[\d,]+\.\d{2}|\d{4}-\d{2}-\d{2}|No tip|\d+%|INV-\d+/g;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const t = walker.currentNode;
+    for (const m of t.textContent.matchAll(atomic)) {
+      const range = document.createRange();
+      range.setStart(t, m.index);
+      range.setEnd(t, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (tops.size > 1) bad.push(`"${m[0]}" wraps`);
+    }
+  }
+  return bad;
+})()"#;
+
+#[test]
+fn every_page_state_fits_its_cards_at_phone_and_desktop_widths() {
+    if !have("chromium", "browser layout") {
+        return;
+    }
+    let book = Book::new();
+    let mut pages = Vec::new();
+    for (name, setup) in [
+        ("settled", &[][..]),
+        ("credit", &[&["credit", "{id}", "25"][..]][..]),
+        (
+            "owes",
+            &[
+                &[
+                    "charge",
+                    "{id}",
+                    "12,345.67",
+                    "--tax",
+                    "1,018.52",
+                    "--desc",
+                    "Full garden redesign, stone terrace and irrigation",
+                ][..],
+                &["invoice", "draft", "{id}"],
+                &["invoice", "finalize", "1", "--date", "2026-09-03"],
+                &["charge", "{id}", "99.99", "--desc", "Mulch"],
+            ][..],
+        ),
+    ] {
+        let id = book
+            .ok(&["customer", "add", &format!("Page {name}")])
+            .trim()
+            .to_string();
+        for args in setup {
+            let args: Vec<String> = args.iter().map(|a| a.replace("{id}", &id)).collect();
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            book.ok(&refs);
+        }
+        let link = book.ok(&["link", "generate", &id]).trim().to_string();
+        let token = link.rsplit('/').next().expect("token").to_string();
+        pages.push((name.to_string(), format!("/p/{token}")));
+        if name == "owes" {
+            pages.push(("owes-tip-25".into(), format!("/p/{token}?tip=25")));
+            pages.push(("invoice".into(), format!("/p/{token}/invoices/1")));
+        }
+    }
+    let server = Server::start(&book);
+    let mut browser = Browser::start(1280, 844);
+    let mut problems = Vec::new();
+    for width in [320, 375, 390, 1280] {
+        browser.resize(width);
+        for (name, path) in &pages {
+            browser.open(&server.url(path));
+            let found = browser.eval(LAYOUT_PROBLEMS);
+            for p in found.as_array().into_iter().flatten() {
+                problems.push(format!(
+                    "{name} at {width}px: {}",
+                    p.as_str().unwrap_or_default()
+                ));
+            }
+            browser.screenshot(&format!("portal-{name}-{width}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The invoice page leads back to the balance page.
+    browser.open(&server.url(&pages[pages.len() - 1].1));
+    // The link is the customer's own ([portal] base_url), so compare paths.
+    let back = browser
+        .eval("new URL((document.querySelector('a.back') || {}).href || 'http://x/').pathname");
+    assert_eq!(back, pages[2].1.as_str(), "a way back to the balance page");
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.child.kill();

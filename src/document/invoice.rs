@@ -90,18 +90,30 @@ impl InvoiceDoc {
     /// The printable page, self-contained (styles inline) for saving or
     /// emailing.
     pub fn html(&self) -> String {
-        self.render(format!("<style>\n{STYLESHEET}</style>"))
+        self.render(format!("<style>\n{STYLESHEET}</style>"), String::new())
     }
 
     /// The page as the portal serves it: styles from [`STYLESHEET_PATH`],
     /// so a strict Content-Security-Policy needs no inline exception.
+    /// It leads back to the customer's balance page (their link).
     pub fn html_linked(&self) -> String {
-        self.render(format!(
-            "<link rel=\"stylesheet\" href=\"{STYLESHEET_PATH}\"/>"
-        ))
+        let back = self
+            .link
+            .as_deref()
+            .map(|l| {
+                format!(
+                    "<a class=\"back\" href=\"{}\">← Back to your balance</a>",
+                    escape(l)
+                )
+            })
+            .unwrap_or_default();
+        self.render(
+            format!("<link rel=\"stylesheet\" href=\"{STYLESHEET_PATH}\"/>"),
+            back,
+        )
     }
 
-    fn render(&self, style: String) -> String {
+    fn render(&self, style: String, back: String) -> String {
         let inv = &self.invoice;
         let subtotal: Decimal = self.lines.iter().map(|e| e.amount).sum();
         let tax: Decimal = self.lines.iter().map(|e| e.tax).sum();
@@ -142,6 +154,7 @@ impl InvoiceDoc {
                     escape(&format!("{} · {}", self.heading(), self.business.name)),
                 ),
                 ("style", style),
+                ("back", back),
                 ("heading", escape(&self.heading())),
                 ("status", escape(status)),
                 ("status_class", status.to_string()),

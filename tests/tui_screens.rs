@@ -764,3 +764,63 @@ fn no_screen_cuts_an_amount_at_any_size() {
         }
     }
 }
+
+#[test]
+fn one_is_singular_and_the_two_badges_have_their_own_colours() {
+    use tally::domain::{CustomerDetails, EntryInput, EntryKind};
+    let mut b = book(false);
+    let c = b
+        .add_customer(
+            CustomerDetails {
+                name: "Ann Lee".into(),
+                invoices_paused: true,
+                portal_delivery: true,
+                ..Default::default()
+            },
+            true,
+        )
+        .unwrap();
+    let input = EntryInput {
+        amount: "10".into(),
+        ..Default::default()
+    };
+    b.post(c, EntryKind::Charge, &input).unwrap();
+    let ui = Ui {
+        keymap: Keymap::new(&BTreeMap::new()).unwrap(),
+        theme: Theme { color: true },
+    };
+    let mut r = Runner::new(b, ui, (W, H));
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(s.contains("1 entry, newest first"), "{s}");
+    let t = draw(&r);
+    let buf = t.backend().buffer();
+    let colour_of = |word: &str| {
+        let area = buf.area;
+        for y in 0..area.height {
+            let row: String = (0..area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            if let Some(at) = row.find(word) {
+                let x = row[..at].chars().count() as u16;
+                return buf[(x, y)].fg;
+            }
+        }
+        panic!("{word} not on screen:\n{s}");
+    };
+    assert_ne!(colour_of("Invoices paused"), colour_of("Portal"));
+    keys(&mut r, "i");
+    keys(&mut r, " ");
+    let s = screen(&r);
+    assert!(s.contains("1 open charge, oldest first"), "{s}");
+    assert!(s.contains("Selected 1 charge ·"), "{s}");
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(
+        s.contains("Draft an invoice from the selected charge"),
+        "{s}"
+    );
+    keys(&mut r, "y");
+    let s = screen(&r);
+    assert!(s.contains("Made draft 1: 1 charge, $10.00"), "{s}");
+}

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use super::output::{entry_json, print_json, say, table};
+use super::output::{entry_json, esay, print_json, say, table};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::{EntryId, EntryInput, EntryKind};
 use crate::ops::Book;
@@ -77,7 +77,7 @@ pub fn charge(book: &mut Book, a: ChargeArgs) -> Result<()> {
     };
     let id = book.post(CustomerId(a.customer), EntryKind::Charge, &input)?;
     say!("{id}");
-    Ok(())
+    warn_far_future(book, id)
 }
 
 pub fn credit(book: &mut Book, a: CreditArgs) -> Result<()> {
@@ -90,6 +90,15 @@ pub fn credit(book: &mut Book, a: CreditArgs) -> Result<()> {
     };
     let id = book.post(CustomerId(a.customer), EntryKind::Credit, &input)?;
     say!("{id}");
+    warn_far_future(book, id)
+}
+
+/// Posting is done; a date far ahead is only worth a word on stderr.
+fn warn_far_future(book: &Book, id: crate::domain::entry::EntryId) -> Result<()> {
+    let e = book.entry(id)?;
+    if let Some(note) = crate::domain::date::far_future_note(e.date, book.clock().today()) {
+        esay!("warning: {note}");
+    }
     Ok(())
 }
 

@@ -133,9 +133,9 @@ pub fn run(book: &mut Book, cmd: InvoiceCmd) -> Result<()> {
         InvoiceCmd::Delete { invoice } => {
             let inv = book.delete_draft(&reference(&invoice)?)?;
             say!(
-                "Deleted draft {}: its {} charges are open again",
+                "Deleted draft {}: {}",
                 inv.id,
-                inv.lines
+                crate::domain::invoice::charges_open_again(inv.lines)
             );
             Ok(())
         }
@@ -308,7 +308,12 @@ fn list(
         return print_json(&serde_json::Value::Array(v));
     }
     if invoices.is_empty() {
-        say!("No invoices. Draft one with `tally invoice draft CUSTOMER_ID`.");
+        match filter {
+            InvoiceFilter::All => {
+                say!("No invoices. Draft one with `tally invoice draft CUSTOMER_ID`.")
+            }
+            f => say!("No {} invoices.", f.label()),
+        }
         return Ok(());
     }
     let rows: Vec<Vec<String>> = invoices.iter().map(|i| row(book, i)).collect();

@@ -54,6 +54,18 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError>
     Ok(d)
 }
 
+/// A note for a date more than a year after `today` (a typo such as 2062
+/// for 2026 is easy to make and would hide a charge from every report).
+pub fn far_future_note(d: NaiveDate, today: NaiveDate) -> Option<String> {
+    let limit = today.checked_add_days(Days::new(366))?;
+    (d > limit).then(|| {
+        format!(
+            "{} is more than a year from today; if that is a typo, edit the entry",
+            format_date(d)
+        )
+    })
+}
+
 /// The stored and printed form, `YYYY-MM-DD`.
 pub fn format_date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -111,6 +123,17 @@ mod tests {
         }
         assert!(parse_date("1900-01-01", today()).is_ok());
         assert!(parse_date("2199-12-31", today()).is_ok());
+    }
+
+    #[test]
+    fn a_date_more_than_a_year_ahead_gets_a_note() {
+        let d = |s| parse_date(s, today()).unwrap();
+        assert!(far_future_note(d("2027-11-21"), today()).is_none());
+        let note = far_future_note(d("2030-01-01"), today()).unwrap();
+        assert!(
+            note.starts_with("2030-01-01 is more than a year from today"),
+            "{note}"
+        );
     }
 
     #[test]

@@ -253,6 +253,15 @@ impl InvoiceFilter {
     }
 }
 
+/// "its charge is open again", "its 3 charges are open again": what
+/// deleting a draft did.
+pub fn charges_open_again(n: usize) -> String {
+    match n {
+        1 => "its charge is open again".into(),
+        n => format!("its {n} charges are open again"),
+    }
+}
+
 /// A refused invoice operation. Each message says what is wrong and what
 /// to do instead; nothing was changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -289,6 +298,8 @@ pub enum InvoiceError {
     VoidDraft(InvoiceId),
     #[error("{0} is paid and cannot be voided: post a credit (credit memo or refund) instead")]
     VoidPaid(String),
+    #[error("{0} is already void: there is nothing left to cancel or void")]
+    AlreadyVoid(String),
     #[error("{label} is {status}: nothing is left to pay on it")]
     NothingDue { label: String, status: &'static str },
     #[error(

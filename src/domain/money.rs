@@ -94,6 +94,10 @@ impl Currency {
             return Err(MoneyError::Exponent(shown));
         }
         let (int_part, frac_part) = match s.split_once('.') {
+            // ".5" is 0.5 and "5." is 5: their meaning is plain.
+            Some(("", "")) => return Err(MoneyError::Invalid(shown.clone())),
+            Some(("", f)) => ("0", Some(f)),
+            Some((i, "")) => (i, None),
             Some((i, f)) => (i, Some(f)),
             None => (s, None),
         };
@@ -282,11 +286,11 @@ mod tests {
             c.parse_amount("1.2.3"),
             Err(MoneyError::Invalid(_))
         ));
-        assert!(matches!(
-            c.parse_amount("150."),
-            Err(MoneyError::Invalid(_))
-        ));
-        assert!(matches!(c.parse_amount(".5"), Err(MoneyError::Invalid(_))));
+        assert_eq!(c.parse_amount("150.").unwrap().to_string(), "150.00");
+        assert_eq!(c.parse_amount(".5").unwrap().to_string(), "0.50");
+        assert_eq!(c.parse_amount("$.05").unwrap().to_string(), "0.05");
+        assert!(matches!(c.parse_amount("."), Err(MoneyError::Invalid(_))));
+        assert!(matches!(c.parse_amount("$."), Err(MoneyError::Invalid(_))));
         assert!(matches!(c.parse_amount("+5"), Err(MoneyError::Invalid(_))));
         assert!(matches!(
             c.parse_amount("1 000"),

@@ -70,6 +70,20 @@ pub fn screen_char(c: char) -> char {
     }
 }
 
+/// "1 charge", "3 charges"; `plural` for nouns that do not just add "s".
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    if n == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{n} {plural}")
+    }
+}
+
+/// [`count`] for nouns whose plural adds "s".
+pub fn count_s(n: usize, noun: &str) -> String {
+    count(n, noun, &format!("{noun}s"))
+}
+
 fn escape_where(s: &str, bad: impl Fn(char) -> bool) -> Cow<'_, str> {
     if !s.chars().any(&bad) {
         return Cow::Borrowed(s);

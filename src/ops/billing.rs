@@ -36,9 +36,10 @@ impl Book {
                         .invoice(id)?
                         .ok_or_else(|| OpsError::NoInvoice(id.to_string()))?;
                     let detail = format!(
-                        "billing run drafted {} for {}: {n} charges, total {}",
+                        "billing run drafted {} for {}: {}, total {}",
                         draft.label(),
                         period.name(),
+                        crate::domain::text::count_s(n, "charge"),
                         cx.money(draft.total)
                     );
                     tx.log(customer, now, cx.actor, "invoice.drafted", &detail)?;

@@ -17,6 +17,7 @@ use crate::domain::entry::{EntryId, EntryInput, EntryKind, NewEntry};
 use crate::domain::invoice::{
     Invoice, InvoiceError, InvoiceId, InvoiceRef, InvoiceStatus, format_number,
 };
+use crate::domain::text::count_s;
 use crate::store::{Reads, Tx};
 
 /// An outside payment to record against an invoice. Empty fields take
@@ -98,7 +99,11 @@ impl Book {
                 )));
             }
             let total = find_invoice(&r, &InvoiceRef::Id(id))?.total;
-            let detail = format!("draft {id}: {n} charges, total {}", cx.money(total));
+            let detail = format!(
+                "draft {id}: {}, total {}",
+                count_s(n, "charge"),
+                cx.money(total)
+            );
             tx.log(customer, now, cx.actor, "invoice.drafted", &detail)?;
             Ok(id)
         })
@@ -338,11 +343,7 @@ fn require_voidable(inv: &Invoice) -> Result<()> {
         InvoiceStatus::Open => Ok(()),
         InvoiceStatus::Draft => Err(InvoiceError::VoidDraft(inv.id).into()),
         InvoiceStatus::Paid => Err(InvoiceError::VoidPaid(label).into()),
-        InvoiceStatus::Void => Err(InvoiceError::NothingDue {
-            label,
-            status: "already void",
-        }
-        .into()),
+        InvoiceStatus::Void => Err(InvoiceError::AlreadyVoid(label).into()),
     }
 }
 
@@ -393,8 +394,9 @@ impl Ctx<'_> {
 
     fn delete_in(&self, tx: &Tx<'_>, inv: &Invoice) -> Result<()> {
         let detail = format!(
-            "deleted draft {}: {} charges back to open",
-            inv.id, inv.lines
+            "deleted draft {}: {} back to open",
+            inv.id,
+            count_s(inv.lines, "charge")
         );
         tx.delete_draft(inv.id)?;
         let now = self.clock.now();

@@ -80,6 +80,11 @@ pub fn account_page(cx: &PageContext<'_>, account: &Account, tip: u32) -> String
             ("heading", escape(&heading)),
             ("body", body),
             ("contact", contact(cx.config)),
+            // Only a working page is worth bookmarking.
+            (
+                "keep",
+                "<p>Bookmark this page to check your balance anytime. Keep the link private: anyone who has it can see this page.</p>".into(),
+            ),
         ],
     )
 }
@@ -255,6 +260,7 @@ fn message_page(config: &Config, heading: &str, message: &str) -> String {
                 ),
             ),
             ("contact", contact(config)),
+            ("keep", String::new()),
         ],
     )
 }

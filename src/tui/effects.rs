@@ -98,9 +98,9 @@ fn invoice_op(book: &mut Book, op: InvoiceOp) -> Result<Action, OpsError> {
             let id = book.draft_invoice(customer, charges.as_deref())?;
             let inv = book.invoice(&InvoiceRef::Id(id))?;
             let message = format!(
-                "Drafted {}: {} charges, {}. F finalizes it",
+                "Made {}: {}, {}. F finalizes it",
                 inv.label(),
-                inv.lines,
+                crate::tui::plural(inv.lines, "charge"),
                 cur.display(inv.total)
             );
             (message, customer)
@@ -108,9 +108,9 @@ fn invoice_op(book: &mut Book, op: InvoiceOp) -> Result<Action, OpsError> {
         InvoiceOp::Delete(id) => {
             let inv = book.delete_draft(&InvoiceRef::Id(id))?;
             let message = format!(
-                "Deleted {}: its {} charges are open again",
+                "Deleted {}: {}",
                 inv.label(),
-                inv.lines
+                crate::domain::invoice::charges_open_again(inv.lines)
             );
             (message, inv.customer_id)
         }
@@ -357,13 +357,17 @@ fn entry_saved(book: &Book, id: EntryId, edited: bool) -> Result<Action, OpsErro
         EntryKind::Credit => "Credit",
     };
     let verb = if edited { "updated" } else { "added" };
+    let mut message = format!(
+        "{what} #{id} {verb}: {} · {} balance {}",
+        cur.display(e.signed_amount()),
+        c.name,
+        cur.display(c.balance)
+    );
+    if let Some(note) = crate::domain::date::far_future_note(e.date, book.clock().today()) {
+        message = format!("{message}. Note: {note}");
+    }
     Ok(Action::Saved {
-        message: format!(
-            "{what} #{id} {verb}: {} · {} balance {}",
-            cur.display(e.signed_amount()),
-            c.name,
-            cur.display(c.balance)
-        ),
+        message,
         customer: c.id,
     })
 }

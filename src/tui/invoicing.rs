@@ -173,8 +173,11 @@ impl App {
             }
             (
                 format!(
-                    "Draft an invoice from all {} open charges?\nA draft is not a bill: the customer sees it once you finalize it.",
-                    d.window.count
+                    "Draft an invoice from {}?\nA draft is not a bill: the customer sees it once you finalize it.",
+                    match d.window.count {
+                        1 => "the one open charge".to_string(),
+                        n => format!("all {n} open charges"),
+                    }
                 ),
                 None,
             )
@@ -185,8 +188,11 @@ impl App {
             let total: Decimal = d.picked.values().sum();
             (
                 format!(
-                    "Draft an invoice from the {} selected charges ({})?\nA draft is not a bill: the customer sees it once you finalize it.",
-                    d.picked.len(),
+                    "Draft an invoice from {} ({})?\nA draft is not a bill: the customer sees it once you finalize it.",
+                    match d.picked.len() {
+                        1 => "the selected charge".to_string(),
+                        n => format!("the {n} selected charges"),
+                    },
                     money(total)
                 ),
                 Some(d.picked.keys().copied().collect()),
@@ -223,16 +229,22 @@ impl App {
                 inv.status == InvoiceStatus::Draft,
                 InvoiceOp::Finalize(inv.id),
                 format!(
-                    "Finalize & lock {label}?\nIt gets the next invoice number, is issued today and is due per the payment terms. Its {} charges can no longer be edited, and the customer can see it.",
-                    inv.lines
+                    "Finalize & lock {label}?\nIt gets the next invoice number, is issued today and is due per the payment terms. {} can no longer be edited, and the customer can see it.",
+                    match inv.lines {
+                        1 => "Its charge".to_string(),
+                        n => format!("Its {n} charges"),
+                    }
                 ),
             ),
             Command::DeleteDraft => (
                 inv.status == InvoiceStatus::Draft,
                 InvoiceOp::Delete(inv.id),
                 format!(
-                    "Delete {label}?\nIts {} charges become open again. Nothing else changes.",
-                    inv.lines
+                    "Delete {label}?\n{}. Nothing else changes.",
+                    match inv.lines {
+                        1 => "Its charge becomes open again".to_string(),
+                        n => format!("Its {n} charges become open again"),
+                    }
                 ),
             ),
             Command::Void => (

@@ -150,11 +150,7 @@ fn billing_catch_up(book: &mut Book) -> Option<app::Status> {
 
 /// "1 invoice", "3 invoices".
 pub(crate) fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
+    crate::domain::text::count_s(n, what)
 }
 
 /// Runs the TUI on `book` until the owner quits. The terminal is restored on

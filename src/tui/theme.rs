@@ -4,6 +4,13 @@
 use ratatui::style::{Color, Modifier, Style};
 use rust_decimal::Decimal;
 
+/// Which status badge: each has its own colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Badge {
+    Paused,
+    Portal,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub color: bool,
@@ -56,8 +63,13 @@ impl Theme {
     pub fn key(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
-    pub fn badge(&self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::REVERSED)
+    /// Seed 004's status badges: "Invoices paused" orange, "Portal" blue.
+    pub fn badge(&self, kind: Badge) -> Style {
+        let color = match kind {
+            Badge::Paused => Color::Indexed(208),
+            Badge::Portal => Color::Blue,
+        };
+        self.fg(color).add_modifier(Modifier::REVERSED)
     }
     pub fn good(&self) -> Style {
         self.fg(Color::Green)

@@ -2,6 +2,7 @@
 //! two tabs: their billing history (newest first) and their invoices.
 
 use crate::tui::safe;
+use crate::tui::theme::Badge;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -73,7 +74,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     };
     let l = &view.invoices;
     let detail = match view.tab {
-        Tab::History => format!("  {} entries, newest first", page.count),
+        Tab::History => format!(
+            "  {}, newest first",
+            crate::domain::text::count(page.count as usize, "entry", "entries")
+        ),
         Tab::Invoices => format!(
             "  {} · sorted by {}{}",
             crate::tui::plural(
@@ -114,13 +118,13 @@ fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
     if let Some(l) = &c.legal_name {
         first.push(Span::styled(format!("  {}", safe(l)), ui.theme.dim()));
     }
-    for (on, badge) in [
-        (c.invoices_paused, "Invoices paused"),
-        (c.portal_delivery, "Portal"),
+    for (on, badge, kind) in [
+        (c.invoices_paused, "Invoices paused", Badge::Paused),
+        (c.portal_delivery, "Portal", Badge::Portal),
     ] {
         if on {
             first.push(Span::raw("  "));
-            first.push(Span::styled(format!(" {badge} "), ui.theme.badge()));
+            first.push(Span::styled(format!(" {badge} "), ui.theme.badge(kind)));
         }
     }
     let contact: Vec<String> = [&c.email, &c.phone, &c.address]

@@ -41,8 +41,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     frame.render_widget(
         Paragraph::new(Line::styled(
             format!(
-                " {} open charges, oldest first. Pick the ones to invoice, or draft them all.",
-                d.window.count
+                " {}, oldest first. Pick the ones to invoice, or draft them all.",
+                crate::tui::plural(d.window.count, "open charge")
             ),
             ui.theme.dim(),
         )),
@@ -88,8 +88,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     frame.render_widget(
         Paragraph::new(Line::styled(
             format!(
-                " Selected {} charges · {}",
-                d.picked.len(),
+                " Selected {} · {}",
+                crate::tui::plural(d.picked.len(), "charge"),
                 cur.display(picked)
             ),
             ui.theme.header(),

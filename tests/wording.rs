@@ -1,0 +1,87 @@
+//! What a new user reads: plurals, messages that fit their situation, and
+//! input whose meaning is plain being accepted.
+
+mod common;
+
+use common::Book;
+use common::web::Server;
+
+#[test]
+fn one_charge_is_one_charge() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann"]);
+    b.ok(&["charge", "1", "10"]);
+    b.ok(&["invoice", "draft", "1"]);
+    let out = b.ok(&["invoice", "delete", "1"]);
+    assert_eq!(out.trim(), "Deleted draft 1: its charge is open again");
+    let timeline = b.ok(&["timeline", "1"]);
+    assert!(timeline.contains("draft 1: 1 charge, total"), "{timeline}");
+    assert!(timeline.contains("1 charge back to open"), "{timeline}");
+}
+
+#[test]
+fn an_empty_filtered_list_names_the_filter() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann"]);
+    assert_eq!(
+        b.ok(&["invoice", "list", "--status", "overdue"]).trim(),
+        "No overdue invoices."
+    );
+    assert!(
+        b.ok(&["invoice", "list"])
+            .starts_with("No invoices. Draft one")
+    );
+}
+
+#[test]
+fn cancelling_a_void_invoice_says_it_is_already_void() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann"]);
+    b.ok(&["charge", "1", "10"]);
+    b.ok(&["invoice", "draft", "1"]);
+    b.ok(&["invoice", "finalize", "1"]);
+    b.ok(&["invoice", "void", "1"]);
+    b.refused(
+        &["invoice", "cancel", "1"],
+        "INV-0001 is already void: there is nothing left to cancel or void",
+    );
+}
+
+#[test]
+fn a_link_that_does_not_work_is_not_worth_bookmarking() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann"]);
+    let link = b.ok(&["link", "generate", "1"]);
+    let token = link.trim().rsplit('/').next().expect("token").to_string();
+    let server = Server::start(&b);
+    assert!(
+        server
+            .get(&format!("/p/{token}"))
+            .body
+            .contains("Bookmark this page")
+    );
+    let missing = server.get("/p/nothing-here");
+    assert_eq!(missing.status, 404);
+    assert!(!missing.body.contains("Bookmark"), "{}", missing.body);
+}
+
+#[test]
+fn plain_amounts_are_taken_and_far_dates_get_a_warning() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann"]);
+    b.ok(&["charge", "1", ".5", "--tax", "0"]);
+    b.ok(&["charge", "1", "5.", "--tax", "0"]);
+    assert_eq!(
+        b.json(&["customer", "show", "1", "--json"])["balance"],
+        "-5.50"
+    );
+    let out = b.run(&["charge", "1", "1", "--date", "2199-01-01"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("warning: 2199-01-01 is more than a year from today"),
+        "{err}"
+    );
+    let out = b.run(&["charge", "1", "1"]);
+    assert!(out.stderr.is_empty(), "no warning for today");
+}

@@ -76,7 +76,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let detail = match view.tab {
         Tab::History => format!(
             "  {}, newest first",
-            crate::domain::text::count(page.count as usize, "entry", "entries")
+            crate::domain::text::count(page.count, "entry", "entries")
         ),
         Tab::Invoices => format!(
             "  {} · sorted by {}{}",

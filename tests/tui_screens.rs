@@ -824,3 +824,25 @@ fn one_is_singular_and_the_two_badges_have_their_own_colours() {
     let s = screen(&r);
     assert!(s.contains("Made draft 1: 1 charge, $10.00"), "{s}");
 }
+
+#[test]
+fn messages_name_keys_not_commands() {
+    let mut r = runner(false);
+    keys(&mut r, "n");
+    keys(&mut r, "Zoe Park");
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(
+        s.contains("Added Zoe Park (customer 1): enter opens them, then a adds a charge"),
+        "{s}"
+    );
+    press(&mut r, KeyCode::Enter);
+    keys(&mut r, "g");
+    keys(&mut r, "g");
+    let s = screen(&r);
+    assert!(!s.contains("`tally"), "{s}");
+    assert!(
+        s.contains("already has a link: y copies it, R replaces it"),
+        "{s}"
+    );
+}

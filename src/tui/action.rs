@@ -45,6 +45,18 @@ pub enum Command {
     CopyReminder,
 }
 
+impl Command {
+    /// The commands a message may name as `{Command}` (see `ui::with_keys`).
+    pub const NAMED: [Command; 6] = [
+        Command::AddEntry,
+        Command::MarkPaid,
+        Command::CopyLink,
+        Command::RegenerateLink,
+        Command::GenerateLink,
+        Command::Open,
+    ];
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Cmd(Command),

@@ -250,7 +250,30 @@ fn failure(e: OpsError) -> Action {
             Action::FormInvalid(vec![(customer_error_field(&e), e.to_string())])
         }
         OpsError::ParentLoop(_) => Action::FormInvalid(vec![(cf::PARENT, e.to_string())]),
-        other => Action::Failed(other.to_string()),
+        other => Action::Failed(in_tui_words(other)),
+    }
+}
+
+/// Refusals whose CLI wording names a command get the TUI's keys instead;
+/// `{Command}` is replaced by its key when drawn ([`crate::tui::ui::with_keys`]).
+fn in_tui_words(e: OpsError) -> String {
+    use crate::domain::invoice::InvoiceError as I;
+    match e {
+        OpsError::Invoice(I::Overpay {
+            label,
+            remaining,
+            amount,
+        }) => format!(
+            "{label} has {remaining} remaining: {amount} is more than that; pay at most {remaining}, or add the rest as a credit ({{AddEntry}} on the Billing tab)"
+        ),
+        OpsError::Invoice(I::NoCredit(_)) => {
+            "This customer has no available credit to apply: record a payment with {MarkPaid} instead".into()
+        }
+        OpsError::LinkExists(_) => {
+            "This customer already has a payment link: {CopyLink} copies it, {RegenerateLink} replaces it".into()
+        }
+        OpsError::NoLink(_) => "No payment link yet: {GenerateLink} makes one".into(),
+        other => other.to_string(),
     }
 }
 
@@ -333,7 +356,9 @@ fn save_customer(
         None => book.add_customer(details, true).map(|id| {
             (
                 id,
-                format!("Added {name} (customer {id}); Enter opens, a adds a charge"),
+                format!(
+                    "Added {name} (customer {id}): {{Open}} opens them, then {{AddEntry}} adds a charge"
+                ),
             )
         }),
     };

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Table, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+use super::action::Command;
 use super::app::{App, Overlay, Screen, Window};
 use super::keymap::{Context, Keymap};
 use super::theme::Theme;
@@ -64,7 +65,10 @@ pub fn status_line(frame: &mut Frame, area: Rect, app: &App, hints: &[(String, &
         Some(s) => Line::from(Span::styled(
             format!(
                 " {}",
-                fit_words(&safe(&s.text), (area.width as usize).saturating_sub(1))
+                fit_words(
+                    &with_keys(&safe(&s.text), &ui.keymap),
+                    (area.width as usize).saturating_sub(1)
+                )
             ),
             if s.error {
                 ui.theme.error()
@@ -75,6 +79,19 @@ pub fn status_line(frame: &mut Frame, area: Rect, app: &App, hints: &[(String, &
         None => hint_line(hints, area.width as usize, ui),
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// `text` with each `{Command}` replaced by the key bound to it, so a
+/// message says "press p", whatever the owner's key bindings are.
+pub fn with_keys(text: &str, keymap: &Keymap) -> String {
+    let mut out = text.to_string();
+    for c in Command::NAMED {
+        let token = format!("{{{c:?}}}");
+        if out.contains(&token) {
+            out = out.replace(&token, &keymap.key_for(c));
+        }
+    }
+    out
 }
 
 /// Key hints, as many whole ones as fit in `width` (`?` lists them all).

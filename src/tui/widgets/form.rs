@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::domain::entry::EntryKind;
 use crate::tui::form::{Form, FormKind};
-use crate::tui::ui::{Ui, hint_line, popup, wrap};
+use crate::tui::ui::{Ui, hint_line, popup, with_keys, wrap};
 
 const LABEL: usize = 16;
 
@@ -33,7 +33,7 @@ pub fn render(frame: &mut Frame, area: Rect, form: &Form, ui: &Ui) {
         .into_iter()
         .filter_map(|(n, is_err)| n.as_ref().map(|n| (n, is_err)))
         .flat_map(|(n, is_err)| {
-            wrap(n, inner_w.saturating_sub(2))
+            wrap(&with_keys(n, &ui.keymap), inner_w.saturating_sub(2))
                 .into_iter()
                 .map(move |l| (l, is_err))
         })

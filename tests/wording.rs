@@ -85,3 +85,20 @@ fn plain_amounts_are_taken_and_far_dates_get_a_warning() {
     let out = b.run(&["charge", "1", "1"]);
     assert!(out.stderr.is_empty(), "no warning for today");
 }
+
+#[test]
+fn an_exported_draft_says_it_was_never_issued_and_shows_its_total() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann"]);
+    b.ok(&["charge", "1", "120", "--tax", "0"]);
+    b.ok(&["invoice", "draft", "1"]);
+    for format in ["txt", "html"] {
+        let out = b.ok(&["invoice", "export", "1", "--format", format]);
+        assert!(out.contains("Draft — not yet issued"), "{out}");
+        assert!(out.contains("$120.00"), "{out}");
+        assert!(!out.contains("Amount due"), "{out}");
+    }
+    b.ok(&["invoice", "finalize", "1"]);
+    let out = b.ok(&["invoice", "export", "1", "--format", "txt"]);
+    assert!(out.contains("Amount due"), "{out}");
+}

@@ -80,6 +80,15 @@ impl InvoiceDoc {
             .collect()
     }
 
+    /// The last totals row: what is due, or for a draft (not a bill) its
+    /// total under a label that says it was never issued.
+    fn due_row(&self) -> (&'static str, String) {
+        match self.invoice.status {
+            InvoiceStatus::Draft => ("Draft — not yet issued", self.money(self.invoice.total)),
+            _ => ("Amount due", self.money(self.invoice.remaining())),
+        }
+    }
+
     fn amount_due_row(&self) -> (&'static str, String) {
         match self.invoice.status {
             InvoiceStatus::Void => ("Voided", self.money(self.invoice.total)),
@@ -170,7 +179,8 @@ impl InvoiceDoc {
                 ("tax", escape(&self.money(tax))),
                 ("total", escape(&self.money(inv.total))),
                 ("paid", escape(&paid)),
-                ("remaining", escape(&self.money(inv.remaining()))),
+                ("due_label", escape(self.due_row().0)),
+                ("remaining", escape(&self.due_row().1)),
                 ("notice", notice),
                 ("pay", pay),
                 (
@@ -246,12 +256,18 @@ impl InvoiceDoc {
         }
         out.push(String::new());
         let (paid_label, paid) = self.amount_due_row();
-        for (label, value) in [
+        let rows = [
             ("Total", self.money(inv.total)),
             (paid_label, paid),
-            ("Amount due", self.money(inv.remaining())),
-        ] {
-            out.push(format!("{label:<11} {value:>14}"));
+            self.due_row(),
+        ];
+        let w = rows
+            .iter()
+            .map(|(l, _)| l.chars().count())
+            .max()
+            .unwrap_or(11);
+        for (label, value) in rows {
+            out.push(format!("{label:<w$} {value:>14}"));
         }
         if let Some(l) = self.pay_link() {
             out.push(String::new());

@@ -546,8 +546,18 @@ fn the_default_book_lives_in_the_data_dir_and_tally_db_overrides_it() {
 #[test]
 fn demo_uses_its_own_book_and_is_generated_once() {
     let b = Book::new();
+    // The real book comes from the environment, as in a shell profile.
     let demo = |args: &[&str]| {
-        let out = b.cmd().arg("--demo").args(args).output().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_tally"))
+            .env("TALLY_DB", &b.db)
+            .env_remove("TALLY_CONFIG")
+            .env("XDG_CONFIG_HOME", b.dir.path().join("xdg-config"))
+            .env("XDG_DATA_HOME", b.dir.path().join("xdg-data"))
+            .env("HOME", b.dir.path())
+            .arg("--demo")
+            .args(args)
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "{}",
@@ -578,5 +588,43 @@ fn demo_uses_its_own_book_and_is_generated_once() {
         12
     );
     assert!(b.dir.path().join("xdg-data/tally/demo.tally").exists());
-    assert!(!b.db.exists(), "the real book is never touched by --demo");
+    assert!(
+        !b.db.exists(),
+        "the real book (TALLY_DB) is never touched by --demo"
+    );
+}
+
+#[test]
+fn demo_with_db_on_the_command_line_fills_that_file_with_every_invoice_state() {
+    let b = Book::new();
+    let out = b
+        .cmd()
+        .args(["--demo", "invoice", "list", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(b.db.exists(), "--db names the demo's file");
+    assert!(!b.dir.path().join("xdg-data/tally/demo.tally").exists());
+    let invoices: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut states: Vec<String> = invoices
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            if i["overdue"] == true {
+                "overdue".to_string()
+            } else {
+                i["status"].as_str().unwrap().to_string()
+            }
+        })
+        .collect();
+    states.sort();
+    states.dedup();
+    assert_eq!(states, ["draft", "open", "overdue", "paid", "void"]);
+    assert!(b.ok(&["link", "show", "1"]).contains("/p/"));
+    b.ok(&["check"]);
 }

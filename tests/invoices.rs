@@ -393,7 +393,7 @@ fn voiding_posts_a_visible_credit_and_returns_payments_to_credit() {
     });
     assert_eq!(
         msg,
-        "INV-0001 is already void: nothing is left to pay on it"
+        "INV-0001 is already void: there is nothing left to cancel or void"
     );
 }
 

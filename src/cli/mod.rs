@@ -123,7 +123,15 @@ fn one_line(s: &str) -> String {
 
 fn dispatch(cli: Cli) -> Result<()> {
     let front_end = if cli.command.is_some() { "cli" } else { "tui" };
-    let db = if cli.demo { Some(demo_path()?) } else { cli.db };
+    // `--demo` keeps the sample in its own file, unless `--db` names one on
+    // the command line (TALLY_DB from the environment is the real book:
+    // never filled with samples).
+    let db_from_env = std::env::var_os("TALLY_DB").map(PathBuf::from);
+    let db = match (cli.demo, cli.db) {
+        (true, Some(db)) if Some(&db) != db_from_env.as_ref() => Some(db),
+        (true, _) => Some(demo_path()?),
+        (false, db) => db,
+    };
     let writes = cli.demo || cli.command.as_ref().is_none_or(Command::writes);
     let mut book = open_book(db, cli.config, front_end, writes)?;
     if cli.demo {

@@ -1,12 +1,16 @@
 //! A sample book for `tally --demo`: a dozen customers with charges and
-//! credits, some owing, some paid up, some in credit. It is written through
-//! the same use cases as real entries, into its own file, never the real book.
+//! credits, some owing, some paid up, some in credit; invoices in every
+//! state (draft, open, overdue, paid, void) and payment links for a few, so
+//! the Invoices tab and the payment page can be explored. It is written
+//! through the same use cases as real entries, into its own file (or the
+//! `--db` given with `--demo`), never the real book.
 
 use chrono::Days;
 
 use super::{Book, Result};
-use crate::domain::customer::CustomerDetails;
+use crate::domain::customer::{CustomerDetails, CustomerId};
 use crate::domain::entry::{EntryInput, EntryKind};
+use crate::domain::invoice::{InvoiceId, InvoiceRef};
 
 /// (name, email, phone, [(days ago, kind, amount, tax, description, method)])
 type Sample = (
@@ -157,5 +161,58 @@ pub fn populate(book: &mut Book) -> Result<usize> {
             book.post(id, kind, &input)?;
         }
     }
+    invoices(book)?;
+    for id in [1, 2, 8] {
+        book.generate_link(CustomerId(id))?;
+    }
     Ok(SAMPLES.len())
+}
+
+/// One invoice in each state, from the samples' own charges.
+fn invoices(book: &mut Book) -> Result<()> {
+    let today = book.clock().today();
+    let ago = |days: u64| {
+        today
+            .checked_sub_days(Days::new(days))
+            .unwrap_or(today)
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let first_charge = |book: &Book, c: i64| -> Result<Vec<crate::domain::entry::EntryId>> {
+        Ok(book
+            .reads()
+            .open_charges(CustomerId(c), 0, 1)?
+            .into_iter()
+            .map(|e| e.id)
+            .collect())
+    };
+    let finalize = |book: &mut Book, id: InvoiceId, days: u64| -> Result<InvoiceRef> {
+        let r = InvoiceRef::Id(id);
+        book.finalize_invoice(&r, Some(&ago(days)))?;
+        Ok(r)
+    };
+    // Ann: October paid from her payment; November still a draft.
+    let october = first_charge(book, 1)?;
+    let id = book.draft_invoice(CustomerId(1), Some(&october))?;
+    let r = finalize(book, id, 38)?;
+    book.apply_credit(&r, None)?;
+    book.draft_invoice(CustomerId(1), None)?;
+    // Bob: the patio, overdue, with his deposit applied.
+    let id = book.draft_invoice(CustomerId(2), None)?;
+    let r = finalize(book, id, 58)?;
+    book.apply_credit(&r, None)?;
+    // Frank: open, not yet due.
+    let id = book.draft_invoice(CustomerId(6), None)?;
+    finalize(book, id, 11)?;
+    // Hugo: the wall, half paid and overdue; the drainage fix uninvoiced.
+    let wall = first_charge(book, 8)?;
+    let id = book.draft_invoice(CustomerId(8), Some(&wall))?;
+    let r = finalize(book, id, 65)?;
+    book.apply_credit(&r, None)?;
+    // Jamal: one mowing invoiced by mistake, then voided.
+    let mowing = first_charge(book, 10)?;
+    let id = book.draft_invoice(CustomerId(10), Some(&mowing))?;
+    let r = finalize(book, id, 8)?;
+    book.void_invoice(&r)?;
+    Ok(())
 }

@@ -874,3 +874,19 @@ fn messages_name_keys_not_commands() {
         "{s}"
     );
 }
+
+#[test]
+fn a_form_shows_every_bad_field_at_once() {
+    let mut r = runner(true);
+    keys(&mut r, "n");
+    press(&mut r, KeyCode::Tab);
+    keys(&mut r, "not-an-email");
+    press(&mut r, KeyCode::Tab);
+    keys(&mut r, "call me");
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(s.contains("name is empty"), "{s}");
+    assert!(s.contains("is not an email address"), "{s}");
+    assert!(s.contains("is not a phone number"), "{s}");
+    assert_eq!(r.book.reads().count_customers(&None).unwrap(), 12);
+}

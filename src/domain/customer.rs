@@ -149,6 +149,18 @@ pub enum CustomerError {
     TermsTooLong(u32),
 }
 
+/// Every problem with a customer's details at once, so a form can mark
+/// each field and the command line can name them all in one line.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct CustomerErrors(pub Vec<CustomerError>);
+
+impl From<CustomerError> for CustomerErrors {
+    fn from(e: CustomerError) -> Self {
+        CustomerErrors(vec![e])
+    }
+}
+
 /// The longest payment terms accepted (ten years).
 pub const MAX_TERMS_DAYS: u32 = 3650;
 
@@ -169,8 +181,8 @@ pub fn parse_terms(s: &str) -> Result<Option<u32>, String> {
 
 impl CustomerDetails {
     /// Trims every field, turns empty optional fields into `None`, and checks
-    /// the rules. Returns the first problem found.
-    pub fn validated(mut self) -> Result<Self, CustomerError> {
+    /// the rules. Returns every problem found.
+    pub fn validated(mut self) -> Result<Self, CustomerErrors> {
         self.name = self.name.trim().to_string();
         for field in [
             &mut self.email,
@@ -185,20 +197,21 @@ impl CustomerDetails {
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty());
         }
-        check_name(&self.name)?;
-        if let Some(e) = &self.email {
-            check_email(e)?;
-        }
-        if let Some(p) = &self.phone {
-            check_phone(p)?;
-        }
+        let mut problems: Vec<CustomerError> = Vec::new();
+        problems.extend(check_name(&self.name).err());
+        problems.extend(self.email.as_deref().and_then(|e| check_email(e).err()));
+        problems.extend(self.phone.as_deref().and_then(|p| check_phone(p).err()));
         if self.bill_to_parent && self.parent_id.is_none() {
-            return Err(CustomerError::BillParentWithoutParent);
+            problems.push(CustomerError::BillParentWithoutParent);
         }
         if let Some(d) = self.payment_terms_days.filter(|d| *d > MAX_TERMS_DAYS) {
-            return Err(CustomerError::TermsTooLong(d));
+            problems.push(CustomerError::TermsTooLong(d));
         }
-        Ok(self)
+        if problems.is_empty() {
+            Ok(self)
+        } else {
+            Err(CustomerErrors(problems))
+        }
     }
 }
 
@@ -276,7 +289,10 @@ mod tests {
 
     #[test]
     fn refuses_bad_records() {
-        assert_eq!(details("  ").validated(), Err(CustomerError::EmptyName));
+        assert_eq!(
+            details("  ").validated(),
+            Err(CustomerError::EmptyName.into())
+        );
         assert!(matches!(
             details(&"x".repeat(201)).validated(),
             Err(CustomerError::NameTooLong(201))
@@ -295,7 +311,7 @@ mod tests {
                 ..details("Ann")
             };
             assert!(
-                matches!(d.validated(), Err(CustomerError::BadEmail(_))),
+                matches!(d.validated().map_err(|e| e.0), Err(v) if matches!(v[..], [CustomerError::BadEmail(_)])),
                 "{e}"
             );
         }
@@ -303,12 +319,17 @@ mod tests {
             phone: Some("call me".into()),
             ..details("Ann")
         };
-        assert!(matches!(d.validated(), Err(CustomerError::BadPhone(_))));
+        assert!(
+            matches!(d.validated().map_err(|e| e.0), Err(v) if matches!(v[..], [CustomerError::BadPhone(_)]))
+        );
         let d = CustomerDetails {
             bill_to_parent: true,
             ..details("Ann")
         };
-        assert_eq!(d.validated(), Err(CustomerError::BillParentWithoutParent));
+        assert_eq!(
+            d.validated(),
+            Err(CustomerError::BillParentWithoutParent.into())
+        );
     }
 
     #[test]

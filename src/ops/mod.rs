@@ -26,7 +26,7 @@ use chrono::{DateTime, Local, NaiveDate, Utc};
 use thiserror::Error;
 
 use crate::config::Config;
-use crate::domain::customer::{CustomerError, CustomerId};
+use crate::domain::customer::{CustomerError, CustomerErrors, CustomerId};
 use crate::domain::entry::{Entry, EntryInput, EntryKind, NewEntry};
 use crate::domain::entry::{EntryId, FieldError};
 use crate::domain::invoice::InvoiceError;
@@ -47,7 +47,7 @@ pub enum OpsError {
     #[error("{}", join_fields(.0))]
     Fields(Vec<FieldError>),
     #[error(transparent)]
-    Customer(#[from] CustomerError),
+    Customer(#[from] CustomerErrors),
     #[error("{0}: use that customer, or pass --allow-duplicate to add anyway")]
     Duplicate(Duplicate),
     #[error("parent {0} would make a loop: a customer cannot be under its own sub-client")]
@@ -72,6 +72,12 @@ pub enum OpsError {
     Random(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<CustomerError> for OpsError {
+    fn from(e: CustomerError) -> Self {
+        OpsError::Customer(e.into())
+    }
 }
 
 fn join_fields(errors: &[FieldError]) -> String {

@@ -246,9 +246,13 @@ fn failure(e: OpsError) -> Action {
                 .map(|e| (entry_field_index(e.field), e.message))
                 .collect(),
         ),
-        OpsError::Customer(e) => {
-            Action::FormInvalid(vec![(customer_error_field(&e), e.to_string())])
-        }
+        OpsError::Customer(errors) => Action::FormInvalid(
+            errors
+                .0
+                .iter()
+                .map(|e| (customer_error_field(e), e.to_string()))
+                .collect(),
+        ),
         OpsError::ParentLoop(_) => Action::FormInvalid(vec![(cf::PARENT, e.to_string())]),
         other => Action::Failed(in_tui_words(other)),
     }

@@ -501,22 +501,25 @@ pub fn customer_details(f: &Form) -> Result<crate::domain::CustomerDetails, Vec<
     use crate::domain::customer::BillingCycle;
     let text = |i: usize| Some(f.value(i).to_string());
     let parent = f.value(cf::PARENT).trim();
+    let mut unreadable = Vec::new();
     let parent_id = if parent.is_empty() {
         None
     } else {
         match parent.trim_start_matches('#').parse::<i64>() {
             Ok(n) => Some(CustomerId(n)),
             Err(_) => {
-                return Err(vec![(
+                unreadable.push((
                     cf::PARENT,
                     format!("\"{parent}\" is not a customer id: use a number, or leave empty"),
-                )]);
+                ));
+                None
             }
         }
     };
     let payment_terms_days = crate::domain::customer::parse_terms(f.value(cf::TERMS))
-        .map_err(|e| vec![(cf::TERMS, e)])?;
-    Ok(crate::domain::CustomerDetails {
+        .map_err(|e| unreadable.push((cf::TERMS, e)))
+        .unwrap_or_default();
+    let details = crate::domain::CustomerDetails {
         name: f.value(cf::NAME).to_string(),
         email: text(cf::EMAIL),
         phone: text(cf::PHONE),
@@ -530,7 +533,22 @@ pub fn customer_details(f: &Form) -> Result<crate::domain::CustomerDetails, Vec<
         invoices_paused: f.value(cf::PAUSED) == "yes",
         portal_delivery: f.value(cf::PORTAL) == "yes",
         payment_terms_days,
-    })
+    };
+    if unreadable.is_empty() {
+        return Ok(details);
+    }
+    // Every problem at once: the unreadable fields and the rules the rest break.
+    if let Err(problems) = details.clone().validated() {
+        use crate::domain::customer::CustomerError as E;
+        unreadable.extend(
+            problems
+                .0
+                .iter()
+                .filter(|e| !matches!(e, E::BillParentWithoutParent))
+                .map(|e| (customer_error_field(e), e.to_string())),
+        );
+    }
+    Err(unreadable)
 }
 
 /// Which customer-form field a domain error belongs to.

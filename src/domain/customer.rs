@@ -295,7 +295,7 @@ mod tests {
         );
         assert!(matches!(
             details(&"x".repeat(201)).validated(),
-            Err(CustomerError::NameTooLong(201))
+            Err(CustomerError::NameTooLong(201).into())
         ));
         for e in [
             "ann",

@@ -427,13 +427,24 @@ fn drafting_from_selected_charges_then_finalizing_from_the_invoices_tab() {
     keys(&mut r, "y");
     insta::assert_snapshot!("invoices_tab_finalized", screen(&r));
     assert_eq!(invoices_of(&r)[0].number.as_deref(), Some("INV-0001"));
-    // The locked charge cannot be edited from the history tab.
+    // The locked charge says why, and which invoice, before any form opens.
     press(&mut r, KeyCode::Tab);
     press(&mut r, KeyCode::End);
     keys(&mut r, "e");
+    let s = screen(&r);
+    assert!(r.app.overlay.is_none(), "no edit form for a locked charge");
+    assert!(
+        s.contains("is on INV-0001, which is finalized: it cannot be edited or removed"),
+        "{s}"
+    );
+    keys(&mut r, "d");
+    assert!(r.app.overlay.is_none(), "no remove dialog either");
     press(&mut r, KeyCode::Enter);
     let s = screen(&r);
-    assert!(s.contains("is on INV-0001, which is finalized"), "{s}");
+    assert!(
+        s.contains("Locked       yes, on INV-0001, which is finalized"),
+        "{s}"
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! What can happen in the TUI: commands from keys, text editing, and the
 //! results that effects send back. `App::update` consumes these.
 
+use crate::domain::entry::EntryId;
 use crate::domain::{Customer, CustomerId, Entry};
 use crate::store::{BalanceBreakdown, Totals};
 
@@ -116,6 +117,8 @@ pub struct CustomerLoad {
     pub id: CustomerId,
     pub offset: usize,
     pub history: Vec<Entry>,
+    /// Why each locked entry of `history` cannot change, by id.
+    pub locks: Vec<(EntryId, String)>,
     pub summary: Option<CustomerSummary>,
 }
 
@@ -137,8 +140,20 @@ pub struct CustomerPage {
     pub breakdown: BalanceBreakdown,
     pub offset: usize,
     pub history: Vec<Entry>,
+    /// Why each locked entry on screen cannot be edited or removed.
+    pub locks: Vec<(EntryId, String)>,
     pub count: usize,
     pub link: Option<String>,
+}
+
+impl CustomerPage {
+    /// "on INV-0001, which is finalized" when entry `id` is locked.
+    pub fn lock_of(&self, id: EntryId) -> Option<&str> {
+        self.locks
+            .iter()
+            .find(|(e, _)| *e == id)
+            .map(|(_, why)| why.as_str())
+    }
 }
 
 /// One window of a list that is not the customer list: a customer's

@@ -450,10 +450,27 @@ impl App {
         }
     }
 
+    /// Why the selected entry cannot change, as the message to show.
+    fn locked_message(&self, e: &Entry) -> Option<String> {
+        let page = self.customer.as_ref()?.page.as_ref()?;
+        let why = page.lock_of(e.id)?;
+        Some(format!(
+            "{} #{} is {why}: it cannot be edited or removed; correct it with a new entry ({{AddEntry}})",
+            match e.kind {
+                EntryKind::Charge => "Charge",
+                EntryKind::Credit => "Credit",
+            },
+            e.id
+        ))
+    }
+
     fn edit_entry(&mut self) {
         let Some(e) = self.selected_entry() else {
             return self.error("No entry selected: add one with a");
         };
+        if let Some(m) = self.locked_message(e) {
+            return self.error(&m);
+        }
         let input = EntryInput::from_entry(e, &self.currency);
         let form = Form::edit_entry(e.customer_id, e.id, e.kind, &input);
         self.overlay = Some(Overlay::Form(Box::new(form)));
@@ -463,6 +480,9 @@ impl App {
         let Some(e) = self.selected_entry() else {
             return self.error("No entry selected");
         };
+        if let Some(m) = self.locked_message(e) {
+            return self.error(&m);
+        }
         let amount = self.currency.display(e.signed_amount());
         let desc = if e.description.is_empty() {
             String::new()
@@ -602,6 +622,7 @@ impl App {
                     breakdown: s.breakdown,
                     offset: load.offset,
                     history: load.history,
+                    locks: load.locks,
                     count: s.count,
                     link: s.link,
                 });
@@ -609,6 +630,7 @@ impl App {
             (None, Some(page)) => {
                 page.offset = load.offset;
                 page.history = load.history;
+                page.locks = load.locks;
             }
             (None, None) => return,
         }
@@ -978,6 +1000,7 @@ mod tests {
         };
         let answer = |offset, summary: bool| {
             Action::CustomerLoaded(Box::new(CustomerLoad {
+                locks: Vec::new(),
                 id: CustomerId(1),
                 offset,
                 history: Vec::new(),

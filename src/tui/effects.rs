@@ -10,6 +10,7 @@ use crate::domain::CustomerId;
 use crate::domain::entry::{EntryId, EntryKind};
 use crate::domain::invoice::{InvoiceId, InvoiceRef};
 use crate::ops::{Book, OpsError, PaymentInput};
+use crate::store::EntryLock;
 use crate::store::{CustomerQuery, InvoiceQuery};
 
 pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
@@ -326,10 +327,21 @@ fn load_customer(
     } else {
         None
     };
+    let history = r.history(id, offset, limit)?;
+    let mut locks = Vec::new();
+    for e in &history {
+        let why = match r.entry_lock(e.id)? {
+            None => continue,
+            Some(EntryLock::Invoiced(n)) => format!("on {n}, which is finalized"),
+            Some(EntryLock::Allocated(ns)) => format!("applied to {}", ns.join(", ")),
+        };
+        locks.push((e.id, why));
+    }
     Ok(Action::CustomerLoaded(Box::new(CustomerLoad {
         id,
         offset,
-        history: r.history(id, offset, limit)?,
+        history,
+        locks,
         summary,
     })))
 }

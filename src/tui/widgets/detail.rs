@@ -25,6 +25,18 @@ pub fn render(frame: &mut Frame, area: Rect, e: &Entry, app: &App, ui: &Ui) {
     if let Some(m) = e.method {
         rows.push(("Method", m.as_str().to_string()));
     }
+    let lock = app
+        .customer
+        .as_ref()
+        .and_then(|v| v.page.as_ref())
+        .and_then(|p| p.lock_of(e.id));
+    rows.push((
+        "Locked",
+        match lock {
+            Some(why) => format!("yes, {why}"),
+            None => "no".into(),
+        },
+    ));
     rows.push((
         "Description",
         if e.description.is_empty() {

@@ -901,3 +901,38 @@ fn a_form_shows_every_bad_field_at_once() {
     assert!(s.contains("is not a phone number"), "{s}");
     assert_eq!(r.book.reads().count_customers(&None).unwrap(), 12);
 }
+
+#[test]
+fn help_scrolls_and_wraps_so_every_binding_can_be_read_at_any_size() {
+    for (w, h) in [(60, 15), (80, 24), (100, 26)] {
+        let mut r = runner_sized(true, false, w, h);
+        for (place, setup) in [("customers", ""), ("customer", "\r"), ("invoices", "\t")] {
+            match setup {
+                "\r" => press(&mut r, KeyCode::Enter),
+                "\t" => press(&mut r, KeyCode::Tab),
+                _ => {}
+            }
+            let ctx = r.app.context();
+            let bindings = r.ui.keymap.help(ctx);
+            keys(&mut r, "?");
+            let mut seen = String::new();
+            for _ in 0..60 {
+                seen.push_str(&screen(&r));
+                press(&mut r, KeyCode::Down);
+            }
+            let words: std::collections::HashSet<&str> = seen
+                .split(|c: char| c.is_whitespace() || c == '│' || c == '"')
+                .collect();
+            for (key, what) in &bindings {
+                for word in what.split_whitespace().chain(key.split_whitespace()) {
+                    assert!(
+                        words.contains(word),
+                        "{place} at {w}×{h}: {word:?} of {key} \"{what}\" never shows whole:\n{seen}"
+                    );
+                }
+            }
+            press(&mut r, KeyCode::Esc);
+            assert!(r.app.overlay.is_none(), "any other key closes");
+        }
+    }
+}

@@ -73,7 +73,11 @@ pub enum Screen {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help(Context),
+    /// Every binding of a context, scrolled to a first line.
+    Help {
+        ctx: Context,
+        scroll: usize,
+    },
     Confirm {
         message: String,
         effect: Box<Effect>,
@@ -224,7 +228,7 @@ impl App {
     /// Where keys go right now.
     pub fn context(&self) -> Context {
         match &self.overlay {
-            Some(Overlay::Help(_)) => Context::Help,
+            Some(Overlay::Help { .. }) => Context::Help,
             Some(Overlay::EntryDetail(_)) => Context::Detail,
             Some(Overlay::Confirm { .. }) => Context::Confirm,
             Some(Overlay::Form(_)) => Context::Form,
@@ -309,7 +313,7 @@ impl App {
     fn command(&mut self, c: Command) {
         let ctx = self.context();
         match c {
-            Command::Help => self.overlay = Some(Overlay::Help(ctx)),
+            Command::Help => self.overlay = Some(Overlay::Help { ctx, scroll: 0 }),
             Command::Back => self.back(),
             Command::Quit => match self.screen {
                 Screen::Customers => self.quit = true,
@@ -390,6 +394,11 @@ impl App {
     }
 
     fn step(&mut self, delta: isize) {
+        if let Some(Overlay::Help { scroll, .. }) = &mut self.overlay {
+            // The drawing clamps to the last screenful; this only bounds it.
+            *scroll = (*scroll as isize + delta).clamp(0, 500) as usize;
+            return;
+        }
         let rows = self.page_rows();
         match self.screen {
             Screen::Customers => self.list.window.step(delta, rows),

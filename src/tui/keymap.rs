@@ -340,7 +340,18 @@ impl Keymap {
             ctrl,
         };
         match ctx {
-            Context::Help => Some(Action::Cmd(Command::Back)),
+            // The help scrolls with the list keys; any other key closes it.
+            Context::Help => match self.command(Context::List, key) {
+                Some(
+                    c @ (Command::Up
+                    | Command::Down
+                    | Command::PageUp
+                    | Command::PageDown
+                    | Command::Home
+                    | Command::End),
+                ) => Some(Action::Cmd(c)),
+                _ => Some(Action::Cmd(Command::Back)),
+            },
             Context::Detail => match self.command(Context::Customer, key) {
                 Some(c @ (Command::EditEntry | Command::RemoveEntry)) => Some(Action::Cmd(c)),
                 _ => matches!(

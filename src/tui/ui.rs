@@ -41,7 +41,7 @@ pub fn render(frame: &mut Frame, app: &App, ui: &Ui) {
         Screen::Drafting => screens::drafting::render(frame, area, app, ui),
     }
     match &app.overlay {
-        Some(Overlay::Help(ctx)) => help(frame, area, *ctx, ui),
+        Some(Overlay::Help { ctx, scroll }) => help(frame, area, *ctx, *scroll, ui),
         Some(Overlay::Confirm { message, .. }) => confirm(frame, area, message, ui),
         Some(Overlay::EntryDetail(e)) => widgets::detail::render(frame, area, e, app, ui),
         Some(Overlay::Form(f)) => widgets::form::render(frame, area, f, ui),
@@ -173,7 +173,7 @@ pub fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16, title: &str) -> Rect
     inner
 }
 
-fn help(frame: &mut Frame, area: Rect, ctx: Context, ui: &Ui) {
+fn help(frame: &mut Frame, area: Rect, ctx: Context, scroll: usize, ui: &Ui) {
     let rows = ui.keymap.help(ctx);
     let title = match ctx {
         Context::List | Context::Search => "Keys: customers",
@@ -182,32 +182,64 @@ fn help(frame: &mut Frame, area: Rect, ctx: Context, ui: &Ui) {
         Context::Drafting => "Keys: drafting an invoice",
         _ => "Keys",
     };
-    let key_w = rows
-        .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(4);
-    // Too many bindings for the terminal's height: side-by-side columns,
-    // so every key stays visible (the invoices tab has the most).
+    let key_w = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(4);
     let fit = (area.height.saturating_sub(6) as usize).max(1);
+    let room = area.width.saturating_sub(4) as usize;
+    // Side-by-side columns when the terminal is short but wide enough;
+    // otherwise one column, descriptions wrapped, scrolled with ↑↓.
     let columns = rows.len().div_ceil(fit).max(1);
     let per_column = rows.len().div_ceil(columns);
-    // Each column as wide as its own longest description.
     let widths: Vec<usize> = rows
-        .chunks(per_column)
-        .map(|c| c.iter().map(|(_, h)| h.chars().count()).max().unwrap_or(0))
+        .chunks(per_column.max(1))
+        .map(|c| c.iter().map(|(_, h)| h.width()).max().unwrap_or(0))
         .collect();
-    let width = widths.iter().map(|w| key_w + w + 5).sum::<usize>() + 2;
-    let inner = popup(
-        frame,
-        area,
-        (width as u16).max(34),
-        per_column as u16 + 4,
-        title,
-    );
-    let mut lines: Vec<Line> = (0..per_column)
+    let side_by_side = widths.iter().map(|w| key_w + w + 5).sum::<usize>() + 2;
+    let (lines, width) = if columns > 1 && side_by_side <= room {
+        (
+            help_columns(&rows, key_w, per_column, &widths, ui),
+            side_by_side,
+        )
+    } else {
+        let desc_w = room
+            .saturating_sub(key_w + 5)
+            .min(widths.iter().copied().max().unwrap_or(0))
+            .max(8);
+        (help_wrapped(&rows, key_w, desc_w, ui), key_w + desc_w + 5)
+    };
+    let shown = fit.min(lines.len());
+    let top = scroll.min(lines.len() - shown);
+    let footer = if shown < lines.len() {
+        format!(
+            " ↑↓ scroll · {}–{} of {} lines · any other key closes",
+            top + 1,
+            top + shown,
+            lines.len()
+        )
+    } else {
+        " any key closes".to_string()
+    };
+    let width = width.max(footer.width() + 2).min(area.width as usize);
+    let inner = popup(frame, area, (width as u16).max(34), shown as u16 + 4, title);
+    let mut visible: Vec<Line> = lines.into_iter().skip(top).take(shown).collect();
+    visible.push(Line::raw(""));
+    visible.push(Line::styled(
+        fit_words(&footer, inner.width as usize),
+        ui.theme.dim(),
+    ));
+    frame.render_widget(Paragraph::new(visible), inner);
+}
+
+/// Bindings in side-by-side columns, each as wide as its longest text.
+fn help_columns(
+    rows: &[(String, &str)],
+    key_w: usize,
+    per_column: usize,
+    widths: &[usize],
+    ui: &Ui,
+) -> Vec<Line<'static>> {
+    (0..per_column)
         .map(|r| {
-            let spans = (0..columns)
+            let spans = (0..widths.len())
                 .filter_map(|c| Some((rows.get(c * per_column + r)?, widths[c])))
                 .flat_map(|((k, h), w)| {
                     [
@@ -218,10 +250,27 @@ fn help(frame: &mut Frame, area: Rect, ctx: Context, ui: &Ui) {
                 .collect::<Vec<_>>();
             Line::from(spans)
         })
-        .collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(" any key closes", ui.theme.dim()));
-    frame.render_widget(Paragraph::new(lines), inner);
+        .collect()
+}
+
+/// Bindings one per line, each description wrapped to `desc_w`.
+fn help_wrapped(
+    rows: &[(String, &str)],
+    key_w: usize,
+    desc_w: usize,
+    ui: &Ui,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (k, h) in rows {
+        for (i, part) in wrap(h, desc_w).into_iter().enumerate() {
+            let key = if i == 0 { k.as_str() } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {key:<key_w$}  "), ui.theme.key()),
+                Span::raw(part),
+            ]));
+        }
+    }
+    lines
 }
 
 fn confirm(frame: &mut Frame, area: Rect, message: &str, ui: &Ui) {

@@ -194,7 +194,7 @@ fn help(frame: &mut Frame, area: Rect, ctx: Context, scroll: usize, ui: &Ui) {
         .map(|c| c.iter().map(|(_, h)| h.width()).max().unwrap_or(0))
         .collect();
     let side_by_side = widths.iter().map(|w| key_w + w + 5).sum::<usize>() + 2;
-    let (lines, width) = if columns > 1 && side_by_side <= room {
+    let (lines, width) = if columns > 1 && side_by_side <= area.width.saturating_sub(2) as usize {
         (
             help_columns(&rows, key_w, per_column, &widths, ui),
             side_by_side,

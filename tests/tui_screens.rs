@@ -936,3 +936,44 @@ fn help_scrolls_and_wraps_so_every_binding_can_be_read_at_any_size() {
         }
     }
 }
+
+#[test]
+fn the_tui_shows_what_another_tally_wrote_without_reopening_anything() {
+    use tally::domain::{CustomerDetails, EntryInput, EntryKind};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.tally");
+    let mut other = Book::open(&path, Config::default(), "cli:test").unwrap();
+    let ann = other
+        .add_customer(
+            CustomerDetails {
+                name: "Ann Lee".into(),
+                ..Default::default()
+            },
+            true,
+        )
+        .unwrap();
+    let book = Book::open(&path, Config::default(), "tui:test").unwrap();
+    let ui = Ui {
+        keymap: Keymap::new(&BTreeMap::new()).unwrap(),
+        theme: Theme { color: false },
+    };
+    let mut r = Runner::new(book, ui, (W, H));
+    press(&mut r, KeyCode::Enter);
+    assert!(screen(&r).contains("Balance $0.00"));
+    let charge = EntryInput {
+        amount: "42".into(),
+        tax: Some("0".into()),
+        description: "Posted from the CLI".into(),
+        ..Default::default()
+    };
+    other.post(ann, EntryKind::Charge, &charge).unwrap();
+    r.tick();
+    let s = screen(&r);
+    assert!(s.contains("Balance -$42.00"), "{s}");
+    assert!(s.contains("Posted from the CLI"), "{s}");
+    press(&mut r, KeyCode::Esc);
+    assert!(screen(&r).contains("-$42.00"));
+    // Nothing changed: a tick does nothing.
+    r.tick();
+    assert!(screen(&r).contains("-$42.00"));
+}

@@ -342,6 +342,14 @@ impl Tx<'_> {
 }
 
 impl Reads<'_> {
+    /// SQLite's `data_version`: changes whenever another connection (another
+    /// tally) commits to the book. Cheap: no table is read.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
     fn money(&self, minor: i64) -> Decimal {
         self.cur.from_minor(minor)
     }

@@ -75,6 +75,8 @@ pub enum Action {
     Yes,
     No,
     Resize(u16, u16),
+    /// Another tally committed to the book: reload what is on screen.
+    BookChanged,
     // Results of effects.
     ListLoaded(ListPage),
     CustomerLoaded(Box<CustomerLoad>),

@@ -288,6 +288,7 @@ impl App {
             Action::InvoicesLoaded(page) => self.invoices_loaded(page),
             Action::ChargesLoaded(page) => self.charges_loaded(page),
             Action::Saved { message, customer } => self.saved(message, customer),
+            Action::BookChanged => self.book_changed(),
             Action::FormInvalid(errors) => {
                 if let Some(Overlay::Form(f)) = &mut self.overlay {
                     f.set_errors(&errors);
@@ -598,6 +599,23 @@ impl App {
             v.invoices.window.loaded = None;
         }
         self.after_invoice_save();
+    }
+
+    /// Reloads every visible list and figure, keeping the selection on the
+    /// same customer; forms and dialogs stay as they are.
+    fn book_changed(&mut self) {
+        self.list.keep = self.selected_customer().map(|c| c.id);
+        self.list.need_count = true;
+        self.list.need_totals = true;
+        self.list.window.loaded = None;
+        if let Some(v) = &mut self.customer {
+            v.window.loaded = None;
+            v.need_summary = true;
+            v.invoices.window.loaded = None;
+        }
+        if let Some(d) = &mut self.drafting {
+            d.window.loaded = None;
+        }
     }
 
     fn list_loaded(&mut self, page: ListPage) {

@@ -45,6 +45,8 @@ pub struct Runner {
     /// One clipboard for the whole run (on X11 the copied text lives only
     /// as long as it does); handed to a background holder at exit.
     pub clipboard: Session,
+    /// The book's `data_version` when last looked at (see [`Runner::tick`]).
+    seen_version: Option<i64>,
 }
 
 impl Runner {
@@ -71,7 +73,9 @@ impl Runner {
             book,
             ui,
             clipboard: Session::new(),
+            seen_version: None,
         };
+        runner.seen_version = runner.book.reads().data_version().ok();
         runner.dispatch(Action::Resize(size.0, size.1));
         runner
     }
@@ -83,6 +87,16 @@ impl Runner {
             for effect in self.app.update(a) {
                 queue.push_back(effects::run(&mut self.book, &mut self.clipboard, effect));
             }
+        }
+    }
+
+    /// Called when no key came for a moment: if another tally changed the
+    /// book since the last look, reload what is on screen.
+    pub fn tick(&mut self) {
+        let now = self.book.reads().data_version().ok();
+        if now.is_some() && now != self.seen_version {
+            self.seen_version = now;
+            self.dispatch(Action::BookChanged);
         }
     }
 
@@ -153,6 +167,9 @@ pub(crate) fn plural(n: usize, what: &str) -> String {
     crate::domain::text::count_s(n, what)
 }
 
+/// How often an idle TUI checks whether another tally changed the book.
+const TICK: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Runs the TUI on `book` until the owner quits. The terminal is restored on
 /// quit, on error and on panic (ratatui's hook).
 pub fn run(book: Book) -> Result<()> {
@@ -168,7 +185,13 @@ pub fn run(book: Book) -> Result<()> {
         let mut runner = Runner::new(book, ui, (size.width, size.height));
         while !runner.app.quit {
             terminal.draw(|f| ui::render(f, &runner.app, &runner.ui))?;
-            runner.event(event::read()?);
+            // Wait for a key, but look at the book twice a second so what
+            // another tally writes shows without reopening a screen.
+            if event::poll(TICK)? {
+                runner.event(event::read()?);
+            } else {
+                runner.tick();
+            }
         }
         clipboard = Some(runner.clipboard);
         Ok(())

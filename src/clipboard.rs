@@ -191,6 +191,8 @@ pub struct Session {
     board: Option<arboard::Clipboard>,
     unreachable: bool,
     last: Option<String>,
+    /// The last text this session copied, by whatever way it went.
+    sent: Option<(String, Via)>,
     record: Option<Vec<String>>,
 }
 
@@ -200,7 +202,26 @@ impl Session {
             board: None,
             unreachable: false,
             last: None,
+            sent: None,
             record: None,
+        }
+    }
+
+    /// The last text this session copied, if the clipboard is known to hold
+    /// it still (`Some(true)`), may hold it (`Some(false)`: sent as OSC 52,
+    /// which cannot be read back), or `None` when nothing was copied or the
+    /// owner has copied something else since.
+    pub fn last_copied(&mut self) -> Option<(String, bool)> {
+        let (text, via) = self.sent.clone()?;
+        if self.record.is_some() {
+            return Some((text, true));
+        }
+        match via {
+            Via::Terminal => Some((text, false)),
+            Via::Clipboard => {
+                let now = self.board().and_then(|b| b.get_text().ok());
+                (now.as_deref() == Some(text.as_str())).then_some((text, true))
+            }
         }
     }
 
@@ -226,12 +247,14 @@ impl Session {
     fn copy_via(&mut self, text: &str, terminal: &mut dyn Write) -> Result<Via, ClipboardError> {
         if let Some(record) = &mut self.record {
             record.push(text.to_string());
+            self.sent = Some((text.to_string(), Via::Clipboard));
             return Ok(Via::Clipboard);
         }
         if let Some(board) = self.board()
             && board.set_text(text).is_ok()
         {
             self.last = Some(text.to_string());
+            self.sent = Some((text.to_string(), Via::Clipboard));
             return Ok(Via::Clipboard);
         }
         terminal
@@ -240,6 +263,7 @@ impl Session {
             .map_err(|e| ClipboardError::Unreachable {
                 reason: e.to_string(),
             })?;
+        self.sent = Some((text.to_string(), Via::Terminal));
         Ok(Via::Terminal)
     }
 

@@ -617,6 +617,15 @@ fn link_keys_generate_copy_remind_and_regenerate_after_a_confirm() {
     );
     let old_token = tally::domain::link::Token::parse(link.rsplit('/').next().unwrap()).unwrap();
     assert_eq!(r.book.reads().link_customer(&old_token).unwrap(), None);
+    // The reminder on the clipboard had the dead link: it now has the new one.
+    assert!(
+        s.contains("What you copied now carries the new link"),
+        "{s}"
+    );
+    let fixed = format!(
+        "Hi Ann, this is My Business. Your balance is $149.90. You can view it and pay here: {new}"
+    );
+    assert_eq!(r.clipboard.recorded().last(), Some(&fixed));
 }
 
 /// A book for the fit test: the demo customers, plus one whose invoice

@@ -223,10 +223,22 @@ fn link_op(book: &mut Book, clipboard: &mut Session, op: LinkOp) -> Result<Actio
             });
         }
         LinkOp::Regenerate(id) => {
-            book.regenerate_link(id)?;
+            let old = book.require_link(id)?;
+            let new = book.regenerate_link(id)?;
+            let message = match clipboard.last_copied() {
+                // What tally copied carries the dead link: swap it for the
+                // new one, so the next paste is right.
+                Some((text, true)) if text.contains(&old) => {
+                    match clipboard.copy(&text.replace(&old, &new)) {
+                        Ok(_) => "New payment link: the old one no longer works. What you copied now carries the new link".to_string(),
+                        Err(_) => "New payment link: the old one no longer works. The clipboard still holds the old link: {CopyLink} copies the new one".to_string(),
+                    }
+                }
+                Some((text, false)) if text.contains(&old) => "New payment link: the old one no longer works. The terminal's clipboard may still hold the old link: {CopyLink} copies the new one".to_string(),
+                _ => "New payment link: the old one no longer works. {CopyLink} copies the new one".to_string(),
+            };
             return Ok(Action::Saved {
-                message: "New payment link: the old one no longer works. y copies the new one"
-                    .into(),
+                message,
                 customer: id,
             });
         }

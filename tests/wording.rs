@@ -102,3 +102,40 @@ fn an_exported_draft_says_it_was_never_issued_and_shows_its_total() {
     let out = b.ok(&["invoice", "export", "1", "--format", "txt"]);
     assert!(out.contains("Amount due"), "{out}");
 }
+
+#[test]
+fn every_positional_argument_says_what_it_is_and_globals_stand_apart() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str, problems: &mut Vec<String>) {
+        for arg in cmd.get_positionals() {
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            if help.trim().is_empty() {
+                problems.push(format!("{path} <{}> has no description", arg.get_id()));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), problems);
+        }
+    }
+    let cli = tally::cli::Cli::command();
+    let mut problems = Vec::new();
+    walk(&cli, "tally", &mut problems);
+    assert!(problems.is_empty(), "{problems:#?}");
+    for global in ["db", "config", "demo"] {
+        let arg = cli
+            .get_arguments()
+            .find(|a| a.get_id() == global)
+            .expect("global option");
+        assert_eq!(arg.get_help_heading(), Some("Global options"), "--{global}");
+    }
+    let b = Book::new();
+    let help = b.ok(&["charge", "--help"]);
+    let (own, globals) = help
+        .split_once("Global options:")
+        .expect("a separate heading");
+    assert!(own.contains("--tax") && !own.contains("--db"), "{help}");
+    assert!(
+        globals.contains("--db") && globals.contains("--demo"),
+        "{help}"
+    );
+}

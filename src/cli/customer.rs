@@ -17,6 +17,7 @@ pub enum CustomerCmd {
     List(ListArgs),
     /// A customer's details and balance breakdown.
     Show {
+        /// Customer id (the ID column of `tally customer list`).
         id: i64,
         #[arg(long)]
         json: bool,
@@ -27,6 +28,7 @@ pub enum CustomerCmd {
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
+    /// The customer's name.
     pub name: String,
     #[arg(long)]
     pub email: Option<String>,
@@ -73,6 +75,7 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
+    /// Customer id (the ID column of `tally customer list`).
     pub id: i64,
     #[arg(long)]
     pub name: Option<String>,

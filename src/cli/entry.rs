@@ -10,8 +10,9 @@ use crate::ops::Book;
 
 #[derive(Debug, Args)]
 pub struct ChargeArgs {
+    /// Customer id (the ID column of `tally customer list`).
     pub customer: i64,
-    /// e.g. 150, 150.50, 1,500.00 or $150
+    /// Amount, e.g. 150, 150.50, 1,500.00 or $150.
     #[arg(allow_hyphen_values = true)]
     pub amount: String,
     /// Tax on top of the amount (default: the configured default tax rate).
@@ -26,7 +27,9 @@ pub struct ChargeArgs {
 
 #[derive(Debug, Args)]
 pub struct CreditArgs {
+    /// Customer id (the ID column of `tally customer list`).
     pub customer: i64,
+    /// Amount, e.g. 150, 150.50, 1,500.00 or $150.
     #[arg(allow_hyphen_values = true)]
     pub amount: String,
     /// cash, card, check, transfer or other.
@@ -40,6 +43,7 @@ pub struct CreditArgs {
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
+    /// Customer id (the ID column of `tally customer list`).
     pub customer: i64,
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
@@ -51,6 +55,7 @@ pub struct HistoryArgs {
 pub enum EntryCmd {
     /// Change an open entry; unnamed fields keep their values.
     Edit {
+        /// Entry id (the ID column of `tally history`).
         id: i64,
         #[arg(long, allow_hyphen_values = true)]
         amount: Option<String>,
@@ -64,7 +69,10 @@ pub enum EntryCmd {
         method: Option<String>,
     },
     /// Remove an open entry; the balance moves back.
-    Remove { id: i64 },
+    Remove {
+        /// Entry id (the ID column of `tally history`).
+        id: i64,
+    },
 }
 
 pub fn charge(book: &mut Book, a: ChargeArgs) -> Result<()> {

@@ -19,6 +19,7 @@ pub enum InvoiceCmd {
     /// Draft an invoice from all of a customer's open charges, or the listed
     /// ones. Prints the draft's id. Drafts have no number and are not bills.
     Draft {
+        /// Customer id (the ID column of `tally customer list`).
         customer: i64,
         /// Charge ids to put on the draft, e.g. 3,5,8 (default: every open charge).
         #[arg(long, value_name = "IDS")]
@@ -46,18 +47,26 @@ pub enum InvoiceCmd {
     /// Finalize & lock a draft: it gets the next number, an issue date and a
     /// due date, and its charges can no longer be edited.
     Finalize {
+        /// Invoice id or number (e.g. 12 or INV-0007).
         invoice: String,
         /// Issue date, YYYY-MM-DD (default: today).
         #[arg(long, allow_hyphen_values = true)]
         date: Option<String>,
     },
     /// Delete a draft; its charges become open again.
-    Delete { invoice: String },
+    Delete {
+        /// Invoice id or number (e.g. 12 or INV-0007).
+        invoice: String,
+    },
     /// Void an open invoice: it no longer requires payment. Posts a credit
     /// "Void INV-…" and returns its payments to available credit.
-    Void { invoice: String },
+    Void {
+        /// Invoice id or number (e.g. 12 or INV-0007).
+        invoice: String,
+    },
     /// Mark as paid: record an outside payment for what is left (or --amount).
     Pay {
+        /// Invoice id or number (e.g. 12 or INV-0007).
         invoice: String,
         #[arg(long, allow_hyphen_values = true)]
         amount: Option<String>,
@@ -73,17 +82,20 @@ pub enum InvoiceCmd {
     },
     /// Pay an invoice from the customer's available credit; the balance does not move.
     ApplyCredit {
+        /// Invoice id or number (e.g. 12 or INV-0007).
         invoice: String,
         #[arg(long, allow_hyphen_values = true)]
         amount: Option<String>,
     },
     /// Cancel several invoices at once: drafts are deleted, open ones voided.
     Cancel {
+        /// Invoice ids or numbers (e.g. 3 INV-0007).
         #[arg(required = true)]
         invoices: Vec<String>,
     },
     /// Write an invoice as a printable HTML page or plain text.
     Export {
+        /// Invoice id or number (e.g. 12 or INV-0007).
         invoice: String,
         #[arg(long, value_enum, default_value_t = Format::Html)]
         format: Format,

@@ -13,15 +13,30 @@ use crate::ops::Book;
 #[derive(Debug, Subcommand)]
 pub enum LinkCmd {
     /// Make the customer's payment link (refused if they already have one).
-    Generate { customer: i64 },
+    Generate {
+        /// Customer id (the ID column of `tally customer list`).
+        customer: i64,
+    },
     /// Print the customer's current payment link.
-    Show { customer: i64 },
+    Show {
+        /// Customer id (the ID column of `tally customer list`).
+        customer: i64,
+    },
     /// Replace the customer's link. The old link stops working at once.
-    Regenerate { customer: i64 },
+    Regenerate {
+        /// Customer id (the ID column of `tally customer list`).
+        customer: i64,
+    },
     /// Copy the customer's link to the clipboard (it stays after tally exits).
-    Copy { customer: i64 },
+    Copy {
+        /// Customer id (the ID column of `tally customer list`).
+        customer: i64,
+    },
     /// Copy a ready-to-send reminder with the link, from `[portal] message`.
-    Message { customer: i64 },
+    Message {
+        /// Customer id (the ID column of `tally customer list`).
+        customer: i64,
+    },
 }
 
 pub fn run(book: &mut Book, cmd: LinkCmd) -> Result<()> {

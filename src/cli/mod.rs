@@ -27,13 +27,25 @@ use crate::ops::{self, Book};
 #[command(name = "tally", version, about, long_about = None)]
 pub struct Cli {
     /// Book file to use (default: the platform data dir's tally/book.tally).
-    #[arg(long, global = true, env = "TALLY_DB", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "TALLY_DB",
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
     pub db: Option<PathBuf>,
     /// Config file to use (default: the platform config dir's tally/config.toml).
-    #[arg(long, global = true, env = "TALLY_CONFIG", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "TALLY_CONFIG",
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
     pub config: Option<PathBuf>,
     /// Use a generated sample book (kept in its own file, never your real book).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub demo: bool,
     #[command(subcommand)]
     pub command: Option<Command>,

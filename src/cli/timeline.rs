@@ -10,6 +10,7 @@ use crate::ops::Book;
 
 #[derive(Debug, Args)]
 pub struct TimelineArgs {
+    /// Customer id (the ID column of `tally customer list`).
     pub customer: i64,
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub limit: usize,

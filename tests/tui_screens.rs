@@ -691,7 +691,9 @@ fn book_amounts(b: &Book) -> std::collections::HashSet<String> {
                 e.signed_amount(),
                 e.amount,
                 e.tax,
+                e.signed_tax(),
                 e.amount + e.tax,
+                e.signed_tax(),
                 e.signed_total(),
             ] {
                 add(v);
@@ -985,4 +987,26 @@ fn the_tui_shows_what_another_tally_wrote_without_reopening_anything() {
     // Nothing changed: a tick does nothing.
     r.tick();
     assert!(screen(&r).contains("-$42.00"));
+}
+
+#[test]
+fn tax_typed_as_a_rate_shows_its_amount_and_total_before_saving() {
+    let mut r = runner(true);
+    press(&mut r, KeyCode::Enter);
+    keys(&mut r, "a");
+    keys(&mut r, "100");
+    assert!(
+        screen(&r).contains("Tax $0.00 · total $100.00"),
+        "{}",
+        screen(&r)
+    );
+    press(&mut r, KeyCode::Tab);
+    keys(&mut r, "8.25%");
+    let s = screen(&r);
+    assert!(s.contains("Tax $8.25 · total $108.25"), "{s}");
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(s.contains("-$100.00") && s.contains("-$8.25"), "{s}");
+    let newest = &r.book.reads().history(CustomerId(8), 0, 1).unwrap()[0];
+    assert_eq!(newest.tax.to_string(), "8.25");
 }

@@ -128,7 +128,7 @@ pub fn history(book: &Book, a: HistoryArgs) -> Result<()> {
                 e.date.format("%Y-%m-%d").to_string(),
                 e.kind.as_str().into(),
                 cur.plain(e.signed_amount()),
-                cur.plain(e.tax),
+                cur.plain(e.signed_tax()),
                 e.method.map(|m| m.as_str().to_string()).unwrap_or_default(),
                 e.description.clone(),
             ]

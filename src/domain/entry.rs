@@ -99,6 +99,16 @@ impl Entry {
     pub fn signed_total(&self) -> Decimal {
         signed_total(self.kind, self.amount, self.tax)
     }
+    /// The tax as history shows it, signed like the amount beside it: a
+    /// charge's tax is owed too, so negative (zero stays zero).
+    pub fn signed_tax(&self) -> Decimal {
+        if self.tax.is_zero() {
+            self.tax
+        } else {
+            -self.tax
+        }
+    }
+
     /// The amount as history shows it: charges negative, credits positive.
     pub fn signed_amount(&self) -> Decimal {
         match self.kind {
@@ -211,7 +221,42 @@ pub fn check_description(s: &str) -> Result<String, String> {
     Ok(d.to_string())
 }
 
+/// Whether typed tax is a rate (`8.25%`) rather than an amount.
+fn is_rate(t: &str) -> bool {
+    t.trim().ends_with('%')
+}
+
+/// The tax on a charge of `amount` from what was typed: an amount (`8.25`)
+/// or a rate (`8.25%`, rounded half away from zero to the minor unit).
+pub fn charge_tax(amount: Decimal, typed: &str, currency: &Currency) -> Result<Decimal, String> {
+    let t = typed.trim();
+    let Some(rate) = t.strip_suffix('%') else {
+        return currency.parse_tax(t).map_err(|e| e.to_string());
+    };
+    let bad = || format!("\"{t}\" is not a rate: use a percent from 0 to 100, e.g. 8.25%");
+    let pct: Decimal = rate.trim().parse().map_err(|_| bad())?;
+    if pct.is_sign_negative() || pct > Decimal::ONE_HUNDRED || pct.scale() > 4 {
+        return Err(bad());
+    }
+    Ok(currency.percent_of(amount, pct))
+}
+
 impl EntryInput {
+    /// For a charge being typed: the tax and the total it would have, when
+    /// the amount and tax read (a form shows them before saving).
+    pub fn charge_preview(
+        &self,
+        currency: &Currency,
+        default_tax_rate: Decimal,
+    ) -> Option<(Decimal, Decimal)> {
+        let amount = currency.parse_amount(&self.amount).ok()?;
+        let tax = match self.tax.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(t) => charge_tax(amount, t, currency).ok()?,
+            None => currency.percent_of(amount, default_tax_rate),
+        };
+        Some((tax, amount + tax))
+    }
+
     /// The typed form of an existing entry, for editing: every field filled
     /// in, so unchanged fields stay exactly as they were. Credits have no tax.
     pub fn from_entry(e: &Entry, currency: &Currency) -> EntryInput {
@@ -249,6 +294,12 @@ impl EntryInput {
                 None
             }
             (EntryKind::Credit, _) => Some(currency.zero()),
+            (EntryKind::Charge, Some(t)) if is_rate(t) => match amount {
+                Some(a) => charge_tax(a, t, currency)
+                    .map_err(|e| err(EntryField::Tax, e))
+                    .ok(),
+                None => Some(currency.zero()),
+            },
             (EntryKind::Charge, Some(t)) => currency
                 .parse_tax(t)
                 .map_err(|e| err(EntryField::Tax, e.to_string()))
@@ -373,6 +424,39 @@ mod tests {
         assert_eq!(
             errs[3].to_string(),
             "date \"2026-02-30\" is not a real calendar day: use YYYY-MM-DD with a valid month and day"
+        );
+    }
+
+    #[test]
+    fn tax_may_be_typed_as_a_rate() {
+        let c = Currency::default();
+        let with_tax = |t: &str| EntryInput {
+            tax: Some(t.into()),
+            ..input("100")
+        };
+        let e = with_tax("8.25%")
+            .validate(EntryKind::Charge, &c, Decimal::ZERO, today())
+            .unwrap();
+        assert_eq!(c.plain(e.tax), "8.25");
+        let e = with_tax(" 7.5 % ")
+            .validate(EntryKind::Charge, &c, Decimal::ZERO, today())
+            .unwrap();
+        assert_eq!(c.plain(e.tax), "7.50");
+        for bad in ["-1%", "101%", "x%", "%"] {
+            let errs = with_tax(bad)
+                .validate(EntryKind::Charge, &c, Decimal::ZERO, today())
+                .unwrap_err();
+            assert!(errs[0].message.contains("is not a rate"), "{bad}: {errs:?}");
+        }
+        assert_eq!(
+            with_tax("10%").charge_preview(&c, Decimal::ZERO),
+            Some((Decimal::new(1000, 2), Decimal::new(11000, 2)))
+        );
+        assert_eq!(
+            input("100")
+                .charge_preview(&c, Decimal::new(5, 0))
+                .map(|p| c.plain(p.0)),
+            Some("5.00".into())
         );
     }
 

@@ -180,6 +180,8 @@ pub struct App {
     pub today: NaiveDate,
     /// Shown beside an empty Tax field, e.g. "empty = 8.25%".
     pub tax_hint: Option<String>,
+    /// The default tax rate in percent, for the charge form's preview.
+    pub tax_rate: rust_decimal::Decimal,
     /// Effects decided outside `update`'s return path, sent on the next sync.
     pub(super) pending: Vec<Effect>,
 }
@@ -221,6 +223,7 @@ impl App {
             business,
             today,
             tax_hint: None,
+            tax_rate: rust_decimal::Decimal::ZERO,
             pending: Vec::new(),
         }
     }
@@ -365,6 +368,7 @@ impl App {
             Command::ToggleKind => {
                 if let Some(Overlay::Form(f)) = &mut self.overlay {
                     f.toggle_kind();
+                    f.refresh_preview(&self.currency, self.tax_rate);
                 }
             }
             Command::SwitchTab
@@ -482,7 +486,8 @@ impl App {
             return self.error(&m);
         }
         let input = EntryInput::from_entry(e, &self.currency);
-        let form = Form::edit_entry(e.customer_id, e.id, e.kind, &input);
+        let mut form = Form::edit_entry(e.customer_id, e.id, e.kind, &input);
+        form.refresh_preview(&self.currency, self.tax_rate);
         self.overlay = Some(Overlay::Form(Box::new(form)));
     }
 
@@ -524,6 +529,7 @@ impl App {
                 _ => {}
             }
             f.edited();
+            f.refresh_preview(&self.currency, self.tax_rate);
             return;
         }
         if self.context() == Context::Search {

@@ -72,6 +72,8 @@ pub struct Form {
     pub allow_duplicate: bool,
     /// What the form is about, for its title (e.g. the invoice number).
     pub title_suffix: Option<String>,
+    /// A charge's tax and total as typed so far, shown before saving.
+    pub preview: Option<String>,
 }
 
 const METHODS: &[&str] = &["cash", "card", "check", "transfer", "other"];
@@ -226,6 +228,7 @@ impl Form {
             warning: None,
             allow_duplicate: false,
             title_suffix: None,
+            preview: None,
         }
     }
 
@@ -376,6 +379,30 @@ impl Form {
 
     pub fn value(&self, i: usize) -> &str {
         &self.fields[i].value
+    }
+
+    /// Recomputes [`Form::preview`] for a charge being typed.
+    pub fn refresh_preview(
+        &mut self,
+        currency: &crate::domain::Currency,
+        tax_rate: rust_decimal::Decimal,
+    ) {
+        self.preview = match self.kind {
+            FormKind::Entry {
+                kind: EntryKind::Charge,
+                ..
+            } => self
+                .entry_input()
+                .charge_preview(currency, tax_rate)
+                .map(|(tax, total)| {
+                    format!(
+                        "Tax {} · total {}",
+                        currency.display(tax),
+                        currency.display(total)
+                    )
+                }),
+            _ => None,
+        };
     }
 
     /// The entry form's values as typed input. Empty tax means "not given".

@@ -64,9 +64,15 @@ impl Runner {
             size,
         );
         let rate = config.default_tax_rate();
-        if rate > Decimal::ZERO {
-            app.tax_hint = Some(format!("empty = {}%", rate.normalize()));
-        }
+        app.tax_rate = rate;
+        app.tax_hint = Some(if rate > Decimal::ZERO {
+            format!(
+                "empty = {}%; an amount or a rate like 8.25%",
+                rate.normalize()
+            )
+        } else {
+            "an amount, or a rate like 8.25%".to_string()
+        });
         app.status = warning.or(catch_up);
         let mut runner = Runner {
             app,

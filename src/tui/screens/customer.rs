@@ -252,8 +252,9 @@ fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &U
             e.date.format("%Y-%m-%d").to_string().into(),
             safe(&e.description).into(),
             styled(cur.display(amount), ui.theme.balance(amount)),
+            // Signed like the amount beside it: a charge's tax is owed too.
             match e.kind {
-                EntryKind::Charge => cur.display(e.tax).into(),
+                EntryKind::Charge => cur.display(e.signed_tax()).into(),
                 EntryKind::Credit => "".into(),
             },
             e.method.map(|m| m.as_str()).unwrap_or("").into(),

@@ -111,7 +111,11 @@ pub fn render(frame: &mut Frame, area: Rect, form: &Form, ui: &Ui) {
             ));
         }
     }
-    lines.push(Line::raw(""));
+    // The line under the fields: a charge's tax and total as typed so far.
+    lines.push(match &form.preview {
+        Some(p) => Line::styled(format!(" {:<LABEL$} {p}", ""), ui.theme.dim()),
+        None => Line::raw(""),
+    });
     for (note, is_err) in notes {
         lines.push(Line::styled(
             format!(" {note}"),

@@ -1010,3 +1010,60 @@ fn tax_typed_as_a_rate_shows_its_amount_and_total_before_saving() {
     let newest = &r.book.reads().history(CustomerId(8), 0, 1).unwrap()[0];
     assert_eq!(newest.tax.to_string(), "8.25");
 }
+
+#[test]
+fn enter_on_an_invoice_opens_it_with_lines_payments_history_and_its_actions() {
+    let mut r = runner(true);
+    // Bob Stone: INV-0002, the patio, overdue with his deposit applied.
+    press(&mut r, KeyCode::Down);
+    press(&mut r, KeyCode::Enter);
+    press(&mut r, KeyCode::Tab);
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    for want in [
+        "INV-0002",
+        "overdue · issued",
+        "Patio install",
+        "$1,500.00",
+        "$123.75",
+        "Total",
+        "$1,623.75",
+        "Remaining",
+        "$1,123.75",
+        "Payments applied",
+        "Deposit",
+        "$500.00",
+        "History",
+        "finalized draft",
+    ] {
+        assert!(s.contains(want), "{want} missing:\n{s}");
+    }
+    assert!(s.contains("p paid · c credit · v void · x export"), "{s}");
+    insta::assert_snapshot!("invoice_detail", s);
+    // The tab's keys work from here: p opens the payment form.
+    keys(&mut r, "p");
+    assert!(
+        screen(&r).contains("Mark INV-0002 as paid"),
+        "{}",
+        screen(&r)
+    );
+    press(&mut r, KeyCode::Esc);
+    press(&mut r, KeyCode::Enter);
+    press(&mut r, KeyCode::Esc);
+    assert!(r.app.overlay.is_none(), "esc closes the invoice");
+    // Small terminals scroll it; nothing is cut.
+    let mut small = runner_sized(true, false, 60, 15);
+    press(&mut small, KeyCode::Down);
+    press(&mut small, KeyCode::Enter);
+    press(&mut small, KeyCode::Tab);
+    press(&mut small, KeyCode::Enter);
+    let mut seen = screen(&small);
+    for _ in 0..30 {
+        press(&mut small, KeyCode::Down);
+        seen.push_str(&screen(&small));
+    }
+    assert!(
+        seen.contains("Payments applied") && seen.contains("History"),
+        "{seen}"
+    );
+}

@@ -75,6 +75,7 @@ pub enum Action {
     Yes,
     No,
     Resize(u16, u16),
+    InvoiceLoaded(Box<InvoiceDetail>),
     /// Another tally committed to the book: reload what is on screen.
     BookChanged,
     // Results of effects.
@@ -133,6 +134,18 @@ pub struct CustomerSummary {
     pub count: usize,
     /// The live payment link, if one was generated.
     pub link: Option<String>,
+}
+
+/// One invoice opened from the Invoices tab: its charges, the credits that
+/// paid it and what happened to it, as read in one go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvoiceDetail {
+    pub invoice: crate::domain::Invoice,
+    pub lines: Vec<Entry>,
+    /// Credits allocated to it, and how much of each.
+    pub payments: Vec<(Entry, rust_decimal::Decimal)>,
+    /// Timeline events about it, oldest first.
+    pub history: Vec<crate::domain::timeline::TimelineEvent>,
 }
 
 /// One customer and one window of their history.

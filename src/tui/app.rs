@@ -61,6 +61,7 @@ pub enum Effect {
     },
     Invoice(InvoiceOp),
     Link(LinkOp),
+    LoadInvoice(crate::domain::InvoiceId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +84,11 @@ pub enum Overlay {
         effect: Box<Effect>,
     },
     EntryDetail(Box<Entry>),
+    /// An invoice in full (Enter on the Invoices tab), scrolled to a line.
+    Invoice {
+        detail: Box<super::action::InvoiceDetail>,
+        scroll: usize,
+    },
     Form(Box<Form>),
 }
 
@@ -233,6 +239,7 @@ impl App {
         match &self.overlay {
             Some(Overlay::Help { .. }) => Context::Help,
             Some(Overlay::EntryDetail(_)) => Context::Detail,
+            Some(Overlay::Invoice { .. }) => Context::InvoiceDetail,
             Some(Overlay::Confirm { .. }) => Context::Confirm,
             Some(Overlay::Form(_)) => Context::Form,
             None => match self.screen {
@@ -292,6 +299,14 @@ impl App {
             Action::ChargesLoaded(page) => self.charges_loaded(page),
             Action::Saved { message, customer } => self.saved(message, customer),
             Action::BookChanged => self.book_changed(),
+            Action::InvoiceLoaded(detail) => {
+                // Opened, or reloaded after a change: keep the scroll.
+                let scroll = match &self.overlay {
+                    Some(Overlay::Invoice { scroll, .. }) => *scroll,
+                    _ => 0,
+                };
+                self.overlay = Some(Overlay::Invoice { detail, scroll });
+            }
             Action::FormInvalid(errors) => {
                 if let Some(Overlay::Form(f)) = &mut self.overlay {
                     f.set_errors(&errors);
@@ -399,7 +414,9 @@ impl App {
     }
 
     fn step(&mut self, delta: isize) {
-        if let Some(Overlay::Help { scroll, .. }) = &mut self.overlay {
+        if let Some(Overlay::Help { scroll, .. } | Overlay::Invoice { scroll, .. }) =
+            &mut self.overlay
+        {
             // The drawing clamps to the last screenful; this only bounds it.
             *scroll = (*scroll as isize + delta).clamp(0, 500) as usize;
             return;
@@ -453,6 +470,11 @@ impl App {
                 if let Some(c) = self.selected_customer() {
                     self.customer = Some(CustomerView::new(c.id));
                     self.screen = Screen::Customer;
+                }
+            }
+            Screen::Customer if self.context() == Context::Invoices => {
+                if let Some(inv) = self.selected_invoice() {
+                    self.pending.push(Effect::LoadInvoice(inv.id));
                 }
             }
             Screen::Customer => {
@@ -621,6 +643,9 @@ impl App {
         }
         if let Some(d) = &mut self.drafting {
             d.window.loaded = None;
+        }
+        if let Some(Overlay::Invoice { detail, .. }) = &self.overlay {
+            self.pending.push(Effect::LoadInvoice(detail.invoice.id));
         }
     }
 

@@ -2,7 +2,7 @@
 //! cases in `ops`, and answers with result [`Action`]s. The only place the
 //! TUI touches the book or the clipboard.
 
-use super::action::{Action, CustomerLoad, CustomerSummary, ListPage, RowsPage};
+use super::action::{Action, CustomerLoad, CustomerSummary, InvoiceDetail, ListPage, RowsPage};
 use super::app::{Effect, InvoiceOp, LinkOp};
 use super::form::{cf, customer_error_field, entry_field_index, payment_field_index};
 use crate::clipboard::Session;
@@ -62,8 +62,41 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
         Effect::Invoice(InvoiceOp::Pay(id, input)) => pay(book, id, &input),
         Effect::Invoice(op) => invoice_op(book, op),
         Effect::Link(op) => link_op(book, clipboard, op),
+        Effect::LoadInvoice(id) => load_invoice(book, id),
     };
     result.unwrap_or_else(failure)
+}
+
+fn load_invoice(book: &Book, id: crate::domain::InvoiceId) -> Result<Action, OpsError> {
+    book.snapshot(|r| {
+        let invoice = crate::ops::find_invoice(r, &InvoiceRef::Id(id))?;
+        let history = r
+            .timeline(invoice.customer_id, 500)?
+            .into_iter()
+            .rev()
+            .filter(|e| e.action.starts_with("invoice.") && mentions(&e.detail, &invoice))
+            .collect();
+        Ok(Action::InvoiceLoaded(Box::new(InvoiceDetail {
+            lines: r.invoice_lines(id)?,
+            payments: r.invoice_allocations(id)?,
+            history,
+            invoice,
+        })))
+    })
+}
+
+/// Whether a timeline detail is about `inv`: its number, or its draft id,
+/// as whole words ("draft 1" is not "draft 12").
+fn mentions(detail: &str, inv: &crate::domain::Invoice) -> bool {
+    let whole = |needle: &str| {
+        detail.match_indices(needle).any(|(at, _)| {
+            !detail[at + needle.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
+        })
+    };
+    whole(&format!("draft {}", inv.id)) || inv.number.as_deref().is_some_and(whole)
 }
 
 fn load_charges(

@@ -24,6 +24,8 @@ pub enum Context {
     Detail,
     /// The customer screen's Invoices tab.
     Invoices,
+    /// One invoice opened from the Invoices tab: its actions, scrolling.
+    InvoiceDetail,
     /// Picking open charges for a new draft invoice.
     Drafting,
 }
@@ -94,8 +96,8 @@ fn defaults() -> Vec<(
             Command::Open,
             "open",
             "enter",
-            &[Li, Cu, Dr],
-            "open; when drafting: draft the selected",
+            &[Li, Cu, In, Dr],
+            "open; drafting: draft the picked",
         ),
         (
             Command::Search,
@@ -351,6 +353,25 @@ impl Keymap {
                     | Command::End),
                 ) => Some(Action::Cmd(c)),
                 _ => Some(Action::Cmd(Command::Back)),
+            },
+            Context::InvoiceDetail => match self.command(Context::Invoices, key) {
+                Some(
+                    c @ (Command::Finalize
+                    | Command::DeleteDraft
+                    | Command::Void
+                    | Command::MarkPaid
+                    | Command::ApplyCredit
+                    | Command::Export
+                    | Command::Up
+                    | Command::Down
+                    | Command::PageUp
+                    | Command::PageDown),
+                ) => Some(Action::Cmd(c)),
+                _ => matches!(
+                    event.code,
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')
+                )
+                .then_some(Action::Cmd(Command::Back)),
             },
             Context::Detail => match self.command(Context::Customer, key) {
                 Some(c @ (Command::EditEntry | Command::RemoveEntry)) => Some(Action::Cmd(c)),

@@ -44,6 +44,9 @@ pub fn render(frame: &mut Frame, app: &App, ui: &Ui) {
         Some(Overlay::Help { ctx, scroll }) => help(frame, area, *ctx, *scroll, ui),
         Some(Overlay::Confirm { message, .. }) => confirm(frame, area, message, ui),
         Some(Overlay::EntryDetail(e)) => widgets::detail::render(frame, area, e, app, ui),
+        Some(Overlay::Invoice { detail, scroll }) => {
+            widgets::invoice::render(frame, area, detail, *scroll, app, ui)
+        }
         Some(Overlay::Form(f)) => widgets::form::render(frame, area, f, ui),
         None => {}
     }

@@ -200,6 +200,54 @@ impl Grid {
     }
 }
 
+impl Grid {
+    /// The table as lines of text for `width` cells (for a popup that
+    /// scrolls), laid out by the same rules as [`Grid::layout`].
+    pub fn lines(&self, width: usize, header_style: Style) -> Vec<Line<'static>> {
+        let plan = self.plan(width);
+        let line = |cells: Vec<(Kind, usize, Value)>, style: Option<Style>| {
+            let mut spans = Vec::new();
+            for (n, (kind, w, v)) in cells.into_iter().enumerate() {
+                if n > 0 {
+                    spans.push(Span::raw(" ".repeat(SPACING)));
+                }
+                let text = match kind {
+                    Kind::Money => format!("{:>w$}", v.text),
+                    Kind::Fixed => format!("{:<w$}", v.text),
+                    Kind::Text => {
+                        let t = ellipsize(&v.text, w);
+                        let pad = w.saturating_sub(t.width());
+                        format!("{t}{}", " ".repeat(pad))
+                    }
+                };
+                spans.push(Span::styled(text, style.unwrap_or(v.style)));
+            }
+            Line::from(spans)
+        };
+        let header = plan
+            .iter()
+            .map(|&(i, w)| {
+                let c = self.cols[i];
+                let kind = if c.kind == Kind::Money {
+                    Kind::Money
+                } else {
+                    Kind::Text
+                };
+                (kind, w, Value::from(c.header))
+            })
+            .collect();
+        let mut out = vec![line(header, Some(header_style))];
+        for r in &self.rows {
+            let cells = plan
+                .iter()
+                .map(|&(i, w)| (self.cols[i].kind, w, r.get(i).cloned().unwrap_or_default()))
+                .collect();
+            out.push(line(cells, None));
+        }
+        out
+    }
+}
+
 /// `text` cut to `width` cells, ending in "…" when it was cut.
 pub fn ellipsize(text: &str, width: usize) -> String {
     if text.width() <= width {

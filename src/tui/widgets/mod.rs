@@ -4,3 +4,4 @@
 pub mod columns;
 pub mod detail;
 pub mod form;
+pub mod invoice;

@@ -1067,3 +1067,30 @@ fn enter_on_an_invoice_opens_it_with_lines_payments_history_and_its_actions() {
         "{seen}"
     );
 }
+
+#[test]
+fn a_parent_is_picked_by_typing_part_of_its_name() {
+    let mut r = runner(true);
+    keys(&mut r, "n");
+    keys(&mut r, "Hugo's Shed");
+    for _ in 0..7 {
+        press(&mut r, KeyCode::Tab);
+    }
+    keys(&mut r, "an");
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(s.contains("customers match \"an\""), "{s}");
+    assert!(s.contains("type more of the"), "{s}");
+    assert_eq!(
+        r.book.reads().count_customers(&None).unwrap(),
+        12,
+        "nothing saved"
+    );
+    for _ in 0..2 {
+        press(&mut r, KeyCode::Backspace);
+    }
+    keys(&mut r, "hugo m");
+    press(&mut r, KeyCode::Enter);
+    let c = r.book.customer(CustomerId(13)).expect("saved");
+    assert_eq!(c.parent_id, Some(CustomerId(8)), "Hugo Martin");
+}

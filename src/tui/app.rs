@@ -40,6 +40,8 @@ pub enum Effect {
     SaveCustomer {
         id: Option<CustomerId>,
         details: CustomerDetails,
+        /// A parent typed as a name: looked up before saving.
+        parent_name: Option<String>,
         allow_duplicate: bool,
     },
     SaveEntry {
@@ -604,6 +606,7 @@ impl App {
                 Ok(details) => fx.push(Effect::SaveCustomer {
                     id,
                     details,
+                    parent_name: super::form::parent_name(f),
                     allow_duplicate: f.allow_duplicate,
                 }),
                 Err(errors) => {

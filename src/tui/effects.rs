@@ -29,9 +29,18 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
         } => load_customer(book, id, offset, limit, summary),
         Effect::SaveCustomer {
             id,
-            details,
+            mut details,
+            parent_name,
             allow_duplicate,
-        } => save_customer(book, id, details, allow_duplicate),
+        } => match parent_name.map(|n| find_parent(book, &n, id)).transpose() {
+            Ok(parent) => {
+                if parent.is_some() {
+                    details.parent_id = parent;
+                }
+                save_customer(book, id, details, allow_duplicate)
+            }
+            Err(message) => Ok(Action::FormInvalid(vec![(cf::PARENT, message)])),
+        },
         Effect::SaveEntry {
             customer,
             entry,
@@ -389,6 +398,40 @@ fn load_customer(
         locks,
         summary,
     })))
+}
+
+/// The one customer whose name contains `name` (case-insensitive), other
+/// than the one being edited; otherwise a message saying what matched.
+fn find_parent(book: &Book, name: &str, me: Option<CustomerId>) -> Result<CustomerId, String> {
+    let query = CustomerQuery {
+        sort: crate::domain::CustomerSort::Name,
+        search: Some(name.to_string()),
+        offset: 0,
+        limit: 50,
+    };
+    let lower = name.to_lowercase();
+    let found: Vec<_> = book
+        .reads()
+        .customers(&query)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|c| Some(c.id) != me && c.name.to_lowercase().contains(&lower))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(format!(
+            "no customer's name contains \"{name}\": type part of a name, or an id"
+        )),
+        many => Err(format!(
+            "{} customers match \"{name}\": {}; type more of the name, or the id",
+            many.len(),
+            many.iter()
+                .take(4)
+                .map(|c| format!("{} (#{})", c.name, c.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
 }
 
 fn save_customer(

@@ -154,12 +154,15 @@ impl Form {
             Field::text("Tax ID", opt(c.map(|c| &c.tax_id))),
             Field::text("Legal name", opt(c.map(|c| &c.legal_name))),
             Field::text("Notes", opt(c.map(|c| &c.notes))),
-            Field::text(
-                "Parent ID",
-                c.and_then(|c| c.parent_id)
-                    .map(|p| p.to_string())
-                    .unwrap_or_default(),
-            ),
+            Field {
+                hint: Some("a name or id; empty = none".into()),
+                ..Field::text(
+                    "Parent",
+                    c.and_then(|c| c.parent_id)
+                        .map(|p| p.to_string())
+                        .unwrap_or_default(),
+                )
+            },
             Field::choice(
                 "Bill to parent",
                 NO_YES,
@@ -522,8 +525,16 @@ pub mod cf {
     pub const TERMS: usize = 12;
 }
 
+/// The parent typed in the customer form when it is a name to look up
+/// rather than an id (effects resolve it against the book).
+pub fn parent_name(f: &Form) -> Option<String> {
+    let p = f.value(cf::PARENT).trim();
+    (!p.is_empty() && p.trim_start_matches('#').parse::<i64>().is_err()).then(|| p.to_string())
+}
+
 /// The customer form's values as details to save (validated by `ops`), or
-/// the fields that cannot even be read (a parent id that is not a number).
+/// the fields that cannot even be read (terms that are not days). A parent
+/// given by name is left for [`parent_name`].
 pub fn customer_details(f: &Form) -> Result<crate::domain::CustomerDetails, Vec<(usize, String)>> {
     use crate::domain::customer::BillingCycle;
     let text = |i: usize| Some(f.value(i).to_string());
@@ -532,16 +543,11 @@ pub fn customer_details(f: &Form) -> Result<crate::domain::CustomerDetails, Vec<
     let parent_id = if parent.is_empty() {
         None
     } else {
-        match parent.trim_start_matches('#').parse::<i64>() {
-            Ok(n) => Some(CustomerId(n)),
-            Err(_) => {
-                unreadable.push((
-                    cf::PARENT,
-                    format!("\"{parent}\" is not a customer id: use a number, or leave empty"),
-                ));
-                None
-            }
-        }
+        parent
+            .trim_start_matches('#')
+            .parse::<i64>()
+            .ok()
+            .map(CustomerId)
     };
     let payment_terms_days = crate::domain::customer::parse_terms(f.value(cf::TERMS))
         .map_err(|e| unreadable.push((cf::TERMS, e)))

@@ -942,6 +942,7 @@ mod tests {
             Effect::SaveCustomer {
                 id: None,
                 details,
+                parent_name: None,
                 allow_duplicate: false,
             },
         ] = &fx[..]

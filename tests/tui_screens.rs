@@ -1094,3 +1094,22 @@ fn a_parent_is_picked_by_typing_part_of_its_name() {
     let c = r.book.customer(CustomerId(13)).expect("saved");
     assert_eq!(c.parent_id, Some(CustomerId(8)), "Hugo Martin");
 }
+
+#[test]
+fn the_balance_line_keeps_all_four_figures_at_80_columns() {
+    let mut r = runner_sized(true, false, 80, 24);
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    let line = s
+        .lines()
+        .find(|l| l.contains("Balance"))
+        .expect("balance line");
+    for part in [
+        "Balance -$1,518.00",
+        "Outstanding $1,398.00",
+        "Credit $0.00",
+        "Uninvoiced $120.00",
+    ] {
+        assert!(line.contains(part), "{part} missing: {line}");
+    }
+}

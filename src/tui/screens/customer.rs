@@ -168,23 +168,41 @@ fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
 fn breakdown(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &Ui) {
     let b = &page.breakdown;
     let cur = &app.currency;
-    let part = |label: &str, v| vec![Span::raw(format!("{label} {}", cur.display(v)))];
-    let parts = vec![
-        vec![
-            Span::raw("Balance "),
-            Span::styled(
-                cur.display(b.balance),
-                ui.theme
-                    .balance(b.balance)
-                    .add_modifier(ratatui::style::Modifier::BOLD),
-            ),
-        ],
-        part("Outstanding", b.outstanding),
-        part("Available credit", b.available_credit),
-        part("Uninvoiced", b.uninvoiced),
-    ];
-    let sep = Span::styled("  ·  ", ui.theme.dim());
-    let mut line = fit_parts(parts, sep, (area.width as usize).saturating_sub(1));
+    let room = (area.width as usize).saturating_sub(1);
+    // Full labels when all four parts fit, shorter ones when that makes
+    // them fit; otherwise whole parts are left out, never cut.
+    let build = |labels: [&str; 4], sep: &'static str| {
+        let part = |label: &str, v| vec![Span::raw(format!("{label} {}", cur.display(v)))];
+        let parts = vec![
+            vec![
+                Span::raw(format!("{} ", labels[0])),
+                Span::styled(
+                    cur.display(b.balance),
+                    ui.theme
+                        .balance(b.balance)
+                        .add_modifier(ratatui::style::Modifier::BOLD),
+                ),
+            ],
+            part(labels[1], b.outstanding),
+            part(labels[2], b.available_credit),
+            part(labels[3], b.uninvoiced),
+        ];
+        fit_parts(parts, Span::styled(sep, ui.theme.dim()), room)
+    };
+    // How many parts a fitted line holds: one more than its separators.
+    let parts_in = |l: &Line, sep: &str| {
+        usize::from(!l.spans.is_empty()) + l.spans.iter().filter(|s| s.content == sep).count()
+    };
+    let full = build(
+        ["Balance", "Outstanding", "Available credit", "Uninvoiced"],
+        "  ·  ",
+    );
+    let short = build(["Balance", "Outstanding", "Credit", "Uninvoiced"], " · ");
+    let mut line = if parts_in(&short, " · ") > parts_in(&full, "  ·  ") {
+        short
+    } else {
+        full
+    };
     line.spans.insert(0, Span::raw(" "));
     frame.render_widget(Paragraph::new(line), area);
 }
@@ -212,7 +230,15 @@ fn payment_link(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
             .unwrap_or_default();
             Line::from(vec![
                 Span::raw(" Payment link "),
-                Span::styled(link.clone(), ui.theme.header()),
+                // Too wide to show whole: say so with "…" rather than show a
+                // link that looks complete and is not (y copies it whole).
+                Span::styled(
+                    crate::tui::widgets::columns::ellipsize(
+                        link,
+                        (area.width as usize).saturating_sub(15),
+                    ),
+                    ui.theme.header(),
+                ),
                 Span::styled(hints, ui.theme.dim()),
             ])
         }

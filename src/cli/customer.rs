@@ -175,10 +175,19 @@ fn list(book: &Book, a: ListArgs) -> Result<()> {
 
 fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
     let c = book.customer(id)?;
-    let b = book.reads().breakdown(id)?;
+    let (b, days) = book.snapshot(|r| Ok((r.breakdown(id)?, r.avg_days_to_collect(id)?)))?;
     let cur = book.currency();
     if json {
-        return print_json(&customer_detail_json(&c, &b, cur));
+        let mut v = customer_detail_json(&c, &b, cur);
+        if let serde_json::Value::Object(m) = &mut v {
+            // A number of days (one decimal), null until something is collected.
+            let days = days.and_then(|d| serde_json::Number::from_f64(d.to_string().parse().ok()?));
+            m.insert(
+                "avg_days_to_collect".into(),
+                days.map_or(serde_json::Value::Null, Into::into),
+            );
+        }
+        return print_json(&v);
     }
     say!("Customer {}: {}", c.id, c.name);
     let mut fields = vec![
@@ -229,8 +238,12 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
         .max()
         .unwrap_or(0);
     for (k, v) in money {
-        say!("  {:<18}{:>width$}", format!("{k}:"), cur.plain(v));
+        say!("  {:<21}{:>width$}", format!("{k}:"), cur.plain(v));
     }
+    let days = days.map_or("- (nothing collected yet)".to_string(), |d| {
+        format!("{d} days")
+    });
+    say!("  {:<21}{days}", "avg days to collect:");
     Ok(())
 }
 

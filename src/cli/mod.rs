@@ -8,6 +8,7 @@ mod entry;
 mod invoice;
 mod link;
 mod output;
+mod payment;
 mod portal;
 mod timeline;
 
@@ -79,6 +80,9 @@ pub enum Command {
     /// The customer payment page server.
     #[command(subcommand)]
     Portal(portal::PortalCmd),
+    /// A customer's payments and what they paid.
+    #[command(subcommand)]
+    Payment(payment::PaymentCmd),
     /// Check the book: SQLite integrity, foreign keys, every balance against
     /// its entries, the balance identity, invoice numbering, allocations.
     /// Exits 1 if anything is wrong.
@@ -95,7 +99,10 @@ impl Command {
         use link::LinkCmd as L;
         match self {
             Command::Customer(c) => matches!(c, C::Add(_) | C::Edit(_)),
-            Command::History(_) | Command::Timeline(_) | Command::Check(_) => false,
+            Command::History(_)
+            | Command::Timeline(_)
+            | Command::Check(_)
+            | Command::Payment(_) => false,
             Command::Portal(_) => false,
             Command::Invoice(c) => !matches!(c, I::List { .. } | I::Show { .. } | I::Export { .. }),
             Command::Link(c) => matches!(c, L::Generate { .. } | L::Regenerate { .. }),
@@ -164,6 +171,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Link(c) => link::run(&mut book, c),
         Command::Portal(c) => portal::run(book, c),
         Command::Check(a) => check::run(&book, a),
+        Command::Payment(c) => payment::run(&book, c),
     }
 }
 

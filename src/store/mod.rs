@@ -25,6 +25,7 @@ mod entries;
 mod files;
 mod invoices;
 mod links;
+mod payments;
 mod schema;
 mod timeline;
 
@@ -43,6 +44,7 @@ pub use customers::{CustomerQuery, Totals};
 pub use entries::BalanceBreakdown;
 pub use invoices::{EntryLock, InvoiceQuery};
 pub use links::ActiveLink;
+pub use payments::Payment;
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
 #[derive(Debug, Error)]

@@ -3,6 +3,7 @@
 //! exit 1; usage errors are clap's (exit 2). With no subcommand, the TUI opens.
 
 mod check;
+mod contact;
 mod customer;
 mod entry;
 mod invoice;
@@ -80,6 +81,9 @@ pub enum Command {
     /// The customer payment page server.
     #[command(subcommand)]
     Portal(portal::PortalCmd),
+    /// A customer's contacts: add, list, edit, remove.
+    #[command(subcommand)]
+    Contact(contact::ContactCmd),
     /// A customer's payments and what they paid.
     #[command(subcommand)]
     Payment(payment::PaymentCmd),
@@ -106,6 +110,7 @@ impl Command {
             Command::Portal(_) => false,
             Command::Invoice(c) => !matches!(c, I::List { .. } | I::Show { .. } | I::Export { .. }),
             Command::Link(c) => matches!(c, L::Generate { .. } | L::Regenerate { .. }),
+            Command::Contact(c) => !matches!(c, contact::ContactCmd::List { .. }),
             _ => true,
         }
     }
@@ -172,6 +177,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Portal(c) => portal::run(book, c),
         Command::Check(a) => check::run(&book, a),
         Command::Payment(c) => payment::run(&book, c),
+        Command::Contact(c) => contact::run(&mut book, c),
     }
 }
 

@@ -147,6 +147,8 @@ pub enum CustomerError {
     BillParentWithoutParent,
     #[error("payment terms of {0} days is too long: use 0 to {MAX_TERMS_DAYS} days")]
     TermsTooLong(u32),
+    #[error("role is too long ({0} characters): at most 100")]
+    RoleTooLong(usize),
 }
 
 /// Every problem with a customer's details at once, so a form can mark

@@ -2,6 +2,7 @@
 //! invoices, and the timeline's vocabulary. Everything here is deterministic and testable
 //! without a database or a terminal.
 
+pub mod contact;
 pub mod customer;
 pub mod date;
 pub mod entry;

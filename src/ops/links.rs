@@ -97,11 +97,17 @@ impl Book {
     pub fn reminder(&self, id: CustomerId) -> Result<ReminderText> {
         let customer = self.customer(id)?;
         let link = self.require_link(id)?;
+        // The primary contact, when there is one, is who reads the message.
+        let greeted = self
+            .reads()
+            .primary_contact(id)?
+            .map(|c| c.details.name)
+            .unwrap_or_else(|| customer.name.clone());
         let owed = (-customer.balance).max(Decimal::ZERO);
         let balance = self.currency().display(owed);
         let config = self.config();
         let text = Reminder {
-            first_name: link::first_name(&customer.name),
+            first_name: link::first_name(&greeted),
             balance: &balance,
             link: &link,
             business: &config.business.name,

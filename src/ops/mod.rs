@@ -13,6 +13,7 @@
 //! input is pure and may happen before.
 
 mod billing;
+mod contacts;
 mod customers;
 pub mod demo;
 mod entries;
@@ -52,6 +53,8 @@ pub enum OpsError {
     Duplicate(Duplicate),
     #[error("parent {0} would make a loop: a customer cannot be under its own sub-client")]
     ParentLoop(CustomerId),
+    #[error("contact {0} not found: `tally contact list CUSTOMER_ID` shows the contact ids")]
+    NoContact(crate::domain::contact::ContactId),
     #[error("invoice {0} not found: `tally invoice list` shows ids and numbers")]
     NoInvoice(String),
     #[error(transparent)]

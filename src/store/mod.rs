@@ -20,6 +20,7 @@
 //!   − charges not on a finalized invoice` (see [`BalanceBreakdown`]).
 
 pub mod check;
+mod contacts;
 mod customers;
 mod entries;
 mod files;

@@ -170,6 +170,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX payment_links_active ON payment_links (customer_id)
         WHERE revoked_at IS NULL;
     "#,
+    // 5: a customer's contacts (seed 004): people to reach, one of them
+    // primary (the reminder greets them).
+    r#"
+    CREATE TABLE contacts (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        email       TEXT,
+        phone       TEXT,
+        role        TEXT,
+        is_primary  INTEGER NOT NULL DEFAULT 0 CHECK (is_primary IN (0, 1)),
+        created_at  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX contacts_by_customer ON contacts (customer_id, id);
+    CREATE UNIQUE INDEX contacts_one_primary ON contacts (customer_id) WHERE is_primary = 1;
+    "#,
 ];
 
 /// The schema version this binary writes.

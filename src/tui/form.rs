@@ -594,6 +594,8 @@ pub fn customer_error_field(e: &crate::domain::customer::CustomerError) -> usize
         E::OwnParent => cf::PARENT,
         E::BillParentWithoutParent => cf::BILL_PARENT,
         E::TermsTooLong(_) => cf::TERMS,
+        // Contacts only: the customer form has no role.
+        E::RoleTooLong(_) => cf::NAME,
     }
 }
 

@@ -403,9 +403,18 @@ mod tests {
             // A token has tally's exact length, and a customer one active link.
             "INSERT INTO payment_links (customer_id, token, created_at) VALUES (1, 'short', 't')",
             "INSERT INTO payment_links (customer_id, token, created_at) VALUES (1, 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB', 't')",
+            // A contact has a name, and a customer one primary contact.
+            "INSERT INTO contacts (customer_id, name, created_at) VALUES (1, ' ', 't')",
+            "INSERT INTO contacts (customer_id, name, is_primary, created_at) VALUES (1, 'B', 1, 't')",
+            "INSERT INTO contacts (customer_id, name, created_at) VALUES (2, 'C', 't')",
         ];
         conn.execute(
             "INSERT INTO payment_links (customer_id, token, created_at) VALUES (1, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 't')",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO contacts (customer_id, name, is_primary, created_at) VALUES (1, 'A', 1, 't')",
             [],
         )
         .unwrap();

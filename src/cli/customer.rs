@@ -175,8 +175,20 @@ fn list(book: &Book, a: ListArgs) -> Result<()> {
 
 fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
     let c = book.customer(id)?;
-    let (b, days) = book.snapshot(|r| Ok((r.breakdown(id)?, r.avg_days_to_collect(id)?)))?;
+    let (b, days, subs) = book.snapshot(|r| {
+        Ok((
+            r.breakdown(id)?,
+            r.avg_days_to_collect(id)?,
+            r.sub_clients(id)?,
+        ))
+    })?;
     let cur = book.currency();
+    // A parent's balance together with its sub-clients' (seed 003).
+    let combined: rust_decimal::Decimal = b.balance
+        + subs
+            .iter()
+            .map(|s| s.balance)
+            .sum::<rust_decimal::Decimal>();
     if json {
         let mut v = customer_detail_json(&c, &b, cur);
         if let serde_json::Value::Object(m) = &mut v {
@@ -186,6 +198,19 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
                 "avg_days_to_collect".into(),
                 days.map_or(serde_json::Value::Null, Into::into),
             );
+            let list: Vec<_> = subs
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "id": s.id.0,
+                        "name": s.name,
+                        "balance": cur.plain(s.balance),
+                        "bill_to_parent": s.bill_to_parent,
+                    })
+                })
+                .collect();
+            m.insert("sub_clients".into(), list.into());
+            m.insert("combined_balance".into(), cur.plain(combined).into());
         }
         return print_json(&v);
     }
@@ -244,6 +269,26 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
         format!("{d} days")
     });
     say!("  {:<21}{days}", "avg days to collect:");
+    if !subs.is_empty() {
+        say!();
+        let rows: Vec<Vec<String>> = subs
+            .iter()
+            .map(|s| {
+                vec![
+                    s.id.to_string(),
+                    s.name.clone(),
+                    if s.bill_to_parent { "yes" } else { "" }.into(),
+                    cur.plain(s.balance),
+                ]
+            })
+            .collect();
+        table(
+            &["SUB-CLIENT", "NAME", "BILLED HERE", "BALANCE"],
+            &rows,
+            &[0, 3],
+        )?;
+        say!("  combined balance: {}", cur.plain(combined));
+    }
     Ok(())
 }
 

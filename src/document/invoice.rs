@@ -23,7 +23,11 @@ pub const STYLESHEET_PATH: &str = "/assets/invoice.css";
 pub struct InvoiceDoc {
     pub business: Business,
     pub currency: Currency,
+    /// Who the invoice is addressed to: the customer, or their parent when
+    /// they are billed to the parent (seed 003).
     pub customer: Customer,
+    /// The sub-client whose charges these are, when addressed to a parent.
+    pub on_behalf_of: Option<String>,
     pub invoice: Invoice,
     pub lines: Vec<Entry>,
     pub link: Option<String>,
@@ -73,11 +77,18 @@ impl InvoiceDoc {
 
     fn customer_lines(&self) -> Vec<String> {
         let c = &self.customer;
-        [&c.legal_name, &c.address, &c.email, &c.phone, &c.tax_id]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect()
+        let mut lines: Vec<String> = self
+            .on_behalf_of
+            .iter()
+            .map(|sub| format!("for {sub}"))
+            .collect();
+        lines.extend(
+            [&c.legal_name, &c.address, &c.email, &c.phone, &c.tax_id]
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+        lines
     }
 
     /// The last totals row: what is due, or for a draft (not a bill) its

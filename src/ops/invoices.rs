@@ -44,17 +44,26 @@ impl Book {
 
     /// Everything an exported invoice shows, including the customer's payment
     /// link when they have one (the document shows it only while unpaid).
+    /// A customer billed to their parent gets invoices addressed to the
+    /// parent, with the parent's payment link.
     pub fn invoice_doc(&self, r: &InvoiceRef) -> Result<InvoiceDoc> {
-        let invoice = self.invoice(r)?;
-        let link = self.link_of_known(invoice.customer_id)?;
-        Ok(InvoiceDoc {
-            business: self.config.business.clone(),
-            currency: self.currency().clone(),
-            customer: self.customer(invoice.customer_id)?,
-            lines: self.reads().invoice_lines(invoice.id)?,
-            link,
-            today: self.clock.today(),
-            invoice,
+        self.snapshot(|reads| {
+            let invoice = find_invoice(reads, r)?;
+            let (customer, on_behalf_of) =
+                addressee(reads, find_customer(reads, invoice.customer_id)?)?;
+            let link = reads
+                .active_link(customer.id)?
+                .map(|l| crate::domain::link::url(&self.config.portal.base_url, &l.token));
+            Ok(InvoiceDoc {
+                business: self.config.business.clone(),
+                currency: self.currency().clone(),
+                lines: reads.invoice_lines(invoice.id)?,
+                customer,
+                on_behalf_of,
+                link,
+                today: self.clock.today(),
+                invoice,
+            })
         })
     }
 
@@ -294,6 +303,18 @@ impl Book {
             Some(d) => crate::domain::date::parse_date(d, self.clock.today())
                 .map_err(|e| OpsError::Date(e.to_string())),
         }
+    }
+}
+
+/// Who an invoice of `customer` is addressed to: the parent when the
+/// customer is billed to their parent, with the sub-client's name.
+pub(crate) fn addressee(
+    r: &Reads<'_>,
+    customer: crate::domain::Customer,
+) -> Result<(crate::domain::Customer, Option<String>)> {
+    match customer.parent_id.filter(|_| customer.bill_to_parent) {
+        Some(parent) => Ok((find_customer(r, parent)?, Some(customer.name))),
+        None => Ok((customer, None)),
     }
 }
 

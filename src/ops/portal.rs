@@ -97,12 +97,16 @@ pub fn invoice_doc(
     let (Some(invoice), Some(customer)) = (shown, reads.customer(customer_id)?) else {
         return Ok(None);
     };
+    // Addressed as the owner's export is; the link stays the one the
+    // visitor came by, so "back" returns to their page.
+    let (customer, on_behalf_of) = super::invoices::addressee(reads, customer)?;
     Ok(Some(InvoiceDoc {
         business: config.business.clone(),
         currency: config.currency(),
         lines: reads.invoice_lines(invoice.id)?,
         link: Some(link::url(&config.portal.base_url, token)),
         customer,
+        on_behalf_of,
         invoice,
         today,
     }))

@@ -258,6 +258,16 @@ impl Reads<'_> {
             .optional()?)
     }
 
+    /// A parent's sub-clients, by name (the parent index finds them).
+    pub fn sub_clients(&self, parent: CustomerId) -> Result<Vec<Customer>> {
+        let sql = format!(
+            "SELECT {COLS} FROM customers WHERE parent_id = ?1 ORDER BY name COLLATE NOCASE, id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([parent.0], |r| self.customer_from(r))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// True if `ancestor` is `id` or one of its parents (to refuse cycles).
     pub fn is_ancestor_or_self(&self, ancestor: CustomerId, id: CustomerId) -> Result<bool> {
         Ok(self.conn.query_row(

@@ -1,0 +1,89 @@
+//! Parents and sub-clients (seed 003): a parent lists its sub-clients with
+//! their balances and a combined total, and a sub-client billed to its
+//! parent gets invoices addressed to the parent, with the parent's link.
+
+mod common;
+
+use common::Book;
+
+fn family() -> Book {
+    let b = Book::new();
+    b.ok(&[
+        "customer",
+        "add",
+        "Oak Property Group",
+        "--email",
+        "ap@oak.example",
+        "--address",
+        "1 Main St",
+    ]);
+    b.ok(&[
+        "customer",
+        "add",
+        "Oak Tower",
+        "--parent",
+        "1",
+        "--bill-parent",
+    ]);
+    b.ok(&["customer", "add", "Oak Annex", "--parent", "1"]);
+    b.ok(&["charge", "1", "10", "--tax", "0"]);
+    b.ok(&["charge", "2", "250", "--tax", "0", "--desc", "Lobby plants"]);
+    b.ok(&["charge", "3", "40", "--tax", "0"]);
+    b
+}
+
+#[test]
+fn a_parent_lists_its_sub_clients_and_their_combined_balance() {
+    let b = family();
+    let v = b.json(&["customer", "show", "1", "--json"]);
+    let subs = v["sub_clients"].as_array().expect("sub-clients");
+    let names: Vec<&str> = subs.iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names, ["Oak Annex", "Oak Tower"]);
+    assert_eq!(subs[1]["bill_to_parent"], true);
+    assert_eq!(subs[1]["balance"], "-250.00");
+    assert_eq!(v["combined_balance"], "-300.00");
+    let plain = b.ok(&["customer", "show", "1"]);
+    assert!(
+        plain.contains("Oak Tower") && plain.contains("combined balance: -300.00"),
+        "{plain}"
+    );
+    let tower = b.json(&["customer", "show", "2", "--json"]);
+    assert_eq!(tower["sub_clients"], serde_json::json!([]));
+    assert_eq!(tower["combined_balance"], "-250.00");
+}
+
+#[test]
+fn a_sub_client_billed_to_its_parent_gets_invoices_addressed_to_the_parent() {
+    let b = family();
+    let parent_link = b.ok(&["link", "generate", "1"]).trim().to_string();
+    let own_link = b.ok(&["link", "generate", "2"]).trim().to_string();
+    b.ok(&["invoice", "draft", "2"]);
+    b.ok(&["invoice", "finalize", "1"]);
+    let text = b.ok(&["invoice", "export", "INV-0001", "--format", "txt"]);
+    assert!(text.contains("Bill to: Oak Property Group"), "{text}");
+    assert!(text.contains("for Oak Tower"), "{text}");
+    assert!(
+        text.contains("ap@oak.example") && text.contains("1 Main St"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Pay online: {parent_link}")),
+        "{text}"
+    );
+    assert!(!text.contains(&own_link), "{text}");
+    let html = b.ok(&["invoice", "export", "INV-0001", "--format", "html"]);
+    assert!(
+        html.contains("<strong>Oak Property Group</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("for Oak Tower"), "{html}");
+    assert!(html.contains(&parent_link), "{html}");
+    // Not billed to the parent: addressed to itself.
+    b.ok(&["invoice", "draft", "3"]);
+    b.ok(&["invoice", "finalize", "2"]);
+    let text = b.ok(&["invoice", "export", "INV-0002", "--format", "txt"]);
+    assert!(
+        text.contains("Bill to: Oak Annex") && !text.contains(" for "),
+        "{text}"
+    );
+}

@@ -7,6 +7,8 @@ use rust_decimal::Decimal;
 /// Which status badge: each has its own colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Badge {
+    /// Where the customer came from (manual, or an importer's name).
+    Source,
     Paused,
     Portal,
 }
@@ -66,6 +68,7 @@ impl Theme {
     /// Seed 004's status badges: "Invoices paused" orange, "Portal" blue.
     pub fn badge(&self, kind: Badge) -> Style {
         let color = match kind {
+            Badge::Source => Color::DarkGray,
             Badge::Paused => Color::Indexed(208),
             Badge::Portal => Color::Blue,
         };

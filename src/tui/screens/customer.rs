@@ -118,7 +118,14 @@ fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
     if let Some(l) = &c.legal_name {
         first.push(Span::styled(format!("  {}", safe(l)), ui.theme.dim()));
     }
+    // Seed 004's badges: where the customer came from, then its flags.
+    let source = safe(&c.source);
+    let source = match source.as_str() {
+        "manual" => "Manual".to_string(),
+        other => other.to_string(),
+    };
     for (on, badge, kind) in [
+        (true, source.as_str(), Badge::Source),
         (c.invoices_paused, "Invoices paused", Badge::Paused),
         (c.portal_delivery, "Portal", Badge::Portal),
     ] {
@@ -137,10 +144,7 @@ fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
     } else {
         contact.join(" · ")
     };
-    let mut third = vec![
-        format!("source: {}", safe(&c.source)),
-        format!("billing: {}", c.billing_cycle.as_str()),
-    ];
+    let mut third = vec![format!("billing: {}", c.billing_cycle.as_str())];
     if let Some(p) = c.parent_id {
         third.insert(
             0,

@@ -86,7 +86,7 @@ fn days_to_collect_are_weighted_by_invoice_total() {
     );
     assert!(
         b.ok(&["customer", "show", "2"])
-            .contains("nothing collected yet")
+            .contains("no invoice paid in full yet")
     );
 }
 

@@ -683,7 +683,14 @@ fn book_amounts(b: &Book) -> std::collections::HashSet<String> {
     for c in r.customers(&all).unwrap() {
         add(c.balance);
         let d = r.breakdown(c.id).unwrap();
-        for v in [d.balance, d.available_credit, d.outstanding, d.uninvoiced] {
+        for v in [
+            d.balance,
+            d.available_credit,
+            d.outstanding,
+            d.uninvoiced,
+            d.total_billed,
+            d.total_collected,
+        ] {
             add(v);
         }
         for e in r.history(c.id, 0, 1000).unwrap() {
@@ -1112,4 +1119,18 @@ fn the_balance_line_keeps_all_four_figures_at_80_columns() {
     ] {
         assert!(line.contains(part), "{part} missing: {line}");
     }
+}
+
+#[test]
+fn the_metrics_line_shows_collected_of_billed_and_days_to_collect() {
+    let mut r = runner(true);
+    // Ann Lee: October's $150 invoice, issued 38 days ago, settled by her
+    // payment dated 35 days ago: 3 days to collect.
+    keys(&mut r, "/ann");
+    press(&mut r, KeyCode::Enter);
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(s.contains("Customers / Ann Lee"), "{s}");
+    assert!(s.contains("$150.00 collected of $300.00 billed"), "{s}");
+    assert!(s.contains("Avg. days to collect: 3"), "{s}");
 }

@@ -265,7 +265,7 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
     for (k, v) in money {
         say!("  {:<21}{:>width$}", format!("{k}:"), cur.plain(v));
     }
-    let days = days.map_or("- (nothing collected yet)".to_string(), |d| {
+    let days = days.map_or("- (no invoice paid in full yet)".to_string(), |d| {
         format!("{d} days")
     });
     say!("  {:<21}{days}", "avg days to collect:");

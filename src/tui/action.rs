@@ -134,6 +134,8 @@ pub struct CustomerSummary {
     pub count: usize,
     /// The live payment link, if one was generated.
     pub link: Option<String>,
+    /// Average days to collect (`None` until something was collected).
+    pub avg_days: Option<rust_decimal::Decimal>,
 }
 
 /// One invoice opened from the Invoices tab: its charges, the credits that
@@ -159,6 +161,7 @@ pub struct CustomerPage {
     pub locks: Vec<(EntryId, String)>,
     pub count: usize,
     pub link: Option<String>,
+    pub avg_days: Option<rust_decimal::Decimal>,
 }
 
 impl CustomerPage {

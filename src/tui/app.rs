@@ -686,6 +686,7 @@ impl App {
                     locks: load.locks,
                     count: s.count,
                     link: s.link,
+                    avg_days: s.avg_days,
                 });
             }
             (None, Some(page)) => {
@@ -1067,6 +1068,7 @@ mod tests {
                 offset,
                 history: Vec::new(),
                 summary: summary.then(|| crate::tui::action::CustomerSummary {
+                    avg_days: None,
                     customer: customer(1, 0),
                     breakdown: breakdown.clone(),
                     count: 100,

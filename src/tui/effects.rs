@@ -377,6 +377,7 @@ fn load_customer(
             breakdown: r.breakdown(id)?,
             count: r.count_entries(id)? as usize,
             link: book.link_of_known(id)?,
+            avg_days: r.avg_days_to_collect(id)?,
         })
     } else {
         None

@@ -17,7 +17,16 @@ use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let [title, info, balances, link, _gap, tab, table, status] = Layout::vertical([
+    let [
+        title,
+        info,
+        balances,
+        link,
+        metrics_area,
+        tab,
+        table,
+        status,
+    ] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(3),
         Constraint::Length(1),
@@ -65,6 +74,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     header(frame, info, page, ui);
     breakdown(frame, balances, page, app, ui);
     payment_link(frame, link, page, ui);
+    metrics(frame, metrics_area, page, app, ui);
     let style = |t: Tab| {
         if t == view.tab {
             ui.theme.title()
@@ -209,6 +219,33 @@ fn breakdown(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: 
     };
     line.spans.insert(0, Span::raw(" "));
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Seed 004's metric cards as one line: collected of billed, and how many
+/// days the customer takes to pay (whole parts only, as space allows).
+fn metrics(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &Ui) {
+    let b = &page.breakdown;
+    let cur = &app.currency;
+    let days = page
+        .avg_days
+        .map_or("no invoice paid in full yet".to_string(), |d| {
+            format!("{d} days")
+        });
+    let parts = vec![
+        vec![Span::raw(format!(
+            "{} collected of {} billed",
+            cur.display(b.total_collected),
+            cur.display(b.total_billed)
+        ))],
+        vec![Span::raw(format!("Avg. days to collect: {days}"))],
+    ];
+    let mut line = fit_parts(
+        parts,
+        Span::raw("  ·  "),
+        (area.width as usize).saturating_sub(1),
+    );
+    line.spans.insert(0, Span::raw(" "));
+    frame.render_widget(Paragraph::new(line.style(ui.theme.dim())), area);
 }
 
 /// The payment link line of the billing section: the link itself (so it

@@ -5,7 +5,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::output::{print_json, say, table};
+use super::output::{overwrite, print_json, say, table};
 use crate::domain::contact::{ContactDetails, ContactId};
 use crate::domain::customer::CustomerId;
 use crate::ops::Book;
@@ -82,17 +82,12 @@ pub fn run(book: &mut Book, cmd: ContactCmd) -> Result<()> {
         ContactCmd::Edit(a) => {
             let id = ContactId(a.contact);
             let mut d = book.contact(id)?.details;
-            let set = |field: &mut Option<String>, v: Option<String>| {
-                if let Some(v) = v {
-                    *field = Some(v);
-                }
-            };
             if let Some(n) = a.name {
                 d.name = n;
             }
-            set(&mut d.email, a.email);
-            set(&mut d.phone, a.phone);
-            set(&mut d.role, a.role);
+            overwrite(&mut d.email, a.email);
+            overwrite(&mut d.phone, a.phone);
+            overwrite(&mut d.role, a.role);
             if let Some(p) = a.primary {
                 d.primary = p;
             }

@@ -3,7 +3,9 @@
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::output::{customer_detail_json, customer_json, esay, or_dash, print_json, say, table};
+use super::output::{
+    customer_detail_json, customer_json, esay, or_dash, overwrite, print_json, say, table,
+};
 use crate::domain::CustomerSort;
 use crate::domain::customer::{BillingCycle, CustomerDetails, CustomerId, parse_terms};
 use crate::ops::{Book, Duplicate};
@@ -295,20 +297,15 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
 fn edit(book: &mut Book, a: EditArgs) -> Result<()> {
     let id = CustomerId(a.id);
     let mut d = CustomerDetails::from(&book.customer(id)?);
-    let set = |field: &mut Option<String>, v: Option<String>| {
-        if let Some(v) = v {
-            *field = Some(v);
-        }
-    };
     if let Some(n) = a.name {
         d.name = n;
     }
-    set(&mut d.email, a.email);
-    set(&mut d.phone, a.phone);
-    set(&mut d.address, a.address);
-    set(&mut d.tax_id, a.tax_id);
-    set(&mut d.legal_name, a.legal_name);
-    set(&mut d.notes, a.notes);
+    overwrite(&mut d.email, a.email);
+    overwrite(&mut d.phone, a.phone);
+    overwrite(&mut d.address, a.address);
+    overwrite(&mut d.tax_id, a.tax_id);
+    overwrite(&mut d.legal_name, a.legal_name);
+    overwrite(&mut d.notes, a.notes);
     if let Some(p) = a.parent {
         d.parent_id = match p.trim() {
             "none" | "" => None,

@@ -140,6 +140,14 @@ pub fn entry_json(e: &Entry, cur: &Currency) -> Value {
     })
 }
 
+/// An `--option` given on the command line replaces the stored value ("" clears
+/// it once validated); an option not given keeps it.
+pub fn overwrite(field: &mut Option<String>, given: Option<String>) {
+    if let Some(v) = given {
+        *field = Some(v);
+    }
+}
+
 /// `-` for an absent optional field in plain output.
 pub fn or_dash(s: &Option<String>) -> String {
     s.clone().unwrap_or_else(|| "-".into())

@@ -620,7 +620,14 @@ impl App {
     fn saved(&mut self, message: String, customer: CustomerId) {
         self.overlay = None;
         self.info(&message);
-        self.list.keep = Some(customer);
+        self.reload_all(Some(customer));
+        self.after_invoice_save();
+    }
+
+    /// Marks every list and figure on screen for reloading, the customer
+    /// list keeping its selection on `keep`.
+    fn reload_all(&mut self, keep: Option<CustomerId>) {
+        self.list.keep = keep;
         self.list.need_count = true;
         self.list.need_totals = true;
         self.list.window.loaded = None;
@@ -629,21 +636,12 @@ impl App {
             v.need_summary = true;
             v.invoices.window.loaded = None;
         }
-        self.after_invoice_save();
     }
 
     /// Reloads every visible list and figure, keeping the selection on the
     /// same customer; forms and dialogs stay as they are.
     fn book_changed(&mut self) {
-        self.list.keep = self.selected_customer().map(|c| c.id);
-        self.list.need_count = true;
-        self.list.need_totals = true;
-        self.list.window.loaded = None;
-        if let Some(v) = &mut self.customer {
-            v.window.loaded = None;
-            v.need_summary = true;
-            v.invoices.window.loaded = None;
-        }
+        self.reload_all(self.selected_customer().map(|c| c.id));
         if let Some(d) = &mut self.drafting {
             d.window.loaded = None;
         }

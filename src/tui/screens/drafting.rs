@@ -13,6 +13,7 @@ use crate::tui::action::Command;
 use crate::tui::app::App;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col};
+use crate::tui::widgets::invoice::{CHARGE_COLUMNS, charge_cells};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let [title, info, table, summary, status] = Layout::vertical([
@@ -59,28 +60,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             table,
         );
     } else {
-        let mut grid = Grid::new(&[
-            col("", Kind::Fixed, 8),
-            col("Date", Kind::Fixed, 5),
-            col("Description", Kind::Text, 3),
-            col("Amount", Kind::Money, 6),
-            col("Tax", Kind::Money, 4),
-            col("Total", Kind::Money, 9),
-        ]);
+        // The invoice's own columns, after a mark for picking.
+        let mut cols = vec![col("", Kind::Fixed, 8)];
+        cols.extend(CHARGE_COLUMNS);
+        let mut grid = Grid::new(&cols);
         for e in &d.rows {
             let mark = if d.picked.contains_key(&e.id) {
                 "[x]"
             } else {
                 "[ ]"
             };
-            grid.row(vec![
-                mark.into(),
-                e.date.format("%Y-%m-%d").to_string().into(),
-                safe(&e.description).into(),
-                cur.display(e.amount).into(),
-                cur.display(e.tax).into(),
-                cur.display(e.amount + e.tax).into(),
-            ]);
+            let mut cells = vec![mark.into()];
+            cells.extend(charge_cells(e, cur));
+            grid.row(cells);
         }
         window_table(frame, table, grid, &d.window, ui);
     }

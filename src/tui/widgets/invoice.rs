@@ -9,11 +9,12 @@ use ratatui::widgets::Paragraph;
 use rust_decimal::Decimal;
 
 use crate::domain::InvoiceStatus;
+use crate::domain::{Currency, Entry};
 use crate::tui::action::{Command, InvoiceDetail};
 use crate::tui::app::App;
 use crate::tui::safe;
 use crate::tui::ui::{Ui, hint_line, popup};
-use crate::tui::widgets::columns::{Grid, Kind, col, ellipsize, fit_words};
+use crate::tui::widgets::columns::{Column, Grid, Kind, Value, col, ellipsize, fit_words};
 
 pub fn render(frame: &mut Frame, area: Rect, d: &InvoiceDetail, scroll: usize, app: &App, ui: &Ui) {
     let width = area.width.saturating_sub(4).min(84);
@@ -56,6 +57,27 @@ pub fn render(frame: &mut Frame, area: Rect, d: &InvoiceDetail, scroll: usize, a
     frame.render_widget(Paragraph::new(visible), inner);
 }
 
+/// The columns of an invoice's charges (date, description, amount, tax,
+/// total), shared with the drafting screen.
+pub const CHARGE_COLUMNS: [Column; 5] = [
+    col("Date", Kind::Fixed, 5),
+    col("Description", Kind::Text, 3),
+    col("Amount", Kind::Money, 6),
+    col("Tax", Kind::Money, 4),
+    col("Total", Kind::Money, 9),
+];
+
+/// One charge as the cells of [`CHARGE_COLUMNS`].
+pub fn charge_cells(e: &Entry, cur: &Currency) -> Vec<Value> {
+    vec![
+        e.date.format("%Y-%m-%d").to_string().into(),
+        safe(&e.description).into(),
+        cur.display(e.amount).into(),
+        cur.display(e.tax).into(),
+        cur.display(e.amount + e.tax).into(),
+    ]
+}
+
 fn body(d: &InvoiceDetail, width: usize, app: &App, ui: &Ui) -> Vec<Line<'static>> {
     let cur = &app.currency;
     let inv = &d.invoice;
@@ -75,21 +97,9 @@ fn body(d: &InvoiceDetail, width: usize, app: &App, ui: &Ui) -> Vec<Line<'static
         ),
     ])];
     out.push(Line::raw(""));
-    let mut grid = Grid::new(&[
-        col("Date", Kind::Fixed, 5),
-        col("Description", Kind::Text, 3),
-        col("Amount", Kind::Money, 6),
-        col("Tax", Kind::Money, 4),
-        col("Total", Kind::Money, 9),
-    ]);
+    let mut grid = Grid::new(&CHARGE_COLUMNS);
     for e in &d.lines {
-        grid.row(vec![
-            e.date.format("%Y-%m-%d").to_string().into(),
-            safe(&e.description).into(),
-            cur.display(e.amount).into(),
-            cur.display(e.tax).into(),
-            cur.display(e.amount + e.tax).into(),
-        ]);
+        grid.row(charge_cells(e, cur));
     }
     out.extend(grid.lines(width, ui.theme.header()));
     out.push(Line::raw(""));

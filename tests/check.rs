@@ -88,6 +88,26 @@ fn a_finalized_total_that_differs_from_its_charges() {
 }
 
 #[test]
+fn a_refund_that_used_less_credit_than_it_paid_out() {
+    let b = sound();
+    b.ok(&["refund", "1", "5"]);
+    b.ok(&["customer", "add", "Bob"]);
+    b.ok(&["credit", "2", "30"]);
+    b.ok(&["credit-transfer", "2", "1", "10"]);
+    b.ok(&["check"]);
+    break_with(
+        &b,
+        "UPDATE payout_sources SET amount_cents = 400 WHERE amount_cents = 500",
+    );
+    failed(&b, "payouts", "used 4.00 of its customer's credit");
+    break_with(
+        &b,
+        "UPDATE entries SET amount_cents = 900 WHERE kind = 'credit' AND counterpart IS NOT NULL",
+    );
+    failed(&b, "payouts", "does not match its other side");
+}
+
+#[test]
 fn a_dangling_foreign_key() {
     let b = sound();
     break_with(
@@ -116,7 +136,8 @@ fn the_json_report_names_each_check() {
             "invoice numbers",
             "balances",
             "identity",
-            "allocations"
+            "allocations",
+            "payouts"
         ]
     );
 }

@@ -1,5 +1,6 @@
 //! Property test: random sequences of posts, drafts, deletes, finalizes,
-//! payments, applied credit, voids, edits and removals. After every step,
+//! payments, applied credit, voids, edits, removals, refunds (of credit and
+//! against paid invoices) and credit transfers between the two customers. After every step,
 //! for every customer, `balance = available credit − outstanding −
 //! uninvoiced`, the maintained balance equals the line items, invoice states
 //! agree with what is left to pay, and finalized numbers are 1..n with no gap.
@@ -14,7 +15,7 @@ use tally::config::Config;
 use tally::domain::customer::{CustomerDetails, CustomerId};
 use tally::domain::entry::{EntryInput, EntryKind};
 use tally::domain::invoice::{InvoiceRef, InvoiceStatus};
-use tally::ops::{Book, PaymentInput};
+use tally::ops::{Book, PaymentInput, RefundInput, TransferInput};
 use tally::store::InvoiceQuery;
 use tally::store::check::Depth;
 
@@ -31,6 +32,9 @@ enum Op {
     Cancel { picks: Vec<usize> },
     Edit { pick: usize, cents: i64 },
     Remove { pick: usize },
+    Refund { c: usize, cents: i64 },
+    RefundInvoice { pick: usize, cents: i64 },
+    Transfer { c: usize, cents: i64 },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -38,7 +42,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         5 => (c.clone(), any::<bool>(), 1..100_000i64).prop_map(|(c, credit, cents)| Op::Post { c, credit, cents }),
         2 => c.clone().prop_map(|c| Op::DraftAll { c }),
-        2 => (c, proptest::collection::vec(any::<usize>(), 0..4)).prop_map(|(c, picks)| Op::DraftSome { c, picks }),
+        2 => (c.clone(), proptest::collection::vec(any::<usize>(), 0..4)).prop_map(|(c, picks)| Op::DraftSome { c, picks }),
         1 => any::<usize>().prop_map(|pick| Op::Delete { pick }),
         3 => any::<usize>().prop_map(|pick| Op::Finalize { pick }),
         3 => (any::<usize>(), proptest::option::of(1..100_000i64)).prop_map(|(pick, cents)| Op::Pay { pick, cents }),
@@ -47,6 +51,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => proptest::collection::vec(any::<usize>(), 1..4).prop_map(|picks| Op::Cancel { picks }),
         1 => (any::<usize>(), 1..100_000i64).prop_map(|(pick, cents)| Op::Edit { pick, cents }),
         1 => any::<usize>().prop_map(|pick| Op::Remove { pick }),
+        2 => (c.clone(), 1..100_000i64).prop_map(|(c, cents)| Op::Refund { c, cents }),
+        2 => (any::<usize>(), 1..100_000i64).prop_map(|(pick, cents)| Op::RefundInvoice { pick, cents }),
+        2 => (c.clone(), 1..100_000i64).prop_map(|(c, cents)| Op::Transfer { c, cents }),
     ]
 }
 
@@ -164,6 +171,23 @@ proptest! {
                 }
                 Op::Remove { pick } => {
                     if entries.is_empty() { Ok(()) } else { book.remove_entry(entries[pick % entries.len()]).map(drop) }
+                }
+                Op::Refund { c, cents } => {
+                    let input = RefundInput { amount: money(cents), ..Default::default() };
+                    book.refund(customers[c], &input).map(|id| entries.push(id))
+                }
+                Op::RefundInvoice { pick, cents } => match pick_invoice(book, pick) {
+                    Some(r) => {
+                        let owner = book.invoice(&r).unwrap().customer_id;
+                        let input = RefundInput { amount: money(cents), invoice: Some(r), ..Default::default() };
+                        book.refund(owner, &input).map(|id| entries.push(id))
+                    }
+                    None => Ok(()),
+                },
+                Op::Transfer { c, cents } => {
+                    let input = TransferInput { amount: money(cents), ..Default::default() };
+                    book.transfer_credit(customers[c], customers[1 - c], &input)
+                        .map(|(a, b)| entries.extend([a, b]))
                 }
             };
             check(book, &customers);

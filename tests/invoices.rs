@@ -81,7 +81,7 @@ fn state(book: &Book, c: CustomerId) -> String {
             ..Default::default()
         })
         .unwrap(),
-        r.timeline(c, 1000).unwrap().len(),
+        r.timeline(c, 0, 1000).unwrap().len(),
     )
 }
 

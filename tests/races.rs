@@ -431,3 +431,46 @@ fn two_billing_runs_at_once_bill_each_month_once() {
         },
     );
 }
+
+/// A customer holding 100.00 of unapplied credit, and a second customer.
+fn in_credit() -> Book {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Holder"]);
+    b.ok(&["customer", "add", "Other"]);
+    b.ok(&["credit", "1", "100", "--method", "cash"]);
+    b
+}
+
+#[test]
+fn two_refunds_of_the_same_credit_pay_it_out_once() {
+    scenario(
+        "refund vs refund",
+        in_credit,
+        &["refund", "1", "70"],
+        &["refund", "1", "70"],
+        |b, outs| {
+            assert_eq!(succeeded(outs), 1);
+            let show = b.json(&["customer", "show", "1", "--json"]);
+            assert_eq!(show["balance"], "30.00");
+            assert_eq!(show["available_credit"], "30.00");
+        },
+    );
+}
+
+#[test]
+fn a_refund_and_a_transfer_of_the_same_credit_do_one_or_the_other() {
+    scenario(
+        "refund vs transfer",
+        in_credit,
+        &["refund", "1", "70"],
+        &["credit-transfer", "1", "2", "70"],
+        |b, outs| {
+            assert_eq!(succeeded(outs), 1);
+            let one = b.json(&["customer", "show", "1", "--json"]);
+            let two = b.json(&["customer", "show", "2", "--json"]);
+            assert_eq!(one["balance"], "30.00");
+            let moved = two["balance"] == "70.00";
+            assert!(moved || two["balance"] == "0.00", "{two}");
+        },
+    );
+}

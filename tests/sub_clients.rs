@@ -87,3 +87,36 @@ fn a_sub_client_billed_to_its_parent_gets_invoices_addressed_to_the_parent() {
         "{text}"
     );
 }
+
+#[test]
+fn a_parent_timeline_says_when_a_sub_client_joins_or_leaves() {
+    let b = family();
+    let actions = |id: &str| -> Vec<String> {
+        b.json(&["timeline", id, "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e["action"].as_str().unwrap(),
+                    e["detail"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert!(
+        actions("1")
+            .contains(&"customer.sub_client_added sub-client Oak Tower (#2) added".to_string())
+    );
+    b.ok(&["customer", "add", "Elm Estates"]);
+    b.ok(&["customer", "edit", "3", "--parent", "4"]);
+    assert!(
+        actions("1")
+            .contains(&"customer.sub_client_removed sub-client Oak Annex (#3) left".to_string())
+    );
+    assert!(
+        actions("4")
+            .contains(&"customer.sub_client_added sub-client Oak Annex (#3) added".to_string())
+    );
+}

@@ -107,7 +107,7 @@ pub fn run(book: &mut Book, cmd: ContactCmd) -> Result<()> {
 
 fn list(book: &Book, customer: CustomerId, json: bool) -> Result<()> {
     book.customer(customer)?;
-    let contacts = book.reads().contacts(customer)?;
+    let contacts = book.reads().contacts(customer, 0, usize::MAX)?;
     if json {
         let items = contacts
             .iter()

@@ -181,7 +181,7 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
         Ok((
             r.breakdown(id)?,
             r.avg_days_to_collect(id)?,
-            r.sub_clients(id)?,
+            r.sub_clients(id, 0, usize::MAX)?,
         ))
     })?;
     let cur = book.currency();

@@ -225,7 +225,7 @@ pub fn billing(book: &mut Book, cmd: BillingCmd) -> Result<()> {
     Ok(())
 }
 
-fn reference(s: &str) -> Result<InvoiceRef> {
+pub(super) fn reference(s: &str) -> Result<InvoiceRef> {
     InvoiceRef::parse(s).ok_or_else(|| {
         anyhow!("\"{s}\" is not an invoice: use its id (e.g. 12) or its number (e.g. INV-0007)")
     })

@@ -4,6 +4,7 @@
 
 mod check;
 mod contact;
+mod credit;
 mod customer;
 mod entry;
 mod invoice;
@@ -62,6 +63,14 @@ pub enum Command {
     Charge(entry::ChargeArgs),
     /// Post a credit: a payment, discount or credit memo. Prints the new entry id.
     Credit(entry::CreditArgs),
+    /// Pay a customer's available credit back to them. Prints the refund's id.
+    Refund(credit::RefundArgs),
+    /// Move available credit from one customer to another. Prints the ids
+    /// of the two sides (the payout on FROM, the credit on TO).
+    CreditTransfer(credit::TransferArgs),
+    /// A customer's credits: where each came from, what used it, what is left;
+    /// and their refunds and transfers.
+    Credits(credit::CreditsArgs),
     /// A customer's billing history, newest first; charges are negative.
     History(entry::HistoryArgs),
     /// Edit or remove an open charge or credit.
@@ -106,7 +115,8 @@ impl Command {
             Command::History(_)
             | Command::Timeline(_)
             | Command::Check(_)
-            | Command::Payment(_) => false,
+            | Command::Payment(_)
+            | Command::Credits(_) => false,
             Command::Portal(_) => false,
             Command::Invoice(c) => !matches!(c, I::List { .. } | I::Show { .. } | I::Export { .. }),
             Command::Link(c) => matches!(c, L::Generate { .. } | L::Regenerate { .. }),
@@ -168,6 +178,9 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Customer(c) => customer::run(&mut book, c),
         Command::Charge(a) => entry::charge(&mut book, a),
         Command::Credit(a) => entry::credit(&mut book, a),
+        Command::Refund(a) => credit::refund(&mut book, a),
+        Command::CreditTransfer(a) => credit::transfer(&mut book, a),
+        Command::Credits(a) => credit::list(&book, a),
         Command::History(a) => entry::history(&book, a),
         Command::Entry(c) => entry::run(&mut book, c),
         Command::Timeline(a) => timeline::run(&book, a),

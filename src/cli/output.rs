@@ -133,6 +133,7 @@ pub fn entry_json(e: &Entry, cur: &Currency) -> Value {
         "customer_id": e.customer_id.0,
         "date": e.date.format("%Y-%m-%d").to_string(),
         "kind": e.kind.as_str(),
+        "label": e.label(),
         "amount": cur.plain(e.signed_amount()),
         "tax": cur.plain(e.tax),
         "description": e.description,

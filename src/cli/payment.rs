@@ -26,7 +26,7 @@ pub fn run(book: &Book, cmd: PaymentCmd) -> Result<()> {
     let PaymentCmd::List { customer, json } = cmd;
     let id = CustomerId(customer);
     book.customer(id)?;
-    let payments = book.reads().payments(id)?;
+    let payments = book.reads().payments(id, 0, usize::MAX)?;
     let cur = book.currency();
     if json {
         let items = payments
@@ -41,6 +41,7 @@ pub fn run(book: &Book, cmd: PaymentCmd) -> Result<()> {
                     "description": p.entry.description,
                     "status": p.status(),
                     "applied": cur.plain(p.applied),
+                    "refunded": cur.plain(p.paid_out),
                     "invoices": p.invoices,
                 })
             })
@@ -61,6 +62,7 @@ pub fn run(book: &Book, cmd: PaymentCmd) -> Result<()> {
                 p.entry.method.map(|m| m.as_str()).unwrap_or("").into(),
                 p.entry.reference.clone().unwrap_or_default(),
                 p.status().into(),
+                cur.plain(p.paid_out),
                 p.invoices.join(", "),
             ]
         })
@@ -73,9 +75,10 @@ pub fn run(book: &Book, cmd: PaymentCmd) -> Result<()> {
             "METHOD",
             "REFERENCE",
             "STATUS",
+            "REFUNDED",
             "INVOICES",
         ],
         &rows,
-        &[0, 2],
+        &[0, 2, 6],
     )
 }

@@ -21,7 +21,7 @@ pub struct TimelineArgs {
 pub fn run(book: &Book, a: TimelineArgs) -> Result<()> {
     let id = CustomerId(a.customer);
     book.customer(id)?;
-    let events = book.reads().timeline(id, a.limit)?;
+    let events = book.reads().timeline(id, 0, a.limit)?;
     if a.json {
         let items = events
             .iter()

@@ -1,9 +1,10 @@
 //! Billing line items: charges and credits, and the form that creates or
 //! edits one from what a person typed.
 //!
-//! Invariants: amounts are positive; only charges carry tax; only credits
-//! carry a method. A charge counts against the balance as `-(amount + tax)`,
-//! a credit as `+amount`.
+//! Invariants: amounts are positive; only charges carry tax; credits and
+//! refunds carry a method (transfers between customers none). A charge
+//! counts against the balance as `-(amount + tax)`, a credit as `+amount`,
+//! a payout (refund or transfer out) as `-amount`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -25,6 +26,9 @@ impl std::fmt::Display for EntryId {
 pub enum EntryKind {
     Charge,
     Credit,
+    /// Credit paid back out (a refund) or moved to another customer (a
+    /// transfer): lowers the balance like a charge, but is never invoiced.
+    Payout,
 }
 
 impl EntryKind {
@@ -32,12 +36,14 @@ impl EntryKind {
         match self {
             EntryKind::Charge => "charge",
             EntryKind::Credit => "credit",
+            EntryKind::Payout => "payout",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "charge" => Some(EntryKind::Charge),
             "credit" => Some(EntryKind::Credit),
+            "payout" => Some(EntryKind::Payout),
             _ => None,
         }
     }
@@ -92,9 +98,26 @@ pub struct Entry {
     pub invoice_id: Option<super::invoice::InvoiceId>,
     /// A payment's outside reference (check number, transfer id).
     pub reference: Option<String>,
+    /// The invoice whose void this credit records.
+    pub void_of: Option<super::invoice::InvoiceId>,
+    /// The other side of a transfer between customers.
+    pub counterpart: Option<EntryId>,
+    /// The invoice this credit memo credits.
+    pub memo_of: Option<super::invoice::InvoiceId>,
 }
 
 impl Entry {
+    /// What the entry is, as a person names it.
+    pub fn label(&self) -> &'static str {
+        match (self.kind, self.counterpart.is_some()) {
+            (EntryKind::Charge, _) => "Charge",
+            (EntryKind::Credit, false) => "Credit",
+            (EntryKind::Credit, true) => "Transfer in",
+            (EntryKind::Payout, false) => "Refund",
+            (EntryKind::Payout, true) => "Transfer out",
+        }
+    }
+
     /// The entry's effect on the balance: charges negative, credits positive.
     pub fn signed_total(&self) -> Decimal {
         signed_total(self.kind, self.amount, self.tax)
@@ -112,7 +135,7 @@ impl Entry {
     /// The amount as history shows it: charges negative, credits positive.
     pub fn signed_amount(&self) -> Decimal {
         match self.kind {
-            EntryKind::Charge => -self.amount,
+            EntryKind::Charge | EntryKind::Payout => -self.amount,
             EntryKind::Credit => self.amount,
         }
     }
@@ -122,6 +145,7 @@ pub fn signed_total(kind: EntryKind, amount: Decimal, tax: Decimal) -> Decimal {
     match kind {
         EntryKind::Charge => -(amount + tax),
         EntryKind::Credit => amount,
+        EntryKind::Payout => -amount,
     }
 }
 
@@ -286,14 +310,14 @@ impl EntryInput {
             .map_err(|e| err(EntryField::Amount, e.to_string()))
             .ok();
         let tax = match (kind, &self.tax) {
-            (EntryKind::Credit, Some(t)) if !t.trim().is_empty() => {
+            (EntryKind::Credit | EntryKind::Payout, Some(t)) if !t.trim().is_empty() => {
                 err(
                     EntryField::Tax,
                     "applies to charges only: leave it empty for a credit".into(),
                 );
                 None
             }
-            (EntryKind::Credit, _) => Some(currency.zero()),
+            (EntryKind::Credit | EntryKind::Payout, _) => Some(currency.zero()),
             (EntryKind::Charge, Some(t)) if is_rate(t) => match amount {
                 Some(a) => charge_tax(a, t, currency)
                     .map_err(|e| err(EntryField::Tax, e))
@@ -332,7 +356,7 @@ impl EntryInput {
             .ok();
         let method = match kind {
             EntryKind::Charge => Some(None),
-            EntryKind::Credit => parse_method(&self.method)
+            EntryKind::Credit | EntryKind::Payout => parse_method(&self.method)
                 .map(Some)
                 .map_err(|m| err(EntryField::Method, m))
                 .ok(),

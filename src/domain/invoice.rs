@@ -328,6 +328,14 @@ pub enum InvoiceError {
         "credit {entry} is applied to {numbers}: it cannot be edited or removed; post a new line to correct it"
     )]
     LockedCredit { entry: EntryId, numbers: String },
+    #[error(
+        "{what} {entry} is {why}: it cannot be edited or removed; post a new line to correct it"
+    )]
+    Moved {
+        what: &'static str,
+        entry: EntryId,
+        why: String,
+    },
 }
 
 #[cfg(test)]

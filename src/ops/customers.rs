@@ -1,9 +1,9 @@
 //! Adding and editing customers, with the duplicate checks of seed 003.
 
-use super::{Book, OpsError, Result, find_customer};
+use super::{Book, Ctx, OpsError, Result, find_customer};
 use crate::domain::customer::{CustomerDetails, CustomerId};
 use crate::domain::timeline::change;
-use crate::store::Reads;
+use crate::store::{Reads, Tx};
 
 /// Another customer that looks like the one being saved.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +64,7 @@ impl Book {
             let now = cx.clock.now();
             let id = tx.insert_customer(&d, "manual", now)?;
             tx.log(id, now, cx.actor, "customer.created", &summary)?;
+            log_parents(tx, cx, id, &d.name, None, d.parent_id)?;
             Ok(id)
         })
     }
@@ -91,9 +92,35 @@ impl Book {
             let now = cx.clock.now();
             tx.update_customer(id, &d, now)?;
             tx.log(id, now, cx.actor, "customer.edited", &changes.join("; "))?;
+            log_parents(tx, cx, id, &d.name, before.parent_id, d.parent_id)?;
             Ok(true)
         })
     }
+}
+
+/// A parent's timeline says when a sub-client joins or leaves it: the
+/// Sub-clients tab changes, so the parent's history must say why.
+fn log_parents(
+    tx: &Tx<'_>,
+    cx: &Ctx<'_>,
+    id: CustomerId,
+    name: &str,
+    before: Option<CustomerId>,
+    after: Option<CustomerId>,
+) -> Result<()> {
+    if before == after {
+        return Ok(());
+    }
+    let now = cx.clock.now();
+    if let Some(old) = before {
+        let detail = format!("sub-client {name} (#{id}) left");
+        tx.log(old, now, cx.actor, "customer.sub_client_removed", &detail)?;
+    }
+    if let Some(new) = after {
+        let detail = format!("sub-client {name} (#{id}) added");
+        tx.log(new, now, cx.actor, "customer.sub_client_added", &detail)?;
+    }
+    Ok(())
 }
 
 fn find_duplicate(

@@ -32,6 +32,9 @@ impl Book {
         kind: EntryKind,
         input: &EntryInput,
     ) -> Result<EntryId> {
+        if kind == EntryKind::Payout {
+            return Err(crate::domain::credit::CreditError::PayoutNotPosted.into());
+        }
         let e = self.check_entry(kind, input).map_err(OpsError::Fields)?;
         self.transact(|tx, cx| {
             let before = find_customer(&tx.reads(), customer)?.balance;
@@ -137,6 +140,12 @@ pub(super) fn check_unlocked(r: &Reads<'_>, e: &Entry) -> Result<()> {
         Some(EntryLock::Allocated(numbers)) => Err(InvoiceError::LockedCredit {
             entry: e.id,
             numbers: numbers.join(", "),
+        }
+        .into()),
+        Some(EntryLock::Moved(why)) => Err(InvoiceError::Moved {
+            what: e.label(),
+            entry: e.id,
+            why,
         }
         .into()),
     }

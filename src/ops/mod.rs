@@ -14,6 +14,7 @@
 
 mod billing;
 mod contacts;
+mod credits;
 mod customers;
 pub mod demo;
 mod entries;
@@ -35,6 +36,7 @@ use crate::domain::invoice::{Invoice, InvoiceRef};
 use crate::domain::{Currency, Customer};
 use crate::store::{Reads, Store, StoreError, Tx};
 
+pub use credits::{RefundInput, TransferInput};
 pub use customers::Duplicate;
 pub use invoices::{Cancelled, PaymentInput};
 pub use links::{ReminderText, new_token};
@@ -59,6 +61,8 @@ pub enum OpsError {
     NoInvoice(String),
     #[error(transparent)]
     Invoice(#[from] InvoiceError),
+    #[error(transparent)]
+    Credit(#[from] crate::domain::credit::CreditError),
     #[error("amount {0}")]
     Amount(String),
     #[error("date {0}")]
@@ -241,7 +245,7 @@ impl Ctx<'_> {
 
 /// Lookups that turn "not there" into the error a person reads. They take
 /// [`Reads`], so a write uses them on its own transaction.
-pub(crate) fn find_customer(r: &Reads<'_>, id: CustomerId) -> Result<Customer> {
+pub fn find_customer(r: &Reads<'_>, id: CustomerId) -> Result<Customer> {
     r.customer(id)?.ok_or(OpsError::NoCustomer(id))
 }
 

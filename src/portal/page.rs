@@ -100,11 +100,13 @@ fn recent_items(cx: &PageContext<'_>, items: &[Entry]) -> String {
             let (class, amount, tax) = match e.kind {
                 EntryKind::Charge => ("is-charge", cx.money(e.amount), cx.money(e.tax)),
                 EntryKind::Credit => ("is-credit", cx.money(-e.amount), "—".into()),
+                EntryKind::Payout => ("is-charge", cx.money(e.amount), "—".into()),
             };
             let desc = if e.description.trim().is_empty() {
                 match e.kind {
                     EntryKind::Charge => "Charge".to_string(),
                     EntryKind::Credit => "Payment or credit".to_string(),
+                    EntryKind::Payout => e.label().to_string(),
                 }
             } else {
                 escape(&e.description)

@@ -9,7 +9,9 @@
 //! - finalized invoice numbers run 1..n with no gap;
 //! - no invoice has more allocated to it than its total, a paid or void
 //!   invoice has exactly its total, and no credit is allocated beyond itself;
-//! - a finalized invoice's frozen total equals the sum of its charges.
+//! - a finalized invoice's frozen total equals the sum of its charges;
+//! - every refund or transfer used exactly its amount of its customer's
+//!   credits, and each transfer's two sides match.
 //!
 //! The cheap pass (TUI start) checks only what needs no scan of the entries:
 //! the invoice numbering.
@@ -155,8 +157,10 @@ impl Reads<'_> {
             })?;
         }
         self.each(
-            "SELECT e.id, e.amount_cents, SUM(a.amount_cents) AS used FROM allocations a \
-             JOIN entries e ON e.id = a.credit_id GROUP BY e.id HAVING used > e.amount_cents LIMIT ?1",
+            "SELECT e.id, e.amount_cents, SUM(u.amount_cents) AS used FROM \
+             (SELECT credit_id, amount_cents FROM allocations UNION ALL \
+              SELECT credit_id, amount_cents FROM payout_sources) u \
+             JOIN entries e ON e.id = u.credit_id GROUP BY e.id HAVING used > e.amount_cents LIMIT ?1",
             |id: i64, amount, used| {
                 report.push(
                     "allocations",
@@ -164,6 +168,45 @@ impl Reads<'_> {
                         "credit #{id} of {} is allocated {}",
                         self.plain(amount),
                         self.plain(used)
+                    ),
+                );
+            },
+        )?;
+        self.payouts(report)
+    }
+
+    /// Every payout used exactly its amount of its own customer's credits,
+    /// and the two sides of each transfer point at each other with one amount.
+    fn payouts(&self, report: &mut CheckReport) -> Result<()> {
+        report.ran.push("payouts");
+        self.each(
+            "SELECT p.id, p.amount_cents, \
+             (SELECT COALESCE(SUM(s.amount_cents), 0) FROM payout_sources s JOIN entries c ON c.id = s.credit_id \
+              WHERE s.payout_id = p.id AND c.customer_id = p.customer_id AND c.kind = 'credit') AS used \
+             FROM entries p WHERE p.kind = 'payout' AND used <> p.amount_cents LIMIT ?1",
+            |id: i64, amount, used| {
+                report.push(
+                    "payouts",
+                    format!(
+                        "payout #{id} of {} used {} of its customer's credit",
+                        self.plain(amount),
+                        self.plain(used)
+                    ),
+                );
+            },
+        )?;
+        self.each(
+            "SELECT a.id, a.amount_cents, COALESCE(b.amount_cents, 0) FROM entries a \
+             LEFT JOIN entries b ON b.id = a.counterpart \
+             WHERE a.counterpart IS NOT NULL AND (b.id IS NULL OR b.counterpart IS NOT a.id \
+             OR b.amount_cents <> a.amount_cents OR b.kind = a.kind) LIMIT ?1",
+            |id: i64, amount, other| {
+                report.push(
+                    "payouts",
+                    format!(
+                        "transfer #{id} of {} does not match its other side ({})",
+                        self.plain(amount),
+                        self.plain(other)
                     ),
                 );
             },
@@ -198,7 +241,8 @@ impl CheckReport {
 
 /// Customers for whom the DESIGN §1 identity fails, computed set-wise.
 const IDENTITY: &str = "
-WITH cr AS (SELECT customer_id AS c, SUM(amount_cents) AS s FROM entries WHERE kind = 'credit' GROUP BY customer_id),
+WITH cr AS (SELECT customer_id AS c, SUM(CASE kind WHEN 'credit' THEN amount_cents ELSE -amount_cents END) AS s
+            FROM entries WHERE kind IN ('credit', 'payout') GROUP BY customer_id),
      al AS (SELECT e.customer_id AS c, SUM(a.amount_cents) AS s FROM allocations a
             JOIN entries e ON e.id = a.credit_id GROUP BY e.customer_id),
      ou AS (SELECT i.customer_id AS c,

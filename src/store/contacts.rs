@@ -26,14 +26,34 @@ impl Reads<'_> {
         })
     }
 
-    /// A customer's contacts, the primary first, then in the order added.
-    pub fn contacts(&self, customer: CustomerId) -> Result<Vec<Contact>> {
+    /// A window of a customer's contacts, the primary first, then in the
+    /// order added.
+    pub fn contacts(
+        &self,
+        customer: CustomerId,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Contact>> {
         let sql = format!(
-            "SELECT {COLS} FROM contacts WHERE customer_id = ?1 ORDER BY is_primary DESC, id"
+            "SELECT {COLS} FROM contacts WHERE customer_id = ?1 ORDER BY is_primary DESC, id \
+             LIMIT ?2 OFFSET ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([customer.0], Self::contact_from)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(
+            params![customer.0, limit, offset as i64],
+            Self::contact_from,
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn count_contacts(&self, customer: CustomerId) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM contacts WHERE customer_id = ?1",
+            [customer.0],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
     }
 
     pub fn contact(&self, id: ContactId) -> Result<Option<Contact>> {

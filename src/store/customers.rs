@@ -258,14 +258,34 @@ impl Reads<'_> {
             .optional()?)
     }
 
-    /// A parent's sub-clients, by name (the parent index finds them).
-    pub fn sub_clients(&self, parent: CustomerId) -> Result<Vec<Customer>> {
+    /// A window of a parent's sub-clients, by name (the parent index
+    /// finds them).
+    pub fn sub_clients(
+        &self,
+        parent: CustomerId,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Customer>> {
         let sql = format!(
-            "SELECT {COLS} FROM customers WHERE parent_id = ?1 ORDER BY name COLLATE NOCASE, id"
+            "SELECT {COLS} FROM customers WHERE parent_id = ?1 ORDER BY name COLLATE NOCASE, id \
+             LIMIT ?2 OFFSET ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([parent.0], |r| self.customer_from(r))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![parent.0, limit, offset as i64], |r| {
+            self.customer_from(r)
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many sub-clients a parent has and the sum of their balances.
+    pub fn sub_client_totals(&self, parent: CustomerId) -> Result<(usize, Decimal)> {
+        let (n, cents): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), COALESCE(SUM(balance_cents), 0) FROM customers WHERE parent_id = ?1",
+            [parent.0],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((n as usize, self.money(cents)))
     }
 
     /// True if `ancestor` is `id` or one of its parents (to refuse cycles).

@@ -13,12 +13,35 @@ use crate::domain::entry::{Entry, EntryId, EntryKind, Method, NewEntry};
 use crate::domain::invoice::InvoiceId;
 
 pub(super) const COLS: &str = "id, customer_id, kind, amount_cents, tax_cents, description, method, date, \
-     created_at, invoice_id, reference";
+     created_at, invoice_id, reference, void_of, counterpart, memo_of";
+/// How many columns [`COLS`] has: a query that adds its own reads them from here.
+pub(super) const NCOLS: usize = 14;
 
-/// An entry that no finalized invoice and no allocation holds (the rows
-/// `entry edit` and `entry remove` may change), as a guard on `id = ?1`.
+/// [`COLS`] qualified with a table alias, for joins.
+pub(super) fn cols_of(alias: &str) -> String {
+    COLS.split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How much of the credit whose id is `{id}` is used: allocated to invoices
+/// plus paid out by refunds and transfers.
+pub(super) fn used_of(id: &str) -> String {
+    format!(
+        "((SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE credit_id = {id}) + \
+         (SELECT COALESCE(SUM(amount_cents), 0) FROM payout_sources WHERE credit_id = {id}))"
+    )
+}
+
+/// An entry that no finalized invoice, allocation or payout holds (the
+/// rows `entry edit` and `entry remove` may change), as a guard on `id = ?1`.
+/// Payouts, both sides of a transfer, credit memos and void credits are
+/// money that has moved: they are corrected with a new line, never edited.
 const UNLOCKED: &str = "(invoice_id IS NULL OR invoice_id IN (SELECT id FROM invoices WHERE status = 'draft')) \
-     AND NOT EXISTS (SELECT 1 FROM allocations WHERE credit_id = ?1)";
+     AND kind <> 'payout' AND counterpart IS NULL AND memo_of IS NULL AND void_of IS NULL \
+     AND NOT EXISTS (SELECT 1 FROM allocations WHERE credit_id = ?1) \
+     AND NOT EXISTS (SELECT 1 FROM payout_sources WHERE credit_id = ?1)";
 
 /// What a customer's balance is made of. The identity
 /// `balance = available_credit − outstanding − uninvoiced` always holds.
@@ -31,9 +54,11 @@ pub struct BalanceBreakdown {
     pub outstanding: Decimal,
     /// Charges (with tax) not on a finalized invoice.
     pub uninvoiced: Decimal,
-    /// Every charge with tax, less the totals of voided invoices.
+    /// Every charge with tax, less the totals of voided invoices and the
+    /// credit memos written against invoices.
     pub total_billed: Decimal,
-    /// Every credit except the ones that voided an invoice.
+    /// Every payment received, less what was refunded (void credits, credit
+    /// memos and credit transferred in are not money received).
     pub total_collected: Decimal,
 }
 
@@ -53,6 +78,9 @@ impl Reads<'_> {
             created_at: parse_ts(8, &r.get::<_, String>(8)?)?,
             invoice_id: r.get::<_, Option<i64>>(9)?.map(InvoiceId),
             reference: r.get(10)?,
+            void_of: r.get::<_, Option<i64>>(11)?.map(InvoiceId),
+            counterpart: r.get::<_, Option<i64>>(12)?.map(EntryId),
+            memo_of: r.get::<_, Option<i64>>(13)?.map(InvoiceId),
         })
     }
 
@@ -123,8 +151,18 @@ impl Reads<'_> {
         let credits = one(
             "SELECT COALESCE(SUM(amount_cents), 0) FROM entries WHERE customer_id = ?1 AND kind = 'credit'",
         )?;
-        let void_credits = one("SELECT COALESCE(SUM(amount_cents), 0) FROM entries \
-             WHERE customer_id = ?1 AND kind = 'credit' AND void_of IS NOT NULL")?;
+        let memos = one("SELECT COALESCE(SUM(amount_cents), 0) FROM entries \
+             WHERE customer_id = ?1 AND kind = 'credit' AND memo_of IS NOT NULL")?;
+        let payments = one("SELECT COALESCE(SUM(amount_cents), 0) FROM entries \
+             WHERE customer_id = ?1 AND kind = 'credit' AND void_of IS NULL AND memo_of IS NULL \
+             AND counterpart IS NULL")?;
+        let (paid_out, refunded) = (
+            one(
+                "SELECT COALESCE(SUM(amount_cents), 0) FROM entries WHERE customer_id = ?1 AND kind = 'payout'",
+            )?,
+            one("SELECT COALESCE(SUM(amount_cents), 0) FROM entries \
+                 WHERE customer_id = ?1 AND kind = 'payout' AND counterpart IS NULL")?,
+        );
         let allocated = one(
             "SELECT COALESCE(SUM(a.amount_cents), 0) FROM allocations a \
              JOIN entries e ON e.id = a.credit_id WHERE e.customer_id = ?1",
@@ -140,11 +178,11 @@ impl Reads<'_> {
         )?;
         Ok(BalanceBreakdown {
             balance: self.money(balance),
-            available_credit: self.money(credits - allocated),
+            available_credit: self.money(credits - allocated - paid_out),
             outstanding: self.money(outstanding),
             uninvoiced: self.money(uninvoiced),
-            total_billed: self.money(billed),
-            total_collected: self.money(credits - void_credits),
+            total_billed: self.money(billed - memos),
+            total_collected: self.money(payments - refunded),
         })
     }
 }

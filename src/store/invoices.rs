@@ -15,10 +15,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 
-use super::entries::COLS as ENTRY_COLS;
+use super::entries::{COLS as ENTRY_COLS, NCOLS, cols_of, used_of};
 use super::{Reads, Result, Tx, day, guard, parse_day, ts};
 use crate::domain::customer::CustomerId;
-use crate::domain::entry::{Entry, EntryId};
+use crate::domain::entry::{Entry, EntryId, EntryKind};
 use crate::domain::invoice::{
     Invoice, InvoiceFilter, InvoiceId, InvoiceSort, InvoiceStatus, Period,
 };
@@ -86,6 +86,9 @@ pub enum EntryLock {
     Invoiced(String),
     /// A credit with allocations to these invoices (their numbers).
     Allocated(Vec<String>),
+    /// Money that has moved (a refund, a transfer, a credit memo, a void
+    /// credit, or a credit a refund or transfer used): why, in words.
+    Moved(String),
 }
 
 impl Reads<'_> {
@@ -163,18 +166,14 @@ impl Reads<'_> {
 
     /// The credits allocated to an invoice and how much of each.
     pub fn invoice_allocations(&self, id: InvoiceId) -> Result<Vec<(Entry, Decimal)>> {
-        let cols = ENTRY_COLS
-            .split(", ")
-            .map(|c| format!("e.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = cols_of("e");
         let sql = format!(
             "SELECT {cols}, a.amount_cents FROM allocations a JOIN entries e ON e.id = a.credit_id \
              WHERE a.invoice_id = ?1 ORDER BY a.id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([id.0], |r| {
-            Ok((self.entry_from(r)?, self.money(r.get(11)?)))
+            Ok((self.entry_from(r)?, self.money(r.get(NCOLS)?)))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -209,10 +208,12 @@ impl Reads<'_> {
     /// A customer's credits with something left to allocate, oldest first,
     /// with how much is left on each.
     pub fn unapplied_credits(&self, customer: CustomerId) -> Result<Vec<(EntryId, Decimal)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT e.id, e.amount_cents - COALESCE((SELECT SUM(amount_cents) FROM allocations WHERE credit_id = e.id), 0) AS left \
+        let sql = format!(
+            "SELECT e.id, e.amount_cents - {} AS left \
              FROM entries e WHERE e.customer_id = ?1 AND e.kind = 'credit' AND left > 0 ORDER BY e.date, e.id",
-        )?;
+            used_of("e.id")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([customer.0], |r| {
             Ok((EntryId(r.get(0)?), self.money(r.get(1)?)))
         })?;
@@ -240,7 +241,43 @@ impl Reads<'_> {
         let numbers = stmt
             .query_map([id.0], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok((!numbers.is_empty()).then_some(EntryLock::Allocated(numbers)))
+        if !numbers.is_empty() {
+            return Ok(Some(EntryLock::Allocated(numbers)));
+        }
+        self.moved_lock(id)
+    }
+
+    /// The [`EntryLock::Moved`] reasons, in the order a person would ask.
+    fn moved_lock(&self, id: EntryId) -> Result<Option<EntryLock>> {
+        let Some(e) = self.entry(id)? else {
+            return Ok(None);
+        };
+        let number = |inv: InvoiceId| -> Result<String> {
+            Ok(self
+                .invoice(inv)?
+                .map(|i| i.label())
+                .unwrap_or_else(|| format!("invoice {inv}")))
+        };
+        let why = match (e.kind, e.counterpart, e.memo_of, e.void_of) {
+            (EntryKind::Payout, None, _, _) => Some("a refund, which is paid out".to_string()),
+            (_, Some(other), _, _) => {
+                Some(format!("one side of a transfer (the other is #{other})"))
+            }
+            (_, _, Some(inv), _) => Some(format!("a credit memo on {}", number(inv)?)),
+            (_, _, _, Some(inv)) => Some(format!("the credit that voided {}", number(inv)?)),
+            _ => {
+                let payout: Option<i64> = self
+                    .conn
+                    .query_row(
+                        "SELECT payout_id FROM payout_sources WHERE credit_id = ?1 ORDER BY id LIMIT 1",
+                        [id.0],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                payout.map(|p| format!("paid out by #{p}"))
+            }
+        };
+        Ok(why.map(EntryLock::Moved))
     }
 
     /// The sequence number the next finalized invoice gets.

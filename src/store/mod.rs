@@ -21,6 +21,7 @@
 
 pub mod check;
 mod contacts;
+mod credits;
 mod customers;
 mod entries;
 mod files;
@@ -41,6 +42,7 @@ use thiserror::Error;
 
 use crate::domain::Currency;
 
+pub use credits::{CreditItem, CreditSource, NewPayout};
 pub use customers::{CustomerQuery, Totals};
 pub use entries::BalanceBreakdown;
 pub use invoices::{EntryLock, InvoiceQuery};

@@ -1,18 +1,23 @@
 //! Payments received and how fast a customer pays: reads for the customer
 //! page's Payments tab and metrics (seed 004).
 //!
-//! A payment is a credit that is not the visible credit of a void (those
-//! record no money received). "Days to collect" is computed in Rust from
+//! A payment is a credit that records money received: not the visible
+//! credit of a void, a credit memo, or credit transferred in. "Days to collect" is computed in Rust from
 //! whole days, never from SQLite's floating julianday.
 
 use chrono::NaiveDate;
 use rusqlite::params;
 use rust_decimal::Decimal;
 
-use super::entries::COLS;
+use super::entries::{NCOLS, cols_of};
 use super::{Reads, Result, parse_day};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::Entry;
+
+/// Which credits are money received: not a void's credit, not a credit
+/// memo, not credit transferred in from another customer.
+const PAYMENT: &str =
+    "e.kind = 'credit' AND e.void_of IS NULL AND e.memo_of IS NULL AND e.counterpart IS NULL";
 
 /// One payment received, with what it has paid.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,51 +25,67 @@ pub struct Payment {
     pub entry: Entry,
     /// How much of it is allocated to invoices.
     pub applied: Decimal,
+    /// How much of it was refunded or transferred to another customer.
+    pub paid_out: Decimal,
     /// The numbers of the invoices it paid (part of), oldest first.
     pub invoices: Vec<String>,
 }
 
 impl Payment {
-    /// "applied", "partly applied" or "unapplied".
+    /// "applied", "partly applied", "unapplied", "refunded" or "partly
+    /// refunded". Money paid back out (or transferred) counts as used, like
+    /// money applied to invoices; the words say which use it was.
     pub fn status(&self) -> &'static str {
-        if self.applied.is_zero() {
-            "unapplied"
-        } else if self.applied >= self.entry.amount {
-            "applied"
-        } else {
-            "partly applied"
+        let used = self.applied + self.paid_out;
+        let whole = used >= self.entry.amount;
+        match (self.applied.is_zero(), self.paid_out.is_zero()) {
+            (true, true) => "unapplied",
+            (true, false) if whole => "refunded",
+            (true, false) => "partly refunded",
+            _ if whole => "applied",
+            _ => "partly applied",
         }
     }
 }
 
 impl Reads<'_> {
-    /// Every payment a customer made, newest first.
-    pub fn payments(&self, customer: CustomerId) -> Result<Vec<Payment>> {
-        let cols = COLS
-            .split(", ")
-            .map(|c| format!("e.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+    /// A window of the payments a customer made, newest first.
+    pub fn payments(
+        &self,
+        customer: CustomerId,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Payment>> {
+        let cols = cols_of("e");
         let sql = format!(
             "SELECT {cols}, \
              (SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE credit_id = e.id), \
+             (SELECT COALESCE(SUM(amount_cents), 0) FROM payout_sources WHERE credit_id = e.id), \
              (SELECT group_concat(number, ', ') FROM (SELECT DISTINCT i.number FROM allocations a \
               JOIN invoices i ON i.id = a.invoice_id WHERE a.credit_id = e.id ORDER BY i.seq)) \
-             FROM entries e WHERE e.customer_id = ?1 AND e.kind = 'credit' AND e.void_of IS NULL \
-             ORDER BY e.date DESC, e.id DESC"
+             FROM entries e WHERE e.customer_id = ?1 AND {PAYMENT} \
+             ORDER BY e.date DESC, e.id DESC LIMIT ?2 OFFSET ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([customer.0], |r| {
-            let invoices: Option<String> = r.get(12)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![customer.0, limit, offset as i64], |r| {
+            let invoices: Option<String> = r.get(NCOLS + 2)?;
             Ok(Payment {
                 entry: self.entry_from(r)?,
-                applied: self.money(r.get(11)?),
+                applied: self.money(r.get(NCOLS)?),
+                paid_out: self.money(r.get(NCOLS + 1)?),
                 invoices: invoices
                     .map(|s| s.split(", ").map(str::to_string).collect())
                     .unwrap_or_default(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn count_payments(&self, customer: CustomerId) -> Result<usize> {
+        let sql = format!("SELECT count(*) FROM entries e WHERE e.customer_id = ?1 AND {PAYMENT}");
+        let n: i64 = self.conn.query_row(&sql, [customer.0], |r| r.get(0))?;
+        Ok(n as usize)
     }
 
     /// Average days to collect: for each invoice paid in full, the days from
@@ -75,7 +96,7 @@ impl Reads<'_> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT i.issue_date, i.total_cents, \
              (SELECT e.date FROM allocations a JOIN entries e ON e.id = a.credit_id \
-              WHERE a.invoice_id = i.id ORDER BY a.id DESC LIMIT 1) \
+              WHERE a.invoice_id = i.id AND e.memo_of IS NULL ORDER BY a.id DESC LIMIT 1) \
              FROM invoices i WHERE i.customer_id = ?1 AND i.status = 'paid'",
         )?;
         let rows = stmt.query_map(params![customer.0], |r| {

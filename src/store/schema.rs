@@ -186,6 +186,56 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX contacts_by_customer ON contacts (customer_id, id);
     CREATE UNIQUE INDEX contacts_one_primary ON contacts (customer_id) WHERE is_primary = 1;
     "#,
+    // 6: money paid back out of a customer's credit (seed 003 "Credit
+    // operations"). A payout is a third kind of entry: it lowers the balance
+    // like a charge but is never invoiced; `payout_sources` records which
+    // credits it used, as allocations do for invoices. A transfer is a
+    // payout on one customer and a credit on another, each pointing at the
+    // other (`counterpart`); a credit memo on an invoice names it
+    // (`memo_of`). SQLite cannot widen a CHECK in place, so `entries` is
+    // rebuilt (foreign keys are off while migrations run, and checked after).
+    r#"
+    CREATE TABLE entries_v6 (
+        id           INTEGER PRIMARY KEY,
+        customer_id  INTEGER NOT NULL REFERENCES customers(id),
+        kind         TEXT NOT NULL CHECK (kind IN ('charge', 'credit', 'payout')),
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        tax_cents    INTEGER NOT NULL DEFAULT 0 CHECK (tax_cents >= 0),
+        description  TEXT NOT NULL DEFAULT '',
+        method       TEXT CHECK (method IN ('cash', 'card', 'check', 'transfer', 'other')),
+        date         TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        created_at   TEXT NOT NULL,
+        invoice_id   INTEGER REFERENCES invoices(id) CHECK (invoice_id IS NULL OR kind = 'charge'),
+        reference    TEXT CHECK (reference IS NULL OR kind <> 'charge'),
+        void_of      INTEGER REFERENCES invoices(id) CHECK (void_of IS NULL OR kind = 'credit'),
+        counterpart  INTEGER REFERENCES entries(id) CHECK (counterpart IS NULL OR kind <> 'charge'),
+        memo_of      INTEGER REFERENCES invoices(id) CHECK (memo_of IS NULL OR kind = 'credit'),
+        CHECK (kind = 'charge' OR tax_cents = 0),
+        -- Payments and refunds say how the money moved; the two sides of a
+        -- transfer between customers have no method (they are written one
+        -- after the other, so the rule cannot depend on `counterpart`).
+        CHECK (kind <> 'charge' OR method IS NULL)
+    ) STRICT;
+    INSERT INTO entries_v6 (id, customer_id, kind, amount_cents, tax_cents, description, method, date,
+                            created_at, invoice_id, reference, void_of)
+        SELECT id, customer_id, kind, amount_cents, tax_cents, description, method, date,
+               created_at, invoice_id, reference, void_of FROM entries;
+    DROP TABLE entries;
+    ALTER TABLE entries_v6 RENAME TO entries;
+    CREATE INDEX entries_by_customer_date ON entries (customer_id, date DESC, id DESC);
+    CREATE INDEX entries_by_invoice ON entries (invoice_id) WHERE invoice_id IS NOT NULL;
+    CREATE INDEX entries_open_charges ON entries (customer_id, date) WHERE kind = 'charge' AND invoice_id IS NULL;
+    CREATE INDEX entries_memos ON entries (memo_of) WHERE memo_of IS NOT NULL;
+
+    CREATE TABLE payout_sources (
+        id           INTEGER PRIMARY KEY,
+        payout_id    INTEGER NOT NULL REFERENCES entries(id),
+        credit_id    INTEGER NOT NULL REFERENCES entries(id),
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0)
+    ) STRICT;
+    CREATE INDEX payout_sources_by_credit ON payout_sources (credit_id);
+    CREATE INDEX payout_sources_by_payout ON payout_sources (payout_id);
+    "#,
 ];
 
 /// The schema version this binary writes.
@@ -218,6 +268,19 @@ pub(super) fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
 /// inside that transaction, so two tallys opening a new book at once apply
 /// each migration once.
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    // A migration may rebuild a table that others reference; SQLite only
+    // allows that with enforcement off, and it cannot be switched inside a
+    // transaction. Each migration checks the keys itself before committing.
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let out = apply_migrations(conn, path);
+    if enforced {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+    }
+    out
+}
+
+fn apply_migrations(conn: &mut Connection, path: &Path) -> Result<()> {
     loop {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -232,6 +295,15 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             return Ok(());
         };
         tx.execute_batch(sql)?;
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            // Enforcement was on when these rows were written, so a
+            // dangling key means the file was damaged outside tally.
+            return Err(StoreError::Corrupt(path.to_path_buf()));
+        }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
@@ -377,6 +449,60 @@ mod tests {
     }
 
     #[test]
+    fn migration_6_keeps_every_entry_and_allocation_of_an_older_book() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..5] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 5).unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        conn.execute_batch(
+            "INSERT INTO customers (id, name, name_key, balance_cents, last_activity, created_at) VALUES (1, 'A', 'a', -50, 't', 't');
+             INSERT INTO invoices (id, customer_id, status, seq, number, issue_date, due_date, total_cents, created_at)
+                 VALUES (1, 1, 'paid', 1, 'INV-0001', '2026-01-01', '2026-01-31', 100, 't');
+             INSERT INTO entries (id, customer_id, kind, amount_cents, tax_cents, description, date, created_at, invoice_id)
+                 VALUES (1, 1, 'charge', 90, 10, 'job', '2026-01-01', 't', 1);
+             INSERT INTO entries (id, customer_id, kind, amount_cents, method, date, created_at, reference)
+                 VALUES (2, 1, 'credit', 50, 'card', '2026-01-02', 't', 'R1');
+             INSERT INTO allocations (credit_id, invoice_id, amount_cents, created_at) VALUES (2, 1, 50, 't');",
+        )
+        .unwrap();
+        let dump = |c: &Connection| -> Vec<String> {
+            let mut st = c
+                .prepare("SELECT id, customer_id, kind, amount_cents, tax_cents, description, method, date, invoice_id, reference FROM entries ORDER BY id")
+                .unwrap();
+            st.query_map([], |r| {
+                Ok((0..10)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+        };
+        let before = dump(&conn);
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        assert_eq!(dump(&conn), before);
+        let fk: bool = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert!(fk, "enforcement is back on after migrating");
+        let allocated: i64 = conn
+            .query_row("SELECT SUM(a.amount_cents) FROM allocations a JOIN entries e ON e.id = a.credit_id", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(allocated, 50);
+        let indexes: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entries'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 4);
+    }
+
+    #[test]
     fn constraints_refuse_impossible_rows() {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn, Path::new(":memory:")).unwrap();
@@ -389,7 +515,6 @@ mod tests {
             "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (1, 'charge', -5, '2026-01-01', 't')",
             "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (1, 'charge', 0, '2026-01-01', 't')",
             "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (1, 'refund', 5, '2026-01-01', 't')",
-            "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (1, 'credit', 5, '2026-01-01', 't')",
             "INSERT INTO entries (customer_id, kind, amount_cents, tax_cents, method, date, created_at) VALUES (1, 'credit', 5, 1, 'cash', '2026-01-01', 't')",
             "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (1, 'charge', 1.5, '2026-01-01', 't')",
             "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) VALUES (2, 'charge', 5, '2026-01-01', 't')",
@@ -407,6 +532,11 @@ mod tests {
             "INSERT INTO contacts (customer_id, name, created_at) VALUES (1, ' ', 't')",
             "INSERT INTO contacts (customer_id, name, is_primary, created_at) VALUES (1, 'B', 1, 't')",
             "INSERT INTO contacts (customer_id, name, created_at) VALUES (2, 'C', 't')",
+            // A payout carries no tax and sits on no invoice; a charge has no method.
+            "INSERT INTO entries (customer_id, kind, amount_cents, tax_cents, date, created_at) VALUES (1, 'payout', 5, 1, '2026-01-01', 't')",
+            "INSERT INTO entries (customer_id, kind, amount_cents, method, date, created_at) VALUES (1, 'charge', 5, 'cash', '2026-01-01', 't')",
+            "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at, memo_of) VALUES (1, 'payout', 5, '2026-01-01', 't', 1)",
+            "INSERT INTO payout_sources (payout_id, credit_id, amount_cents) VALUES (99, 98, 5)",
         ];
         conn.execute(
             "INSERT INTO payment_links (customer_id, token, created_at) VALUES (1, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 't')",

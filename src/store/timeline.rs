@@ -8,13 +8,19 @@ use crate::domain::customer::CustomerId;
 use crate::domain::timeline::TimelineEvent;
 
 impl Reads<'_> {
-    /// Newest first.
-    pub fn timeline(&self, customer: CustomerId, limit: usize) -> Result<Vec<TimelineEvent>> {
+    /// A window of a customer's timeline, newest first.
+    pub fn timeline(
+        &self,
+        customer: CustomerId,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<TimelineEvent>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, customer_id, at, actor, action, detail FROM timeline \
-             WHERE customer_id = ?1 ORDER BY id DESC LIMIT ?2",
+             WHERE customer_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
         )?;
-        let rows = stmt.query_map(params![customer.0, limit as i64], |r| {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![customer.0, limit, offset as i64], |r| {
             Ok(TimelineEvent {
                 id: r.get(0)?,
                 customer_id: CustomerId(r.get(1)?),
@@ -25,6 +31,17 @@ impl Reads<'_> {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Reads<'_> {
+    pub fn count_timeline(&self, customer: CustomerId) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM timeline WHERE customer_id = ?1",
+            [customer.0],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
     }
 }
 

@@ -26,8 +26,18 @@ pub enum Command {
     EditEntry,
     RemoveEntry,
     ToggleKind,
-    // Invoices.
+    // Tabs of the customer screen.
     SwitchTab,
+    PrevTab,
+    /// The n-th tab, counting from 1 (Billing).
+    ShowTab(u8),
+    // Credits and contacts.
+    Refund,
+    Transfer,
+    NewContact,
+    EditContact,
+    RemoveContact,
+    // Invoices.
     DraftInvoice,
     ToggleMark,
     DraftAll,
@@ -48,7 +58,8 @@ pub enum Command {
 
 impl Command {
     /// The commands a message may name as `{Command}` (see `ui::with_keys`).
-    pub const NAMED: [Command; 6] = [
+    pub const NAMED: [Command; 7] = [
+        Command::NewContact,
         Command::AddEntry,
         Command::MarkPaid,
         Command::CopyLink,
@@ -83,6 +94,7 @@ pub enum Action {
     CustomerLoaded(Box<CustomerLoad>),
     InvoicesLoaded(RowsPage<crate::domain::Invoice>),
     ChargesLoaded(RowsPage<Entry>),
+    TabLoaded(Box<crate::tui::tabs::TabPage>),
     /// A save succeeded; `customer` is the one it touched.
     Saved {
         message: String,
@@ -136,6 +148,8 @@ pub struct CustomerSummary {
     pub link: Option<String>,
     /// Average days to collect (`None` until something was collected).
     pub avg_days: Option<rust_decimal::Decimal>,
+    /// How many sub-clients, and the sum of their balances.
+    pub sub_clients: (usize, rust_decimal::Decimal),
 }
 
 /// One invoice opened from the Invoices tab: its charges, the credits that
@@ -162,6 +176,7 @@ pub struct CustomerPage {
     pub count: usize,
     pub link: Option<String>,
     pub avg_days: Option<rust_decimal::Decimal>,
+    pub sub_clients: (usize, rust_decimal::Decimal),
 }
 
 impl CustomerPage {

@@ -16,8 +16,9 @@ use crate::domain::entry::{EntryId, EntryInput, EntryKind};
 use crate::domain::{Currency, Customer, CustomerId, CustomerSort, Entry};
 use crate::store::{CustomerQuery, InvoiceQuery, Totals};
 
-pub use super::invoicing::{DraftView, InvoiceList, InvoiceOp, Tab};
+pub use super::invoicing::{DraftView, InvoiceList, InvoiceOp};
 pub use super::links::LinkOp;
+pub use super::tabs::{Tab, TabLists};
 
 /// IO the update asks for; `effects::run` performs it and answers with actions.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +65,29 @@ pub enum Effect {
     Invoice(InvoiceOp),
     Link(LinkOp),
     LoadInvoice(crate::domain::InvoiceId),
+    /// A window of one of the customer screen's list tabs.
+    LoadTab {
+        customer: CustomerId,
+        tab: Tab,
+        offset: usize,
+        limit: usize,
+    },
+    Refund {
+        customer: CustomerId,
+        input: crate::ops::RefundInput,
+    },
+    Transfer {
+        from: CustomerId,
+        /// The receiving customer as typed: an id or part of a name.
+        to: String,
+        input: crate::ops::TransferInput,
+    },
+    SaveContact {
+        customer: CustomerId,
+        contact: Option<crate::domain::contact::ContactId>,
+        details: crate::domain::contact::ContactDetails,
+    },
+    RemoveContact(crate::domain::contact::ContactId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +182,8 @@ pub struct CustomerView {
     pub window: Window,
     pub tab: Tab,
     pub invoices: InvoiceList,
+    /// Payments, Credits, Contacts, Sub-clients and Timeline, once opened.
+    pub lists: TabLists,
     need_summary: bool,
 }
 
@@ -169,6 +195,7 @@ impl CustomerView {
             window: Window::default(),
             tab: Tab::History,
             invoices: InvoiceList::default(),
+            lists: TabLists::default(),
             need_summary: true,
         }
     }
@@ -249,6 +276,7 @@ impl App {
                 Screen::Customers => Context::List,
                 Screen::Customer => match self.customer.as_ref().map(|v| v.tab) {
                     Some(Tab::Invoices) => Context::Invoices,
+                    Some(t) if t.is_list() => Context::Tabs,
                     _ => Context::Customer,
                 },
                 Screen::Drafting => Context::Drafting,
@@ -299,6 +327,7 @@ impl App {
             Action::CustomerLoaded(page) => self.customer_loaded(*page),
             Action::InvoicesLoaded(page) => self.invoices_loaded(page),
             Action::ChargesLoaded(page) => self.charges_loaded(page),
+            Action::TabLoaded(page) => self.tab_loaded(*page),
             Action::Saved { message, customer } => self.saved(message, customer),
             Action::BookChanged => self.book_changed(),
             Action::InvoiceLoaded(detail) => {
@@ -388,8 +417,12 @@ impl App {
                     f.refresh_preview(&self.currency, self.tax_rate);
                 }
             }
-            Command::SwitchTab
-            | Command::DraftInvoice
+            Command::SwitchTab | Command::PrevTab | Command::ShowTab(_) => self.tab_command(c),
+            Command::Refund | Command::Transfer => self.credit_form(c),
+            Command::NewContact | Command::EditContact | Command::RemoveContact => {
+                self.contact_command(c)
+            }
+            Command::DraftInvoice
             | Command::ToggleMark
             | Command::DraftAll
             | Command::CycleFilter
@@ -431,6 +464,7 @@ impl App {
                     match v.tab {
                         Tab::History => v.window.step(delta, rows),
                         Tab::Invoices => v.invoices.window.step(delta, rows),
+                        _ => self.step_tab(delta, rows),
                     }
                 }
             }
@@ -474,6 +508,10 @@ impl App {
                     self.screen = Screen::Customer;
                 }
             }
+            Screen::Customer if self.customer.as_ref().map(|v| v.tab) == Some(Tab::SubClients) => {
+                self.open_sub_client()
+            }
+            Screen::Customer if self.context() == Context::Tabs => {}
             Screen::Customer if self.context() == Context::Invoices => {
                 if let Some(inv) = self.selected_invoice() {
                     self.pending.push(Effect::LoadInvoice(inv.id));
@@ -494,10 +532,7 @@ impl App {
         let why = page.lock_of(e.id)?;
         Some(format!(
             "{} #{} is {why}: it cannot be edited or removed; correct it with a new entry ({{AddEntry}})",
-            match e.kind {
-                EntryKind::Charge => "Charge",
-                EntryKind::Credit => "Credit",
-            },
+            e.label(),
             e.id
         ))
     }
@@ -614,6 +649,23 @@ impl App {
                     self.error("Nothing saved: fix the marked fields");
                 }
             },
+            FormKind::Refund { customer } => fx.push(Effect::Refund {
+                customer,
+                input: super::tabs::forms::refund_input(f),
+            }),
+            FormKind::Transfer { customer } => {
+                let (to, input) = super::tabs::forms::transfer_input(f);
+                fx.push(Effect::Transfer {
+                    from: customer,
+                    to,
+                    input,
+                })
+            }
+            FormKind::Contact { customer, contact } => fx.push(Effect::SaveContact {
+                customer,
+                contact,
+                details: super::tabs::forms::contact_details(f),
+            }),
         }
     }
 
@@ -635,6 +687,9 @@ impl App {
             v.window.loaded = None;
             v.need_summary = true;
             v.invoices.window.loaded = None;
+            for l in v.lists.values_mut() {
+                l.window.loaded = None;
+            }
         }
     }
 
@@ -685,6 +740,7 @@ impl App {
                     count: s.count,
                     link: s.link,
                     avg_days: s.avg_days,
+                    sub_clients: s.sub_clients,
                 });
             }
             (None, Some(page)) => {
@@ -745,6 +801,7 @@ impl App {
             }
         }
         fx.extend(self.sync_invoices());
+        fx.extend(self.sync_tabs());
         fx
     }
 
@@ -1071,6 +1128,7 @@ mod tests {
                     breakdown: breakdown.clone(),
                     count: 100,
                     link: None,
+                    sub_clients: (0, Decimal::ZERO),
                 }),
             }))
         };

@@ -7,11 +7,16 @@ use super::app::{Effect, InvoiceOp, LinkOp};
 use super::form::{cf, customer_error_field, entry_field_index, payment_field_index};
 use crate::clipboard::Session;
 use crate::domain::CustomerId;
-use crate::domain::entry::{EntryId, EntryKind};
+use crate::domain::contact::{ContactDetails, ContactId};
+use crate::domain::credit::CreditError;
+use crate::domain::entry::EntryField;
+use crate::domain::entry::EntryId;
 use crate::domain::invoice::{InvoiceId, InvoiceRef};
 use crate::ops::{Book, OpsError, PaymentInput};
+use crate::ops::{RefundInput, TransferInput};
 use crate::store::EntryLock;
 use crate::store::{CustomerQuery, InvoiceQuery};
+use crate::tui::tabs::forms;
 
 pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
     let result = match effect {
@@ -72,6 +77,25 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
         Effect::Invoice(op) => invoice_op(book, op),
         Effect::Link(op) => link_op(book, clipboard, op),
         Effect::LoadInvoice(id) => load_invoice(book, id),
+        Effect::LoadTab {
+            customer,
+            tab,
+            offset,
+            limit,
+        } => book
+            .snapshot(|r| Ok(crate::tui::tabs::load(r, customer, tab, offset, limit)?))
+            .map(|page| Action::TabLoaded(Box::new(page))),
+        Effect::Refund { customer, input } => return refund(book, customer, &input),
+        Effect::Transfer { from, to, input } => return transfer(book, from, &to, &input),
+        Effect::SaveContact {
+            customer,
+            contact,
+            details,
+        } => return save_contact(book, customer, contact, details),
+        Effect::RemoveContact(id) => book.remove_contact(id).map(|c| Action::Saved {
+            message: format!("Removed contact #{} {}", c.id, c.details.name),
+            customer: c.customer_id,
+        }),
     };
     result.unwrap_or_else(failure)
 }
@@ -80,7 +104,7 @@ fn load_invoice(book: &Book, id: crate::domain::InvoiceId) -> Result<Action, Ops
     book.snapshot(|r| {
         let invoice = crate::ops::find_invoice(r, &InvoiceRef::Id(id))?;
         let history = r
-            .timeline(invoice.customer_id, 500)?
+            .timeline(invoice.customer_id, 0, 500)?
             .into_iter()
             .rev()
             .filter(|e| e.action.starts_with("invoice.") && mentions(&e.detail, &invoice))
@@ -378,6 +402,7 @@ fn load_customer(
             count: r.count_entries(id)? as usize,
             link: book.link_of_known(id)?,
             avg_days: r.avg_days_to_collect(id)?,
+            sub_clients: r.sub_client_totals(id)?,
         })
     } else {
         None
@@ -389,6 +414,7 @@ fn load_customer(
             None => continue,
             Some(EntryLock::Invoiced(n)) => format!("on {n}, which is finalized"),
             Some(EntryLock::Allocated(ns)) => format!("applied to {}", ns.join(", ")),
+            Some(EntryLock::Moved(why)) => why,
         };
         locks.push((e.id, why));
     }
@@ -482,10 +508,7 @@ fn entry_saved(book: &Book, id: EntryId, edited: bool) -> Result<Action, OpsErro
     let e = book.entry(id)?;
     let c = book.customer(e.customer_id)?;
     let cur = book.currency();
-    let what = match e.kind {
-        EntryKind::Charge => "Charge",
-        EntryKind::Credit => "Credit",
-    };
+    let what = e.label();
     let verb = if edited { "updated" } else { "added" };
     let mut message = format!(
         "{what} #{id} {verb}: {} · {} balance {}",
@@ -500,4 +523,103 @@ fn entry_saved(book: &Book, id: EntryId, edited: bool) -> Result<Action, OpsErro
         message,
         customer: c.id,
     })
+}
+
+/// A refusal of a credit form: a field's problem goes next to it, anything
+/// else to the form's own error line.
+fn credit_failure(e: OpsError, field: impl Fn(EntryField) -> usize, amount: usize) -> Action {
+    match e {
+        OpsError::Fields(errors) => Action::FormInvalid(
+            errors
+                .into_iter()
+                .map(|e| (field(e.field), e.message))
+                .collect(),
+        ),
+        OpsError::Amount(m) => Action::FormInvalid(vec![(amount, m)]),
+        OpsError::Credit(c @ CreditError::NotEnough { .. }) => {
+            Action::FormInvalid(vec![(amount, c.to_string())])
+        }
+        other => failure(other),
+    }
+}
+
+fn refund(book: &mut Book, customer: CustomerId, input: &RefundInput) -> Action {
+    let done = book.refund(customer, input).and_then(|id| {
+        let e = book.entry(id)?;
+        let c = book.customer(customer)?;
+        let cur = book.currency();
+        Ok(Action::Saved {
+            message: format!(
+                "Refund #{id} of {} to {} · available credit now {}",
+                cur.display(e.amount),
+                c.name,
+                cur.display(book.reads().breakdown(customer)?.available_credit)
+            ),
+            customer,
+        })
+    });
+    done.unwrap_or_else(|e| credit_failure(e, forms::refund_field, forms::rf::AMOUNT))
+}
+
+fn transfer(book: &mut Book, from: CustomerId, to: &str, input: &TransferInput) -> Action {
+    let target = match to.trim_start_matches('#').parse::<i64>() {
+        Ok(id) => Ok(CustomerId(id)),
+        Err(_) if to.is_empty() => Err("who receives the credit: type a name or id".to_string()),
+        Err(_) => find_parent(book, to, Some(from)),
+    };
+    let to = match target {
+        Ok(id) => id,
+        Err(m) => return Action::FormInvalid(vec![(forms::tf::TO, m)]),
+    };
+    let done = book.transfer_credit(from, to, input).and_then(|(out, _)| {
+        let e = book.entry(out)?;
+        let target = book.customer(to)?;
+        Ok(Action::Saved {
+            message: format!(
+                "Moved {} of credit to {} (#{})",
+                book.currency().display(e.amount),
+                target.name,
+                target.id
+            ),
+            customer: from,
+        })
+    });
+    done.unwrap_or_else(|e| match e {
+        OpsError::Credit(CreditError::SameCustomer(_)) | OpsError::NoCustomer(_) => {
+            Action::FormInvalid(vec![(forms::tf::TO, e.to_string())])
+        }
+        other => credit_failure(other, forms::transfer_field, forms::tf::AMOUNT),
+    })
+}
+
+fn save_contact(
+    book: &mut Book,
+    customer: CustomerId,
+    contact: Option<ContactId>,
+    details: ContactDetails,
+) -> Action {
+    let name = details.name.trim().to_string();
+    let done = match contact {
+        None => book
+            .add_contact(customer, details)
+            .map(|id| format!("Added contact #{id} {name}")),
+        Some(id) => book.edit_contact(id, details).map(|changed| {
+            if changed {
+                format!("Updated contact #{id} {name}")
+            } else {
+                format!("Contact #{id} unchanged")
+            }
+        }),
+    };
+    match done {
+        Ok(message) => Action::Saved { message, customer },
+        Err(OpsError::Customer(errors)) => Action::FormInvalid(
+            errors
+                .0
+                .iter()
+                .map(|e| (forms::contact_field(e), e.to_string()))
+                .collect(),
+        ),
+        Err(other) => failure(other),
+    }
 }

@@ -22,7 +22,7 @@ pub struct Field {
 }
 
 impl Field {
-    fn text(label: &'static str, value: impl Into<String>) -> Field {
+    pub(crate) fn text(label: &'static str, value: impl Into<String>) -> Field {
         let value = value.into();
         Field {
             label,
@@ -35,7 +35,11 @@ impl Field {
         }
     }
 
-    fn choice(label: &'static str, choices: &'static [&'static str], value: &str) -> Field {
+    pub(crate) fn choice(
+        label: &'static str,
+        choices: &'static [&'static str],
+        value: &str,
+    ) -> Field {
         Field {
             choices: Some(choices),
             ..Field::text(label, value)
@@ -58,6 +62,19 @@ pub enum FormKind {
     Payment {
         invoice: InvoiceId,
     },
+    /// Pay available credit back to the customer (Credits tab).
+    Refund {
+        customer: CustomerId,
+    },
+    /// Move available credit to another customer (Credits tab).
+    Transfer {
+        customer: CustomerId,
+    },
+    /// Add (`contact: None`) or edit a contact (Contacts tab).
+    Contact {
+        customer: CustomerId,
+        contact: Option<crate::domain::contact::ContactId>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,8 +93,8 @@ pub struct Form {
     pub preview: Option<String>,
 }
 
-const METHODS: &[&str] = &["cash", "card", "check", "transfer", "other"];
-const NO_YES: &[&str] = &["no", "yes"];
+pub(crate) const METHODS: &[&str] = &["cash", "card", "check", "transfer", "other"];
+pub(crate) const NO_YES: &[&str] = &["no", "yes"];
 const CYCLES: &[&str] = &["none", "monthly"];
 
 /// Entry form field order: Amount → Tax → Description → Date (→ Method).
@@ -222,7 +239,7 @@ impl Form {
         form
     }
 
-    fn with(kind: FormKind, fields: Vec<Field>) -> Form {
+    pub(crate) fn with(kind: FormKind, fields: Vec<Field>) -> Form {
         Form {
             kind,
             fields,
@@ -251,6 +268,18 @@ impl Form {
                 "Mark {} as paid",
                 self.title_suffix.as_deref().unwrap_or("invoice")
             ),
+            FormKind::Refund { .. } => format!(
+                "Refund credit to {}",
+                self.title_suffix.as_deref().unwrap_or("the customer")
+            ),
+            FormKind::Transfer { .. } => format!(
+                "Transfer credit from {}",
+                self.title_suffix.as_deref().unwrap_or("the customer")
+            ),
+            FormKind::Contact { contact: None, .. } => "New contact".into(),
+            FormKind::Contact {
+                contact: Some(id), ..
+            } => format!("Edit contact #{id}"),
         }
     }
 
@@ -262,7 +291,7 @@ impl Form {
         {
             *kind = match kind {
                 EntryKind::Charge => EntryKind::Credit,
-                EntryKind::Credit => EntryKind::Charge,
+                EntryKind::Credit | EntryKind::Payout => EntryKind::Charge,
             };
             self.sync_kind();
         }

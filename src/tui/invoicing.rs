@@ -15,17 +15,11 @@ use rust_decimal::Decimal;
 use super::action::{Command, RowsPage};
 use super::app::{App, Effect, Overlay, Screen, Window, drafting_rows, history_rows};
 use super::form::Form;
+use super::tabs::Tab;
 use crate::domain::invoice::{InvoiceFilter, InvoiceSort};
 use crate::domain::{CustomerId, Entry, EntryId, Invoice, InvoiceId, InvoiceStatus};
 use crate::ops::PaymentInput;
 use crate::store::InvoiceQuery;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Tab {
-    #[default]
-    History,
-    Invoices,
-}
 
 /// The Invoices tab's window, order, filter and marked rows.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -80,14 +74,6 @@ impl App {
 
     pub(super) fn invoice_command(&mut self, c: Command) {
         match c {
-            Command::SwitchTab => {
-                if let Some(v) = &mut self.customer {
-                    v.tab = match v.tab {
-                        Tab::History => Tab::Invoices,
-                        Tab::Invoices => Tab::History,
-                    };
-                }
-            }
             Command::DraftInvoice => self.open_drafting(),
             Command::ToggleMark => self.toggle_mark(),
             Command::DraftAll => self.confirm_draft(true),

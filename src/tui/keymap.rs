@@ -28,6 +28,9 @@ pub enum Context {
     InvoiceDetail,
     /// Picking open charges for a new draft invoice.
     Drafting,
+    /// The customer screen's other tabs: Payments, Credits, Contacts,
+    /// Sub-clients, Timeline.
+    Tabs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +61,7 @@ pub enum KeymapError {
     BadKey { action: String, key: String },
 }
 
-use Context::{Customer as Cu, Drafting as Dr, Form as Fo, Invoices as In, List as Li};
+use Context::{Customer as Cu, Drafting as Dr, Form as Fo, Invoices as In, List as Li, Tabs as Tb};
 
 fn defaults() -> Vec<(
     Command,
@@ -68,35 +71,47 @@ fn defaults() -> Vec<(
     &'static str,
 )> {
     vec![
-        (Command::Up, "up", "k", &[Li, Cu, In, Dr], "move up"),
-        (Command::Down, "down", "j", &[Li, Cu, In, Dr], "move down"),
+        (Command::Up, "up", "k", &[Li, Cu, In, Dr, Tb], "move up"),
+        (
+            Command::Down,
+            "down",
+            "j",
+            &[Li, Cu, In, Dr, Tb],
+            "move down",
+        ),
         (
             Command::PageUp,
             "page_up",
             "pageup",
-            &[Li, Cu, In, Dr],
+            &[Li, Cu, In, Dr, Tb],
             "page up",
         ),
         (
             Command::PageDown,
             "page_down",
             "pagedown",
-            &[Li, Cu, In, Dr],
+            &[Li, Cu, In, Dr, Tb],
             "page down",
         ),
         (
             Command::Home,
             "home",
             "home",
-            &[Li, Cu, In, Dr],
+            &[Li, Cu, In, Dr, Tb],
             "first row",
         ),
-        (Command::End, "end", "end", &[Li, Cu, In, Dr], "last row"),
+        (
+            Command::End,
+            "end",
+            "end",
+            &[Li, Cu, In, Dr, Tb],
+            "last row",
+        ),
         (
             Command::Open,
             "open",
             "enter",
-            &[Li, Cu, In, Dr],
+            &[Li, Cu, In, Dr, Tb],
             "open; drafting: draft the picked",
         ),
         (
@@ -124,7 +139,7 @@ fn defaults() -> Vec<(
             Command::AddEntry,
             "add_entry",
             "a",
-            &[Cu, In],
+            &[Cu, In, Tb],
             "add a charge or credit",
         ),
         (
@@ -145,7 +160,7 @@ fn defaults() -> Vec<(
             Command::EditCustomer,
             "edit_customer",
             "E",
-            &[Cu, In],
+            &[Cu, In, Tb],
             "edit this customer",
         ),
         (
@@ -159,29 +174,35 @@ fn defaults() -> Vec<(
             Command::Back,
             "back",
             "esc",
-            &[Li, Cu, Fo, In, Dr],
+            &[Li, Cu, Fo, In, Dr, Tb],
             "back / cancel / clear search",
         ),
-        (Command::Help, "help", "?", &[Li, Cu, In, Dr], "this help"),
+        (
+            Command::Help,
+            "help",
+            "?",
+            &[Li, Cu, In, Dr, Tb],
+            "this help",
+        ),
         (
             Command::Quit,
             "quit",
             "q",
-            &[Li, Cu, In, Dr],
+            &[Li, Cu, In, Dr, Tb],
             "quit (from a customer: back)",
         ),
         (
             Command::SwitchTab,
             "switch_tab",
             "tab",
-            &[Cu, In],
-            "switch billing history / invoices",
+            &[Cu, In, Tb],
+            "next tab",
         ),
         (
             Command::DraftInvoice,
             "draft_invoice",
             "i",
-            &[Cu, In],
+            &[Cu, In, Tb],
             "draft an invoice from open charges",
         ),
         (
@@ -246,38 +267,131 @@ fn defaults() -> Vec<(
             "cancel_selected",
             "X",
             &[In],
-            "cancel selected (delete drafts, void open)",
+            "cancel the selected invoices",
         ),
         (
             Command::GenerateLink,
             "generate_link",
             "g",
-            &[Cu, In],
+            &[Cu, In, Tb],
             "generate the payment link",
         ),
         (
             Command::CopyLink,
             "copy_link",
             "y",
-            &[Cu, In],
+            &[Cu, In, Tb],
             "copy the payment link",
         ),
         (
             Command::RegenerateLink,
             "regenerate_link",
             "R",
-            &[Cu, In],
+            &[Cu, In, Tb],
             "new link; the old one stops working",
         ),
         (
             Command::CopyReminder,
             "copy_reminder",
             "m",
-            &[Cu, In],
+            &[Cu, In, Tb],
             "copy a reminder text with the link",
+        ),
+        (
+            Command::PrevTab,
+            "previous_tab",
+            "backtab",
+            &[Cu, In, Tb],
+            "previous tab",
+        ),
+        (
+            Command::ShowTab(1),
+            "tab_1",
+            "1",
+            &[Cu, In, Tb],
+            "Billing tab",
+        ),
+        (
+            Command::ShowTab(2),
+            "tab_2",
+            "2",
+            &[Cu, In, Tb],
+            "Invoices tab",
+        ),
+        (
+            Command::ShowTab(3),
+            "tab_3",
+            "3",
+            &[Cu, In, Tb],
+            "Payments tab",
+        ),
+        (
+            Command::ShowTab(4),
+            "tab_4",
+            "4",
+            &[Cu, In, Tb],
+            "Credits tab",
+        ),
+        (
+            Command::ShowTab(5),
+            "tab_5",
+            "5",
+            &[Cu, In, Tb],
+            "Contacts tab",
+        ),
+        (
+            Command::ShowTab(6),
+            "tab_6",
+            "6",
+            &[Cu, In, Tb],
+            "Sub-clients tab (parents only)",
+        ),
+        (
+            Command::ShowTab(7),
+            "tab_7",
+            "7",
+            &[Cu, In, Tb],
+            "Timeline tab",
+        ),
+        (
+            Command::Refund,
+            "refund",
+            "r",
+            &[Tb],
+            "Credits: refund available credit",
+        ),
+        (
+            Command::Transfer,
+            "transfer",
+            "t",
+            &[Tb],
+            "Credits: transfer credit to another customer",
+        ),
+        (
+            Command::NewContact,
+            "new_contact",
+            "n",
+            &[Tb],
+            "Contacts: add a contact",
+        ),
+        (
+            Command::EditContact,
+            "edit_contact",
+            "e",
+            &[Tb],
+            "Contacts: edit the selected contact",
+        ),
+        (
+            Command::RemoveContact,
+            "remove_contact",
+            "d",
+            &[Tb],
+            "Contacts: remove the selected contact",
         ),
     ]
 }
+
+const TAB_KEYS_HELP: &str = "tab 1 Billing … 7 Timeline";
 
 /// Keys that always work in lists besides the configurable letter keys.
 fn fixed_keys(c: Command) -> Vec<Key> {
@@ -386,9 +500,11 @@ impl Keymap {
                 KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::No),
                 _ => None,
             },
-            Context::List | Context::Customer | Context::Invoices | Context::Drafting => {
-                self.command(ctx, key).map(Action::Cmd)
-            }
+            Context::List
+            | Context::Customer
+            | Context::Invoices
+            | Context::Drafting
+            | Context::Tabs => self.command(ctx, key).map(Action::Cmd),
             Context::Search => match event.code {
                 KeyCode::Esc => Some(Action::Cmd(Command::Back)),
                 KeyCode::Enter => Some(Action::Submit),
@@ -414,17 +530,27 @@ impl Keymap {
 
     /// (keys, what they do) for every binding active in `ctx`, for `?`.
     pub fn help(&self, ctx: Context) -> Vec<(String, &'static str)> {
-        let mut rows: Vec<(String, &'static str)> = self
-            .bindings
-            .iter()
-            .filter(|b| b.contexts.contains(&ctx))
-            .map(|b| {
-                (
-                    b.keys.iter().map(key_name).collect::<Vec<_>>().join(" "),
-                    b.help,
-                )
-            })
-            .collect();
+        let mut rows: Vec<(String, &'static str)> = Vec::new();
+        let mut tab_keys = Vec::new();
+        for b in self.bindings.iter().filter(|b| b.contexts.contains(&ctx)) {
+            let keys = b.keys.iter().map(key_name).collect::<Vec<_>>().join(" ");
+            // The seven tab keys read best as one line.
+            if matches!(b.command, Command::ShowTab(_)) {
+                if tab_keys.is_empty() {
+                    rows.push((String::new(), TAB_KEYS_HELP));
+                }
+                tab_keys.push(keys);
+            } else {
+                rows.push((keys, b.help));
+            }
+        }
+        if let (Some(row), Some(first), Some(last)) = (
+            rows.iter_mut().find(|r| r.1 == TAB_KEYS_HELP),
+            tab_keys.first(),
+            tab_keys.last(),
+        ) {
+            row.0 = format!("{first}…{last}");
+        }
         if ctx == Context::Form {
             rows.extend([
                 ("tab shift-tab".to_string(), "next / previous field"),
@@ -513,7 +639,7 @@ fn key_name(k: &Key) -> String {
         KeyCode::Enter => "enter".into(),
         KeyCode::Esc => "esc".into(),
         KeyCode::Tab => "tab".into(),
-        KeyCode::BackTab => "shift-tab".into(),
+        KeyCode::BackTab => "⇧tab".into(),
         KeyCode::Up => "↑".into(),
         KeyCode::Down => "↓".into(),
         KeyCode::Left => "←".into(),

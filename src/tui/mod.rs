@@ -13,6 +13,7 @@ pub mod invoicing;
 pub mod keymap;
 pub mod links;
 pub mod screens;
+pub mod tabs;
 pub mod theme;
 pub mod ui;
 pub mod widgets;

@@ -183,6 +183,7 @@ fn help(frame: &mut Frame, area: Rect, ctx: Context, scroll: usize, ui: &Ui) {
         Context::Customer => "Keys: customer",
         Context::Invoices => "Keys: invoices",
         Context::Drafting => "Keys: drafting an invoice",
+        Context::Tabs => "Keys: customer tabs",
         _ => "Keys",
     };
     let key_w = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(4);

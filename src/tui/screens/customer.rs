@@ -45,7 +45,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             (k(Command::EditEntry), "edit"),
             (k(Command::RemoveEntry), "remove"),
             (k(Command::DraftInvoice), "invoice charges"),
-            (k(Command::SwitchTab), "invoices"),
+            (k(Command::SwitchTab), "next tab"),
             (k(Command::Help), "help"),
         ],
         Tab::Invoices => vec![
@@ -54,9 +54,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             (k(Command::MarkPaid), "paid"),
             (k(Command::Void), "void"),
             (k(Command::ToggleMark), "select"),
-            (k(Command::SwitchTab), "history"),
+            (k(Command::SwitchTab), "next tab"),
             (k(Command::Help), "more"),
         ],
+        tab => crate::tui::tabs::hints(tab, ui),
     };
     let Some(page) = &view.page else {
         title_bar(frame, title, "Customers / …", "", ui);
@@ -75,13 +76,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     breakdown(frame, balances, page, app, ui);
     payment_link(frame, link, page, ui);
     metrics(frame, metrics_area, page, app, ui);
-    let style = |t: Tab| {
-        if t == view.tab {
-            ui.theme.title()
-        } else {
-            ui.theme.dim()
-        }
-    };
     let l = &view.invoices;
     let detail = match view.tab {
         Tab::History => format!(
@@ -104,19 +98,59 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 format!(" · {} selected", l.marked.len())
             }
         ),
+        t => format!("  {}", crate::tui::tabs::detail(app, page, t)),
     };
-    let tab_line = Line::from(vec![
-        Span::styled(" Billing ", style(Tab::History)),
-        Span::raw(" "),
-        Span::styled(" Invoices ", style(Tab::Invoices)),
-        Span::styled(detail, ui.theme.dim()),
-    ]);
+    let tab_line = tab_bar(&app.shown_tabs(), view.tab, detail, tab.width as usize, ui);
     frame.render_widget(Paragraph::new(tab_line), tab);
     match view.tab {
         Tab::History => history(frame, table, page, app, ui),
         Tab::Invoices => invoices(frame, table, app, ui),
+        t => crate::tui::tabs::render(frame, table, app, t, ui),
     }
     status_line(frame, status, app, &hints, ui);
+}
+
+/// The tab names with their number keys; when they do not all fit, the
+/// other tabs shrink to their numbers (the current one keeps its name),
+/// and the detail shows only if it fits whole.
+fn tab_bar<'a>(shown: &[Tab], current: Tab, detail: String, width: usize, ui: &Ui) -> Line<'a> {
+    let style = |t: Tab| {
+        if t == current {
+            ui.theme.title()
+        } else {
+            ui.theme.dim()
+        }
+    };
+    let number = |t: Tab| Tab::ALL.iter().position(|x| *x == t).unwrap_or(0) + 1;
+    let build = |compact: bool| -> Vec<Span<'a>> {
+        shown
+            .iter()
+            .map(|t| {
+                let text = if compact && *t != current {
+                    format!(" {} ", number(*t))
+                } else {
+                    format!(" {} {} ", number(*t), t.label())
+                };
+                Span::styled(text, style(*t))
+            })
+            .collect()
+    };
+    let width_of = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
+    let (full, compact) = (build(false), build(true));
+    let room = width.saturating_sub(detail.chars().count());
+    // Full names with the detail, then numbers with the detail, then
+    // whichever names fit without it.
+    let mut spans = if width_of(&full) <= room {
+        full
+    } else if width_of(&compact) <= room {
+        compact
+    } else if width_of(&full) <= width {
+        return Line::from(full);
+    } else {
+        return Line::from(compact);
+    };
+    spans.push(Span::styled(detail, ui.theme.dim()));
+    Line::from(spans)
 }
 
 fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
@@ -322,7 +356,7 @@ fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &U
             // Signed like the amount beside it: a charge's tax is owed too.
             match e.kind {
                 EntryKind::Charge => cur.display(e.signed_tax()).into(),
-                EntryKind::Credit => "".into(),
+                EntryKind::Credit | EntryKind::Payout => "".into(),
             },
             e.method.map(|m| m.as_str()).unwrap_or("").into(),
         ]);

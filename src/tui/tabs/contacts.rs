@@ -1,0 +1,49 @@
+//! The Contacts tab (seed 004): the people to reach at a customer, the
+//! primary one first (the reminder text greets them).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::TabRows;
+use crate::domain::CustomerId;
+use crate::domain::contact::Contact;
+use crate::store::{Reads, Result};
+use crate::tui::app::Window;
+use crate::tui::safe;
+use crate::tui::ui::{Ui, window_table};
+use crate::tui::widgets::columns::{Grid, Kind, col, styled};
+
+pub const EMPTY: &str = "No contacts yet. Press {NewContact} to add one.";
+
+pub fn load(r: &Reads<'_>, c: CustomerId, offset: usize, limit: usize) -> Result<(usize, TabRows)> {
+    Ok((
+        r.count_contacts(c)?,
+        TabRows::Contacts(r.contacts(c, offset, limit)?),
+    ))
+}
+
+pub fn render(frame: &mut Frame, area: Rect, rows: &[Contact], w: &Window, ui: &Ui) {
+    let mut grid = Grid::new(&[
+        col("", Kind::Fixed, 9),
+        col("Name", Kind::Text, 3),
+        col("Role", Kind::Text, 2),
+        col("Email", Kind::Text, 3),
+        col("Phone", Kind::Fixed, 4),
+    ]);
+    let opt = |s: &Option<String>| safe(s.as_deref().unwrap_or(""));
+    for c in rows {
+        let d = &c.details;
+        grid.row(vec![
+            if d.primary {
+                styled("primary", ui.theme.good())
+            } else {
+                "".into()
+            },
+            safe(&d.name).into(),
+            opt(&d.role).into(),
+            opt(&d.email).into(),
+            opt(&d.phone).into(),
+        ]);
+    }
+    window_table(frame, area, grid, w, ui);
+}

@@ -1,0 +1,166 @@
+//! The forms the Credits and Contacts tabs open: refund, transfer, and a
+//! contact; their field order, what they hand to `ops`, and which field a
+//! refusal belongs to.
+
+use crate::domain::contact::{Contact, ContactDetails};
+use crate::domain::customer::{CustomerError, CustomerId};
+use crate::domain::entry::EntryField;
+use crate::ops::{RefundInput, TransferInput};
+use crate::tui::form::{Field, Form, FormKind, METHODS, NO_YES};
+
+/// Refund form field indices.
+pub mod rf {
+    pub const AMOUNT: usize = 0;
+    pub const METHOD: usize = 1;
+    pub const REFERENCE: usize = 2;
+    pub const DATE: usize = 3;
+    pub const DESC: usize = 4;
+}
+
+/// Transfer form field indices.
+pub mod tf {
+    pub const TO: usize = 0;
+    pub const AMOUNT: usize = 1;
+    pub const DATE: usize = 2;
+    pub const DESC: usize = 3;
+}
+
+/// Contact form field indices.
+pub mod ctf {
+    pub const NAME: usize = 0;
+    pub const EMAIL: usize = 1;
+    pub const PHONE: usize = 2;
+    pub const ROLE: usize = 3;
+    pub const PRIMARY: usize = 4;
+}
+
+pub fn refund(customer: CustomerId, name: &str, available: &str, today: &str) -> Form {
+    let mut form = Form::with(
+        FormKind::Refund { customer },
+        vec![
+            Field {
+                hint: Some(format!("{available} available")),
+                ..Field::text("Amount", available)
+            },
+            Field::choice("Method", METHODS, "other"),
+            Field {
+                hint: Some("check number, card refund id…".into()),
+                ..Field::text("Reference", "")
+            },
+            Field::text("Date", today),
+            Field {
+                hint: Some("empty = Refund".into()),
+                ..Field::text("Description", "")
+            },
+        ],
+    );
+    form.title_suffix = Some(name.to_string());
+    form
+}
+
+pub fn transfer(customer: CustomerId, name: &str, available: &str, today: &str) -> Form {
+    let mut form = Form::with(
+        FormKind::Transfer { customer },
+        vec![
+            Field {
+                hint: Some("the customer who receives it: a name or id".into()),
+                ..Field::text("To", "")
+            },
+            Field {
+                hint: Some(format!("{available} available")),
+                ..Field::text("Amount", available)
+            },
+            Field::text("Date", today),
+            Field {
+                hint: Some("empty = Transfer to …".into()),
+                ..Field::text("Description", "")
+            },
+        ],
+    );
+    form.title_suffix = Some(name.to_string());
+    form
+}
+
+pub fn contact(customer: CustomerId, existing: Option<&Contact>) -> Form {
+    let d = existing.map(|c| c.details.clone()).unwrap_or_default();
+    let opt = |s: Option<String>| s.unwrap_or_default();
+    Form::with(
+        FormKind::Contact {
+            customer,
+            contact: existing.map(|c| c.id),
+        },
+        vec![
+            Field::text("Name", d.name),
+            Field::text("Email", opt(d.email)),
+            Field::text("Phone", opt(d.phone)),
+            Field {
+                hint: Some("e.g. Accounts payable".into()),
+                ..Field::text("Role", opt(d.role))
+            },
+            Field {
+                hint: Some("the reminder text greets the primary contact".into()),
+                ..Field::choice("Primary", NO_YES, if d.primary { "yes" } else { "no" })
+            },
+        ],
+    )
+}
+
+pub fn refund_input(f: &Form) -> RefundInput {
+    RefundInput {
+        amount: f.value(rf::AMOUNT).to_string(),
+        method: Some(f.value(rf::METHOD).to_string()),
+        reference: Some(f.value(rf::REFERENCE).to_string()),
+        description: Some(f.value(rf::DESC).to_string()),
+        date: Some(f.value(rf::DATE).to_string()),
+        invoice: None,
+    }
+}
+
+/// The transfer's target as typed, and the rest of it.
+pub fn transfer_input(f: &Form) -> (String, TransferInput) {
+    (
+        f.value(tf::TO).trim().to_string(),
+        TransferInput {
+            amount: f.value(tf::AMOUNT).to_string(),
+            description: Some(f.value(tf::DESC).to_string()),
+            date: Some(f.value(tf::DATE).to_string()),
+        },
+    )
+}
+
+pub fn contact_details(f: &Form) -> ContactDetails {
+    let text = |i: usize| Some(f.value(i).to_string());
+    ContactDetails {
+        name: f.value(ctf::NAME).to_string(),
+        email: text(ctf::EMAIL),
+        phone: text(ctf::PHONE),
+        role: text(ctf::ROLE),
+        primary: f.value(ctf::PRIMARY) == "yes",
+    }
+}
+
+pub fn refund_field(f: EntryField) -> usize {
+    match f {
+        EntryField::Method => rf::METHOD,
+        EntryField::Date => rf::DATE,
+        EntryField::Description => rf::DESC,
+        _ => rf::AMOUNT,
+    }
+}
+
+pub fn transfer_field(f: EntryField) -> usize {
+    match f {
+        EntryField::Date => tf::DATE,
+        EntryField::Description => tf::DESC,
+        _ => tf::AMOUNT,
+    }
+}
+
+pub fn contact_field(e: &CustomerError) -> usize {
+    match e {
+        CustomerError::BadEmail(_) => ctf::EMAIL,
+        CustomerError::BadPhone(_) => ctf::PHONE,
+        CustomerError::RoleTooLong(_) => ctf::ROLE,
+        _ => ctf::NAME,
+    }
+}

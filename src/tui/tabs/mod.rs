@@ -1,0 +1,388 @@
+//! The customer screen's tabs (seeds 003 and 004): which exist, the order
+//! they come in, and for the read-mostly ones (Payments, Credits, Contacts,
+//! Sub-clients, Timeline) their windowed rows, loads and drawing, one module
+//! per tab. Billing and Invoices keep their own state in `app` and
+//! `invoicing`.
+//!
+//! Invariants: like every list in the TUI, a tab holds only its visible
+//! window of rows, and loads it with one indexed, limited query; the
+//! Sub-clients tab exists only for a customer who has sub-clients.
+
+mod contacts;
+mod credits;
+pub mod forms;
+mod payments;
+mod sub_clients;
+mod timeline;
+
+use std::collections::HashMap;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::action::Command;
+use super::app::{App, Effect, Overlay, Screen, Window};
+use super::ui::Ui;
+use crate::domain::contact::Contact;
+use crate::domain::timeline::TimelineEvent;
+use crate::domain::{Customer, CustomerId};
+use crate::store::{CreditItem, Payment, Reads, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Tab {
+    #[default]
+    History,
+    Invoices,
+    Payments,
+    Credits,
+    Contacts,
+    SubClients,
+    Timeline,
+}
+
+impl Tab {
+    /// Every tab in screen order; the number keys count from 1 here.
+    pub const ALL: [Tab; 7] = [
+        Tab::History,
+        Tab::Invoices,
+        Tab::Payments,
+        Tab::Credits,
+        Tab::Contacts,
+        Tab::SubClients,
+        Tab::Timeline,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::History => "Billing",
+            Tab::Invoices => "Invoices",
+            Tab::Payments => "Payments",
+            Tab::Credits => "Credits",
+            Tab::Contacts => "Contacts",
+            Tab::SubClients => "Sub-clients",
+            Tab::Timeline => "Timeline",
+        }
+    }
+
+    /// The tabs a customer has: Sub-clients only for a parent.
+    pub fn shown(has_sub_clients: bool) -> Vec<Tab> {
+        Tab::ALL
+            .into_iter()
+            .filter(|t| *t != Tab::SubClients || has_sub_clients)
+            .collect()
+    }
+
+    /// The tab `step` places away among `shown`, wrapping around.
+    pub fn cycle(self, shown: &[Tab], step: isize) -> Tab {
+        let at = shown.iter().position(|t| *t == self).unwrap_or(0) as isize;
+        let n = shown.len().max(1) as isize;
+        shown[(at + step).rem_euclid(n) as usize]
+    }
+
+    /// Whether the tab's rows live in [`TabList`] (not Billing or Invoices).
+    pub fn is_list(self) -> bool {
+        !matches!(self, Tab::History | Tab::Invoices)
+    }
+}
+
+/// One window of a tab's rows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum TabRows {
+    #[default]
+    None,
+    Payments(Vec<Payment>),
+    Credits(Vec<CreditItem>),
+    Contacts(Vec<Contact>),
+    SubClients(Vec<Customer>),
+    Timeline(Vec<TimelineEvent>),
+}
+
+/// A tab's window and the rows in it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TabList {
+    pub window: Window,
+    pub rows: TabRows,
+    pub loaded_once: bool,
+}
+
+/// The tab lists of one customer screen, by tab.
+pub type TabLists = HashMap<Tab, TabList>;
+
+/// What a tab load answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TabPage {
+    pub customer: CustomerId,
+    pub tab: Tab,
+    pub offset: usize,
+    pub count: usize,
+    pub rows: TabRows,
+}
+
+/// Reads one window of a tab, and how many rows it has, in the caller's
+/// snapshot.
+pub fn load(
+    r: &Reads<'_>,
+    customer: CustomerId,
+    tab: Tab,
+    offset: usize,
+    limit: usize,
+) -> Result<TabPage> {
+    let (count, rows) = match tab {
+        Tab::Payments => payments::load(r, customer, offset, limit)?,
+        Tab::Credits => credits::load(r, customer, offset, limit)?,
+        Tab::Contacts => contacts::load(r, customer, offset, limit)?,
+        Tab::SubClients => sub_clients::load(r, customer, offset, limit)?,
+        Tab::Timeline => timeline::load(r, customer, offset, limit)?,
+        Tab::History | Tab::Invoices => (0, TabRows::None),
+    };
+    Ok(TabPage {
+        customer,
+        tab,
+        offset,
+        count,
+        rows,
+    })
+}
+
+/// Draws the current list tab into `area`.
+pub fn render(frame: &mut Frame, area: Rect, app: &App, tab: Tab, ui: &Ui) {
+    let Some(list) = app.customer.as_ref().and_then(|v| v.lists.get(&tab)) else {
+        return;
+    };
+    if list.loaded_once && list.window.count == 0 {
+        let text = match tab {
+            Tab::Payments => payments::EMPTY,
+            Tab::Credits => credits::EMPTY,
+            Tab::Contacts => contacts::EMPTY,
+            Tab::SubClients => sub_clients::EMPTY,
+            _ => timeline::EMPTY,
+        };
+        let text = super::ui::with_keys(text, &ui.keymap);
+        frame.render_widget(
+            Paragraph::new(vec![Line::raw(""), Line::raw(text)]).centered(),
+            area,
+        );
+        return;
+    }
+    let w = &list.window;
+    match &list.rows {
+        TabRows::Payments(rows) => payments::render(frame, area, rows, w, app, ui),
+        TabRows::Credits(rows) => credits::render(frame, area, rows, w, app, ui),
+        TabRows::Contacts(rows) => contacts::render(frame, area, rows, w, ui),
+        TabRows::SubClients(rows) => sub_clients::render(frame, area, rows, w, app, ui),
+        TabRows::Timeline(rows) => timeline::render(frame, area, rows, w, ui),
+        TabRows::None => {}
+    }
+}
+
+/// The selected row of a tab, if it holds rows of that kind.
+pub fn selected<'a, T>(
+    list: &'a TabList,
+    rows: impl Fn(&'a TabRows) -> Option<&'a [T]>,
+) -> Option<&'a T> {
+    let w = &list.window;
+    rows(&list.rows)?.get(w.selected.checked_sub(w.offset)?)
+}
+
+impl App {
+    /// The tabs the open customer has.
+    pub fn shown_tabs(&self) -> Vec<Tab> {
+        let subs = self
+            .customer
+            .as_ref()
+            .and_then(|v| v.page.as_ref())
+            .is_some_and(|p| p.sub_clients.0 > 0);
+        Tab::shown(subs)
+    }
+
+    /// The list of the tab on screen, when it is one of the list tabs.
+    pub fn current_list(&self) -> Option<&TabList> {
+        let v = self.customer.as_ref()?;
+        v.lists.get(&v.tab)
+    }
+
+    /// `tab`, `shift-tab` and the number keys.
+    pub(crate) fn tab_command(&mut self, c: Command) {
+        let shown = self.shown_tabs();
+        let Some(v) = &mut self.customer else { return };
+        let next = match c {
+            Command::SwitchTab => v.tab.cycle(&shown, 1),
+            Command::PrevTab => v.tab.cycle(&shown, -1),
+            Command::ShowTab(n) => match Tab::ALL.get(usize::from(n).wrapping_sub(1)) {
+                Some(t) if shown.contains(t) => *t,
+                Some(_) => return self.info("Sub-clients: this customer has none"),
+                None => return,
+            },
+            _ => return,
+        };
+        v.tab = next;
+        if next.is_list() {
+            v.lists.entry(next).or_default();
+        }
+    }
+
+    /// The load the list tab on screen needs, if any.
+    pub(crate) fn sync_tabs(&mut self) -> Option<Effect> {
+        let rows = super::app::history_rows(self.size.1);
+        let v = self
+            .customer
+            .as_mut()
+            .filter(|_| self.screen == Screen::Customer)?;
+        let tab = v.tab;
+        let list = v.lists.get_mut(&tab)?;
+        list.window.reveal(rows);
+        let (offset, limit) = list.window.wants(rows)?;
+        list.window.loaded = Some((offset, limit));
+        Some(Effect::LoadTab {
+            customer: v.id,
+            tab,
+            offset,
+            limit,
+        })
+    }
+
+    pub(crate) fn tab_loaded(&mut self, page: TabPage) {
+        let rows = super::app::history_rows(self.size.1);
+        let Some(v) = self.customer.as_mut().filter(|v| v.id == page.customer) else {
+            return;
+        };
+        let Some(list) = v.lists.get_mut(&page.tab) else {
+            return;
+        };
+        list.loaded_once = true;
+        list.window.count = page.count;
+        list.window.offset = page.offset;
+        list.rows = page.rows;
+        list.window.reveal(rows);
+    }
+
+    /// Moves the selection of the list tab on screen.
+    pub(crate) fn step_tab(&mut self, delta: isize, rows: usize) {
+        if let Some(v) = &mut self.customer
+            && let Some(list) = v.lists.get_mut(&v.tab)
+        {
+            list.window.step(delta, rows);
+        }
+    }
+
+    /// Enter on the Sub-clients tab: that customer's own screen.
+    pub(crate) fn open_sub_client(&mut self) {
+        let id = self
+            .current_list()
+            .and_then(|l| {
+                selected(l, |r| match r {
+                    TabRows::SubClients(rows) => Some(rows.as_slice()),
+                    _ => None,
+                })
+            })
+            .map(|c| c.id);
+        if let Some(id) = id {
+            self.customer = Some(super::app::CustomerView::new(id));
+        }
+    }
+
+    /// `r` and `t` on the Credits tab: the refund or transfer form, with
+    /// the available credit filled in.
+    pub(crate) fn credit_form(&mut self, c: Command) {
+        let Some(v) = &self.customer else { return };
+        if v.tab != Tab::Credits {
+            return self.info("Refunds and transfers start from the Credits tab (4)");
+        }
+        let Some(page) = &v.page else { return };
+        let available = page.breakdown.available_credit;
+        if available <= rust_decimal::Decimal::ZERO {
+            return self.error("No available credit to refund or transfer");
+        }
+        let amount = self.currency.plain(available);
+        let today = self.today.format("%Y-%m-%d").to_string();
+        let name = &page.customer.name;
+        let form = match c {
+            Command::Refund => forms::refund(v.id, name, &amount, &today),
+            _ => forms::transfer(v.id, name, &amount, &today),
+        };
+        self.overlay = Some(Overlay::Form(Box::new(form)));
+    }
+
+    /// `n`, `e` and `d` on the Contacts tab.
+    pub(crate) fn contact_command(&mut self, c: Command) {
+        let Some(v) = &self.customer else { return };
+        if v.tab != Tab::Contacts {
+            return self.info("Contacts are added and edited on the Contacts tab (5)");
+        }
+        let customer = v.id;
+        let chosen = self
+            .current_list()
+            .and_then(|l| {
+                selected(l, |r| match r {
+                    TabRows::Contacts(rows) => Some(rows.as_slice()),
+                    _ => None,
+                })
+            })
+            .cloned();
+        match (c, chosen) {
+            (Command::NewContact, _) => {
+                self.overlay = Some(Overlay::Form(Box::new(forms::contact(customer, None))));
+            }
+            (Command::EditContact, Some(contact)) => {
+                let form = forms::contact(customer, Some(&contact));
+                self.overlay = Some(Overlay::Form(Box::new(form)));
+            }
+            (Command::RemoveContact, Some(contact)) => {
+                self.overlay = Some(Overlay::Confirm {
+                    message: format!(
+                        "Remove contact #{} {}?\nThe customer and their billing stay as they are.",
+                        contact.id,
+                        crate::tui::safe(&contact.details.name)
+                    ),
+                    effect: Box::new(Effect::RemoveContact(contact.id)),
+                });
+            }
+            _ => self.error("No contact selected: add one with {NewContact}"),
+        }
+    }
+}
+
+/// The key hints of a list tab's status line.
+pub fn hints(tab: Tab, ui: &Ui) -> Vec<(String, &'static str)> {
+    let k = |c| ui.keymap.key_for(c);
+    let mut h = match tab {
+        Tab::Credits => vec![
+            (k(Command::Refund), "refund"),
+            (k(Command::Transfer), "transfer"),
+        ],
+        Tab::Contacts => vec![
+            (k(Command::NewContact), "add"),
+            (k(Command::EditContact), "edit"),
+            (k(Command::RemoveContact), "remove"),
+        ],
+        Tab::SubClients => vec![(k(Command::Open), "open")],
+        _ => vec![(k(Command::AddEntry), "add entry")],
+    };
+    h.push((k(Command::SwitchTab), "next tab"));
+    h.push((k(Command::Help), "help"));
+    h
+}
+
+/// What the tab line says beside a list tab's name.
+pub fn detail(app: &App, page: &super::action::CustomerPage, tab: Tab) -> String {
+    let cur = &app.currency;
+    let n = app.current_list().map_or(0, |l| l.window.count);
+    let count = |one: &str, many: &str| crate::domain::text::count(n, one, many);
+    match tab {
+        Tab::Payments => format!("{}, newest first", count("payment", "payments")),
+        Tab::Credits => format!(
+            "{} available · {}",
+            cur.display(page.breakdown.available_credit),
+            count("item", "items")
+        ),
+        Tab::Contacts => count("contact", "contacts"),
+        Tab::SubClients => format!(
+            "{} · combined balance {}",
+            count("sub-client", "sub-clients"),
+            cur.display(page.breakdown.balance + page.sub_clients.1)
+        ),
+        _ => format!("{}, newest first", count("event", "events")),
+    }
+}

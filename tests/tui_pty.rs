@@ -373,3 +373,82 @@ fn hostile_names_neither_drive_the_terminal_nor_shift_the_rows() {
         assert!(!raw.contains(bad), "{bad:?} reached the terminal");
     }
 }
+
+/// "-300.00" as the TUI shows it: "-$300.00" (amounts under 1,000 here).
+fn dollars(plain: &str) -> String {
+    match plain.strip_prefix('-') {
+        Some(rest) => format!("-${rest}"),
+        None => format!("${plain}"),
+    }
+}
+
+/// Every tab of a parent's customer screen, opened with the number keys,
+/// Tab and Shift-Tab in the real binary, shows what the CLI's `--json`
+/// says about the same customer.
+#[test]
+fn every_customer_tab_opens_and_agrees_with_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.tally");
+    let run = |args: &[&str]| cli(&db, dir.path(), args);
+    let json = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_str(&run(args)).expect("json")
+    };
+    run(&["customer", "add", "Oak Property Group"]);
+    run(&["customer", "add", "Oak Tower", "--parent", "1", "--bill-parent"]);
+    run(&["charge", "1", "120", "--tax", "0"]);
+    run(&["charge", "2", "45", "--tax", "0"]);
+    run(&["invoice", "draft", "1"]);
+    run(&["invoice", "finalize", "1"]);
+    run(&["invoice", "pay", "INV-0001", "--method", "card", "--reference", "CH-881"]);
+    run(&["credit", "1", "200", "--method", "check"]);
+    run(&["refund", "1", "30", "--method", "check"]);
+    run(&["credit-transfer", "1", "2", "40"]);
+    run(&["contact", "add", "1", "Pat Payables", "--role", "Accounts", "--primary"]);
+
+    let mut tui = Tui::start(&db, dir.path(), &[], &[]);
+    let s = &mut tui.screen;
+    s.wait_for("Oak Property Group");
+    s.send("/Property\r\r");
+    s.wait_for("Customers / Oak Property Group");
+
+    s.send("3");
+    s.wait_for("Reference");
+    for p in json(&["payment", "list", "1", "--json"]).as_array().unwrap() {
+        assert!(s.text().contains(&dollars(p["amount"].as_str().unwrap())), "{}", s.text());
+    }
+    assert!(s.text().contains("CH-881"));
+
+    s.send("4");
+    let credits = json(&["credits", "1", "--json"]);
+    s.wait_for(&format!("{} available", dollars(credits["available_credit"].as_str().unwrap())));
+    for i in credits["items"].as_array().unwrap() {
+        assert!(s.text().contains(i["what"].as_str().unwrap()), "{}", s.text());
+    }
+
+    s.send("5");
+    s.wait_for("Pat Payables");
+    assert!(s.text().contains("primary"));
+
+    s.send("6");
+    let show = json(&["customer", "show", "1", "--json"]);
+    s.wait_for(&format!(
+        "combined balance {}",
+        dollars(show["combined_balance"].as_str().unwrap())
+    ));
+    assert!(s.text().contains("Oak Tower"));
+
+    s.send("7");
+    let timeline = json(&["timeline", "1", "--json"]);
+    s.wait_for(timeline[0]["action"].as_str().unwrap());
+
+    // Tab wraps from the last tab to Billing; Shift-Tab goes back.
+    s.send("\t");
+    s.wait_for("Description");
+    s.send("\x1b[Z");
+    s.wait_for("events, newest first");
+    s.send("2");
+    s.wait_for("INV-0001");
+    s.send("q");
+    s.send("q");
+    tui.wait_exit();
+}

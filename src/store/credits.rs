@@ -114,10 +114,34 @@ impl CreditItem {
     }
 }
 
+/// What used the credit `e`: allocated, paid out, and the invoice numbers
+/// it went to (three columns, read by [`Reads::credit_use`]).
+pub(super) const CREDIT_USE: &str = "\
+    (SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE credit_id = e.id), \
+    (SELECT COALESCE(SUM(amount_cents), 0) FROM payout_sources WHERE credit_id = e.id), \
+    (SELECT group_concat(number, ', ') FROM (SELECT DISTINCT i.number FROM allocations a \
+     JOIN invoices i ON i.id = a.invoice_id WHERE a.credit_id = e.id ORDER BY i.seq))";
+
 /// The credits and payouts of a customer, and the filter that selects them.
 const CREDIT_ROWS: &str = "e.customer_id = ?1 AND e.kind IN ('credit', 'payout')";
 
 impl Reads<'_> {
+    /// The [`CREDIT_USE`] columns of a row that selected them right after
+    /// the entry's own columns.
+    pub(super) fn credit_use(
+        &self,
+        r: &rusqlite::Row<'_>,
+    ) -> rusqlite::Result<(Decimal, Decimal, Vec<String>)> {
+        let invoices: Option<String> = r.get(NCOLS + 2)?;
+        Ok((
+            self.money(r.get(NCOLS)?),
+            self.money(r.get(NCOLS + 1)?),
+            invoices
+                .map(|s| s.split(", ").map(str::to_string).collect())
+                .unwrap_or_default(),
+        ))
+    }
+
     /// A window of a customer's credits and payouts, newest first.
     pub fn credit_items(
         &self,
@@ -126,12 +150,7 @@ impl Reads<'_> {
         limit: usize,
     ) -> Result<Vec<CreditItem>> {
         let sql = format!(
-            "SELECT {cols}, \
-             (SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE credit_id = e.id), \
-             (SELECT COALESCE(SUM(amount_cents), 0) FROM payout_sources WHERE credit_id = e.id), \
-             (SELECT group_concat(number, ', ') FROM (SELECT DISTINCT i.number FROM allocations a \
-              JOIN invoices i ON i.id = a.invoice_id WHERE a.credit_id = e.id ORDER BY i.seq)), \
-             o.customer_id, c.name \
+            "SELECT {cols}, {CREDIT_USE}, o.customer_id, c.name \
              FROM entries e LEFT JOIN entries o ON o.id = e.counterpart \
              LEFT JOIN customers c ON c.id = o.customer_id \
              WHERE {CREDIT_ROWS} ORDER BY e.date DESC, e.id DESC LIMIT ?2 OFFSET ?3",
@@ -139,15 +158,13 @@ impl Reads<'_> {
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![customer.0, limit as i64, offset as i64], |r| {
-            let invoices: Option<String> = r.get(NCOLS + 2)?;
             let other: Option<i64> = r.get(NCOLS + 3)?;
+            let (applied, paid_out, invoices) = self.credit_use(r)?;
             Ok(CreditItem {
                 entry: self.entry_from(r)?,
-                applied: self.money(r.get(NCOLS)?),
-                paid_out: self.money(r.get(NCOLS + 1)?),
-                invoices: invoices
-                    .map(|s| s.split(", ").map(str::to_string).collect())
-                    .unwrap_or_default(),
+                applied,
+                paid_out,
+                invoices,
                 other_customer: match other {
                     Some(id) => Some((CustomerId(id), r.get(NCOLS + 4)?)),
                     None => None,

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use rusqlite::params;
 use rust_decimal::Decimal;
 
-use super::entries::{NCOLS, cols_of};
+use super::credits::CREDIT_USE;
+use super::entries::cols_of;
 use super::{Reads, Result, parse_day};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::Entry;
@@ -58,25 +59,19 @@ impl Reads<'_> {
     ) -> Result<Vec<Payment>> {
         let cols = cols_of("e");
         let sql = format!(
-            "SELECT {cols}, \
-             (SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE credit_id = e.id), \
-             (SELECT COALESCE(SUM(amount_cents), 0) FROM payout_sources WHERE credit_id = e.id), \
-             (SELECT group_concat(number, ', ') FROM (SELECT DISTINCT i.number FROM allocations a \
-              JOIN invoices i ON i.id = a.invoice_id WHERE a.credit_id = e.id ORDER BY i.seq)) \
+            "SELECT {cols}, {CREDIT_USE} \
              FROM entries e WHERE e.customer_id = ?1 AND {PAYMENT} \
              ORDER BY e.date DESC, e.id DESC LIMIT ?2 OFFSET ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt.query_map(params![customer.0, limit, offset as i64], |r| {
-            let invoices: Option<String> = r.get(NCOLS + 2)?;
+            let (applied, paid_out, invoices) = self.credit_use(r)?;
             Ok(Payment {
                 entry: self.entry_from(r)?,
-                applied: self.money(r.get(NCOLS)?),
-                paid_out: self.money(r.get(NCOLS + 1)?),
-                invoices: invoices
-                    .map(|s| s.split(", ").map(str::to_string).collect())
-                    .unwrap_or_default(),
+                applied,
+                paid_out,
+                invoices,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

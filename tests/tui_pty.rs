@@ -390,20 +390,42 @@ fn every_customer_tab_opens_and_agrees_with_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("book.tally");
     let run = |args: &[&str]| cli(&db, dir.path(), args);
-    let json = |args: &[&str]| -> serde_json::Value {
-        serde_json::from_str(&run(args)).expect("json")
-    };
+    let json =
+        |args: &[&str]| -> serde_json::Value { serde_json::from_str(&run(args)).expect("json") };
     run(&["customer", "add", "Oak Property Group"]);
-    run(&["customer", "add", "Oak Tower", "--parent", "1", "--bill-parent"]);
+    run(&[
+        "customer",
+        "add",
+        "Oak Tower",
+        "--parent",
+        "1",
+        "--bill-parent",
+    ]);
     run(&["charge", "1", "120", "--tax", "0"]);
     run(&["charge", "2", "45", "--tax", "0"]);
     run(&["invoice", "draft", "1"]);
     run(&["invoice", "finalize", "1"]);
-    run(&["invoice", "pay", "INV-0001", "--method", "card", "--reference", "CH-881"]);
+    run(&[
+        "invoice",
+        "pay",
+        "INV-0001",
+        "--method",
+        "card",
+        "--reference",
+        "CH-881",
+    ]);
     run(&["credit", "1", "200", "--method", "check"]);
     run(&["refund", "1", "30", "--method", "check"]);
     run(&["credit-transfer", "1", "2", "40"]);
-    run(&["contact", "add", "1", "Pat Payables", "--role", "Accounts", "--primary"]);
+    run(&[
+        "contact",
+        "add",
+        "1",
+        "Pat Payables",
+        "--role",
+        "Accounts",
+        "--primary",
+    ]);
 
     let mut tui = Tui::start(&db, dir.path(), &[], &[]);
     let s = &mut tui.screen;
@@ -413,16 +435,30 @@ fn every_customer_tab_opens_and_agrees_with_the_cli() {
 
     s.send("3");
     s.wait_for("Reference");
-    for p in json(&["payment", "list", "1", "--json"]).as_array().unwrap() {
-        assert!(s.text().contains(&dollars(p["amount"].as_str().unwrap())), "{}", s.text());
+    for p in json(&["payment", "list", "1", "--json"])
+        .as_array()
+        .unwrap()
+    {
+        assert!(
+            s.text().contains(&dollars(p["amount"].as_str().unwrap())),
+            "{}",
+            s.text()
+        );
     }
     assert!(s.text().contains("CH-881"));
 
     s.send("4");
     let credits = json(&["credits", "1", "--json"]);
-    s.wait_for(&format!("{} available", dollars(credits["available_credit"].as_str().unwrap())));
+    s.wait_for(&format!(
+        "{} available",
+        dollars(credits["available_credit"].as_str().unwrap())
+    ));
     for i in credits["items"].as_array().unwrap() {
-        assert!(s.text().contains(i["what"].as_str().unwrap()), "{}", s.text());
+        assert!(
+            s.text().contains(i["what"].as_str().unwrap()),
+            "{}",
+            s.text()
+        );
     }
 
     s.send("5");

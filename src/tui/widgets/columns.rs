@@ -248,20 +248,30 @@ impl Grid {
     }
 }
 
-/// `text` cut to `width` cells, ending in "…" when it was cut.
+/// `text` cut to `width` cells, ending in "…" when it was cut. A number
+/// the cut would split ("111.1…") is left out whole instead: a figure cut
+/// short reads as a different figure.
 pub fn ellipsize(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
+    let mut next = None;
     for c in text.chars() {
         let w = c.width().unwrap_or(0);
         if used + w + 1 > width {
+            next = Some(c);
             break;
         }
         out.push(c);
         used += w;
+    }
+    let numeric = |c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '$');
+    if next.is_some_and(numeric) && out.ends_with(numeric) {
+        while out.ends_with(|c: char| numeric(c) || c == '-') {
+            out.pop();
+        }
     }
     if width > 0 {
         out.push('…');
@@ -317,6 +327,14 @@ pub fn fit_words(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_never_splits_a_number() {
+        assert_eq!(ellipsize("refund #30: 111.11 by cash", 17), "refund #30: …");
+        assert_eq!(ellipsize("balance -4028.17 → 0", 15), "balance …");
+        assert_eq!(ellipsize("balance 4028.17 → 0", 17), "balance 4028.17 …");
+        assert_eq!(ellipsize("Lawn mowing", 6), "Lawn …");
+    }
 
     fn grid() -> Grid {
         let mut g = Grid::new(&[

@@ -1418,3 +1418,24 @@ fn contacts_are_added_edited_and_removed_from_their_tab() {
         "{s}"
     );
 }
+
+#[test]
+fn enter_on_a_tab_row_shows_it_in_full_at_60x15() {
+    let mut r = tabs_runner(60, 15);
+    press(&mut r, KeyCode::Char('7'));
+    let s = screen(&r);
+    assert!(s.contains("…"), "a narrow timeline cuts its detail: {s}");
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(s.contains("credit.transferred_out"), "{s}");
+    assert!(s.contains("125.00 → 115.00"), "the whole detail, wrapped: {s}");
+    insta::assert_snapshot!("timeline_note_60x15", s);
+    press(&mut r, KeyCode::Esc);
+    press(&mut r, KeyCode::Char('3'));
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(s.contains("Payment #") && s.contains("Status: partly refunded"), "{s}");
+    press(&mut r, KeyCode::Esc);
+    press(&mut r, KeyCode::Char('6'));
+    assert!(screen(&r).contains("combined -$1,008.75"), "{}", screen(&r));
+}

@@ -116,6 +116,12 @@ pub enum Overlay {
         scroll: usize,
     },
     Form(Box<Form>),
+    /// A row of a customer tab in full (Enter), scrolled to a line.
+    Note {
+        title: String,
+        text: String,
+        scroll: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -266,7 +272,7 @@ impl App {
     /// Where keys go right now.
     pub fn context(&self) -> Context {
         match &self.overlay {
-            Some(Overlay::Help { .. }) => Context::Help,
+            Some(Overlay::Help { .. } | Overlay::Note { .. }) => Context::Help,
             Some(Overlay::EntryDetail(_)) => Context::Detail,
             Some(Overlay::Invoice { .. }) => Context::InvoiceDetail,
             Some(Overlay::Confirm { .. }) => Context::Confirm,
@@ -449,8 +455,11 @@ impl App {
     }
 
     fn step(&mut self, delta: isize) {
-        if let Some(Overlay::Help { scroll, .. } | Overlay::Invoice { scroll, .. }) =
-            &mut self.overlay
+        if let Some(
+            Overlay::Help { scroll, .. }
+            | Overlay::Invoice { scroll, .. }
+            | Overlay::Note { scroll, .. },
+        ) = &mut self.overlay
         {
             // The drawing clamps to the last screenful; this only bounds it.
             *scroll = (*scroll as isize + delta).clamp(0, 500) as usize;
@@ -511,7 +520,7 @@ impl App {
             Screen::Customer if self.customer.as_ref().map(|v| v.tab) == Some(Tab::SubClients) => {
                 self.open_sub_client()
             }
-            Screen::Customer if self.context() == Context::Tabs => {}
+            Screen::Customer if self.context() == Context::Tabs => self.open_row(),
             Screen::Customer if self.context() == Context::Invoices => {
                 if let Some(inv) = self.selected_invoice() {
                     self.pending.push(Effect::LoadInvoice(inv.id));

@@ -48,6 +48,11 @@ pub fn render(frame: &mut Frame, app: &App, ui: &Ui) {
             widgets::invoice::render(frame, area, detail, *scroll, app, ui)
         }
         Some(Overlay::Form(f)) => widgets::form::render(frame, area, f, ui),
+        Some(Overlay::Note {
+            title,
+            text,
+            scroll,
+        }) => note(frame, area, title, text, *scroll, ui),
         None => {}
     }
 }
@@ -275,6 +280,41 @@ fn help_wrapped(
         }
     }
     lines
+}
+
+/// A read-only text in a popup: wrapped to at most 72 columns, scrolled
+/// with ↑↓ when taller than the terminal; any other key closes it.
+fn note(frame: &mut Frame, area: Rect, title: &str, text: &str, scroll: usize, ui: &Ui) {
+    let max = (area.width.saturating_sub(6) as usize).min(72);
+    let lines: Vec<String> = text.lines().flat_map(|l| wrap(&safe(l), max)).collect();
+    let width = lines
+        .iter()
+        .map(|l| l.width())
+        .max()
+        .unwrap_or(20)
+        .max(title.width() + 2) as u16
+        + 4;
+    let fit = (area.height.saturating_sub(6) as usize).max(1);
+    let shown = fit.min(lines.len());
+    let top = scroll.min(lines.len() - shown);
+    let inner = popup(frame, area, width.max(30), shown as u16 + 4, &safe(title));
+    let mut body: Vec<Line> = lines[top..top + shown]
+        .iter()
+        .map(|l| Line::raw(format!(" {l}")))
+        .collect();
+    let footer = if shown < lines.len() {
+        format!(
+            " ↑↓ scroll · {}–{} of {} · any other key closes",
+            top + 1,
+            top + shown,
+            lines.len()
+        )
+    } else {
+        " any key closes".to_string()
+    };
+    body.push(Line::raw(""));
+    body.push(Line::styled(footer, ui.theme.dim()));
+    frame.render_widget(Paragraph::new(body), inner);
 }
 
 fn confirm(frame: &mut Frame, area: Rect, message: &str, ui: &Ui) {

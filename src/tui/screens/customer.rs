@@ -77,12 +77,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     payment_link(frame, link, page, ui);
     metrics(frame, metrics_area, page, app, ui);
     let l = &view.invoices;
-    let detail = match view.tab {
-        Tab::History => format!(
+    let detail: Vec<String> = match view.tab {
+        Tab::History => vec![format!(
             "  {}, newest first",
             crate::domain::text::count(page.count, "entry", "entries")
-        ),
-        Tab::Invoices => format!(
+        )],
+        Tab::Invoices => vec![format!(
             "  {} · sorted by {}{}",
             crate::tui::plural(
                 l.window.count,
@@ -97,8 +97,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             } else {
                 format!(" · {} selected", l.marked.len())
             }
-        ),
-        t => format!("  {}", crate::tui::tabs::detail(app, page, t)),
+        )],
+        t => crate::tui::tabs::detail(app, page, t)
+            .into_iter()
+            .map(|d| format!("  {d}"))
+            .collect(),
     };
     let tab_line = tab_bar(&app.shown_tabs(), view.tab, detail, tab.width as usize, ui);
     frame.render_widget(Paragraph::new(tab_line), tab);
@@ -113,7 +116,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
 /// The tab names with their number keys; when they do not all fit, the
 /// other tabs shrink to their numbers (the current one keeps its name),
 /// and the detail shows only if it fits whole.
-fn tab_bar<'a>(shown: &[Tab], current: Tab, detail: String, width: usize, ui: &Ui) -> Line<'a> {
+fn tab_bar<'a>(
+    shown: &[Tab],
+    current: Tab,
+    details: Vec<String>,
+    width: usize,
+    ui: &Ui,
+) -> Line<'a> {
     let style = |t: Tab| {
         if t == current {
             ui.theme.title()
@@ -136,20 +145,21 @@ fn tab_bar<'a>(shown: &[Tab], current: Tab, detail: String, width: usize, ui: &U
             .collect()
     };
     let width_of = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
-    let (full, compact) = (build(false), build(true));
-    let room = width.saturating_sub(detail.chars().count());
-    // Full names with the detail, then numbers with the detail, then
-    // whichever names fit without it.
-    let mut spans = if width_of(&full) <= room {
-        full
-    } else if width_of(&compact) <= room {
-        compact
-    } else if width_of(&full) <= width {
-        return Line::from(full);
+    // Full names with the longest detail that fits, then numbers with it,
+    // then whichever names fit without a detail.
+    for names in [build(false), build(true)] {
+        let room = width.saturating_sub(width_of(&names));
+        if let Some(d) = details.iter().find(|d| d.chars().count() <= room) {
+            let mut spans = names;
+            spans.push(Span::styled(d.clone(), ui.theme.dim()));
+            return Line::from(spans);
+        }
+    }
+    let spans = if width_of(&build(false)) <= width {
+        build(false)
     } else {
-        return Line::from(compact);
+        build(true)
     };
-    spans.push(Span::styled(detail, ui.theme.dim()));
     Line::from(spans)
 }
 

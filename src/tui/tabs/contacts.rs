@@ -47,3 +47,16 @@ pub fn render(frame: &mut Frame, area: Rect, rows: &[Contact], w: &Window, ui: &
     }
     window_table(frame, area, grid, w, ui);
 }
+
+/// One contact in full, for Enter.
+pub fn note(c: &Contact) -> (String, String) {
+    let d = &c.details;
+    let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
+    let lines = [
+        format!("{}{}", d.name, if d.primary { " (primary)" } else { "" }),
+        format!("Role: {}", opt(&d.role)),
+        format!("Email: {}", opt(&d.email)),
+        format!("Phone: {}", opt(&d.phone)),
+    ];
+    (format!("Contact #{}", c.id), lines.join("\n"))
+}

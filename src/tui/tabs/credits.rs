@@ -48,3 +48,36 @@ pub fn render(frame: &mut Frame, area: Rect, rows: &[CreditItem], w: &Window, ap
     }
     window_table(frame, area, grid, w, ui);
 }
+
+/// One credit or payout in full, for Enter.
+pub fn note(i: &CreditItem, cur: &crate::domain::Currency) -> (String, String) {
+    let e = &i.entry;
+    let mut lines = vec![format!(
+        "{} · {} on {}",
+        i.what(),
+        cur.display(e.signed_amount()),
+        e.date.format("%Y-%m-%d")
+    )];
+    if i.source().is_some() {
+        lines.push(format!("Applied to invoices: {}", cur.display(i.applied)));
+        lines.push(format!(
+            "Refunded or transferred: {}",
+            cur.display(i.paid_out)
+        ));
+        lines.push(format!("Left: {}", cur.display(i.left())));
+    }
+    let went = i.went_to();
+    if !went.is_empty() {
+        lines.push(format!("Went to: {went}"));
+    }
+    if let Some(m) = e.method {
+        lines.push(format!("Method: {}", m.as_str()));
+    }
+    if let Some(r) = &e.reference {
+        lines.push(format!("Reference: {r}"));
+    }
+    if !e.description.is_empty() {
+        lines.push(format!("Description: {}", e.description));
+    }
+    (format!("{} #{}", e.label(), e.id), lines.join("\n"))
+}

@@ -351,6 +351,7 @@ pub fn hints(tab: Tab, ui: &Ui) -> Vec<(String, &'static str)> {
         Tab::Credits => vec![
             (k(Command::Refund), "refund"),
             (k(Command::Transfer), "transfer"),
+            (k(Command::ShowTab(2)), "invoices (c applies credit)"),
         ],
         Tab::Contacts => vec![
             (k(Command::NewContact), "add"),
@@ -365,24 +366,68 @@ pub fn hints(tab: Tab, ui: &Ui) -> Vec<(String, &'static str)> {
     h
 }
 
-/// What the tab line says beside a list tab's name.
-pub fn detail(app: &App, page: &super::action::CustomerPage, tab: Tab) -> String {
+/// What the tab line says beside a list tab's name, longest first: the tab
+/// bar shows the first that fits.
+pub fn detail(app: &App, page: &super::action::CustomerPage, tab: Tab) -> Vec<String> {
     let cur = &app.currency;
     let n = app.current_list().map_or(0, |l| l.window.count);
     let count = |one: &str, many: &str| crate::domain::text::count(n, one, many);
     match tab {
-        Tab::Payments => format!("{}, newest first", count("payment", "payments")),
-        Tab::Credits => format!(
-            "{} available · {}",
-            cur.display(page.breakdown.available_credit),
-            count("item", "items")
-        ),
-        Tab::Contacts => count("contact", "contacts"),
-        Tab::SubClients => format!(
-            "{} · combined balance {}",
-            count("sub-client", "sub-clients"),
-            cur.display(page.breakdown.balance + page.sub_clients.1)
-        ),
-        _ => format!("{}, newest first", count("event", "events")),
+        Tab::Payments => {
+            let n = count("payment", "payments");
+            vec![format!("{n}, newest first"), n]
+        }
+        Tab::Credits => {
+            let available = cur.display(page.breakdown.available_credit);
+            vec![
+                format!("{available} available · {}", count("item", "items")),
+                format!("{available} available"),
+            ]
+        }
+        Tab::Contacts => vec![count("contact", "contacts")],
+        Tab::SubClients => {
+            let combined = cur.display(page.breakdown.balance + page.sub_clients.1);
+            vec![
+                format!(
+                    "{} · combined balance {combined}",
+                    count("sub-client", "sub-clients")
+                ),
+                format!("combined {combined}"),
+            ]
+        }
+        _ => {
+            let n = count("event", "events");
+            vec![format!("{n}, newest first"), n]
+        }
+    }
+}
+
+impl App {
+    /// Enter on a list tab: a sub-client opens; any other row is shown in
+    /// full (the table cuts long text to fit).
+    pub(crate) fn open_row(&mut self) {
+        let Some(list) = self.current_list() else {
+            return;
+        };
+        let w = &list.window;
+        let Some(at) = w.selected.checked_sub(w.offset) else {
+            return;
+        };
+        let cur = &self.currency;
+        let note = match &list.rows {
+            TabRows::SubClients(_) => return self.open_sub_client(),
+            TabRows::Payments(rows) => rows.get(at).map(|p| payments::note(p, cur)),
+            TabRows::Credits(rows) => rows.get(at).map(|i| credits::note(i, cur)),
+            TabRows::Contacts(rows) => rows.get(at).map(contacts::note),
+            TabRows::Timeline(rows) => rows.get(at).map(timeline::note),
+            TabRows::None => None,
+        };
+        if let Some((title, text)) = note {
+            self.overlay = Some(Overlay::Note {
+                title,
+                text,
+                scroll: 0,
+            });
+        }
     }
 }

@@ -24,13 +24,15 @@ pub fn load(r: &Reads<'_>, c: CustomerId, offset: usize, limit: usize) -> Result
 
 pub fn render(frame: &mut Frame, area: Rect, rows: &[Payment], w: &Window, app: &App, ui: &Ui) {
     let cur = &app.currency;
+    // Invoice numbers show whole or not at all: a cut number is another
+    // invoice. Enter shows every field of a payment.
     let mut grid = Grid::new(&[
         col("Date", Kind::Fixed, 6),
         col("Amount", Kind::Money, 9),
-        col("Method", Kind::Fixed, 4),
-        col("Reference", Kind::Text, 2),
         col("Status", Kind::Fixed, 7),
-        col("Invoices", Kind::Text, 3),
+        col("Invoices", Kind::Fixed, 4),
+        col("Method", Kind::Fixed, 3),
+        col("Reference", Kind::Text, 2),
     ]);
     for p in rows {
         let status = p.status();
@@ -42,11 +44,40 @@ pub fn render(frame: &mut Frame, area: Rect, rows: &[Payment], w: &Window, app: 
         grid.row(vec![
             p.entry.date.format("%Y-%m-%d").to_string().into(),
             cur.display(p.entry.amount).into(),
-            p.entry.method.map(|m| m.as_str()).unwrap_or("").into(),
-            safe(p.entry.reference.as_deref().unwrap_or("")).into(),
             styled(status, style),
             p.invoices.join(", ").into(),
+            p.entry.method.map(|m| m.as_str()).unwrap_or("").into(),
+            safe(p.entry.reference.as_deref().unwrap_or("")).into(),
         ]);
     }
     window_table(frame, area, grid, w, ui);
+}
+
+/// One payment in full, for Enter.
+pub fn note(p: &Payment, cur: &crate::domain::Currency) -> (String, String) {
+    let e = &p.entry;
+    let mut lines = vec![
+        format!(
+            "{} received on {}",
+            cur.display(e.amount),
+            e.date.format("%Y-%m-%d")
+        ),
+        format!("Method: {}", e.method.map(|m| m.as_str()).unwrap_or("-")),
+        format!("Reference: {}", e.reference.as_deref().unwrap_or("-")),
+        format!("Status: {}", p.status()),
+        format!("Applied to invoices: {}", cur.display(p.applied)),
+    ];
+    if !p.paid_out.is_zero() {
+        lines.push(format!(
+            "Refunded or transferred: {}",
+            cur.display(p.paid_out)
+        ));
+    }
+    if !p.invoices.is_empty() {
+        lines.push(format!("Paid: {}", p.invoices.join(", ")));
+    }
+    if !e.description.is_empty() {
+        lines.push(format!("Description: {}", e.description));
+    }
+    (format!("Payment #{}", e.id), lines.join("\n"))
 }

@@ -39,3 +39,11 @@ pub fn render(frame: &mut Frame, area: Rect, rows: &[TimelineEvent], w: &Window,
     }
     window_table(frame, area, grid, w, ui);
 }
+
+/// One event in full, for Enter.
+pub fn note(e: &TimelineEvent) -> (String, String) {
+    (
+        format!("{} · {}", e.at.format("%Y-%m-%d %H:%M UTC"), e.actor),
+        format!("{}\n\n{}", e.action, e.detail),
+    )
+}

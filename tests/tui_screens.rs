@@ -1428,14 +1428,55 @@ fn enter_on_a_tab_row_shows_it_in_full_at_60x15() {
     press(&mut r, KeyCode::Enter);
     let s = screen(&r);
     assert!(s.contains("credit.transferred_out"), "{s}");
-    assert!(s.contains("125.00 → 115.00"), "the whole detail, wrapped: {s}");
+    assert!(
+        s.contains("125.00 → 115.00"),
+        "the whole detail, wrapped: {s}"
+    );
     insta::assert_snapshot!("timeline_note_60x15", s);
     press(&mut r, KeyCode::Esc);
     press(&mut r, KeyCode::Char('3'));
     press(&mut r, KeyCode::Enter);
     let s = screen(&r);
-    assert!(s.contains("Payment #") && s.contains("Status: partly refunded"), "{s}");
+    assert!(
+        s.contains("Payment #") && s.contains("Status: partly refunded"),
+        "{s}"
+    );
     press(&mut r, KeyCode::Esc);
     press(&mut r, KeyCode::Char('6'));
     assert!(screen(&r).contains("combined -$1,008.75"), "{}", screen(&r));
+}
+
+#[test]
+fn a_refund_against_a_paid_invoice_from_the_credits_tab() {
+    let mut r = tabs_runner(120, 36);
+    let before = r.book.reads().breakdown(CustomerId(1)).unwrap();
+    press(&mut r, KeyCode::Char('4'));
+    press(&mut r, KeyCode::Char('r'));
+    ctrl(&mut r, 'u');
+    keys(&mut r, "40");
+    for _ in 0..5 {
+        press(&mut r, KeyCode::Tab);
+    }
+    keys(&mut r, "INV-9");
+    press(&mut r, KeyCode::Enter);
+    assert!(
+        screen(&r).contains("invoice INV-9 not found"),
+        "{}",
+        screen(&r)
+    );
+    ctrl(&mut r, 'u');
+    keys(&mut r, "INV-0001");
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(s.contains("Refund #"), "{s}");
+    let after = r.book.reads().breakdown(CustomerId(1)).unwrap();
+    assert_eq!(after.balance, before.balance, "a memo in, a refund out");
+    assert_eq!(after.available_credit, before.available_credit);
+    assert!(s.contains("credit memo"), "{s}");
+    assert!(
+        r.book
+            .check(tally::store::check::Depth::Full)
+            .unwrap()
+            .is_ok()
+    );
 }

@@ -658,10 +658,13 @@ impl App {
                     self.error("Nothing saved: fix the marked fields");
                 }
             },
-            FormKind::Refund { customer } => fx.push(Effect::Refund {
-                customer,
-                input: super::tabs::forms::refund_input(f),
-            }),
+            FormKind::Refund { customer } => match super::tabs::forms::refund_input(f) {
+                Ok(input) => fx.push(Effect::Refund { customer, input }),
+                Err(problem) => {
+                    f.set_errors(&[problem]);
+                    self.error("Nothing saved: fix the marked fields");
+                }
+            },
             FormKind::Transfer { customer } => {
                 let (to, input) = super::tabs::forms::transfer_input(f);
                 fx.push(Effect::Transfer {

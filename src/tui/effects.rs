@@ -558,7 +558,15 @@ fn refund(book: &mut Book, customer: CustomerId, input: &RefundInput) -> Action 
             customer,
         })
     });
-    done.unwrap_or_else(|e| credit_failure(e, forms::refund_field, forms::rf::AMOUNT))
+    done.unwrap_or_else(|e| match e {
+        OpsError::Credit(
+            CreditError::NotPaid { .. }
+            | CreditError::OtherCustomer { .. }
+            | CreditError::MemoTooLarge { .. },
+        )
+        | OpsError::NoInvoice(_) => Action::FormInvalid(vec![(forms::rf::INVOICE, e.to_string())]),
+        other => credit_failure(other, forms::refund_field, forms::rf::AMOUNT),
+    })
 }
 
 fn transfer(book: &mut Book, from: CustomerId, to: &str, input: &TransferInput) -> Action {

@@ -5,6 +5,7 @@
 use crate::domain::contact::{Contact, ContactDetails};
 use crate::domain::customer::{CustomerError, CustomerId};
 use crate::domain::entry::EntryField;
+use crate::domain::invoice::InvoiceRef;
 use crate::ops::{RefundInput, TransferInput};
 use crate::tui::form::{Field, Form, FormKind, METHODS, NO_YES};
 
@@ -15,6 +16,7 @@ pub mod rf {
     pub const REFERENCE: usize = 2;
     pub const DATE: usize = 3;
     pub const DESC: usize = 4;
+    pub const INVOICE: usize = 5;
 }
 
 /// Transfer form field indices.
@@ -35,11 +37,16 @@ pub mod ctf {
 }
 
 pub fn refund(customer: CustomerId, name: &str, available: &str, today: &str) -> Form {
+    let hint = if available.is_empty() {
+        "no credit available: name a paid invoice below".to_string()
+    } else {
+        format!("{available} available")
+    };
     let mut form = Form::with(
         FormKind::Refund { customer },
         vec![
             Field {
-                hint: Some(format!("{available} available")),
+                hint: Some(hint),
                 ..Field::text("Amount", available)
             },
             Field::choice("Method", METHODS, "other"),
@@ -51,6 +58,10 @@ pub fn refund(customer: CustomerId, name: &str, available: &str, today: &str) ->
             Field {
                 hint: Some("empty = Refund".into()),
                 ..Field::text("Description", "")
+            },
+            Field {
+                hint: Some("a paid invoice to refund against; empty = credit only".into()),
+                ..Field::text("Invoice", "")
             },
         ],
     );
@@ -105,15 +116,26 @@ pub fn contact(customer: CustomerId, existing: Option<&Contact>) -> Form {
     )
 }
 
-pub fn refund_input(f: &Form) -> RefundInput {
-    RefundInput {
+/// The refund as typed, or the Invoice field's problem.
+pub fn refund_input(f: &Form) -> Result<RefundInput, (usize, String)> {
+    let typed = f.value(rf::INVOICE).trim();
+    let invoice = match typed {
+        "" => None,
+        t => Some(InvoiceRef::parse(t).ok_or_else(|| {
+            (
+                rf::INVOICE,
+                format!("\"{t}\" is not an invoice: use its number (INV-0007) or id"),
+            )
+        })?),
+    };
+    Ok(RefundInput {
         amount: f.value(rf::AMOUNT).to_string(),
         method: Some(f.value(rf::METHOD).to_string()),
         reference: Some(f.value(rf::REFERENCE).to_string()),
         description: Some(f.value(rf::DESC).to_string()),
         date: Some(f.value(rf::DATE).to_string()),
-        invoice: None,
-    }
+        invoice,
+    })
 }
 
 /// The transfer's target as typed, and the rest of it.

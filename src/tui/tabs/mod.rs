@@ -292,10 +292,15 @@ impl App {
         }
         let Some(page) = &v.page else { return };
         let available = page.breakdown.available_credit;
-        if available <= rust_decimal::Decimal::ZERO {
-            return self.error("No available credit to refund or transfer");
+        // A refund against a paid invoice needs no credit beforehand.
+        if available <= rust_decimal::Decimal::ZERO && c == Command::Transfer {
+            return self.error("No available credit to transfer");
         }
-        let amount = self.currency.plain(available);
+        let amount = if available > rust_decimal::Decimal::ZERO {
+            self.currency.plain(available)
+        } else {
+            String::new()
+        };
         let today = self.today.format("%Y-%m-%d").to_string();
         let name = &page.customer.name;
         let form = match c {

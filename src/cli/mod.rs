@@ -2,6 +2,7 @@
 //! One file per command; no SQL here. Errors print as one `error:` line and
 //! exit 1; usage errors are clap's (exit 2). With no subcommand, the TUI opens.
 
+mod backup;
 mod check;
 mod contact;
 mod credit;
@@ -12,6 +13,7 @@ mod link;
 mod output;
 mod payment;
 mod portal;
+mod progress;
 mod timeline;
 
 use std::path::PathBuf;
@@ -100,6 +102,9 @@ pub enum Command {
     /// its entries, the balance identity, invoice numbering, allocations.
     /// Exits 1 if anything is wrong.
     Check(check::CheckArgs),
+    /// Copy the book to FILE, consistently, even while another tally has it
+    /// open. Restore by copying the file back (see the README).
+    Backup(backup::BackupArgs),
 }
 
 impl Command {
@@ -116,7 +121,8 @@ impl Command {
             | Command::Timeline(_)
             | Command::Check(_)
             | Command::Payment(_)
-            | Command::Credits(_) => false,
+            | Command::Credits(_)
+            | Command::Backup(_) => false,
             Command::Portal(_) => false,
             Command::Invoice(c) => !matches!(c, I::List { .. } | I::Show { .. } | I::Export { .. }),
             Command::Link(c) => matches!(c, L::Generate { .. } | L::Regenerate { .. }),
@@ -191,6 +197,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Check(a) => check::run(&book, a),
         Command::Payment(c) => payment::run(&book, c),
         Command::Contact(c) => contact::run(&mut book, c),
+        Command::Backup(a) => backup::run(&book, a),
     }
 }
 

@@ -280,3 +280,16 @@ pub fn actor(front_end: &str) -> String {
         .unwrap_or_else(|_| "owner".into());
     format!("{front_end}:{user}")
 }
+
+impl Book {
+    /// `tally backup`: a consistent copy of the whole book (see
+    /// [`Store::backup_to`]); `progress` gets (done, total) pages.
+    pub fn backup(
+        &self,
+        dest: &Path,
+        replace: bool,
+        progress: impl FnMut(u64, u64),
+    ) -> Result<crate::store::BackupReport> {
+        Ok(self.store.backup_to(dest, replace, progress)?)
+    }
+}

@@ -19,6 +19,7 @@
 //! - Per customer, `balance = available credit − remaining on open invoices
 //!   − charges not on a finalized invoice` (see [`BalanceBreakdown`]).
 
+mod backup;
 pub mod check;
 mod contacts;
 mod credits;
@@ -42,6 +43,7 @@ use thiserror::Error;
 
 use crate::domain::Currency;
 
+pub use backup::BackupReport;
 pub use credits::{CreditItem, CreditSource, NewPayout};
 pub use customers::{CustomerQuery, Totals};
 pub use entries::BalanceBreakdown;
@@ -128,6 +130,8 @@ pub enum StoreError {
         "a total is too large to compute exactly (over 9,223,372,036,854,775,807 minor units): nothing was written"
     )]
     Overflow,
+    #[error("{0} already exists: pass --force to replace it, or choose another name")]
+    BackupExists(PathBuf),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
 }

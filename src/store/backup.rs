@@ -1,0 +1,120 @@
+//! `tally backup`: a consistent copy of the book through SQLite's online
+//! backup API, safe while the TUI, the portal or a billing run writes.
+//!
+//! Invariants: the copy is written beside its destination under a
+//! temporary name and renamed into place only once complete and checked,
+//! so a backup file is never half written; an existing file is replaced
+//! only when the caller says so.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
+
+use super::{Result, Store, StoreError, schema};
+
+/// What a finished backup wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackupReport {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub customers: i64,
+    pub entries: i64,
+}
+
+impl Store {
+    /// Copies the whole book to `dest`. `progress` gets (pages done, pages
+    /// in all) as the copy goes.
+    pub fn backup_to(
+        &self,
+        dest: &Path,
+        replace: bool,
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<BackupReport> {
+        if dest.is_dir() {
+            return Err(StoreError::IsDirectory(dest.to_path_buf()));
+        }
+        if dest.exists() && !replace {
+            return Err(StoreError::BackupExists(dest.to_path_buf()));
+        }
+        let tmp = temp_beside(dest);
+        let copied = self.copy_into(&tmp, &mut progress);
+        let checked = copied.and_then(|()| verify(&tmp));
+        let report = match checked {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
+        std::fs::rename(&tmp, dest).map_err(|source| StoreError::Unreadable {
+            path: dest.to_path_buf(),
+            source,
+        })?;
+        let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
+        Ok(BackupReport {
+            path: dest.to_path_buf(),
+            bytes,
+            ..report
+        })
+    }
+
+    fn copy_into(&self, tmp: &Path, progress: &mut impl FnMut(u64, u64)) -> Result<()> {
+        let _ = std::fs::remove_file(tmp);
+        let mut out = Connection::open(tmp).map_err(|e| StoreError::Unreadable {
+            path: tmp.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        {
+            let backup = Backup::new(&self.conn, &mut out)?;
+            // Small steps with a pause let a writer in between; a write
+            // during the copy makes SQLite restart it, so the copy is one
+            // moment of the book.
+            loop {
+                let step = backup.step(512)?;
+                let p = backup.progress();
+                let total = p.pagecount.max(0) as u64;
+                progress(total.saturating_sub(p.remaining.max(0) as u64), total);
+                match step {
+                    StepResult::Done => break,
+                    StepResult::More => {}
+                    StepResult::Busy | StepResult::Locked => {
+                        std::thread::sleep(Duration::from_millis(20))
+                    }
+                    _ => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        }
+        // A backup is one self-contained file: no -wal beside it.
+        out.pragma_update(None, "journal_mode", "DELETE")?;
+        Ok(())
+    }
+}
+
+/// Opens the finished copy read-only and checks it is a whole tally book.
+fn verify(path: &Path) -> Result<BackupReport> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    schema::check_identity(&conn, path)?;
+    let ok: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if ok != "ok" {
+        return Err(StoreError::Corrupt(path.to_path_buf()));
+    }
+    let count = |table: &str| -> Result<i64> {
+        Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+    };
+    Ok(BackupReport {
+        path: path.to_path_buf(),
+        bytes: 0,
+        customers: count("customers")?,
+        entries: count("entries")?,
+    })
+}
+
+fn temp_beside(dest: &Path) -> PathBuf {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "backup".into());
+    dest.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}

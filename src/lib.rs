@@ -2,13 +2,15 @@
 //!
 //! Layers, from the inside out: `domain` (rules, no IO) → `store` (the only
 //! SQL) → `ops` (use cases, one transaction each) → front ends (`cli`, `tui`, `portal`);
-//! `document` renders invoices for people outside the terminal.
+//! `document` renders invoices for people outside the terminal; `exchange`
+//! reads and writes other systems' files (CSV, hledger, beancount).
 
 pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod document;
 pub mod domain;
+pub mod exchange;
 pub mod ops;
 pub mod paths;
 pub mod portal;

@@ -8,6 +8,7 @@ mod contact;
 mod credit;
 mod customer;
 mod entry;
+mod exchange;
 mod invoice;
 mod link;
 mod output;
@@ -105,6 +106,12 @@ pub enum Command {
     /// Copy the book to FILE, consistently, even while another tally has it
     /// open. Restore by copying the file back (see the README).
     Backup(backup::BackupArgs),
+    /// Bring customers or entries in from a CSV file.
+    #[command(subcommand)]
+    Import(exchange::ImportCmd),
+    /// Write customers, entries or invoices as CSV, or the whole book as an
+    /// hledger or beancount journal.
+    Export(exchange::ExportArgs),
 }
 
 impl Command {
@@ -122,7 +129,8 @@ impl Command {
             | Command::Check(_)
             | Command::Payment(_)
             | Command::Credits(_)
-            | Command::Backup(_) => false,
+            | Command::Backup(_)
+            | Command::Export(_) => false,
             Command::Portal(_) => false,
             Command::Invoice(c) => !matches!(c, I::List { .. } | I::Show { .. } | I::Export { .. }),
             Command::Link(c) => matches!(c, L::Generate { .. } | L::Regenerate { .. }),
@@ -198,6 +206,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Payment(c) => payment::run(&book, c),
         Command::Contact(c) => contact::run(&mut book, c),
         Command::Backup(a) => backup::run(&book, a),
+        Command::Import(c) => exchange::import(&mut book, c),
+        Command::Export(a) => exchange::export(&book, a),
     }
 }
 

@@ -18,6 +18,8 @@ mod credits;
 mod customers;
 pub mod demo;
 mod entries;
+mod export;
+mod import;
 mod invoices;
 mod links;
 pub mod portal;
@@ -38,6 +40,8 @@ use crate::store::{Reads, Store, StoreError, Tx};
 
 pub use credits::{RefundInput, TransferInput};
 pub use customers::Duplicate;
+pub use export::Export;
+pub use import::{CustomerImport, EntriesImported, ImportOptions};
 pub use invoices::{Cancelled, PaymentInput};
 pub use links::{ReminderText, new_token};
 
@@ -63,6 +67,8 @@ pub enum OpsError {
     Invoice(#[from] InvoiceError),
     #[error(transparent)]
     Credit(#[from] crate::domain::credit::CreditError),
+    #[error("{0}; nothing was imported")]
+    File(#[from] crate::exchange::FileError),
     #[error("amount {0}")]
     Amount(String),
     #[error("date {0}")]
@@ -196,6 +202,21 @@ impl Book {
     fn transact<T>(&mut self, f: impl FnOnce(&Tx<'_>, &Ctx<'_>) -> Result<T>) -> Result<T> {
         let (store, cx) = self.split();
         store.write(|tx| f(tx, &cx))
+    }
+
+    /// [`Book::transact`] when `keep`, otherwise the same run rolled back
+    /// (a dry run).
+    fn transact_or_rehearse<T>(
+        &mut self,
+        keep: bool,
+        f: impl FnOnce(&Tx<'_>, &Ctx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let (store, cx) = self.split();
+        if keep {
+            store.write(|tx| f(tx, &cx))
+        } else {
+            store.rehearse(|tx| f(tx, &cx))
+        }
     }
 
     /// The store to write to, and everything else a transaction body may

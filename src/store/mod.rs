@@ -25,6 +25,7 @@ mod contacts;
 mod credits;
 mod customers;
 mod entries;
+mod exchange;
 mod files;
 mod invoices;
 mod links;
@@ -47,6 +48,7 @@ pub use backup::BackupReport;
 pub use credits::{CreditItem, CreditSource, NewPayout};
 pub use customers::{CustomerQuery, Totals};
 pub use entries::BalanceBreakdown;
+pub use exchange::{BulkEntry, EntrySink, ExportEntry};
 pub use invoices::{EntryLock, InvoiceQuery};
 pub use links::ActiveLink;
 pub use payments::Payment;
@@ -333,6 +335,25 @@ impl Store {
         };
         let value = f(&tx)?;
         tx.tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    /// Runs `f` like [`Store::write`] and then rolls everything back: a
+    /// dry run that meets exactly the rules a real run would.
+    pub fn rehearse<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let tx = Tx {
+            tx,
+            cur: &self.currency,
+        };
+        let value = f(&tx)?;
+        tx.tx.rollback().map_err(StoreError::from)?;
         Ok(value)
     }
 }

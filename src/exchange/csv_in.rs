@@ -1,0 +1,211 @@
+//! Reading a CSV file someone else wrote: its encoding (UTF-8 with or
+//! without a byte-order mark; UTF-16 and other encodings refused), its
+//! delimiter (`,` or `;`, as spreadsheets in many countries write), its
+//! header (matched case-insensitively), and its rows with their line
+//! numbers, one at a time so a large file is never held twice.
+
+use super::FileError;
+
+/// A file's text, checked, with the delimiter its header uses.
+pub struct Source<'a> {
+    pub name: String,
+    text: &'a [u8],
+    delimiter: u8,
+}
+
+impl<'a> Source<'a> {
+    /// Checks `bytes` as a CSV file named `name`.
+    pub fn new(name: &str, bytes: &'a [u8]) -> Result<Source<'a>, FileError> {
+        let file = name.to_string();
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Err(FileError::Utf16 { file });
+        }
+        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if let Err(e) = std::str::from_utf8(text) {
+            let line = 1 + text[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            return Err(FileError::NotUtf8 { file, line });
+        }
+        if text.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(FileError::Empty { file });
+        }
+        let header = text.split(|b| *b == b'\n').next().unwrap_or_default();
+        Ok(Source {
+            name: file,
+            text,
+            delimiter: delimiter_of(header),
+        })
+    }
+
+    /// The header's names, trimmed and lower-cased, and a reader over the
+    /// rows after it.
+    pub fn rows(&self) -> Result<(Vec<String>, Rows<'a>), FileError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .flexible(false)
+            .has_headers(true)
+            .from_reader(self.text);
+        let headers = reader
+            .byte_headers()
+            .map_err(|e| self.csv_error(e))?
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
+            .collect();
+        Ok((
+            headers,
+            Rows {
+                name: self.name.clone(),
+                reader,
+                record: csv::ByteRecord::new(),
+                text: self.text,
+                counted: (0, 1),
+            },
+        ))
+    }
+
+    fn csv_error(&self, e: csv::Error) -> FileError {
+        row_error(&self.name, e, None)
+    }
+}
+
+/// The data rows of a file, each with the line it starts on.
+pub struct Rows<'a> {
+    name: String,
+    reader: csv::Reader<&'a [u8]>,
+    record: csv::ByteRecord,
+    text: &'a [u8],
+    /// (byte offset, line number there): lines are counted as rows go by,
+    /// from the bytes, so CRLF and LF files number their lines alike.
+    counted: (usize, usize),
+}
+
+impl Rows<'_> {
+    /// The next row as (line, cells), `None` at the end. A row with more or
+    /// fewer cells than the header is refused with its line.
+    pub fn next_row(&mut self) -> Result<Option<(usize, Vec<&str>)>, FileError> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => Ok(None),
+            Ok(true) => {
+                let start = self.record.position().map_or(0, |p| p.byte() as usize);
+                let line = self.line_at(start);
+                // The whole file was checked as UTF-8 before reading.
+                let cells = self
+                    .record
+                    .iter()
+                    .map(|c| std::str::from_utf8(c).unwrap_or_default().trim())
+                    .collect();
+                Ok(Some((line, cells)))
+            }
+            Err(e) => {
+                let line = e.position().map(|p| self.line_at(p.byte() as usize));
+                Err(row_error(&self.name, e, line))
+            }
+        }
+    }
+}
+
+impl Rows<'_> {
+    /// The line a record starting at byte `at` begins on (line breaks
+    /// before its first character do not count as part of it).
+    fn line_at(&mut self, mut at: usize) -> usize {
+        while matches!(self.text.get(at), Some(b'\r' | b'\n')) {
+            at += 1;
+        }
+        let (from, line) = self.counted;
+        let at = at.max(from).min(self.text.len());
+        let line = line + self.text[from..at].iter().filter(|b| **b == b'\n').count();
+        self.counted = (at, line);
+        line
+    }
+}
+
+fn row_error(file: &str, e: csv::Error, line: Option<usize>) -> FileError {
+    let line = line.unwrap_or_else(|| e.position().map_or(0, |p| p.line() as usize));
+    let reason = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("has {len} cells but the header has {expected_len}"),
+        _ => e.to_string(),
+    };
+    FileError::Row {
+        file: file.to_string(),
+        line,
+        reason,
+    }
+}
+
+/// `;` when the header has more semicolons than commas outside quotes.
+fn delimiter_of(header: &[u8]) -> u8 {
+    let (mut commas, mut semis, mut quoted) = (0, 0, false);
+    for b in header {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semis += 1,
+            _ => {}
+        }
+    }
+    if semis > commas { b';' } else { b',' }
+}
+
+/// Which header column holds each wanted field: the first of its names
+/// present (names compared lower-case).
+pub fn columns(headers: &[String], names: &[&str]) -> Option<usize> {
+    names
+        .iter()
+        .find_map(|n| headers.iter().position(|h| h == n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Table = (Vec<String>, Vec<(usize, Vec<String>)>);
+
+    fn all(bytes: &[u8]) -> Result<Table, FileError> {
+        let src = Source::new("f.csv", bytes)?;
+        let (h, mut rows) = src.rows()?;
+        let mut out = Vec::new();
+        while let Some((line, cells)) = rows.next_row()? {
+            out.push((line, cells.iter().map(|c| c.to_string()).collect()));
+        }
+        Ok((h, out))
+    }
+
+    #[test]
+    fn bom_crlf_semicolons_and_quotes_read_alike() {
+        let plain = all(b"Name,Email\nAnn,a@x.com\n\"Lee, Bo\",b@x.com\n").unwrap();
+        let excel =
+            all(b"\xEF\xBB\xBFName;Email\r\nAnn;a@x.com\r\n\"Lee, Bo\";b@x.com\r\n").unwrap();
+        assert_eq!(plain, excel);
+        assert_eq!(plain.0, ["name", "email"]);
+        assert_eq!(
+            plain.1[1],
+            (3, vec!["Lee, Bo".to_string(), "b@x.com".into()])
+        );
+    }
+
+    #[test]
+    fn other_encodings_empty_files_and_ragged_rows_are_refused_with_where() {
+        let utf16 = all(b"\xFF\xFEN\x00a\x00").unwrap_err();
+        assert!(utf16.to_string().contains("UTF-16"), "{utf16}");
+        let latin1 = all(b"name\nAnn\nJos\xE9\n").unwrap_err();
+        assert_eq!(
+            latin1.to_string(),
+            "f.csv line 3 is not UTF-8 (probably Windows-1252 or Latin-1): save the file as \"CSV UTF-8\" and import that"
+        );
+        assert!(matches!(all(b"  \n").unwrap_err(), FileError::Empty { .. }));
+        let ragged = all(b"a,b\n1,2\n3\n").unwrap_err();
+        assert_eq!(
+            ragged.to_string(),
+            "f.csv line 3: has 1 cells but the header has 2"
+        );
+        let ragged = all(b"a,b\r\n1,2\r\n3\r\n").unwrap_err();
+        assert_eq!(
+            ragged.to_string(),
+            "f.csv line 3: has 1 cells but the header has 2"
+        );
+    }
+}

@@ -1,0 +1,293 @@
+//! Customer lists from other systems: QuickBooks Online's customer list
+//! export, Stripe's customers export, or a plain sheet (tally's own export
+//! is one). Which it is comes from the header, or from `--source`.
+//!
+//! Balances come back in tally's sign (negative: the customer owes).
+//! QuickBooks' "Open Balance" and Stripe's "Balance" are positive when the
+//! customer owes (Stripe's is negative when they hold credit), so both are
+//! negated; a plain sheet's `balance` is read as tally writes it.
+
+use rust_decimal::Decimal;
+
+use super::FileError;
+use super::csv_in::columns;
+use crate::domain::Currency;
+use crate::domain::customer::CustomerDetails;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    QuickBooks,
+    Stripe,
+    Csv,
+}
+
+impl Source {
+    pub fn parse(s: &str) -> Option<Source> {
+        match s.to_ascii_lowercase().as_str() {
+            "quickbooks" | "qbo" => Some(Source::QuickBooks),
+            "stripe" => Some(Source::Stripe),
+            "csv" => Some(Source::Csv),
+            _ => None,
+        }
+    }
+
+    /// The name recorded as each created customer's source.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::QuickBooks => "quickbooks",
+            Source::Stripe => "stripe",
+            Source::Csv => "csv",
+        }
+    }
+
+    /// The system a header looks like it came from.
+    pub fn guess(headers: &[String]) -> Source {
+        let has = |n: &str| headers.iter().any(|h| h == n);
+        if has("open balance") || (has("display name") || has("customer")) && has("company") {
+            Source::QuickBooks
+        } else if has("id") && (has("created (utc)") || has("created")) {
+            Source::Stripe
+        } else {
+            Source::Csv
+        }
+    }
+}
+
+/// One customer as the file has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerRow {
+    pub line: usize,
+    pub details: CustomerDetails,
+    /// Stripe's customer id (`cus_…`), kept as a note.
+    pub reference: Option<String>,
+    /// In tally's sign; `None` when the file has no balance column or cell.
+    pub balance: Option<Decimal>,
+    pub currency: Option<String>,
+}
+
+/// Where each field is, for one source.
+#[derive(Debug, Clone)]
+pub struct CustomerColumns {
+    source: Source,
+    name: Option<usize>,
+    company: Option<usize>,
+    email: Option<usize>,
+    phone: Option<usize>,
+    address: Vec<usize>,
+    notes: Option<usize>,
+    id: Option<usize>,
+    balance: Option<usize>,
+    currency: Option<usize>,
+}
+
+impl CustomerColumns {
+    pub fn find(
+        headers: &[String],
+        source: Source,
+        file: &str,
+    ) -> Result<CustomerColumns, FileError> {
+        let c = |names: &[&str]| columns(headers, names);
+        let address_parts: &[&str] = match source {
+            Source::QuickBooks => &[
+                "billing address",
+                "billing street",
+                "street address",
+                "street",
+                "city",
+                "state",
+                "zip",
+                "country",
+            ],
+            _ => &[
+                "address",
+                "street",
+                "city",
+                "state",
+                "zip",
+                "postal code",
+                "country",
+            ],
+        };
+        let cols = CustomerColumns {
+            source,
+            name: c(&[
+                "display name",
+                "customer",
+                "name",
+                "customer name",
+                "full name",
+            ]),
+            company: c(&["company", "company name"]),
+            email: c(&["email", "email address", "e-mail"]),
+            phone: c(&["phone", "phone number", "mobile"]),
+            address: address_parts.iter().filter_map(|n| c(&[n])).collect(),
+            notes: c(&["notes", "description", "note"]),
+            id: (source == Source::Stripe).then(|| c(&["id"])).flatten(),
+            balance: c(&["open balance", "balance"]),
+            currency: c(&["currency"]),
+        };
+        if cols.name.is_none() && cols.email.is_none() && cols.company.is_none() {
+            return Err(FileError::Header {
+                file: file.to_string(),
+                reason: "no name, company or email column: a customer list needs at least one"
+                    .into(),
+            });
+        }
+        Ok(cols)
+    }
+
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// One row, or why it is skipped.
+    pub fn parse(
+        &self,
+        line: usize,
+        cells: &[&str],
+        currency: &Currency,
+    ) -> Result<CustomerRow, String> {
+        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i).copied()).unwrap_or("");
+        let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+        let (name, company, email) = (cell(self.name), cell(self.company), cell(self.email));
+        let name = [name, company, email]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .ok_or("no name, company or email")?;
+        let address: Vec<&str> = self
+            .address
+            .iter()
+            .map(|&i| cell(Some(i)))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let balance = match cell(self.balance) {
+            "" => None,
+            b => {
+                let v = signed(b, currency).map_err(|e| format!("balance {e}"))?;
+                Some(if self.source == Source::Csv { v } else { -v })
+            }
+        };
+        let reference = opt(cell(self.id));
+        let mut notes = opt(cell(self.notes));
+        if let Some(id) = &reference {
+            let from = format!("Stripe customer {id}");
+            notes = Some(notes.map_or(from.clone(), |n| format!("{n}\n{from}")));
+        }
+        Ok(CustomerRow {
+            line,
+            details: CustomerDetails {
+                name: name.to_string(),
+                email: opt(email),
+                phone: opt(cell(self.phone)),
+                address: (!address.is_empty()).then(|| address.join(", ")),
+                legal_name: opt(company).filter(|c| c != name),
+                notes,
+                ..Default::default()
+            },
+            reference,
+            balance,
+            currency: opt(&cell(self.currency).to_ascii_uppercase()),
+        })
+    }
+}
+
+/// A signed amount as other systems write it: `-12.50`, `(12.50)`, `$1,200`.
+fn signed(s: &str, currency: &Currency) -> Result<Decimal, String> {
+    let (negative, rest) =
+        if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+            (true, inner)
+        } else if let Some(r) = s.strip_prefix('-') {
+            (true, r)
+        } else {
+            (false, s)
+        };
+    let v = currency.parse_tax(rest).map_err(|e| e.to_string())?;
+    Ok(if negative { -v } else { v })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(s: &str) -> Vec<String> {
+        s.split(',').map(|x| x.trim().to_lowercase()).collect()
+    }
+
+    #[test]
+    fn the_header_says_which_system_and_balances_come_back_in_tallys_sign() {
+        let cur = Currency::default();
+        let qb = h(
+            "Customer,Company,Email,Phone,Billing Street,City,State,Zip,Country,Notes,Open Balance",
+        );
+        assert_eq!(Source::guess(&qb), Source::QuickBooks);
+        let cols = CustomerColumns::find(&qb, Source::QuickBooks, "q.csv").unwrap();
+        let row = cols
+            .parse(
+                2,
+                &[
+                    "Ann Lee",
+                    "Lee Lawns LLC",
+                    "ann@x.com",
+                    "555",
+                    "1 Main",
+                    "Springfield",
+                    "IL",
+                    "62701",
+                    "US",
+                    "",
+                    "1,250.00",
+                ],
+                &cur,
+            )
+            .unwrap();
+        assert_eq!(
+            row.details.address.as_deref(),
+            Some("1 Main, Springfield, IL, 62701, US")
+        );
+        assert_eq!(row.details.legal_name.as_deref(), Some("Lee Lawns LLC"));
+        assert_eq!(
+            row.balance.map(|b| b.to_string()).as_deref(),
+            Some("-1250.00"),
+            "owed"
+        );
+        let stripe = h("id,Name,Email,Phone,Description,Created (UTC),Balance,Currency");
+        assert_eq!(Source::guess(&stripe), Source::Stripe);
+        let cols = CustomerColumns::find(&stripe, Source::Stripe, "s.csv").unwrap();
+        let row = cols
+            .parse(
+                2,
+                &[
+                    "cus_123",
+                    "",
+                    "bo@x.com",
+                    "",
+                    "",
+                    "2026-01-01 10:00",
+                    "-20.00",
+                    "usd",
+                ],
+                &cur,
+            )
+            .unwrap();
+        assert_eq!(
+            row.details.name, "bo@x.com",
+            "no name: the email names them"
+        );
+        assert_eq!(
+            row.balance.map(|b| b.to_string()).as_deref(),
+            Some("20.00"),
+            "Stripe's negative is credit"
+        );
+        assert_eq!(row.reference.as_deref(), Some("cus_123"));
+        assert_eq!(row.currency.as_deref(), Some("USD"));
+        let plain = h("name,email,phone,address,balance");
+        assert_eq!(Source::guess(&plain), Source::Csv);
+        let cols = CustomerColumns::find(&plain, Source::Csv, "p.csv").unwrap();
+        let row = cols.parse(2, &["Cy", "", "", "", "(5.00)"], &cur).unwrap();
+        assert_eq!(row.balance.map(|b| b.to_string()).as_deref(), Some("-5.00"));
+        assert_eq!(
+            cols.parse(3, &["", "", "", "", ""], &cur).unwrap_err(),
+            "no name, company or email"
+        );
+    }
+}

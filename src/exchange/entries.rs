@@ -1,0 +1,210 @@
+//! Entries files (DESIGN §4): `date,customer,email,type,amount,tax,description`
+//! in any column order and case, plus the optional `method` and `reference`
+//! that tally's own export writes. `type` is `charge`, `credit` or `refund`
+//! (credit paid back out).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::FileError;
+use super::csv_in::columns;
+use crate::domain::Currency;
+use crate::domain::entry::{EntryKind, MAX_DESCRIPTION, Method};
+
+/// Where each field is in the file's rows.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryColumns {
+    date: usize,
+    customer: Option<usize>,
+    email: Option<usize>,
+    kind: usize,
+    amount: usize,
+    tax: Option<usize>,
+    description: Option<usize>,
+    method: Option<usize>,
+    reference: Option<usize>,
+}
+
+/// One row, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryRow<'a> {
+    pub line: usize,
+    pub date: NaiveDate,
+    pub customer: &'a str,
+    pub email: &'a str,
+    pub kind: EntryKind,
+    pub amount: Decimal,
+    pub tax: Decimal,
+    pub description: &'a str,
+    pub method: Option<Method>,
+    pub reference: Option<&'a str>,
+}
+
+impl EntryColumns {
+    pub fn find(headers: &[String], file: &str) -> Result<EntryColumns, FileError> {
+        let need = |names: &[&str], what: &str| {
+            columns(headers, names).ok_or_else(|| FileError::Header {
+                file: file.to_string(),
+                reason: format!(
+                    "no {what} column: an entries file has date, customer, email, type, amount, tax, description (customer or email may be left out, not both)"
+                ),
+            })
+        };
+        let cols = EntryColumns {
+            date: need(&["date"], "date")?,
+            customer: columns(headers, &["customer", "name"]),
+            email: columns(headers, &["email"]),
+            kind: need(&["type", "kind"], "type")?,
+            amount: need(&["amount"], "amount")?,
+            tax: columns(headers, &["tax"]),
+            description: columns(headers, &["description", "desc", "memo"]),
+            method: columns(headers, &["method"]),
+            reference: columns(headers, &["reference"]),
+        };
+        if cols.customer.is_none() && cols.email.is_none() {
+            need(&["customer"], "customer or email")?;
+        }
+        Ok(cols)
+    }
+
+    /// Checks one row; the first problem is the file's error.
+    pub fn parse<'a>(
+        &self,
+        file: &str,
+        line: usize,
+        cells: &[&'a str],
+        currency: &Currency,
+    ) -> Result<EntryRow<'a>, FileError> {
+        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i).copied()).unwrap_or("");
+        let bad = |column: &str, reason: String| FileError::Cell {
+            file: file.to_string(),
+            line,
+            column: column.to_string(),
+            reason,
+        };
+        let date = parse_day(cell(Some(self.date))).map_err(|r| bad("date", r))?;
+        let kind = match cell(Some(self.kind)).to_ascii_lowercase().as_str() {
+            "charge" => EntryKind::Charge,
+            "credit" | "payment" => EntryKind::Credit,
+            "refund" | "payout" => EntryKind::Payout,
+            other => {
+                return Err(bad(
+                    "type",
+                    format!("\"{other}\" is not a type: use charge, credit or refund"),
+                ));
+            }
+        };
+        let amount = currency
+            .parse_amount(cell(Some(self.amount)))
+            .map_err(|e| bad("amount", e.to_string()))?;
+        let tax = currency
+            .parse_tax(cell(self.tax))
+            .map_err(|e| bad("tax", e.to_string()))?;
+        if kind != EntryKind::Charge && !tax.is_zero() {
+            return Err(bad("tax", "applies to charges only".into()));
+        }
+        if tax > amount {
+            return Err(bad("tax", "is more than the amount it is on".into()));
+        }
+        let description = cell(self.description);
+        let n = description.chars().count();
+        if n > MAX_DESCRIPTION {
+            return Err(bad(
+                "description",
+                format!("is too long ({n} characters): at most {MAX_DESCRIPTION}"),
+            ));
+        }
+        let (customer, email) = (cell(self.customer), cell(self.email));
+        if customer.is_empty() && email.is_empty() {
+            return Err(bad(
+                "customer",
+                "is empty, and so is email: name who this is for".into(),
+            ));
+        }
+        let method = match (kind, cell(self.method)) {
+            (EntryKind::Charge, _) => None,
+            (_, "") => Some(Method::Other),
+            (_, m) => Some(Method::parse(m).ok_or_else(|| {
+                bad(
+                    "method",
+                    format!("\"{m}\" is not one of: cash, card, check, transfer, other"),
+                )
+            })?),
+        };
+        let reference =
+            Some(cell(self.reference)).filter(|r| !r.is_empty() && kind != EntryKind::Charge);
+        Ok(EntryRow {
+            line,
+            date,
+            customer,
+            email,
+            kind,
+            amount,
+            tax,
+            description,
+            method,
+            reference,
+        })
+    }
+}
+
+/// A file's date: `YYYY-MM-DD` only (a file has no "today").
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    if s.is_empty() {
+        return Err("is empty: every row needs its date, YYYY-MM-DD".into());
+    }
+    // Any fixed "today" will do: an empty date was refused above.
+    crate::domain::date::parse_date(s, NaiveDate::MIN).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(s: &str) -> Vec<String> {
+        s.split(',').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_row_is_read_by_its_header_and_each_problem_names_its_cell() {
+        let cur = Currency::default();
+        let h = headers("type,amount,date,email,customer,tax,description");
+        let cols = EntryColumns::find(&h, "e.csv").unwrap();
+        let row = cols
+            .parse(
+                "e.csv",
+                2,
+                &[
+                    "Charge",
+                    "1,500.00",
+                    "2026-03-01",
+                    "a@x.com",
+                    "Ann",
+                    "12.50",
+                    "Patio",
+                ],
+                &cur,
+            )
+            .unwrap();
+        assert_eq!(
+            (row.kind, row.amount.to_string(), row.tax.to_string()),
+            (EntryKind::Charge, "1500.00".into(), "12.50".into())
+        );
+        let err = |cells: &[&str]| cols.parse("e.csv", 7, cells, &cur).unwrap_err().to_string();
+        assert_eq!(
+            err(&["charge", "abc", "2026-03-01", "", "Ann", "", ""]),
+            "e.csv line 7, column amount: \"abc\" is not an amount: use digits like 150, 150.50, 1,500.00 or $150"
+        );
+        assert!(err(&["charge", "5", "03/01/2026", "", "Ann", "", ""]).contains("column date"));
+        assert!(
+            err(&["gift", "5", "2026-03-01", "", "Ann", "", ""])
+                .contains("use charge, credit or refund")
+        );
+        assert!(err(&["credit", "5", "2026-03-01", "", "Ann", "1", ""]).contains("charges only"));
+        assert!(
+            err(&["charge", "5", "2026-03-01", "", "", "", ""]).contains("name who this is for")
+        );
+        let missing = EntryColumns::find(&headers("date,amount,customer"), "e.csv").unwrap_err();
+        assert!(missing.to_string().contains("no type column"), "{missing}");
+    }
+}

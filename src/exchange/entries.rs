@@ -40,6 +40,39 @@ pub struct EntryRow<'a> {
     pub reference: Option<&'a str>,
 }
 
+/// [`EntryRow`] with its text owned, to hand from the thread that reads
+/// the file to the one that writes the book.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedEntry {
+    pub line: usize,
+    pub date: NaiveDate,
+    pub customer: String,
+    pub email: String,
+    pub kind: EntryKind,
+    pub amount: Decimal,
+    pub tax: Decimal,
+    pub description: String,
+    pub method: Option<Method>,
+    pub reference: Option<String>,
+}
+
+impl EntryRow<'_> {
+    pub fn owned(&self) -> ParsedEntry {
+        ParsedEntry {
+            line: self.line,
+            date: self.date,
+            customer: self.customer.to_string(),
+            email: self.email.to_string(),
+            kind: self.kind,
+            amount: self.amount,
+            tax: self.tax,
+            description: self.description.to_string(),
+            method: self.method,
+            reference: self.reference.map(str::to_string),
+        }
+    }
+}
+
 impl EntryColumns {
     pub fn find(headers: &[String], file: &str) -> Result<EntryColumns, FileError> {
         let need = |names: &[&str], what: &str| {

@@ -19,7 +19,7 @@ use crate::domain::entry::{EntryKind, Method};
 use crate::exchange::FileError;
 use crate::exchange::csv_in::Source as CsvFile;
 use crate::exchange::customers::{CustomerColumns, Source};
-use crate::exchange::entries::{EntryColumns, EntryRow};
+use crate::exchange::entries::{EntryColumns, ParsedEntry};
 use crate::store::{BulkEntry, NewPayout, Tx};
 
 /// How a customer list is read and what is done with it.
@@ -98,72 +98,131 @@ impl Book {
         let src = CsvFile::new(file, bytes)?;
         let (headers, mut rows) = src.rows()?;
         let cols = EntryColumns::find(&headers, file)?;
+        let lines = bytes.iter().filter(|b| **b == b'\n').count();
         self.transact(|tx, cx| {
-            let now = cx.clock.now();
-            let cur = cx.config.currency();
-            let mut who = Matcher::default();
-            let mut sums: HashMap<CustomerId, (Decimal, usize)> = HashMap::new();
-            let mut payouts = Vec::new();
-            let mut sink = tx.entry_sink(now)?;
-            let mut n = 0;
-            while let Some((line, cells)) = rows.next_row()? {
-                let row = cols.parse(file, line, &cells, &cur)?;
-                let customer = who.resolve(tx, cx, &row, file)?;
-                n += 1;
-                if n % 65_536 == 0 {
-                    progress(n);
-                }
-                let sum = sums.entry(customer).or_default();
-                sum.1 += 1;
-                if row.kind == EntryKind::Payout {
-                    payouts.push((customer, owned_payout(&row)));
-                    continue;
-                }
-                sum.0 += crate::domain::entry::signed_total(row.kind, row.amount, row.tax);
-                sink.insert(&BulkEntry {
-                    customer,
-                    kind: row.kind,
-                    amount: row.amount,
-                    tax: row.tax,
-                    description: row.description,
-                    method: row.method,
-                    reference: row.reference,
-                    date: row.date,
-                })?;
+            // A file that is a good part of the book goes in faster with
+            // the entries indexes built afterwards in one pass.
+            let bulk = lines >= BULK_ROWS && lines * 4 >= tx.reads().entry_total()?;
+            let mut run = || cx.insert_rows(tx, file, bulk, &cols, &mut rows, &mut progress);
+            if bulk {
+                tx.without_search_trigger(|| tx.without_entry_indexes(run))
+            } else {
+                run()
             }
-            drop(sink);
-            progress(n);
-            if n == 0 {
-                return Err(FileError::HeaderOnly { file: file.into() }.into());
-            }
-            cx.settle(tx, file, &sums, &payouts)?;
-            Ok(EntriesImported {
-                rows: n,
-                customers: sums.len(),
-                created: who.created,
-            })
         })
     }
 }
 
-/// A refund row, kept until every credit of the file is in.
-struct PayoutRow {
-    line: usize,
-    amount: Decimal,
-    method: Option<Method>,
-    reference: Option<String>,
-    description: String,
-    date: NaiveDate,
+/// Files with at least this many lines may be imported with the indexes
+/// rebuilt afterwards.
+const BULK_ROWS: usize = 20_000;
+
+impl Ctx<'_> {
+    /// Every row of an entries file, then the per-customer settling.
+    fn insert_rows(
+        &self,
+        tx: &Tx<'_>,
+        file: &str,
+        bulk: bool,
+        cols: &EntryColumns,
+        rows: &mut crate::exchange::csv_in::Rows<'_>,
+        progress: &mut impl FnMut(usize),
+    ) -> Result<EntriesImported> {
+        let now = self.clock.now();
+        let cur = self.config.currency();
+        let mut who = if bulk {
+            Matcher::preload(tx)?
+        } else {
+            Matcher::default()
+        };
+        let mut sums: HashMap<CustomerId, (Decimal, usize)> = HashMap::new();
+        let mut payouts = Vec::new();
+        let mut n = 0;
+        // One thread reads and checks the file while this one writes the
+        // book: the two halves of the work run on two cores.
+        std::thread::scope(|scope| -> Result<()> {
+            let (send, batches) = std::sync::mpsc::sync_channel(8);
+            scope.spawn(move || read_batches(rows, cols, file, &cur, send));
+            let mut sink = tx.entry_sink(now)?;
+            for batch in batches {
+                for row in batch? {
+                    let customer =
+                        who.resolve(tx, self, row.line, &row.customer, &row.email, file)?;
+                    n += 1;
+                    if n % 65_536 == 0 {
+                        progress(n);
+                    }
+                    let sum = sums.entry(customer).or_default();
+                    sum.1 += 1;
+                    if row.kind == EntryKind::Payout {
+                        payouts.push((customer, row));
+                        continue;
+                    }
+                    sum.0 += crate::domain::entry::signed_total(row.kind, row.amount, row.tax);
+                    sink.insert(&BulkEntry {
+                        customer,
+                        kind: row.kind,
+                        amount: row.amount,
+                        tax: row.tax,
+                        description: &row.description,
+                        method: row.method,
+                        reference: row.reference.as_deref(),
+                        date: row.date,
+                    })?;
+                }
+            }
+            Ok(())
+        })?;
+        progress(n);
+        if n == 0 {
+            return Err(FileError::HeaderOnly { file: file.into() }.into());
+        }
+        self.settle(tx, file, &who, &sums, &payouts)?;
+        Ok(EntriesImported {
+            rows: n,
+            customers: sums.len(),
+            created: who.created,
+        })
+    }
 }
 
-fn owned_payout(row: &EntryRow<'_>) -> PayoutRow {
-    PayoutRow {
-        line: row.line,
-        amount: row.amount,
-        method: row.method,
-        reference: row.reference.map(str::to_string),
-        description: row.description.to_string(),
-        date: row.date,
+/// Reads and checks rows, sending them on in batches; the first problem
+/// is sent instead and ends the reading. Stops quietly if the writer has
+/// stopped listening (it failed, and the import is being rolled back).
+fn read_batches(
+    rows: &mut crate::exchange::csv_in::Rows<'_>,
+    cols: &EntryColumns,
+    file: &str,
+    cur: &crate::domain::Currency,
+    send: std::sync::mpsc::SyncSender<std::result::Result<Vec<ParsedEntry>, FileError>>,
+) {
+    const BATCH: usize = 2048;
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        let next = rows.next_row().and_then(|r| {
+            r.map(|(line, cells)| cols.parse(file, line, &cells, cur).map(|e| e.owned()))
+                .transpose()
+        });
+        match next {
+            Ok(Some(row)) => {
+                batch.push(row);
+                if batch.len() == BATCH
+                    && send
+                        .send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
+                        .is_err()
+                {
+                    return;
+                }
+            }
+            Ok(None) => {
+                let _ = send.send(Ok(batch));
+                return;
+            }
+            Err(e) => {
+                let _ = send.send(Err(e));
+                return;
+            }
+        }
     }
 }
 
@@ -174,38 +233,73 @@ struct Matcher {
     by_email: HashMap<String, CustomerId>,
     by_name: HashMap<String, CustomerId>,
     created: Vec<(CustomerId, String)>,
+    /// Every customer's balance before the import, when the whole book was
+    /// read up front (a large import): then no row asks the database.
+    balances: Option<HashMap<CustomerId, Decimal>>,
 }
 
 impl Matcher {
+    /// Reads every customer once, for an import large enough that one scan
+    /// beats a lookup per customer.
+    fn preload(tx: &Tx<'_>) -> Result<Matcher> {
+        let mut m = Matcher {
+            balances: Some(HashMap::new()),
+            ..Default::default()
+        };
+        for (id, name, email, balance) in tx.reads().customer_keys()? {
+            if let Some(e) = email {
+                m.by_email.entry(e.to_lowercase()).or_insert(id);
+            }
+            m.by_name.entry(name).or_insert(id);
+            if let Some(b) = &mut m.balances {
+                b.insert(id, balance);
+            }
+        }
+        Ok(m)
+    }
+
+    /// A customer's balance before the import, if it was read up front
+    /// (customers the import created start at zero).
+    fn balance_before(&self, id: CustomerId) -> Option<Decimal> {
+        let b = self.balances.as_ref()?;
+        Some(b.get(&id).copied().unwrap_or(Decimal::ZERO))
+    }
+
     fn resolve(
         &mut self,
         tx: &Tx<'_>,
         cx: &Ctx<'_>,
-        row: &EntryRow<'_>,
+        line: usize,
+        name: &str,
+        email: &str,
         file: &str,
     ) -> Result<CustomerId> {
-        let email = row.email.to_lowercase();
-        let name = row.customer;
-        if !email.is_empty() {
-            if let Some(id) = self.by_email.get(&email) {
+        let key = email.to_lowercase();
+        let ask = self.balances.is_none();
+        if !key.is_empty() {
+            if let Some(id) = self.by_email.get(&key) {
                 return Ok(*id);
             }
-            if let Some(id) = tx.reads().customer_id_by_email(&email)? {
-                self.by_email.insert(email, id);
+            if let Some(id) = ask
+                .then(|| tx.reads().customer_id_by_email(&key))
+                .transpose()?
+                .flatten()
+            {
+                self.by_email.insert(key, id);
                 return Ok(id);
             }
         }
         let known = match self.by_name.get(name) {
             Some(id) => Some(*id),
-            None if !name.is_empty() => tx.reads().customer_id_by_name(name)?,
+            None if ask && !name.is_empty() => tx.reads().customer_id_by_name(name)?,
             None => None,
         };
         let id = match known {
             Some(id) => id,
-            None => self.create(tx, cx, row, file)?,
+            None => self.create(tx, cx, line, name, email, file)?,
         };
-        if !email.is_empty() {
-            self.by_email.insert(email, id);
+        if !key.is_empty() {
+            self.by_email.insert(key, id);
         }
         if !name.is_empty() {
             self.by_name.insert(name.to_string(), id);
@@ -217,33 +311,27 @@ impl Matcher {
         &mut self,
         tx: &Tx<'_>,
         cx: &Ctx<'_>,
-        row: &EntryRow<'_>,
+        line: usize,
+        name: &str,
+        email: &str,
         file: &str,
     ) -> Result<CustomerId> {
-        let name = if row.customer.is_empty() {
-            row.email
-        } else {
-            row.customer
-        };
+        let name = if name.is_empty() { email } else { name };
         let details = CustomerDetails {
             name: name.to_string(),
-            email: Some(row.email.to_string()).filter(|e| !e.is_empty()),
+            email: Some(email.to_string()).filter(|e| !e.is_empty()),
             ..Default::default()
         }
         .validated()
         .map_err(|e| FileError::Cell {
             file: file.into(),
-            line: row.line,
+            line,
             column: "customer".into(),
             reason: e.to_string(),
         })?;
-        let now = cx.clock.now();
-        let id = tx.insert_customer(&details, "import", now)?;
-        let detail = format!(
-            "created {} by importing {file} (line {})",
-            details.name, row.line
-        );
-        tx.log(id, now, cx.actor, "customer.created", &detail)?;
+        // Its timeline line is written with the others when the import
+        // settles: one line per customer, however many rows it has.
+        let id = tx.insert_customer(&details, "import", cx.clock.now())?;
         self.created.push((id, details.name));
         Ok(id)
     }
@@ -257,15 +345,19 @@ impl Ctx<'_> {
         &self,
         tx: &Tx<'_>,
         file: &str,
+        who: &Matcher,
         sums: &HashMap<CustomerId, (Decimal, usize)>,
-        payouts: &[(CustomerId, PayoutRow)],
+        payouts: &[(CustomerId, ParsedEntry)],
     ) -> Result<()> {
         let now = self.clock.now();
-        let mut before = HashMap::new();
+        let mut moves: HashMap<CustomerId, (Decimal, Decimal)> = HashMap::new();
         for (customer, (delta, _)) in sums {
-            let c = super::find_customer(&tx.reads(), *customer)?;
-            before.insert(*customer, c.balance);
+            let before = match who.balance_before(*customer) {
+                Some(b) => b,
+                None => super::find_customer(&tx.reads(), *customer)?.balance,
+            };
             tx.add_to_balance(*customer, *delta, now)?;
+            moves.insert(*customer, (before, before + delta));
         }
         for (customer, p) in payouts {
             let payout = NewPayout {
@@ -280,22 +372,38 @@ impl Ctx<'_> {
                 date: p.date,
             };
             tx.insert_payout(*customer, &payout, now)
-                .map_err(|_| FileError::Row {
-                    file: file.into(),
-                    line: p.line,
-                    reason: format!(
-                        "a refund of {} is more than the credit this customer has by then",
-                        self.money(p.amount)
-                    ),
+                .map_err(|e| match e {
+                    crate::store::StoreError::Changed(_) => FileError::Row {
+                        file: file.into(),
+                        line: p.line,
+                        reason: format!(
+                            "a refund of {} is more than the credit this customer has by then",
+                            self.money(p.amount)
+                        ),
+                    }
+                    .into(),
+                    other => super::OpsError::from(other),
                 })?;
+            if let Some(m) = moves.get_mut(customer) {
+                m.1 -= p.amount;
+            }
         }
+        let created: std::collections::HashSet<CustomerId> =
+            who.created.iter().map(|(id, _)| *id).collect();
         let mut customers: Vec<_> = sums.iter().collect();
         customers.sort_by_key(|(id, _)| **id);
         for (customer, (_, n)) in customers {
+            let (before, after) = moves[customer];
+            let new = if created.contains(customer) {
+                "created by importing "
+            } else {
+                "imported "
+            };
             let detail = format!(
-                "imported {} from {file}; {}",
+                "{new}{} from {file}; balance {} → {}",
                 crate::domain::text::count(*n, "entry", "entries"),
-                self.balance_move(tx, *customer, before[customer])?
+                self.money(before),
+                self.money(after)
             );
             tx.log(*customer, now, self.actor, "entries.imported", &detail)?;
         }

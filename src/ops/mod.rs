@@ -67,8 +67,9 @@ pub enum OpsError {
     Invoice(#[from] InvoiceError),
     #[error(transparent)]
     Credit(#[from] crate::domain::credit::CreditError),
+    /// Not a `#[source]`: the message already says it whole.
     #[error("{0}; nothing was imported")]
-    File(#[from] crate::exchange::FileError),
+    File(crate::exchange::FileError),
     #[error("amount {0}")]
     Amount(String),
     #[error("date {0}")]
@@ -85,6 +86,12 @@ pub enum OpsError {
     Random(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<crate::exchange::FileError> for OpsError {
+    fn from(e: crate::exchange::FileError) -> Self {
+        OpsError::File(e)
+    }
 }
 
 impl From<CustomerError> for OpsError {

@@ -117,7 +117,8 @@ impl Reads<'_> {
         let sql = format!("SELECT {COLS} FROM customers WHERE id = ?1");
         Ok(self
             .conn
-            .query_row(&sql, [id.0], |r| self.customer_from(r))
+            .prepare_cached(&sql)?
+            .query_row([id.0], |r| self.customer_from(r))
             .optional()?)
     }
 
@@ -306,11 +307,12 @@ impl Tx<'_> {
         source: &str,
         now: DateTime<Utc>,
     ) -> Result<CustomerId> {
-        self.tx.execute(
+        self.tx.prepare_cached(
             "INSERT INTO customers (name, name_key, email, phone, address, tax_id, legal_name, notes, \
              parent_id, bill_to_parent, invoices_paused, portal_delivery, billing_cycle, source, \
              last_activity, created_at, payment_terms_days) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)"
+        )?.execute(
             params![
                 d.name,
                 name_key(&d.name),
@@ -374,11 +376,18 @@ impl Tx<'_> {
         delta: Decimal,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let n = self.tx.execute(
-            "UPDATE customers SET balance_cents = balance_cents + ?2, last_activity = ?3 \
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE customers SET balance_cents = balance_cents + ?2, last_activity = ?3 \
              WHERE id = ?1 AND abs(balance_cents + ?2) <= ?4",
-            params![id.0, self.minor(delta)?, ts(now), BALANCE_LIMIT_MINOR],
-        )?;
+            )?
+            .execute(params![
+                id.0,
+                self.minor(delta)?,
+                ts(now),
+                BALANCE_LIMIT_MINOR
+            ])?;
         if n == 0 {
             let limit = self.cur.display(self.cur.from_minor(BALANCE_LIMIT_MINOR));
             return Err(StoreError::BalanceLimit(limit));

@@ -88,7 +88,8 @@ impl Reads<'_> {
         let sql = format!("SELECT {COLS} FROM entries WHERE id = ?1");
         Ok(self
             .conn
-            .query_row(&sql, [id.0], |r| self.entry_from(r))
+            .prepare_cached(&sql)?
+            .query_row([id.0], |r| self.entry_from(r))
             .optional()?)
     }
 
@@ -194,9 +195,10 @@ impl Tx<'_> {
         e: &NewEntry,
         now: DateTime<Utc>,
     ) -> Result<EntryId> {
-        self.tx.execute(
+        self.tx.prepare_cached(
             "INSERT INTO entries (customer_id, kind, amount_cents, tax_cents, description, method, date, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        )?.execute(
             params![
                 customer.0,
                 e.kind.as_str(),

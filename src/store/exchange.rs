@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{CachedStatement, OptionalExtension, params};
 use rust_decimal::Decimal;
 
-use super::{Reads, Result, Tx, day, parse_day, ts};
+use super::{Reads, Result, Tx, parse_day, ts};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::{EntryKind, Method};
 
@@ -37,6 +37,7 @@ pub struct BulkEntry<'a> {
 impl EntrySink<'_> {
     pub fn insert(&mut self, e: &BulkEntry<'_>) -> Result<()> {
         let minor = |v: Decimal| self.cur.to_minor(v).ok_or(super::StoreError::Inexact(v));
+        let mut date = [0u8; 10];
         self.insert.execute(params![
             e.customer.0,
             e.kind.as_str(),
@@ -44,7 +45,7 @@ impl EntrySink<'_> {
             minor(e.tax)?,
             e.description,
             e.method.map(Method::as_str),
-            day(e.date),
+            day_in(e.date, &mut date),
             self.created,
             e.reference,
         ])?;
@@ -52,7 +53,109 @@ impl EntrySink<'_> {
     }
 }
 
+/// `YYYY-MM-DD` written into `buf`, without allocating.
+fn day_in(d: NaiveDate, buf: &mut [u8; 10]) -> &str {
+    use chrono::Datelike;
+    let (y, m, dd) = (d.year().clamp(0, 9999) as u32, d.month(), d.day());
+    for (i, v) in [
+        (0, y / 1000),
+        (1, y / 100 % 10),
+        (2, y / 10 % 10),
+        (3, y % 10),
+        (5, m / 10),
+        (6, m % 10),
+        (8, dd / 10),
+        (9, dd % 10),
+    ] {
+        buf[i] = b'0' + v as u8;
+    }
+    buf[4] = b'-';
+    buf[7] = b'-';
+    std::str::from_utf8(buf).unwrap_or("0000-00-00")
+}
+
+/// The entries table's secondary indexes, as the migrations create them
+/// (a test keeps the two the same). A large import drops them, inserts,
+/// and builds them again in one sorted pass: far cheaper than updating
+/// each index at a random place for every row.
+pub(super) const ENTRY_INDEXES: [(&str, &str); 4] = [
+    (
+        "entries_by_customer_date",
+        "CREATE INDEX entries_by_customer_date ON entries (customer_id, date DESC, id DESC)",
+    ),
+    (
+        "entries_by_invoice",
+        "CREATE INDEX entries_by_invoice ON entries (invoice_id) WHERE invoice_id IS NOT NULL",
+    ),
+    (
+        "entries_open_charges",
+        "CREATE INDEX entries_open_charges ON entries (customer_id, date) WHERE kind = 'charge' AND invoice_id IS NULL",
+    ),
+    (
+        "entries_memos",
+        "CREATE INDEX entries_memos ON entries (memo_of) WHERE memo_of IS NOT NULL",
+    ),
+];
+
+/// The trigger that indexes each new customer for search, exactly as
+/// migration 2 wrote it (a test keeps the two the same).
+pub(super) const SEARCH_INSERT_TRIGGER: &str = "CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN
+        INSERT INTO customer_search (rowid, name, email, phone) VALUES (new.id, new.name, new.email, new.phone);
+    END";
+
 impl Tx<'_> {
+    /// Runs `f` without the per-row search trigger, then indexes every
+    /// customer `f` created in one statement. A trigger on a full-text
+    /// table makes SQLite flush that index after every insert; a large
+    /// import would spend most of its time there.
+    pub fn without_search_trigger<T, E: From<super::StoreError>>(
+        &self,
+        f: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let run = || -> Result<i64> {
+            self.tx
+                .execute_batch("DROP TRIGGER customers_search_insert")?;
+            Ok(self
+                .tx
+                .query_row("SELECT COALESCE(MAX(id), 0) FROM customers", [], |r| {
+                    r.get(0)
+                })?)
+        };
+        let before = run()?;
+        let value = f()?;
+        let restore = || -> Result<()> {
+            self.tx.execute(
+                "INSERT INTO customer_search (rowid, name, email, phone) \
+                 SELECT id, name, email, phone FROM customers WHERE id > ?1",
+                [before],
+            )?;
+            self.tx.execute_batch(SEARCH_INSERT_TRIGGER)?;
+            Ok(())
+        };
+        restore()?;
+        Ok(value)
+    }
+
+    /// Runs `f` with the entries indexes dropped, then builds them again,
+    /// all inside this transaction (a reader never sees them missing).
+    pub fn without_entry_indexes<T, E: From<super::StoreError>>(
+        &self,
+        f: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        for (name, _) in ENTRY_INDEXES {
+            self.tx
+                .execute_batch(&format!("DROP INDEX {name}"))
+                .map_err(super::StoreError::from)?;
+        }
+        let value = f()?;
+        for (_, sql) in ENTRY_INDEXES {
+            self.tx
+                .execute_batch(sql)
+                .map_err(super::StoreError::from)?;
+        }
+        Ok(value)
+    }
+
     pub fn entry_sink(&self, now: DateTime<Utc>) -> Result<EntrySink<'_>> {
         Ok(EntrySink {
             insert: self.tx.prepare_cached(
@@ -76,6 +179,14 @@ impl Tx<'_> {
 }
 
 impl Reads<'_> {
+    /// How many entries the book holds.
+    pub fn entry_total(&self) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
     /// The customer with this email (any case), lowest id first.
     pub fn customer_id_by_email(&self, email: &str) -> Result<Option<CustomerId>> {
         Ok(self
@@ -87,15 +198,35 @@ impl Reads<'_> {
             .optional()?)
     }
 
-    /// The customer with exactly this name, lowest id first.
+    /// The customer with exactly this name, lowest id first. Found through
+    /// the name-key index (a `COLLATE` on a bound value would make SQLite
+    /// re-plan the statement on every call).
     pub fn customer_id_by_name(&self, name: &str) -> Result<Option<CustomerId>> {
+        let key = crate::domain::customer::name_key(name);
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT id FROM customers WHERE name = ?1 COLLATE NOCASE AND name = ?1 ORDER BY id LIMIT 1",
+                "SELECT id FROM customers WHERE name_key = ?1 AND name = ?2 ORDER BY id LIMIT 1",
             )?
-            .query_row([name], |r| Ok(CustomerId(r.get(0)?)))
+            .query_row([key.as_str(), name], |r| Ok(CustomerId(r.get(0)?)))
             .optional()?)
+    }
+
+    /// Every customer as (id, name, email, balance), by id: what an import
+    /// matches rows against.
+    pub fn customer_keys(&self) -> Result<Vec<CustomerKey>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name, email, balance_cents FROM customers ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                CustomerId(r.get(0)?),
+                r.get(1)?,
+                r.get(2)?,
+                self.money(r.get(3)?),
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Every customer as (id, name), by id.
@@ -145,6 +276,9 @@ impl Reads<'_> {
         Ok(())
     }
 }
+
+/// (id, name, email, balance) of one customer, for matching import rows.
+pub type CustomerKey = (CustomerId, String, Option<String>, Decimal);
 
 /// An entry as exports write it.
 #[derive(Debug, Clone, PartialEq)]

@@ -54,8 +54,9 @@ impl Tx<'_> {
         action: &str,
         detail: &str,
     ) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO timeline (customer_id, at, actor, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        self.tx.prepare_cached(
+            "INSERT INTO timeline (customer_id, at, actor, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)"
+        )?.execute(
             params![customer.0, ts(at), actor, action, detail],
         )?;
         Ok(())

@@ -94,7 +94,7 @@ impl Rows<'_> {
                 let cells = self
                     .record
                     .iter()
-                    .map(|c| std::str::from_utf8(c).unwrap_or_default().trim())
+                    .map(|c| undo_neutralise(std::str::from_utf8(c).unwrap_or_default().trim()))
                     .collect();
                 Ok(Some((line, cells)))
             }
@@ -133,6 +133,15 @@ fn row_error(file: &str, e: csv::Error, line: Option<usize>) -> FileError {
         file: file.to_string(),
         line,
         reason,
+    }
+}
+
+/// A cell tally's own export made inert for spreadsheets (`'=…`) reads
+/// back as it was, so an export imports to the same names.
+fn undo_neutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
     }
 }
 

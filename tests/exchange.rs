@@ -1,0 +1,441 @@
+//! Data in and out: customer lists from QuickBooks Online, Stripe and plain
+//! sheets matched by email then name; entries imported whole or not at all;
+//! CSV exports that spreadsheets cannot run; journals that hledger and
+//! beancount accept with tally's balances to the cent; and a round trip.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::Book;
+use common::e2e::have;
+use serde_json::Value;
+
+fn write(b: &Book, name: &str, bytes: &[u8]) -> String {
+    let path = b.dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// name → balance, from `customer list --json`.
+fn balances(b: &Book) -> BTreeMap<String, String> {
+    let list = b.json(&["customer", "list", "--json", "--limit", "1000"]);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["balance"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn existing() -> Book {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann Lee", "--email", "ann@example.com"]);
+    b.ok(&["customer", "add", "Bob Stone"]);
+    b
+}
+
+const QUICKBOOKS: &str = "\u{feff}Customer,Company,Email,Phone,Billing Street,City,State,Zip,Country,Notes,Open Balance\r\n\
+Ann L.,,ANN@example.com,,,,,,,,100.00\r\n\
+Bob Stone,Stone Builds,,555-0102,,,,,,,\r\n\
+Cara Diaz,,cara@example.com,555-0103,12 Elm St,Springfield,IL,62701,US,Gate code 4,\"1,250.00\"\r\n\
+Dev Patel,,not-an-email,,,,,,,,5.00\r\n\
+,,,,,,,,,,\r\n\
+Eve Moss,,eve@example.com,,,,,,,,(40.00)\r\n";
+
+#[test]
+fn a_quickbooks_list_is_matched_by_email_then_name_and_the_rest_created() {
+    let b = existing();
+    let file = write(&b, "qb.csv", QUICKBOOKS.as_bytes());
+    let before = std::fs::read(&b.db).unwrap();
+    let dry = b.ok(&[
+        "import",
+        "customers",
+        &file,
+        "--opening-balances",
+        "--dry-run",
+    ]);
+    assert!(
+        dry.contains("Would create 2, matched 2, skipped 2 (quickbooks)"),
+        "{dry}"
+    );
+    assert!(dry.contains("Dry run: nothing was written."), "{dry}");
+    assert_eq!(
+        std::fs::read(&b.db).unwrap(),
+        before,
+        "a dry run writes nothing"
+    );
+
+    let out = b.ok(&[
+        "import",
+        "customers",
+        &file,
+        "--opening-balances",
+        "--date",
+        "2026-01-01",
+    ]);
+    assert!(
+        out.contains("line 2: matched customer 1 Ann L. (by email)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 3: matched customer 2 Bob Stone (by name)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 4: created customer 3 Cara Diaz"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 5: skipped: email \"not-an-email\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 6: skipped: no name, company or email"),
+        "{out}"
+    );
+    assert!(out.contains("line 7: created customer 4 Eve Moss"), "{out}");
+    let cara = b.json(&["customer", "show", "3", "--json"]);
+    assert_eq!(cara["balance"], "-1250.00", "an open balance is owed");
+    assert_eq!(cara["address"], "12 Elm St, Springfield, IL, 62701, US");
+    assert_eq!(cara["source"], "quickbooks");
+    let eve = b.json(&["customer", "show", "4", "--json"]);
+    assert_eq!(eve["balance"], "40.00", "QuickBooks' (40.00) is credit");
+    // Matched customers are left as they are: no second opening balance.
+    assert_eq!(
+        b.json(&["customer", "show", "1", "--json"])["balance"],
+        "0.00"
+    );
+    let history = b.json(&["history", "3", "--json"]);
+    assert_eq!(history[0]["description"], "Opening balance");
+    assert_eq!(history[0]["date"], "2026-01-01");
+    // Running it again creates nobody.
+    let again = b.ok(&["import", "customers", &file, "--opening-balances"]);
+    assert!(again.contains("Created 0, matched 4, skipped 2"), "{again}");
+    b.ok(&["check"]);
+}
+
+#[test]
+fn a_stripe_export_keeps_the_stripe_id_and_reads_its_balance_sign() {
+    let b = Book::new();
+    let file = write(
+        &b,
+        "stripe.csv",
+        b"id,Name,Email,Phone,Description,Created (UTC),Balance,Currency\n\
+cus_A1,Ann Lee,ann@example.com,,VIP,2025-03-01 10:00,-20.00,usd\n\
+cus_B2,,bo@example.com,,,2025-03-02 10:00,15.50,usd\n\
+cus_C3,Cy Eur,cy@example.com,,,2025-03-03 10:00,9.00,eur\n",
+    );
+    let out = b.ok(&["import", "customers", &file, "--opening-balances"]);
+    assert!(out.contains("(stripe)"), "{out}");
+    assert!(
+        out.contains("line 4: skipped: its balance is in EUR; the book keeps USD"),
+        "{out}"
+    );
+    let ann = b.json(&["customer", "show", "1", "--json"]);
+    assert_eq!(
+        ann["balance"], "20.00",
+        "Stripe's negative balance is credit"
+    );
+    assert_eq!(ann["source"], "stripe");
+    assert!(
+        ann["notes"]
+            .as_str()
+            .unwrap()
+            .contains("Stripe customer cus_A1"),
+        "{ann}"
+    );
+    let bo = b.json(&["customer", "show", "2", "--json"]);
+    assert_eq!(bo["name"], "bo@example.com");
+    assert_eq!(bo["balance"], "-15.50");
+}
+
+#[test]
+fn a_bad_file_imports_nothing_and_says_where() {
+    let b = existing();
+    let cases: [(&str, &[u8], &str); 7] = [
+        (
+            "bad.csv",
+            b"date,customer,email,type,amount,tax,description\n2026-01-02,Ann Lee,,charge,10,0,ok\n2026-01-03,Ann Lee,,charge,abc,0,bad\n",
+            "bad.csv line 3, column amount: \"abc\" is not an amount",
+        ),
+        (
+            "ragged.csv",
+            b"date,customer,email,type,amount,tax,description\r\n2026-01-02,Ann Lee,,charge,10,0,ok\r\n2026-01-03,Ann Lee,charge\r\n",
+            "ragged.csv line 3: has 3 cells but the header has 7",
+        ),
+        ("utf16.csv", b"\xFF\xFEd\x00a\x00t\x00e\x00", "is UTF-16 text"),
+        ("latin1.csv", b"date,customer,type,amount\n2026-01-02,Jos\xE9,charge,1\n", "line 2 is not UTF-8"),
+        ("empty.csv", b"", "is empty: nothing to import"),
+        ("header.csv", b"date,customer,email,type,amount,tax,description\n", "has a header but no rows"),
+        (
+            "refund.csv",
+            b"date,customer,type,amount\n2026-01-02,Bob Stone,credit,10\n2026-01-03,Bob Stone,refund,25\n",
+            "refund.csv line 3: a refund of 25.00 is more than the credit",
+        ),
+    ];
+    for (name, bytes, needle) in cases {
+        let file = write(&b, name, bytes);
+        let err = b.refused(&["import", "entries", &file], needle);
+        assert!(err.contains("nothing was imported"), "{err}");
+    }
+    assert_eq!(b.json(&["history", "1", "--json"]), serde_json::json!([]));
+}
+
+#[test]
+fn entries_come_in_with_semicolons_matched_customers_and_one_timeline_line_each() {
+    let b = existing();
+    let file = write(
+        &b,
+        "entries.csv",
+        "Date;Customer;Email;Type;Amount;Tax;Description\n\
+2026-01-02;Someone;ANN@EXAMPLE.COM;charge;1.500,00;0;Hedges\n"
+            .replace("1.500,00", "1500.00")
+            .as_bytes(),
+    );
+    let more = "2026-01-03;Bob Stone;;charge;200;16.50;Patio\n2026-01-04;Bob Stone;;credit;100;;Deposit\n2026-01-05;New Person;new@example.com;charge;20;0;\u{1b}[31mred\n";
+    let mut all = std::fs::read(&file).unwrap();
+    all.extend_from_slice(more.as_bytes());
+    std::fs::write(&file, all).unwrap();
+    let out = b.ok(&["import", "entries", &file]);
+    assert!(
+        out.starts_with("Imported 4 entries for 3 customers (1 new)"),
+        "{out}"
+    );
+    let bal = balances(&b);
+    assert_eq!(bal["Ann Lee"], "-1500.00");
+    assert_eq!(bal["Bob Stone"], "-116.50");
+    assert_eq!(bal["New Person"], "-20.00");
+    let timeline = b.json(&["timeline", "2", "--json"]);
+    assert_eq!(timeline[0]["action"], "entries.imported");
+    assert!(
+        timeline[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("imported 2 entries from"),
+        "{timeline}"
+    );
+    assert_eq!(
+        timeline.as_array().unwrap().len(),
+        2,
+        "created, then one import line"
+    );
+    // Stored as it came, shown safely.
+    let history = b.ok(&["history", "3"]);
+    assert!(!history.contains('\u{1b}'), "{history}");
+    let json = b.json(&["history", "3", "--json"]);
+    assert_eq!(json[0]["description"], "\u{1b}[31mred");
+    b.ok(&["check"]);
+}
+
+#[test]
+fn exports_neutralise_formulas_and_round_trip_into_an_empty_book() {
+    let b = Book::new();
+    b.ok(&["--demo", "customer", "list"]);
+    b.ok(&[
+        "customer",
+        "add",
+        "=HYPERLINK(\"http://x\")",
+        "--email",
+        "evil@example.com",
+    ]);
+    b.ok(&["charge", "13", "12.34", "--tax", "0", "--desc", "+SUM(A1)"]);
+    b.ok(&["credit", "1", "500", "--method", "cash"]);
+    b.ok(&["refund", "1", "40", "--method", "check"]);
+    b.ok(&["credit-transfer", "1", "3", "60"]);
+    let customers = b.dir.path().join("customers.csv");
+    let entries = b.dir.path().join("entries.csv");
+    b.ok(&["export", "customers", "--out", customers.to_str().unwrap()]);
+    b.ok(&["export", "entries", "--out", entries.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&customers).unwrap();
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{text}");
+    assert!(text.contains(",-12.34\r\n"), "amounts stay numbers: {text}");
+    let text = std::fs::read_to_string(&entries).unwrap();
+    assert!(text.contains(",'+SUM(A1),"), "{text}");
+    assert!(text.contains(",refund,40.00,"), "{text}");
+    let invoices = b.ok(&["export", "invoices"]);
+    assert!(
+        invoices.starts_with("number,status,customer_id,customer,"),
+        "{invoices}"
+    );
+
+    let fresh = Book::new();
+    fresh.ok(&["import", "customers", customers.to_str().unwrap()]);
+    fresh.ok(&["import", "entries", entries.to_str().unwrap()]);
+    assert_eq!(
+        balances(&fresh),
+        balances(&b),
+        "same balance for every customer"
+    );
+    fresh.ok(&["check"]);
+}
+
+/// A book with charges, tax, payments, a void, a refund, a transfer and
+/// names that need care in a journal.
+fn journal_book() -> Book {
+    let b = Book::new();
+    b.ok(&["--demo", "customer", "list"]);
+    b.ok(&["customer", "add", "O'Brien: \"Fix; it\" & Sons"]);
+    b.ok(&[
+        "charge",
+        "13",
+        "99.99",
+        "--tax",
+        "8.25%",
+        "--desc",
+        "Repair \"urgent\"; now",
+    ]);
+    b.ok(&["credit", "1", "300", "--method", "card"]);
+    b.ok(&["refund", "1", "25"]);
+    b.ok(&["credit-transfer", "1", "2", "50"]);
+    b
+}
+
+/// account → amount, from `hledger bal` / `bean-query`, as plain numbers.
+fn receivables_match(b: &Book, pairs: &[(String, String)]) {
+    let by_id: BTreeMap<i64, String> = b
+        .json(&["customer", "list", "--json", "--limit", "1000"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_i64().unwrap(),
+                c["balance"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(!pairs.is_empty());
+    for (account, amount) in pairs {
+        // hledger: "assets:receivable:Name #12"; beancount: "…:C12-Name".
+        let tail = match account.rsplit_once('#') {
+            Some((_, id)) => id,
+            None => account.rsplit_once(":C").map_or("", |(_, t)| t),
+        };
+        let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
+        let id: i64 = digits
+            .parse()
+            .unwrap_or_else(|_| panic!("no id in {account}"));
+        let tally: rust_decimal::Decimal = by_id[&id].parse().unwrap();
+        let theirs: rust_decimal::Decimal = amount.replace(',', "").parse().unwrap();
+        assert_eq!(theirs, -tally, "{account}");
+    }
+}
+
+#[test]
+fn hledger_reads_the_journal_and_agrees_with_every_balance() {
+    if !have("hledger", "hledger_reads_the_journal") {
+        return;
+    }
+    let b = journal_book();
+    let path = b.dir.path().join("book.journal");
+    b.ok(&["export", "journal", "--out", path.to_str().unwrap()]);
+    let out = std::process::Command::new("hledger")
+        .args([
+            "-f",
+            path.to_str().unwrap(),
+            "bal",
+            "assets:receivable",
+            "--flat",
+            "-N",
+            "-E",
+            "-O",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}{text}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pairs: Vec<(String, String)> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split("\",\"").map(|c| c.trim_matches('"')).collect();
+            (cells.len() == 2).then(|| {
+                (
+                    cells[0].to_string(),
+                    cells[1].trim_end_matches(" USD").to_string(),
+                )
+            })
+        })
+        .collect();
+    receivables_match(&b, &pairs);
+    let check = std::process::Command::new("hledger")
+        .args(["-f", path.to_str().unwrap(), "check", "--strict"])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn beancount_accepts_the_journal_and_agrees_with_every_balance() {
+    if !have("bean-check", "beancount_accepts_the_journal") {
+        return;
+    }
+    let b = journal_book();
+    let path = b.dir.path().join("book.beancount");
+    b.ok(&[
+        "export",
+        "journal",
+        "--format",
+        "beancount",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    let check = std::process::Command::new("bean-check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let out = std::process::Command::new("bean-query")
+        .args([
+            path.to_str().unwrap(),
+            "SELECT account, sum(number) WHERE account ~ 'Receivable' GROUP BY account",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let pairs: Vec<(String, String)> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let (a, n) = l.split_once(',')?;
+            let n = n.trim();
+            (!n.is_empty()).then(|| (a.trim().to_string(), n.to_string()))
+        })
+        .collect();
+    receivables_match(&b, &pairs);
+}
+
+#[test]
+fn import_and_export_refuse_what_they_cannot_do() {
+    let b = existing();
+    let out = b.run(&["export", "customers", "--format", "beancount"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("are for `tally export journal`"));
+    let missing = b.dir.path().join("nope.csv");
+    let out = b.run(&["import", "entries", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+    let json: Value = b.json(&["customer", "list", "--json"]);
+    assert_eq!(json.as_array().unwrap().len(), 2);
+}

@@ -1480,3 +1480,103 @@ fn a_refund_against_a_paid_invoice_from_the_credits_tab() {
             .is_ok()
     );
 }
+
+/// Ticks the runner until its `:` command is done (at most 20 s).
+fn finish_job(r: &mut Runner) {
+    let start = std::time::Instant::now();
+    while r.job.is_some() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "the command did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        r.tick();
+    }
+}
+
+#[test]
+fn the_command_menu_imports_exports_and_backs_up_beside_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.tally");
+    let config = Config::default();
+    let clock = Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap());
+    let mut book = Book::open(&path, config, "tui:test")
+        .unwrap()
+        .with_clock(clock);
+    book.add_customer(
+        tally::domain::CustomerDetails {
+            name: "Ann Lee".into(),
+            email: Some("ann@example.com".into()),
+            ..Default::default()
+        },
+        false,
+    )
+    .unwrap();
+    let ui = Ui {
+        keymap: Keymap::new(&BTreeMap::new()).unwrap(),
+        theme: Theme { color: false },
+    };
+    let mut r = Runner::new(book, ui, (100, 26));
+    keys(&mut r, ":");
+    insta::assert_snapshot!("command_menu", screen(&r));
+    // An empty path is refused in place.
+    press(&mut r, KeyCode::Enter);
+    assert!(screen(&r).contains("is empty: type the file's path"));
+    press(&mut r, KeyCode::Esc);
+    keys(&mut r, ":");
+    // Import entries: pick the command, type the file, run it.
+    let csv = dir.path().join("in.csv");
+    std::fs::write(&csv, "date,customer,email,type,amount,tax,description\n2026-11-01,Ann Lee,ann@example.com,charge,150,0,Mowing\n2026-11-02,Bob New,,charge,20,0,\n").unwrap();
+    press(&mut r, KeyCode::Right);
+    press(&mut r, KeyCode::Tab);
+    keys(&mut r, csv.to_str().unwrap());
+    press(&mut r, KeyCode::Enter);
+    assert!(r.job.is_some(), "{}", screen(&r));
+    finish_job(&mut r);
+    let s = screen(&r);
+    assert!(
+        s.contains("Imported 2 entries for 2 customers (1 new)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Bob New") && s.contains("-$150.00"),
+        "the list reloaded: {s}"
+    );
+    // Export a journal; a second run without Replace is refused.
+    let out = dir.path().join("book.journal");
+    for attempt in 0..2 {
+        keys(&mut r, ":");
+        for _ in 0..5 {
+            press(&mut r, KeyCode::Right);
+        }
+        press(&mut r, KeyCode::Tab);
+        keys(&mut r, out.to_str().unwrap());
+        press(&mut r, KeyCode::Enter);
+        finish_job(&mut r);
+        let s = screen(&r);
+        if attempt == 0 {
+            assert!(s.contains("Wrote 2 rows to"), "{s}");
+        } else {
+            assert!(s.contains("already exists: set \"Replace\" to yes"), "{s}");
+        }
+    }
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("assets:receivable:Ann Lee #1")
+    );
+    // A backup.
+    keys(&mut r, ":");
+    press(&mut r, KeyCode::Left);
+    press(&mut r, KeyCode::Tab);
+    let copy = dir.path().join("copy.tally");
+    keys(&mut r, copy.to_str().unwrap());
+    press(&mut r, KeyCode::Enter);
+    finish_job(&mut r);
+    assert!(
+        screen(&r).contains("Backed up 2 customers and 2 entries"),
+        "{}",
+        screen(&r)
+    );
+    assert!(copy.exists());
+}

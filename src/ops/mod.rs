@@ -321,3 +321,23 @@ impl Book {
         Ok(self.store.backup_to(dest, replace, progress)?)
     }
 }
+
+impl Book {
+    /// Another connection to the same book, with the same config, clock and
+    /// actor: for work that runs beside the one using this one (a TUI
+    /// import on its own thread).
+    pub fn sibling(&self) -> Result<Book> {
+        if self.path() == Path::new(":memory:") {
+            return Err(OpsError::Conflict(
+                "a book kept in memory cannot be opened twice".into(),
+            ));
+        }
+        let store = Store::open(self.path(), self.currency())?;
+        Ok(Book {
+            store,
+            config: self.config.clone(),
+            clock: self.clock,
+            actor: self.actor.clone(),
+        })
+    }
+}

@@ -31,6 +31,8 @@ pub enum Command {
     PrevTab,
     /// The n-th tab, counting from 1 (Billing).
     ShowTab(u8),
+    /// The `:` menu of commands that take a file.
+    CommandMenu,
     // Credits and contacts.
     Refund,
     Transfer,
@@ -110,6 +112,8 @@ pub enum Action {
     Exported(String),
     /// Text went to the clipboard; the message says which way.
     Copied(String),
+    /// A `:` command finished: its summary, or what went wrong.
+    JobDone(Result<String, String>),
 }
 
 /// One window of the customer list.

@@ -88,6 +88,8 @@ pub enum Effect {
         details: crate::domain::contact::ContactDetails,
     },
     RemoveContact(crate::domain::contact::ContactId),
+    /// A `:` command, run beside the screen by the runner.
+    StartJob(super::jobs::JobSpec),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -357,6 +359,13 @@ impl App {
                 }
             }
             Action::Exported(message) | Action::Copied(message) => self.info(&message),
+            Action::JobDone(outcome) => {
+                match outcome {
+                    Ok(summary) => self.info(&summary),
+                    Err(why) => self.error(&why),
+                }
+                self.reload_all(self.selected_customer().map(|c| c.id));
+            }
             Action::Failed(message) => match &mut self.overlay {
                 Some(Overlay::Form(f)) => f.error = Some(message),
                 _ => self.error(&message),
@@ -425,6 +434,9 @@ impl App {
             }
             Command::SwitchTab | Command::PrevTab | Command::ShowTab(_) => self.tab_command(c),
             Command::Refund | Command::Transfer => self.credit_form(c),
+            Command::CommandMenu => {
+                self.overlay = Some(Overlay::Form(Box::new(super::menu::form())));
+            }
             Command::NewContact | Command::EditContact | Command::RemoveContact => {
                 self.contact_command(c)
             }
@@ -673,6 +685,16 @@ impl App {
                     input,
                 })
             }
+            FormKind::Command => match super::menu::spec(f) {
+                Ok(spec) => {
+                    self.overlay = None;
+                    fx.push(Effect::StartJob(spec));
+                }
+                Err(problem) => {
+                    f.set_errors(&[problem]);
+                    self.error("Nothing started: fix the marked field");
+                }
+            },
             FormKind::Contact { customer, contact } => fx.push(Effect::SaveContact {
                 customer,
                 contact,

@@ -92,6 +92,10 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
             contact,
             details,
         } => return save_contact(book, customer, contact, details),
+        // The runner starts jobs itself (it keeps their threads).
+        Effect::StartJob(_) => Ok(Action::Failed(
+            "commands from the menu run only in the full-screen book".into(),
+        )),
         Effect::RemoveContact(id) => book.remove_contact(id).map(|c| Action::Saved {
             message: format!("Removed contact #{} {}", c.id, c.details.name),
             customer: c.customer_id,

@@ -70,6 +70,8 @@ pub enum FormKind {
     Transfer {
         customer: CustomerId,
     },
+    /// The `:` command menu.
+    Command,
     /// Add (`contact: None`) or edit a contact (Contacts tab).
     Contact {
         customer: CustomerId,
@@ -276,6 +278,7 @@ impl Form {
                 "Transfer credit from {}",
                 self.title_suffix.as_deref().unwrap_or("the customer")
             ),
+            FormKind::Command => "Command".into(),
             FormKind::Contact { contact: None, .. } => "New contact".into(),
             FormKind::Contact {
                 contact: Some(id), ..

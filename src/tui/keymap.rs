@@ -298,6 +298,13 @@ fn defaults() -> Vec<(
             "copy a reminder text with the link",
         ),
         (
+            Command::CommandMenu,
+            "command_menu",
+            ":",
+            &[Li, Cu, In, Tb],
+            "commands: import, export, backup",
+        ),
+        (
             Command::PrevTab,
             "previous_tab",
             "backtab",

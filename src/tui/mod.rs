@@ -10,8 +10,10 @@ pub mod app;
 pub mod effects;
 pub mod form;
 pub mod invoicing;
+pub mod jobs;
 pub mod keymap;
 pub mod links;
+pub mod menu;
 pub mod screens;
 pub mod tabs;
 pub mod theme;
@@ -48,6 +50,8 @@ pub struct Runner {
     pub clipboard: Session,
     /// The book's `data_version` when last looked at (see [`Runner::tick`]).
     seen_version: Option<i64>,
+    /// A `:` command running beside the screen.
+    pub job: Option<jobs::Job>,
 }
 
 impl Runner {
@@ -81,6 +85,7 @@ impl Runner {
             ui,
             clipboard: Session::new(),
             seen_version: None,
+            job: None,
         };
         runner.seen_version = runner.book.reads().data_version().ok();
         runner.dispatch(Action::Resize(size.0, size.1));
@@ -92,14 +97,56 @@ impl Runner {
         let mut queue = VecDeque::from([action]);
         while let Some(a) = queue.pop_front() {
             for effect in self.app.update(a) {
-                queue.push_back(effects::run(&mut self.book, &mut self.clipboard, effect));
+                let answer = match effect {
+                    app::Effect::StartJob(spec) => self.start_job(spec),
+                    other => Some(effects::run(&mut self.book, &mut self.clipboard, other)),
+                };
+                queue.extend(answer);
             }
         }
     }
 
-    /// Called when no key came for a moment: if another tally changed the
-    /// book since the last look, reload what is on screen.
+    /// Starts a `:` command on its own thread; one at a time.
+    fn start_job(&mut self, spec: jobs::JobSpec) -> Option<Action> {
+        if let Some(job) = &self.job {
+            return Some(Action::Failed(format!(
+                "{} is still running: wait for it to finish",
+                job.status()
+            )));
+        }
+        match jobs::Job::start(&self.book, spec) {
+            Ok(job) => {
+                self.app.status = Some(app::Status {
+                    text: job.status(),
+                    error: false,
+                });
+                self.job = Some(job);
+                None
+            }
+            Err(why) => Some(Action::Failed(why)),
+        }
+    }
+
+    /// Whether a `:` command is running (the screen then looks more often).
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Called when no key came for a moment: a running command's progress
+    /// or result goes on the status line; if another tally changed the
+    /// book since the last look, what is on screen is reloaded.
     pub fn tick(&mut self) {
+        if let Some(job) = self.job.take() {
+            if job.is_finished() {
+                self.dispatch(Action::JobDone(job.outcome()));
+            } else {
+                self.app.status = Some(app::Status {
+                    text: job.status(),
+                    error: false,
+                });
+                self.job = Some(job);
+            }
+        }
         let now = self.book.reads().data_version().ok();
         if now.is_some() && now != self.seen_version {
             self.seen_version = now;
@@ -176,6 +223,8 @@ pub(crate) fn plural(n: usize, what: &str) -> String {
 
 /// How often an idle TUI checks whether another tally changed the book.
 const TICK: std::time::Duration = std::time::Duration::from_millis(500);
+/// How often the progress of a running `:` command is redrawn.
+const JOB_TICK: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Runs the TUI on `book` until the owner quits. The terminal is restored on
 /// quit, on error and on panic (ratatui's hook).
@@ -194,7 +243,8 @@ pub fn run(book: Book) -> Result<()> {
             terminal.draw(|f| ui::render(f, &runner.app, &runner.ui))?;
             // Wait for a key, but look at the book twice a second so what
             // another tally writes shows without reopening a screen.
-            if event::poll(TICK)? {
+            let wait = if runner.busy() { JOB_TICK } else { TICK };
+            if event::poll(wait)? {
                 runner.event(event::read()?);
             } else {
                 runner.tick();

@@ -59,7 +59,7 @@ pub fn render(frame: &mut Frame, area: Rect, form: &Form, ui: &Ui) {
             ui.theme.dim()
         };
         let shown = if let Some(choices) = f.choices {
-            choices
+            let all = choices
                 .iter()
                 .map(|c| {
                     if *c == f.value {
@@ -69,7 +69,14 @@ pub fn render(frame: &mut Frame, area: Rect, form: &Form, ui: &Ui) {
                     }
                 })
                 .collect::<Vec<_>>()
-                .join(" ")
+                .join(" ");
+            // Too many to list: the chosen one, with where it stands.
+            if all.chars().count() <= value_w {
+                all
+            } else {
+                let at = choices.iter().position(|c| *c == f.value).unwrap_or(0);
+                format!("‹ {} › {} of {}", f.value, at + 1, choices.len())
+            }
         } else {
             scroll(&f.value, f.cursor, value_w)
         };

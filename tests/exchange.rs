@@ -157,7 +157,12 @@ cus_C3,Cy Eur,cy@example.com,,,2025-03-03 10:00,9.00,eur\n",
 #[test]
 fn a_bad_file_imports_nothing_and_says_where() {
     let b = existing();
-    let cases: [(&str, &[u8], &str); 7] = [
+    let long = format!(
+        "date,customer,type,amount\n2026-01-02,Ann Lee,charge,1\n2026-01-02,{},charge,1\n",
+        "N".repeat(1001)
+    );
+    let cases: [(&str, &[u8], &str); 8] = [
+        ("long.csv", long.as_bytes(), "long.csv line 3, column customer: "),
         (
             "bad.csv",
             b"date,customer,email,type,amount,tax,description\n2026-01-02,Ann Lee,,charge,10,0,ok\n2026-01-03,Ann Lee,,charge,abc,0,bad\n",

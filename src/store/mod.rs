@@ -334,23 +334,21 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let tx = Tx {
-            tx,
-            cur: &self.currency,
-        };
-        let value = f(&tx)?;
-        tx.tx.commit().map_err(StoreError::from)?;
-        Ok(value)
+        self.transaction(true, f)
     }
 
     /// Runs `f` like [`Store::write`] and then rolls everything back: a
     /// dry run that meets exactly the rules a real run would.
     pub fn rehearse<T, E: From<StoreError>>(
         &mut self,
+        f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.transaction(false, f)
+    }
+
+    fn transaction<T, E: From<StoreError>>(
+        &mut self,
+        keep: bool,
         f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         let tx = self
@@ -362,7 +360,12 @@ impl Store {
             cur: &self.currency,
         };
         let value = f(&tx)?;
-        tx.tx.rollback().map_err(StoreError::from)?;
+        let end = if keep {
+            tx.tx.commit()
+        } else {
+            tx.tx.rollback()
+        };
+        end.map_err(StoreError::from)?;
         Ok(value)
     }
 }

@@ -20,6 +20,7 @@ pub struct Config {
     pub currency: CurrencyConfig,
     pub billing: Billing,
     pub portal: Portal,
+    pub documents: Documents,
     /// Action name → key, e.g. `new_customer = "N"`. Read by the TUI.
     pub keys: BTreeMap<String, String>,
 }
@@ -101,6 +102,25 @@ impl Default for Portal {
             bind: "127.0.0.1:8080".into(),
             message: DEFAULT_MESSAGE.into(),
         }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Documents {
+    /// The largest file a customer's documents may hold, in megabytes.
+    pub max_size_mb: u32,
+}
+
+impl Default for Documents {
+    fn default() -> Self {
+        Documents { max_size_mb: 20 }
+    }
+}
+
+impl Documents {
+    pub fn max_bytes(&self) -> u64 {
+        u64::from(self.max_size_mb) * 1024 * 1024
     }
 }
 

@@ -148,7 +148,7 @@ fn help_lists_the_bindings_of_the_screen() {
     for key in [
         "copy a reminder text with the link",
         "any key closes",
-        "export as a printable",
+        "save the invoice (HTML)",
     ] {
         assert!(s.contains(key), "{key} missing:\n{s}");
     }
@@ -869,6 +869,7 @@ fn no_screen_cuts_an_amount_at_any_size() {
                 ('5', "contacts"),
                 ('6', "sub-clients"),
                 ('7', "timeline"),
+                ('8', "documents"),
             ] {
                 press(&mut r, KeyCode::Char(n));
                 check(&r, &format!("{tab} tab"));
@@ -1273,7 +1274,7 @@ fn tab_and_shift_tab_cycle_the_tabs_and_number_keys_jump() {
     let current = |r: &Runner| r.app.customer.as_ref().unwrap().tab;
     use tally::tui::app::Tab;
     let mut seen = vec![current(&r)];
-    for _ in 0..7 {
+    for _ in 0..8 {
         press(&mut r, KeyCode::Tab);
         seen.push(current(&r));
     }
@@ -1287,11 +1288,12 @@ fn tab_and_shift_tab_cycle_the_tabs_and_number_keys_jump() {
             Tab::Contacts,
             Tab::SubClients,
             Tab::Timeline,
+            Tab::Documents,
             Tab::History
         ]
     );
     press(&mut r, KeyCode::BackTab);
-    assert_eq!(current(&r), Tab::Timeline);
+    assert_eq!(current(&r), Tab::Documents);
     press(&mut r, KeyCode::Char('4'));
     assert_eq!(current(&r), Tab::Credits);
     // Enter on a sub-client opens it; it is no parent: no Sub-clients tab.
@@ -1579,4 +1581,56 @@ fn the_command_menu_imports_exports_and_backs_up_beside_the_screen() {
         screen(&r)
     );
     assert!(copy.exists());
+}
+
+#[test]
+fn documents_are_attached_saved_and_removed_from_their_tab() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("signed.pdf");
+    let bytes: Vec<u8> = b"%PDF-1.7\n"
+        .iter()
+        .copied()
+        .chain((0..=255u8).cycle().take(5000))
+        .collect();
+    std::fs::write(&pdf, &bytes).unwrap();
+    let mut r = tabs_runner(100, 30);
+    press(&mut r, KeyCode::Char('8'));
+    assert!(screen(&r).contains("No documents yet. Press n to attach a file."));
+    press(&mut r, KeyCode::Char('n'));
+    keys(&mut r, dir.path().join("missing.pdf").to_str().unwrap());
+    assert!(
+        screen(&r).contains("missing.pdf does not exist"),
+        "{}",
+        screen(&r)
+    );
+    ctrl(&mut r, 'u');
+    keys(&mut r, pdf.to_str().unwrap());
+    let s = screen(&r);
+    assert!(
+        s.contains("Will attach \"signed.pdf\": PDF document, 5 KB"),
+        "shown before saving: {s}"
+    );
+    press(&mut r, KeyCode::Tab);
+    keys(&mut r, "Signed agreement");
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(s.contains("Attached document #1 Signed agreement"), "{s}");
+    insta::assert_snapshot!("tab_documents_100x30", s);
+    // Save a copy; it is the same bytes.
+    let copy = dir.path().join("copy.pdf");
+    press(&mut r, KeyCode::Char('x'));
+    ctrl(&mut r, 'u');
+    keys(&mut r, copy.to_str().unwrap());
+    press(&mut r, KeyCode::Enter);
+    assert!(
+        screen(&r).contains("Saved a copy of document #1"),
+        "{}",
+        screen(&r)
+    );
+    assert_eq!(std::fs::read(&copy).unwrap(), bytes);
+    // Removing asks first.
+    press(&mut r, KeyCode::Char('d'));
+    assert!(screen(&r).contains("Remove document #1 Signed agreement (5 KB)?"));
+    press(&mut r, KeyCode::Char('y'));
+    assert!(screen(&r).contains("No documents yet"), "{}", screen(&r));
 }

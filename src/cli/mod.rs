@@ -7,6 +7,7 @@ mod check;
 mod contact;
 mod credit;
 mod customer;
+mod document;
 mod entry;
 mod exchange;
 mod invoice;
@@ -106,6 +107,9 @@ pub enum Command {
     /// Copy the book to FILE, consistently, even while another tally has it
     /// open. Restore by copying the file back (see the README).
     Backup(backup::BackupArgs),
+    /// Files kept with a customer: add, list, export, remove.
+    #[command(subcommand)]
+    Document(document::DocumentCmd),
     /// Bring customers or entries in from a CSV file.
     #[command(subcommand)]
     Import(exchange::ImportCmd),
@@ -135,6 +139,7 @@ impl Command {
             Command::Invoice(c) => !matches!(c, I::List { .. } | I::Show { .. } | I::Export { .. }),
             Command::Link(c) => matches!(c, L::Generate { .. } | L::Regenerate { .. }),
             Command::Contact(c) => !matches!(c, contact::ContactCmd::List { .. }),
+            Command::Document(c) => c.writes(),
             _ => true,
         }
     }
@@ -207,6 +212,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Contact(c) => contact::run(&mut book, c),
         Command::Backup(a) => backup::run(&book, a),
         Command::Import(c) => exchange::import(&mut book, c),
+        Command::Document(c) => document::run(&mut book, c),
         Command::Export(a) => exchange::export(&book, a),
     }
 }

@@ -6,6 +6,7 @@ pub mod contact;
 pub mod credit;
 pub mod customer;
 pub mod date;
+pub mod document;
 pub mod entry;
 pub mod invoice;
 pub mod link;

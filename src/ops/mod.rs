@@ -17,6 +17,7 @@ mod contacts;
 mod credits;
 mod customers;
 pub mod demo;
+mod documents;
 mod entries;
 mod export;
 mod import;
@@ -40,6 +41,7 @@ use crate::store::{Reads, Store, StoreError, Tx};
 
 pub use credits::{RefundInput, TransferInput};
 pub use customers::Duplicate;
+pub use documents::Attachment;
 pub use export::Export;
 pub use import::{CustomerImport, EntriesImported, ImportOptions};
 pub use invoices::{Cancelled, PaymentInput};
@@ -67,6 +69,10 @@ pub enum OpsError {
     Invoice(#[from] InvoiceError),
     #[error(transparent)]
     Credit(#[from] crate::domain::credit::CreditError),
+    #[error(transparent)]
+    Document(#[from] crate::domain::document::DocumentError),
+    #[error("document {0} not found: `tally document list CUSTOMER_ID` shows the ids")]
+    NoDocument(crate::domain::document::DocumentId),
     /// Not a `#[source]`: the message already says it whole.
     #[error("{0}; nothing was imported")]
     File(crate::exchange::FileError),

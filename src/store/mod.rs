@@ -24,6 +24,7 @@ pub mod check;
 mod contacts;
 mod credits;
 mod customers;
+mod documents;
 mod entries;
 mod exchange;
 mod files;

@@ -240,6 +240,24 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX payout_sources_by_credit ON payout_sources (credit_id);
     CREATE INDEX payout_sources_by_payout ON payout_sources (payout_id);
     "#,
+    // 7: documents kept with a customer (seed 004), inside the book so a
+    // backup carries them. The bytes live in their own table: listing
+    // never reads them, and they are read and written in pieces.
+    r#"
+    CREATE TABLE documents (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        kind        TEXT NOT NULL,
+        size        INTEGER NOT NULL CHECK (size >= 0),
+        created_at  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX documents_by_customer ON documents (customer_id, id);
+    CREATE TABLE document_bytes (
+        document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+        content     BLOB NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this binary writes.

@@ -114,6 +114,8 @@ pub enum Action {
     Copied(String),
     /// A `:` command finished: its summary, or what went wrong.
     JobDone(Result<String, String>),
+    /// What the attach form's path would store (or why it cannot).
+    AttachPreview(Option<String>),
 }
 
 /// One window of the customer list.

@@ -90,6 +90,22 @@ pub enum Effect {
     RemoveContact(crate::domain::contact::ContactId),
     /// A `:` command, run beside the screen by the runner.
     StartJob(super::jobs::JobSpec),
+    /// What a path typed in the attach form would store.
+    InspectAttachment {
+        path: std::path::PathBuf,
+        name: Option<String>,
+    },
+    AttachDocument {
+        customer: CustomerId,
+        path: std::path::PathBuf,
+        name: Option<String>,
+    },
+    SaveDocument {
+        id: crate::domain::document::DocumentId,
+        path: std::path::PathBuf,
+        replace: bool,
+    },
+    RemoveDocument(crate::domain::document::DocumentId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,6 +245,20 @@ pub struct App {
     pub(super) pending: Vec<Effect>,
 }
 
+/// The attach form's path (with `~` expanded) and optional name.
+fn attach_fields(f: &Form) -> Result<(std::path::PathBuf, Option<String>), (usize, String)> {
+    use super::tabs::forms::af;
+    let typed = f.value(af::PATH).trim();
+    if typed.is_empty() {
+        return Err((
+            af::PATH,
+            "is empty: type the path of the file to attach".into(),
+        ));
+    }
+    let name = Some(f.value(af::NAME).trim().to_string()).filter(|n| !n.is_empty());
+    Ok((super::menu::expand_home(typed), name))
+}
+
 /// Rows the customer table body gets at a terminal height (title, table
 /// header, totals and status lines take four).
 pub fn list_rows(height: u16) -> usize {
@@ -314,7 +344,10 @@ impl App {
             | Action::Delete
             | Action::CursorLeft
             | Action::CursorRight
-            | Action::ClearField => self.edit_text(action),
+            | Action::ClearField => {
+                self.edit_text(action);
+                fx.extend(self.inspect_attachment());
+            }
             Action::NextField | Action::PrevField => {
                 if let Some(Overlay::Form(f)) = &mut self.overlay {
                     f.next_field(if action == Action::NextField { 1 } else { -1 });
@@ -358,7 +391,22 @@ impl App {
                     f.allow_duplicate = true;
                 }
             }
-            Action::Exported(message) | Action::Copied(message) => self.info(&message),
+            Action::Exported(message) | Action::Copied(message) => {
+                // A copy written from a form is done with the form.
+                if let Some(Overlay::Form(f)) = &self.overlay
+                    && matches!(f.kind, FormKind::SaveDocument { .. })
+                {
+                    self.overlay = None;
+                }
+                self.info(&message);
+            }
+            Action::AttachPreview(text) => {
+                if let Some(Overlay::Form(f)) = &mut self.overlay
+                    && matches!(f.kind, FormKind::Attach { .. })
+                {
+                    f.preview = text;
+                }
+            }
             Action::JobDone(outcome) => {
                 match outcome {
                     Ok(summary) => self.info(&summary),
@@ -449,8 +497,12 @@ impl App {
             | Command::Void
             | Command::MarkPaid
             | Command::ApplyCredit
-            | Command::Export
             | Command::CancelMarked => self.invoice_command(c),
+            Command::Export => match self.customer.as_ref().map(|v| v.tab) {
+                Some(Tab::Documents) => self.document_command(c),
+                Some(Tab::Invoices) => self.invoice_command(c),
+                _ => self.info("x saves an invoice (Invoices tab) or a document (Documents tab)"),
+            },
             Command::GenerateLink
             | Command::CopyLink
             | Command::RegenerateLink
@@ -685,6 +737,31 @@ impl App {
                     input,
                 })
             }
+            FormKind::Attach { customer } => match attach_fields(f) {
+                Ok((path, name)) => fx.push(Effect::AttachDocument {
+                    customer,
+                    path,
+                    name,
+                }),
+                Err(problem) => {
+                    f.set_errors(&[problem]);
+                    self.error("Nothing saved: fix the marked field");
+                }
+            },
+            FormKind::SaveDocument { id } => {
+                use super::tabs::forms::sf;
+                let typed = f.value(sf::PATH).trim();
+                if typed.is_empty() {
+                    f.set_errors(&[(sf::PATH, "is empty: type where to write the copy".into())]);
+                    self.error("Nothing saved: fix the marked field");
+                } else {
+                    fx.push(Effect::SaveDocument {
+                        id,
+                        path: super::menu::expand_home(typed),
+                        replace: f.value(sf::REPLACE) == "yes",
+                    });
+                }
+            }
             FormKind::Command => match super::menu::spec(f) {
                 Ok(spec) => {
                     self.overlay = None;
@@ -701,6 +778,19 @@ impl App {
                 details: super::tabs::forms::contact_details(f),
             }),
         }
+    }
+
+    /// While the attach form is open: what its path would store, asked of
+    /// the file system by an effect (the update itself does no IO).
+    fn inspect_attachment(&self) -> Option<Effect> {
+        let Some(Overlay::Form(f)) = &self.overlay else {
+            return None;
+        };
+        if !matches!(f.kind, FormKind::Attach { .. }) {
+            return None;
+        }
+        let (path, name) = attach_fields(f).ok()?;
+        Some(Effect::InspectAttachment { path, name })
     }
 
     fn saved(&mut self, message: String, customer: CustomerId) {

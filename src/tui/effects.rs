@@ -96,6 +96,49 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
         Effect::StartJob(_) => Ok(Action::Failed(
             "commands from the menu run only in the full-screen book".into(),
         )),
+        Effect::InspectAttachment { path, name } => {
+            let text = match book.inspect_attachment(&path, name.as_deref()) {
+                Ok(a) => format!(
+                    "Will attach \"{}\": {}, {}",
+                    a.name,
+                    a.kind,
+                    crate::domain::document::human_size(a.size)
+                ),
+                Err(e) => e.to_string(),
+            };
+            Ok(Action::AttachPreview(Some(text)))
+        }
+        Effect::AttachDocument {
+            customer,
+            path,
+            name,
+        } => book
+            .add_document(customer, &path, name.as_deref())
+            .and_then(|id| {
+                let d = book.document(id)?;
+                Ok(Action::Saved {
+                    message: format!(
+                        "Attached document #{id} {} ({}, {})",
+                        d.name,
+                        d.kind,
+                        crate::domain::document::human_size(d.size)
+                    ),
+                    customer,
+                })
+            }),
+        Effect::SaveDocument { id, path, replace } => {
+            book.export_document(id, &path, replace).map(|n| {
+                Action::Exported(format!(
+                    "Saved a copy of document #{id} ({}) to {}",
+                    crate::domain::document::human_size(n),
+                    path.display()
+                ))
+            })
+        }
+        Effect::RemoveDocument(id) => book.remove_document(id).map(|d| Action::Saved {
+            message: format!("Removed document #{} {}", d.id, d.name),
+            customer: d.customer_id,
+        }),
         Effect::RemoveContact(id) => book.remove_contact(id).map(|c| Action::Saved {
             message: format!("Removed contact #{} {}", c.id, c.details.name),
             customer: c.customer_id,

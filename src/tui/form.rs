@@ -72,6 +72,14 @@ pub enum FormKind {
     },
     /// The `:` command menu.
     Command,
+    /// Attach a file to a customer (Documents tab).
+    Attach {
+        customer: CustomerId,
+    },
+    /// Save a copy of a document (Documents tab).
+    SaveDocument {
+        id: crate::domain::document::DocumentId,
+    },
     /// Add (`contact: None`) or edit a contact (Contacts tab).
     Contact {
         customer: CustomerId,
@@ -279,6 +287,8 @@ impl Form {
                 self.title_suffix.as_deref().unwrap_or("the customer")
             ),
             FormKind::Command => "Command".into(),
+            FormKind::Attach { .. } => "Attach a document".into(),
+            FormKind::SaveDocument { id } => format!("Save a copy of document #{id}"),
             FormKind::Contact { contact: None, .. } => "New contact".into(),
             FormKind::Contact {
                 contact: Some(id), ..

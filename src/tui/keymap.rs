@@ -259,8 +259,8 @@ fn defaults() -> Vec<(
             Command::Export,
             "export",
             "x",
-            &[In],
-            "export as a printable HTML page",
+            &[In, Tb],
+            "save the invoice (HTML) or document",
         ),
         (
             Command::CancelMarked,
@@ -361,6 +361,13 @@ fn defaults() -> Vec<(
             "Timeline tab",
         ),
         (
+            Command::ShowTab(8),
+            "tab_8",
+            "8",
+            &[Cu, In, Tb],
+            "Documents tab",
+        ),
+        (
             Command::Refund,
             "refund",
             "r",
@@ -379,7 +386,7 @@ fn defaults() -> Vec<(
             "new_contact",
             "n",
             &[Tb],
-            "Contacts: add a contact",
+            "add a contact / attach a document",
         ),
         (
             Command::EditContact,
@@ -393,12 +400,12 @@ fn defaults() -> Vec<(
             "remove_contact",
             "d",
             &[Tb],
-            "Contacts: remove the selected contact",
+            "remove the selected contact / document",
         ),
     ]
 }
 
-const TAB_KEYS_HELP: &str = "tab 1 Billing … 7 Timeline";
+const TAB_KEYS_HELP: &str = "tab 1 Billing … 8 Documents";
 
 /// Keys that always work in lists besides the configurable letter keys.
 fn fixed_keys(c: Command) -> Vec<Key> {

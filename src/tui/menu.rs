@@ -84,7 +84,7 @@ pub fn spec(f: &Form) -> Result<JobSpec, (usize, String)> {
 }
 
 /// `~/x` → `$HOME/x`; anything else as typed.
-fn expand_home(typed: &str) -> PathBuf {
+pub fn expand_home(typed: &str) -> PathBuf {
     match (typed.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ if typed == "~" => {

@@ -186,3 +186,46 @@ pub fn contact_field(e: &CustomerError) -> usize {
         _ => ctf::NAME,
     }
 }
+
+/// Attach form field indices.
+pub mod af {
+    pub const PATH: usize = 0;
+    pub const NAME: usize = 1;
+}
+
+pub fn attach(customer: CustomerId) -> Form {
+    Form::with(
+        FormKind::Attach { customer },
+        vec![
+            Field {
+                hint: Some("the file's path; ~ is your home".into()),
+                ..Field::text("File", "")
+            },
+            Field {
+                hint: Some("empty = the file's own name".into()),
+                ..Field::text("Name", "")
+            },
+        ],
+    )
+}
+
+/// Save-a-copy form field indices.
+pub mod sf {
+    pub const PATH: usize = 0;
+    pub const REPLACE: usize = 1;
+}
+
+pub fn save_document(id: crate::domain::document::DocumentId, name: &str) -> Form {
+    let mut form = Form::with(
+        FormKind::SaveDocument { id },
+        vec![
+            Field {
+                hint: Some("where to write it; ~ is your home".into()),
+                ..Field::text("Save to", format!("~/{}", name.replace('/', "-")))
+            },
+            Field::choice("Replace", NO_YES, "no"),
+        ],
+    );
+    form.title_suffix = Some(name.to_string());
+    form
+}

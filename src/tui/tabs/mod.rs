@@ -10,6 +10,7 @@
 
 mod contacts;
 mod credits;
+mod documents;
 pub mod forms;
 mod payments;
 mod sub_clients;
@@ -40,11 +41,12 @@ pub enum Tab {
     Contacts,
     SubClients,
     Timeline,
+    Documents,
 }
 
 impl Tab {
     /// Every tab in screen order; the number keys count from 1 here.
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::History,
         Tab::Invoices,
         Tab::Payments,
@@ -52,6 +54,7 @@ impl Tab {
         Tab::Contacts,
         Tab::SubClients,
         Tab::Timeline,
+        Tab::Documents,
     ];
 
     pub fn label(self) -> &'static str {
@@ -63,6 +66,7 @@ impl Tab {
             Tab::Contacts => "Contacts",
             Tab::SubClients => "Sub-clients",
             Tab::Timeline => "Timeline",
+            Tab::Documents => "Documents",
         }
     }
 
@@ -97,6 +101,7 @@ pub enum TabRows {
     Contacts(Vec<Contact>),
     SubClients(Vec<Customer>),
     Timeline(Vec<TimelineEvent>),
+    Documents(Vec<crate::domain::document::Document>),
 }
 
 /// A tab's window and the rows in it.
@@ -135,6 +140,7 @@ pub fn load(
         Tab::Contacts => contacts::load(r, customer, offset, limit)?,
         Tab::SubClients => sub_clients::load(r, customer, offset, limit)?,
         Tab::Timeline => timeline::load(r, customer, offset, limit)?,
+        Tab::Documents => documents::load(r, customer, offset, limit)?,
         Tab::History | Tab::Invoices => (0, TabRows::None),
     };
     Ok(TabPage {
@@ -157,6 +163,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, tab: Tab, ui: &Ui) {
             Tab::Credits => credits::EMPTY,
             Tab::Contacts => contacts::EMPTY,
             Tab::SubClients => sub_clients::EMPTY,
+            Tab::Documents => documents::EMPTY,
             _ => timeline::EMPTY,
         };
         let text = super::ui::with_keys(text, &ui.keymap);
@@ -173,6 +180,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, tab: Tab, ui: &Ui) {
         TabRows::Contacts(rows) => contacts::render(frame, area, rows, w, ui),
         TabRows::SubClients(rows) => sub_clients::render(frame, area, rows, w, app, ui),
         TabRows::Timeline(rows) => timeline::render(frame, area, rows, w, ui),
+        TabRows::Documents(rows) => documents::render(frame, area, rows, w, ui),
         TabRows::None => {}
     }
 }
@@ -310,9 +318,49 @@ impl App {
         self.overlay = Some(Overlay::Form(Box::new(form)));
     }
 
-    /// `n`, `e` and `d` on the Contacts tab.
+    /// `n`, `x` and `d` on the Documents tab.
+    pub(crate) fn document_command(&mut self, c: Command) {
+        let Some(v) = &self.customer else { return };
+        let customer = v.id;
+        let chosen = self
+            .current_list()
+            .and_then(|l| {
+                selected(l, |r| match r {
+                    TabRows::Documents(rows) => Some(rows.as_slice()),
+                    _ => None,
+                })
+            })
+            .cloned();
+        match (c, chosen) {
+            (Command::NewContact, _) => {
+                self.overlay = Some(Overlay::Form(Box::new(forms::attach(customer))));
+            }
+            (Command::Export, Some(d)) => {
+                let form = forms::save_document(d.id, &d.name);
+                self.overlay = Some(Overlay::Form(Box::new(form)));
+            }
+            (Command::RemoveContact, Some(d)) => {
+                self.overlay = Some(Overlay::Confirm {
+                    message: format!(
+                        "Remove document #{} {} ({})?\nIt is deleted from the book; a copy saved elsewhere stays.",
+                        d.id,
+                        crate::tui::safe(&d.name),
+                        crate::domain::document::human_size(d.size)
+                    ),
+                    effect: Box::new(Effect::RemoveDocument(d.id)),
+                });
+            }
+            (Command::EditContact, _) => {}
+            _ => self.error("No document selected: attach one with {NewContact}"),
+        }
+    }
+
+    /// `n`, `e` and `d` on the Contacts tab (and the Documents tab's).
     pub(crate) fn contact_command(&mut self, c: Command) {
         let Some(v) = &self.customer else { return };
+        if v.tab == Tab::Documents {
+            return self.document_command(c);
+        }
         if v.tab != Tab::Contacts {
             return self.info("Contacts are added and edited on the Contacts tab (5)");
         }
@@ -364,6 +412,11 @@ pub fn hints(tab: Tab, ui: &Ui) -> Vec<(String, &'static str)> {
             (k(Command::RemoveContact), "remove"),
         ],
         Tab::SubClients => vec![(k(Command::Open), "open")],
+        Tab::Documents => vec![
+            (k(Command::NewContact), "attach"),
+            (k(Command::Export), "save a copy"),
+            (k(Command::RemoveContact), "remove"),
+        ],
         _ => vec![(k(Command::AddEntry), "add entry")],
     };
     h.push((k(Command::SwitchTab), "next tab"));
@@ -390,6 +443,7 @@ pub fn detail(app: &App, page: &super::action::CustomerPage, tab: Tab) -> Vec<St
             ]
         }
         Tab::Contacts => vec![count("contact", "contacts")],
+        Tab::Documents => vec![count("document", "documents")],
         Tab::SubClients => {
             let combined = cur.display(page.breakdown.balance + page.sub_clients.1);
             vec![
@@ -425,6 +479,7 @@ impl App {
             TabRows::Credits(rows) => rows.get(at).map(|i| credits::note(i, cur)),
             TabRows::Contacts(rows) => rows.get(at).map(contacts::note),
             TabRows::Timeline(rows) => rows.get(at).map(timeline::note),
+            TabRows::Documents(rows) => rows.get(at).map(documents::note),
             TabRows::None => None,
         };
         if let Some((title, text)) = note {

@@ -1634,3 +1634,42 @@ fn documents_are_attached_saved_and_removed_from_their_tab() {
     press(&mut r, KeyCode::Char('y'));
     assert!(screen(&r).contains("No documents yet"), "{}", screen(&r));
 }
+
+#[test]
+fn opening_tally_posts_a_contracts_started_periods_once() {
+    use tally::domain::contract::ContractInput;
+    let mut b = book(false);
+    let ann = b
+        .add_customer(
+            tally::domain::CustomerDetails {
+                name: "Ann Lee".into(),
+                ..Default::default()
+            },
+            false,
+        )
+        .unwrap();
+    // The clock says 2026-11-21: three monthly periods have started.
+    let input = ContractInput {
+        name: "Lawn care".into(),
+        kind: "recurring".into(),
+        value: "150".into(),
+        start: "2026-09-01".into(),
+        ..Default::default()
+    };
+    b.add_contract(ann, &input).unwrap();
+    let ui = || Ui {
+        keymap: Keymap::new(&BTreeMap::new()).unwrap(),
+        theme: Theme { color: false },
+    };
+    let r = Runner::new(b, ui(), (100, 26));
+    let s = screen(&r);
+    assert!(s.contains("Contracts charged 3 periods (Lawn care)"), "{s}");
+    assert_eq!(r.book.reads().count_entries(ann).unwrap(), 3);
+    let again = Runner::new(r.book, ui(), (100, 26));
+    assert!(
+        !screen(&again).contains("Contracts charged"),
+        "{}",
+        screen(&again)
+    );
+    assert_eq!(again.book.reads().count_entries(ann).unwrap(), 3);
+}

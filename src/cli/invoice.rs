@@ -215,6 +215,16 @@ pub fn billing(book: &mut Book, cmd: BillingCmd) -> Result<()> {
         Some(d) => crate::domain::date::parse_date(&d, today).map_err(|e| anyhow!("date {e}"))?,
         None => today,
     };
+    // Contracts first: the charges they post are billed in the same run.
+    for c in book.contract_catch_up(date)? {
+        say!(
+            "Contract #{} {} (customer {}): charged {}",
+            c.contract,
+            c.name,
+            c.customer,
+            c.periods.join(", ")
+        );
+    }
     let made = book.billing_run(date)?;
     if made.is_empty() {
         say!("Nothing to bill: every past month of monthly customers is already invoiced");

@@ -5,6 +5,7 @@
 mod backup;
 mod check;
 mod contact;
+mod contract;
 mod credit;
 mod customer;
 mod document;
@@ -107,6 +108,9 @@ pub enum Command {
     /// Copy the book to FILE, consistently, even while another tally has it
     /// open. Restore by copying the file back (see the README).
     Backup(backup::BackupArgs),
+    /// Contracts a customer is billed through: add, list, show, edit, end.
+    #[command(subcommand)]
+    Contract(contract::ContractCmd),
     /// Files kept with a customer: add, list, export, remove.
     #[command(subcommand)]
     Document(document::DocumentCmd),
@@ -140,6 +144,7 @@ impl Command {
             Command::Link(c) => matches!(c, L::Generate { .. } | L::Regenerate { .. }),
             Command::Contact(c) => !matches!(c, contact::ContactCmd::List { .. }),
             Command::Document(c) => c.writes(),
+            Command::Contract(c) => c.writes(),
             _ => true,
         }
     }
@@ -213,6 +218,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Backup(a) => backup::run(&book, a),
         Command::Import(c) => exchange::import(&mut book, c),
         Command::Document(c) => document::run(&mut book, c),
+        Command::Contract(c) => contract::run(&mut book, c),
         Command::Export(a) => exchange::export(&book, a),
     }
 }

@@ -3,6 +3,7 @@
 //! without a database or a terminal.
 
 pub mod contact;
+pub mod contract;
 pub mod credit;
 pub mod customer;
 pub mod date;

@@ -14,6 +14,7 @@
 
 mod billing;
 mod contacts;
+mod contracts;
 mod credits;
 mod customers;
 pub mod demo;
@@ -39,6 +40,7 @@ use crate::domain::invoice::{Invoice, InvoiceRef};
 use crate::domain::{Currency, Customer};
 use crate::store::{Reads, Store, StoreError, Tx};
 
+pub use contracts::{ContractCharges, ContractEdit, billed_text};
 pub use credits::{RefundInput, TransferInput};
 pub use customers::Duplicate;
 pub use documents::Attachment;
@@ -71,6 +73,8 @@ pub enum OpsError {
     Credit(#[from] crate::domain::credit::CreditError),
     #[error(transparent)]
     Document(#[from] crate::domain::document::DocumentError),
+    #[error(transparent)]
+    Contract(#[from] crate::domain::contract::ContractError),
     #[error("document {0} not found: `tally document list CUSTOMER_ID` shows the ids")]
     NoDocument(crate::domain::document::DocumentId),
     /// Not a `#[source]`: the message already says it whole.

@@ -78,7 +78,7 @@ fn day_in(d: NaiveDate, buf: &mut [u8; 10]) -> &str {
 /// (a test keeps the two the same). A large import drops them, inserts,
 /// and builds them again in one sorted pass: far cheaper than updating
 /// each index at a random place for every row.
-pub(super) const ENTRY_INDEXES: [(&str, &str); 4] = [
+pub(super) const ENTRY_INDEXES: [(&str, &str); 5] = [
     (
         "entries_by_customer_date",
         "CREATE INDEX entries_by_customer_date ON entries (customer_id, date DESC, id DESC)",
@@ -94,6 +94,10 @@ pub(super) const ENTRY_INDEXES: [(&str, &str); 4] = [
     (
         "entries_memos",
         "CREATE INDEX entries_memos ON entries (memo_of) WHERE memo_of IS NOT NULL",
+    ),
+    (
+        "entries_by_contract",
+        "CREATE INDEX entries_by_contract ON entries (contract_id) WHERE contract_id IS NOT NULL",
     ),
 ];
 

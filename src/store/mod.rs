@@ -22,6 +22,7 @@
 mod backup;
 pub mod check;
 mod contacts;
+mod contracts;
 mod credits;
 mod customers;
 mod documents;

@@ -258,6 +258,34 @@ const MIGRATIONS: &[&str] = &[
         content     BLOB NOT NULL
     ) STRICT;
     "#,
+    // 8: contracts (seed 004). A contract's charges name it
+    // (`entries.contract_id`); `contract_periods` remembers each period
+    // charged, so catching up is idempotent even if a charge is removed.
+    r#"
+    CREATE TABLE contracts (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        every       TEXT CHECK (every IS NULL OR every = 'weekly' OR every = 'monthly' OR every = 'yearly'),
+        value_cents INTEGER NOT NULL CHECK (value_cents > 0),
+        start_date  TEXT NOT NULL CHECK (start_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        end_date    TEXT CHECK (end_date IS NULL OR end_date >= start_date),
+        terms_days  INTEGER CHECK (terms_days IS NULL OR terms_days BETWEEN 0 AND 3650),
+        notes       TEXT,
+        created_at  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX contracts_by_customer ON contracts (customer_id, id);
+    CREATE TABLE contract_periods (
+        contract_id INTEGER NOT NULL REFERENCES contracts(id),
+        period      TEXT NOT NULL,
+        entry_id    INTEGER NOT NULL,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (contract_id, period)
+    ) STRICT;
+    ALTER TABLE entries ADD COLUMN contract_id INTEGER REFERENCES contracts(id)
+        CHECK (contract_id IS NULL OR kind = 'charge');
+    CREATE INDEX entries_by_contract ON entries (contract_id) WHERE contract_id IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this binary writes.
@@ -521,7 +549,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(indexes, 4);
+        assert_eq!(indexes, 5, "four from migration 6, one from 8");
     }
 
     #[test]

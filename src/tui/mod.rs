@@ -187,9 +187,46 @@ fn start_check(book: &Book) -> Option<app::Status> {
     Some(app::Status { text, error: true })
 }
 
-/// The same monthly billing run as `tally billing run`, as of today.
+/// The same catch-up as `tally billing run`, as of today: contracts'
+/// periods, then the monthly billing cycle.
 fn billing_catch_up(book: &mut Book) -> Option<app::Status> {
     let today = book.clock().today();
+    let contracts = match book.contract_catch_up(today) {
+        Ok(posted) => posted,
+        Err(e) => {
+            return Some(app::Status {
+                text: format!("Contract charges were not posted: {e}"),
+                error: true,
+            });
+        }
+    };
+    let charged: usize = contracts.iter().map(|c| c.periods.len()).sum();
+    let said = (charged > 0).then(|| {
+        format!(
+            "Contracts charged {} ({})",
+            crate::domain::text::count(charged, "period", "periods"),
+            contracts
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
+    let billed = billing_run_status(book, today);
+    match (said, billed) {
+        (None, b) => b,
+        (Some(s), None) => Some(app::Status {
+            text: s,
+            error: false,
+        }),
+        (Some(s), Some(b)) => Some(app::Status {
+            text: format!("{s}; {}", b.text),
+            error: b.error,
+        }),
+    }
+}
+
+fn billing_run_status(book: &mut Book, today: chrono::NaiveDate) -> Option<app::Status> {
     match book.billing_run(today) {
         Ok(made) if made.is_empty() => None,
         Ok(made) => {

@@ -477,11 +477,13 @@ fn every_customer_tab_opens_and_agrees_with_the_cli() {
     let timeline = json(&["timeline", "1", "--json"]);
     s.wait_for(timeline[0]["action"].as_str().unwrap());
 
-    // Tab wraps from the last tab to Billing; Shift-Tab goes back.
+    // Tab goes on to Documents, then wraps to Billing; Shift-Tab goes back.
+    s.send("\t");
+    s.wait_for("No documents yet");
     s.send("\t");
     s.wait_for("Description");
     s.send("\x1b[Z");
-    s.wait_for(" events");
+    s.wait_for("No documents yet");
     s.send("2");
     s.wait_for("INV-0001");
     s.send("q");

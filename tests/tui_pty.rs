@@ -481,9 +481,11 @@ fn every_customer_tab_opens_and_agrees_with_the_cli() {
     s.send("\t");
     s.wait_for("No documents yet");
     s.send("\t");
+    s.wait_for("No contracts yet");
+    s.send("\t");
     s.wait_for("Description");
     s.send("\x1b[Z");
-    s.wait_for("No documents yet");
+    s.wait_for("No contracts yet");
     s.send("2");
     s.wait_for("INV-0001");
     s.send("q");

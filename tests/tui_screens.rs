@@ -870,6 +870,7 @@ fn no_screen_cuts_an_amount_at_any_size() {
                 ('6', "sub-clients"),
                 ('7', "timeline"),
                 ('8', "documents"),
+                ('9', "contracts"),
             ] {
                 press(&mut r, KeyCode::Char(n));
                 check(&r, &format!("{tab} tab"));
@@ -1274,7 +1275,7 @@ fn tab_and_shift_tab_cycle_the_tabs_and_number_keys_jump() {
     let current = |r: &Runner| r.app.customer.as_ref().unwrap().tab;
     use tally::tui::app::Tab;
     let mut seen = vec![current(&r)];
-    for _ in 0..8 {
+    for _ in 0..9 {
         press(&mut r, KeyCode::Tab);
         seen.push(current(&r));
     }
@@ -1289,11 +1290,12 @@ fn tab_and_shift_tab_cycle_the_tabs_and_number_keys_jump() {
             Tab::SubClients,
             Tab::Timeline,
             Tab::Documents,
+            Tab::Contracts,
             Tab::History
         ]
     );
     press(&mut r, KeyCode::BackTab);
-    assert_eq!(current(&r), Tab::Documents);
+    assert_eq!(current(&r), Tab::Contracts);
     press(&mut r, KeyCode::Char('4'));
     assert_eq!(current(&r), Tab::Credits);
     // Enter on a sub-client opens it; it is no parent: no Sub-clients tab.
@@ -1672,4 +1674,42 @@ fn opening_tally_posts_a_contracts_started_periods_once() {
         screen(&again)
     );
     assert_eq!(again.book.reads().count_entries(ann).unwrap(), 3);
+}
+
+#[test]
+fn a_contract_made_with_c_charges_its_started_periods_and_shows_on_its_tab() {
+    let mut r = tabs_runner(120, 36);
+    press(&mut r, KeyCode::Char('9'));
+    assert!(
+        screen(&r).contains("No contracts yet. Press C to make one."),
+        "{}",
+        screen(&r)
+    );
+    keys(&mut r, "C");
+    // Every problem is marked in place, nothing saved.
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(s.contains("name is empty") && s.contains("value"), "{s}");
+    ctrl(&mut r, 'u');
+    keys(&mut r, "Lawn care");
+    for _ in 0..3 {
+        press(&mut r, KeyCode::Tab);
+    }
+    keys(&mut r, "150");
+    press(&mut r, KeyCode::Tab);
+    ctrl(&mut r, 'u');
+    keys(&mut r, "2026-09-01");
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(
+        s.contains("Contract #1 Lawn care made; 3 periods charged so far"),
+        "{s}"
+    );
+    insta::assert_snapshot!("tab_contracts_120x36", s);
+    press(&mut r, KeyCode::Enter);
+    assert!(
+        screen(&r).contains("Billed so far: 3 periods charged, $450.00"),
+        "{}",
+        screen(&r)
+    );
 }

@@ -33,6 +33,8 @@ pub enum Command {
     ShowTab(u8),
     /// The `:` menu of commands that take a file.
     CommandMenu,
+    /// Make a contract for the customer on screen.
+    NewContract,
     // Credits and contacts.
     Refund,
     Transfer,
@@ -60,8 +62,9 @@ pub enum Command {
 
 impl Command {
     /// The commands a message may name as `{Command}` (see `ui::with_keys`).
-    pub const NAMED: [Command; 7] = [
+    pub const NAMED: [Command; 8] = [
         Command::NewContact,
+        Command::NewContract,
         Command::AddEntry,
         Command::MarkPaid,
         Command::CopyLink,

@@ -106,6 +106,10 @@ pub enum Effect {
         replace: bool,
     },
     RemoveDocument(crate::domain::document::DocumentId),
+    AddContract {
+        customer: CustomerId,
+        input: crate::domain::contract::ContractInput,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -482,6 +486,13 @@ impl App {
             }
             Command::SwitchTab | Command::PrevTab | Command::ShowTab(_) => self.tab_command(c),
             Command::Refund | Command::Transfer => self.credit_form(c),
+            Command::NewContract => {
+                if let Some(v) = &self.customer {
+                    let today = self.today.format("%Y-%m-%d").to_string();
+                    let form = super::tabs::forms::contract(v.id, &today);
+                    self.overlay = Some(Overlay::Form(Box::new(form)));
+                }
+            }
             Command::CommandMenu => {
                 self.overlay = Some(Overlay::Form(Box::new(super::menu::form())));
             }
@@ -737,6 +748,10 @@ impl App {
                     input,
                 })
             }
+            FormKind::Contract { customer } => fx.push(Effect::AddContract {
+                customer,
+                input: super::tabs::forms::contract_input(f),
+            }),
             FormKind::Attach { customer } => match attach_fields(f) {
                 Ok((path, name)) => fx.push(Effect::AttachDocument {
                     customer,

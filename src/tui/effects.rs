@@ -135,6 +135,36 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
                 ))
             })
         }
+        // Made while tally is open: its started periods are charged now,
+        // by the same catch-up that runs when tally opens.
+        Effect::AddContract { customer, input } => match book.add_contract(customer, &input) {
+            Ok(id) => {
+                let today = book.clock().today();
+                book.contract_catch_up(today).map(|posted| {
+                    let n: usize = posted
+                        .iter()
+                        .filter(|c| c.contract == id)
+                        .map(|c| c.periods.len())
+                        .sum();
+                    Action::Saved {
+                        message: format!(
+                            "Contract #{id} {} made; {} charged so far",
+                            input.name.trim(),
+                            crate::domain::text::count(n, "period", "periods")
+                        ),
+                        customer,
+                    }
+                })
+            }
+            Err(OpsError::Contract(crate::domain::contract::ContractError::Field(all))) => {
+                return Action::FormInvalid(
+                    all.split("; ")
+                        .map(|p| (forms::contract_field(p), p.to_string()))
+                        .collect(),
+                );
+            }
+            Err(e) => Err(e),
+        },
         Effect::RemoveDocument(id) => book.remove_document(id).map(|d| Action::Saved {
             message: format!("Removed document #{} {}", d.id, d.name),
             customer: d.customer_id,

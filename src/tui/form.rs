@@ -72,6 +72,10 @@ pub enum FormKind {
     },
     /// The `:` command menu.
     Command,
+    /// Make a contract (`C`).
+    Contract {
+        customer: CustomerId,
+    },
     /// Attach a file to a customer (Documents tab).
     Attach {
         customer: CustomerId,
@@ -288,6 +292,7 @@ impl Form {
             ),
             FormKind::Command => "Command".into(),
             FormKind::Attach { .. } => "Attach a document".into(),
+            FormKind::Contract { .. } => "New contract".into(),
             FormKind::SaveDocument { id } => format!("Save a copy of document #{id}"),
             FormKind::Contact { contact: None, .. } => "New contact".into(),
             FormKind::Contact {

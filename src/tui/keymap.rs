@@ -298,6 +298,20 @@ fn defaults() -> Vec<(
             "copy a reminder text with the link",
         ),
         (
+            Command::NewContract,
+            "new_contract",
+            "C",
+            &[Cu, In, Tb],
+            "create a contract",
+        ),
+        (
+            Command::ShowTab(9),
+            "tab_9",
+            "9",
+            &[Cu, In, Tb],
+            "Contracts tab",
+        ),
+        (
             Command::CommandMenu,
             "command_menu",
             ":",
@@ -405,7 +419,7 @@ fn defaults() -> Vec<(
     ]
 }
 
-const TAB_KEYS_HELP: &str = "tab 1 Billing … 8 Documents";
+const TAB_KEYS_HELP: &str = "tab 1 Billing … 9 Contracts";
 
 /// Keys that always work in lists besides the configurable letter keys.
 fn fixed_keys(c: Command) -> Vec<Key> {
@@ -549,16 +563,17 @@ impl Keymap {
         for b in self.bindings.iter().filter(|b| b.contexts.contains(&ctx)) {
             let keys = b.keys.iter().map(key_name).collect::<Vec<_>>().join(" ");
             // The seven tab keys read best as one line.
-            if matches!(b.command, Command::ShowTab(_)) {
+            if let Command::ShowTab(n) = b.command {
                 if tab_keys.is_empty() {
                     rows.push((String::new(), TAB_KEYS_HELP));
                 }
-                tab_keys.push(keys);
+                tab_keys.push((n, keys));
             } else {
                 rows.push((keys, b.help));
             }
         }
-        if let (Some(row), Some(first), Some(last)) = (
+        tab_keys.sort();
+        if let (Some(row), Some((_, first)), Some((_, last))) = (
             rows.iter_mut().find(|r| r.1 == TAB_KEYS_HELP),
             tab_keys.first(),
             tab_keys.last(),

@@ -9,6 +9,7 @@
 //! Sub-clients tab exists only for a customer who has sub-clients.
 
 mod contacts;
+mod contracts;
 mod credits;
 mod documents;
 pub mod forms;
@@ -42,11 +43,12 @@ pub enum Tab {
     SubClients,
     Timeline,
     Documents,
+    Contracts,
 }
 
 impl Tab {
     /// Every tab in screen order; the number keys count from 1 here.
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::History,
         Tab::Invoices,
         Tab::Payments,
@@ -55,6 +57,7 @@ impl Tab {
         Tab::SubClients,
         Tab::Timeline,
         Tab::Documents,
+        Tab::Contracts,
     ];
 
     pub fn label(self) -> &'static str {
@@ -67,6 +70,7 @@ impl Tab {
             Tab::SubClients => "Sub-clients",
             Tab::Timeline => "Timeline",
             Tab::Documents => "Documents",
+            Tab::Contracts => "Contracts",
         }
     }
 
@@ -102,6 +106,7 @@ pub enum TabRows {
     SubClients(Vec<Customer>),
     Timeline(Vec<TimelineEvent>),
     Documents(Vec<crate::domain::document::Document>),
+    Contracts(Vec<contracts::ContractRow>),
 }
 
 /// A tab's window and the rows in it.
@@ -141,6 +146,7 @@ pub fn load(
         Tab::SubClients => sub_clients::load(r, customer, offset, limit)?,
         Tab::Timeline => timeline::load(r, customer, offset, limit)?,
         Tab::Documents => documents::load(r, customer, offset, limit)?,
+        Tab::Contracts => contracts::load(r, customer, offset, limit)?,
         Tab::History | Tab::Invoices => (0, TabRows::None),
     };
     Ok(TabPage {
@@ -164,6 +170,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, tab: Tab, ui: &Ui) {
             Tab::Contacts => contacts::EMPTY,
             Tab::SubClients => sub_clients::EMPTY,
             Tab::Documents => documents::EMPTY,
+            Tab::Contracts => contracts::EMPTY,
             _ => timeline::EMPTY,
         };
         let text = super::ui::with_keys(text, &ui.keymap);
@@ -181,6 +188,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, tab: Tab, ui: &Ui) {
         TabRows::SubClients(rows) => sub_clients::render(frame, area, rows, w, app, ui),
         TabRows::Timeline(rows) => timeline::render(frame, area, rows, w, ui),
         TabRows::Documents(rows) => documents::render(frame, area, rows, w, ui),
+        TabRows::Contracts(rows) => contracts::render(frame, area, rows, w, app, ui),
         TabRows::None => {}
     }
 }
@@ -412,6 +420,10 @@ pub fn hints(tab: Tab, ui: &Ui) -> Vec<(String, &'static str)> {
             (k(Command::RemoveContact), "remove"),
         ],
         Tab::SubClients => vec![(k(Command::Open), "open")],
+        Tab::Contracts => vec![
+            (k(Command::NewContract), "new contract"),
+            (k(Command::Open), "details"),
+        ],
         Tab::Documents => vec![
             (k(Command::NewContact), "attach"),
             (k(Command::Export), "save a copy"),
@@ -444,6 +456,7 @@ pub fn detail(app: &App, page: &super::action::CustomerPage, tab: Tab) -> Vec<St
         }
         Tab::Contacts => vec![count("contact", "contacts")],
         Tab::Documents => vec![count("document", "documents")],
+        Tab::Contracts => vec![count("contract", "contracts")],
         Tab::SubClients => {
             let combined = cur.display(page.breakdown.balance + page.sub_clients.1);
             vec![
@@ -480,6 +493,7 @@ impl App {
             TabRows::Contacts(rows) => rows.get(at).map(contacts::note),
             TabRows::Timeline(rows) => rows.get(at).map(timeline::note),
             TabRows::Documents(rows) => rows.get(at).map(documents::note),
+            TabRows::Contracts(rows) => rows.get(at).map(|c| contracts::note(c, cur, self.today)),
             TabRows::None => None,
         };
         if let Some((title, text)) = note {

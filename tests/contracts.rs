@@ -226,6 +226,34 @@ fn a_paused_customer_is_charged_but_not_invoiced_and_invoiced_charges_keep_the_i
         "-300.00",
         "Bob is charged"
     );
+    // Ann's invoices by contract: name and period on each, filterable.
+    let by_contract = b.json(&[
+        "invoice",
+        "list",
+        "--contract",
+        "1",
+        "--sort",
+        "contract",
+        "--json",
+    ]);
+    let periods: Vec<&str> = by_contract
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            assert_eq!(i["contract"], "Care");
+            i["contract_period"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(periods, ["2026-09-01", "2026-10-01"]);
+    assert_eq!(
+        b.json(&["invoice", "list", "--contract", "2", "--json"]),
+        serde_json::json!([])
+    );
+    b.refused(
+        &["invoice", "list", "--contract", "9"],
+        "contract 9 not found",
+    );
     b.ok(&["invoice", "finalize", "1"]);
     b.ok(&["invoice", "pay", "INV-0001"]);
     b.ok(&["check"]);

@@ -1706,10 +1706,20 @@ fn a_contract_made_with_c_charges_its_started_periods_and_shows_on_its_tab() {
         "{s}"
     );
     insta::assert_snapshot!("tab_contracts_120x36", s);
+    assert!(s.contains("$450.00"), "billed so far: {s}");
+    // Draft the contract's charges, then Enter on the contract: the
+    // Invoices tab, showing only invoices with its charges.
+    keys(&mut r, "i");
+    keys(&mut r, "A");
+    keys(&mut r, "y");
+    keys(&mut r, "9");
     press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
     assert!(
-        screen(&r).contains("Billed so far: 3 periods charged, $450.00"),
-        "{}",
-        screen(&r)
+        s.contains("1 invoice · sorted by number · contract Lawn care"),
+        "{s}"
     );
+    assert!(s.contains("Sep 2026"), "the contract period: {s}");
+    keys(&mut r, "f");
+    assert!(!screen(&r).contains("contract Lawn care"));
 }

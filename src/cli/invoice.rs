@@ -32,6 +32,12 @@ pub enum InvoiceCmd {
         /// draft, open, paid, void or overdue.
         #[arg(long, value_name = "STATUS")]
         status: Option<String>,
+        /// Only invoices with charges of this contract (its id).
+        #[arg(long, value_name = "CONTRACT_ID")]
+        contract: Option<i64>,
+        /// Order: number (default) or contract (contract name, then period).
+        #[arg(long, value_parser = ["number", "contract"])]
+        sort: Option<String>,
         #[arg(long, value_name = "N", default_value_t = 100)]
         limit: usize,
         #[arg(long)]
@@ -128,9 +134,17 @@ pub fn run(book: &mut Book, cmd: InvoiceCmd) -> Result<()> {
         InvoiceCmd::List {
             customer,
             status,
+            contract,
+            sort,
             limit,
             json,
-        } => list(book, customer, status, limit, json),
+        } => {
+            if let Some(k) = contract {
+                book.contract(crate::domain::contract::ContractId(k))?;
+            }
+            let by_contract = sort.as_deref() == Some("contract");
+            list(book, customer, status, (contract, by_contract), limit, json)
+        }
         InvoiceCmd::Show { invoice, json } => show(book, &invoice, json),
         InvoiceCmd::Finalize { invoice, date } => {
             let inv = book.finalize_invoice(&reference(&invoice)?, date.as_deref())?;
@@ -301,6 +315,7 @@ fn list(
     book: &Book,
     customer: Option<i64>,
     status: Option<String>,
+    (contract, by_contract): (Option<i64>, bool),
     limit: usize,
     json: bool,
 ) -> Result<()> {
@@ -317,6 +332,12 @@ fn list(
         customer: customer.map(CustomerId),
         filter,
         today: Some(book.clock().today()),
+        contract: contract.map(crate::domain::contract::ContractId),
+        sort: if by_contract {
+            crate::domain::invoice::InvoiceSort::Contract
+        } else {
+            Default::default()
+        },
         limit,
         ..Default::default()
     };

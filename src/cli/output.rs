@@ -170,5 +170,7 @@ pub fn invoice_json(i: &Invoice, cur: &Currency, today: chrono::NaiveDate) -> Va
         "overdue": i.is_overdue(today),
         "period": i.period,
         "line_count": i.lines,
+        "contract": i.contract,
+        "contract_period": day(i.contract_period),
     })
 }

@@ -71,6 +71,10 @@ pub struct Invoice {
     /// The month a billing run made it for, `YYYY-MM`.
     pub period: Option<String>,
     pub lines: usize,
+    /// The contract its first contract charge is from, and that charge's
+    /// date (the contract period), for listing and sorting.
+    pub contract: Option<String>,
+    pub contract_period: Option<NaiveDate>,
 }
 
 impl Invoice {
@@ -191,6 +195,8 @@ pub enum InvoiceSort {
     IssueDate,
     DueDate,
     Status,
+    /// By contract name, then period (invoices with no contract last).
+    Contract,
 }
 
 impl InvoiceSort {
@@ -200,7 +206,8 @@ impl InvoiceSort {
             InvoiceSort::Total => InvoiceSort::IssueDate,
             InvoiceSort::IssueDate => InvoiceSort::DueDate,
             InvoiceSort::DueDate => InvoiceSort::Status,
-            InvoiceSort::Status => InvoiceSort::Number,
+            InvoiceSort::Status => InvoiceSort::Contract,
+            InvoiceSort::Contract => InvoiceSort::Number,
         }
     }
     pub fn label(self) -> &'static str {
@@ -210,6 +217,7 @@ impl InvoiceSort {
             InvoiceSort::IssueDate => "issue date",
             InvoiceSort::DueDate => "due date",
             InvoiceSort::Status => "status",
+            InvoiceSort::Contract => "contract",
         }
     }
 }

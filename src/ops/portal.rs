@@ -70,6 +70,7 @@ pub fn account(reads: &Reads<'_>, token: &Token) -> Result<Option<Account>> {
         filter: InvoiceFilter::Status(InvoiceStatus::Open),
         sort: crate::domain::invoice::InvoiceSort::DueDate,
         today: None,
+        contract: None,
         offset: 0,
         limit: MAX_INVOICES,
     })?;

@@ -26,7 +26,10 @@ use crate::domain::invoice::{
 const SELECT: &str = "SELECT i.id, i.customer_id, i.status, i.number, i.issue_date, i.due_date, \
      COALESCE(i.total_cents, (SELECT COALESCE(SUM(amount_cents + tax_cents), 0) FROM entries WHERE invoice_id = i.id)), \
      (SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE invoice_id = i.id), \
-     i.period, (SELECT count(*) FROM entries WHERE invoice_id = i.id) \
+     i.period, (SELECT count(*) FROM entries WHERE invoice_id = i.id), \
+     (SELECT c.name FROM entries e JOIN contracts c ON c.id = e.contract_id \
+      WHERE e.invoice_id = i.id ORDER BY e.date, e.id LIMIT 1) AS contract_name, \
+     (SELECT MIN(e.date) FROM entries e WHERE e.invoice_id = i.id AND e.contract_id IS NOT NULL) AS contract_period \
      FROM invoices i";
 
 /// Which invoices to list, in what order, and which window of them.
@@ -37,6 +40,8 @@ pub struct InvoiceQuery {
     pub sort: InvoiceSort,
     /// The day "overdue" is judged on.
     pub today: Option<NaiveDate>,
+    /// Only invoices with charges of this contract.
+    pub contract: Option<crate::domain::contract::ContractId>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -52,6 +57,12 @@ impl InvoiceQuery {
             InvoiceFilter::Status(s) => c.push(format!("i.status = '{}'", s.as_str())),
             InvoiceFilter::Overdue => c.push("i.status = 'open' AND i.due_date < :today".into()),
         }
+        if self.contract.is_some() {
+            c.push(
+                "EXISTS (SELECT 1 FROM entries e WHERE e.invoice_id = i.id AND e.contract_id = :contract)"
+                    .into(),
+            );
+        }
         c.join(" AND ")
     }
 
@@ -64,6 +75,9 @@ impl InvoiceQuery {
             InvoiceSort::Status => {
                 "CASE i.status WHEN 'draft' THEN 0 WHEN 'open' THEN 1 WHEN 'paid' THEN 2 ELSE 3 END, i.id DESC"
             }
+            InvoiceSort::Contract => {
+                "contract_name IS NULL, contract_name COLLATE NOCASE, contract_period, i.id DESC"
+            }
         }
     }
 
@@ -74,6 +88,9 @@ impl InvoiceQuery {
         }
         if self.filter == InvoiceFilter::Overdue {
             p.push((":today", self.today.map(day).unwrap_or_default()));
+        }
+        if let Some(k) = self.contract {
+            p.push((":contract", k.0.to_string()));
         }
         p
     }
@@ -110,6 +127,8 @@ impl Reads<'_> {
             paid: self.money(r.get(7)?),
             period: r.get(8)?,
             lines: r.get::<_, i64>(9)? as usize,
+            contract: r.get(10)?,
+            contract_period: date(11)?,
         })
     }
 

@@ -30,6 +30,8 @@ pub struct InvoiceList {
     pub rows: Vec<Invoice>,
     pub marked: BTreeSet<InvoiceId>,
     pub loaded_once: bool,
+    /// Only this contract's invoices (chosen on the Contracts tab).
+    pub contract: Option<(crate::domain::contract::ContractId, String)>,
 }
 
 /// The drafting screen: a customer's open charges and which are picked
@@ -103,6 +105,7 @@ impl App {
             format!("Invoices sorted by {}", l.sort.label())
         } else {
             l.filter = l.filter.next();
+            l.contract = None;
             // A selection the filter hides could not be reviewed before cancelling.
             l.marked.clear();
             format!("Showing {} invoices", l.filter.label())
@@ -353,6 +356,7 @@ impl App {
                         filter: l.filter,
                         sort: l.sort,
                         today: Some(today),
+                        contract: l.contract.as_ref().map(|(id, _)| *id),
                         offset,
                         limit,
                     },

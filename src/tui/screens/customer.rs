@@ -83,7 +83,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             crate::domain::text::count(page.count, "entry", "entries")
         )],
         Tab::Invoices => vec![format!(
-            "  {} · sorted by {}{}",
+            "  {} · sorted by {}{}{}",
             crate::tui::plural(
                 l.window.count,
                 &match l.filter {
@@ -92,6 +92,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 }
             ),
             l.sort.label(),
+            match &l.contract {
+                Some((_, name)) => format!(" · contract {}", safe(name)),
+                None => String::new(),
+            },
             if l.marked.is_empty() {
                 String::new()
             } else {
@@ -404,6 +408,8 @@ fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         col("Due", Kind::Fixed, 4),
         col("Total", Kind::Money, 9),
         col("Remaining", Kind::Money, 9),
+        col("Contract", Kind::Text, 2),
+        col("Period", Kind::Fixed, 1),
     ]);
     for inv in &l.rows {
         let status = inv.status_label(app.today);
@@ -431,6 +437,11 @@ fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             day(inv.due_date).into(),
             cur.display(inv.total).into(),
             remaining.into(),
+            safe(inv.contract.as_deref().unwrap_or("")).into(),
+            inv.contract_period
+                .map(|d| d.format("%b %Y").to_string())
+                .unwrap_or_default()
+                .into(),
         ]);
     }
     window_table(frame, area, grid, &l.window, ui);

@@ -422,7 +422,7 @@ pub fn hints(tab: Tab, ui: &Ui) -> Vec<(String, &'static str)> {
         Tab::SubClients => vec![(k(Command::Open), "open")],
         Tab::Contracts => vec![
             (k(Command::NewContract), "new contract"),
-            (k(Command::Open), "details"),
+            (k(Command::Open), "its invoices"),
         ],
         Tab::Documents => vec![
             (k(Command::NewContact), "attach"),
@@ -493,7 +493,22 @@ impl App {
             TabRows::Contacts(rows) => rows.get(at).map(contacts::note),
             TabRows::Timeline(rows) => rows.get(at).map(timeline::note),
             TabRows::Documents(rows) => rows.get(at).map(documents::note),
-            TabRows::Contracts(rows) => rows.get(at).map(|c| contracts::note(c, cur, self.today)),
+            TabRows::Contracts(rows) => {
+                // Enter on a contract: the invoices its charges are on.
+                let Some((c, _, _)) = rows.get(at) else {
+                    return;
+                };
+                let (id, name) = (c.id, c.name.clone());
+                if let Some(v) = &mut self.customer {
+                    v.invoices.contract = Some((id, name.clone()));
+                    v.invoices.window = Window::default();
+                    v.tab = Tab::Invoices;
+                }
+                return self.info(&format!(
+                    "Invoices with charges of {} (f shows all)",
+                    crate::tui::safe(&name)
+                ));
+            }
             TabRows::None => None,
         };
         if let Some((title, text)) = note {

@@ -393,6 +393,8 @@ mod tests {
             paid: Decimal::new(400, 2),
             period: None,
             lines: 1,
+            contract: None,
+            contract_period: None,
         };
         assert!(!inv.is_overdue(d("2026-01-31")));
         assert!(inv.is_overdue(d("2026-02-01")));

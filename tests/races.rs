@@ -474,3 +474,45 @@ fn a_refund_and_a_transfer_of_the_same_credit_do_one_or_the_other() {
         },
     );
 }
+
+/// A customer with a monthly contract started three months before the run.
+fn under_contract() -> Book {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Holder"]);
+    b.ok(&[
+        "contract",
+        "add",
+        "1",
+        "Care",
+        "--type",
+        "recurring",
+        "--value",
+        "100",
+        "--start",
+        "2026-01-10",
+    ]);
+    b
+}
+
+#[test]
+fn two_catch_ups_charge_each_contract_period_once() {
+    scenario(
+        "billing run vs billing run with a contract",
+        under_contract,
+        &["billing", "run", "--date", "2026-04-15"],
+        &["billing", "run", "--date", "2026-04-15"],
+        |b, outs| {
+            assert_eq!(
+                succeeded(outs),
+                2,
+                "both runs succeed; one finds nothing to do"
+            );
+            let show = b.json(&["contract", "show", "1", "--json"]);
+            assert_eq!(show["periods_charged"], 4, "Jan, Feb, Mar, Apr once each");
+            assert_eq!(
+                b.json(&["customer", "show", "1", "--json"])["balance"],
+                "-400.00"
+            );
+        },
+    );
+}

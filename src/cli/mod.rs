@@ -17,6 +17,7 @@ mod output;
 mod payment;
 mod portal;
 mod progress;
+mod shell;
 mod timeline;
 
 use std::path::PathBuf;
@@ -120,6 +121,10 @@ pub enum Command {
     /// Write customers, entries or invoices as CSV, or the whole book as an
     /// hledger or beancount journal.
     Export(exchange::ExportArgs),
+    /// Print a completion script for bash, zsh or fish (see the README).
+    Completions(shell::CompletionsArgs),
+    /// Print tally's man page (roff).
+    Man,
 }
 
 impl Command {
@@ -190,6 +195,14 @@ fn dispatch(cli: Cli) -> Result<()> {
         (true, _) => Some(demo_path()?),
         (false, db) => db,
     };
+    // Completions and the man page need no book at all.
+    match &cli.command {
+        Some(Command::Completions(a)) => {
+            return shell::completions(shell::CompletionsArgs { shell: a.shell });
+        }
+        Some(Command::Man) => return shell::man(),
+        _ => {}
+    }
     let writes = cli.demo || cli.command.as_ref().is_none_or(Command::writes);
     let mut book = open_book(db, cli.config, front_end, writes)?;
     if cli.demo {
@@ -220,7 +233,15 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Document(c) => document::run(&mut book, c),
         Command::Contract(c) => contract::run(&mut book, c),
         Command::Export(a) => exchange::export(&book, a),
+        Command::Completions(_) | Command::Man => unreachable_in_practice(),
     }
+}
+
+/// Completions and the man page return before a book is opened (above).
+fn unreachable_in_practice() -> Result<()> {
+    Err(anyhow!(
+        "completions and the man page are printed without a book"
+    ))
 }
 
 /// Loads the config and opens the book, from flags, environment or defaults.

@@ -17,6 +17,7 @@ mod output;
 mod payment;
 mod portal;
 mod progress;
+mod report;
 mod shell;
 mod timeline;
 
@@ -121,6 +122,9 @@ pub enum Command {
     /// Write customers, entries or invoices as CSV, or the whole book as an
     /// hledger or beancount journal.
     Export(exchange::ExportArgs),
+    /// Reports: receivables aging.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// Print a completion script for bash, zsh or fish (see the README).
     Completions(shell::CompletionsArgs),
     /// Print tally's man page (roff).
@@ -143,7 +147,8 @@ impl Command {
             | Command::Payment(_)
             | Command::Credits(_)
             | Command::Backup(_)
-            | Command::Export(_) => false,
+            | Command::Export(_)
+            | Command::Report(_) => false,
             Command::Portal(_) => false,
             Command::Invoice(c) => !matches!(c, I::List { .. } | I::Show { .. } | I::Export { .. }),
             Command::Link(c) => matches!(c, L::Generate { .. } | L::Regenerate { .. }),
@@ -233,6 +238,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Document(c) => document::run(&mut book, c),
         Command::Contract(c) => contract::run(&mut book, c),
         Command::Export(a) => exchange::export(&book, a),
+        Command::Report(c) => report::run(&book, c),
         Command::Completions(_) | Command::Man => unreachable_in_practice(),
     }
 }

@@ -25,6 +25,7 @@ mod import;
 mod invoices;
 mod links;
 pub mod portal;
+mod reports;
 
 use std::path::Path;
 

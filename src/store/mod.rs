@@ -32,6 +32,7 @@ mod files;
 mod invoices;
 mod links;
 mod payments;
+mod reports;
 mod schema;
 mod timeline;
 
@@ -54,6 +55,7 @@ pub use exchange::{BulkEntry, EntrySink, ExportEntry};
 pub use invoices::{EntryLock, InvoiceQuery};
 pub use links::ActiveLink;
 pub use payments::Payment;
+pub use reports::AgingRow;
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
 #[derive(Debug, Error)]

@@ -1,0 +1,138 @@
+//! `tally report aging`: what customers owe, by how late it is, as of a day.
+
+use anyhow::{Result, anyhow};
+use clap::Subcommand;
+use serde_json::json;
+
+use super::output::{print_json, say, table};
+use crate::exchange::csv_out::{Cell, CsvOut};
+use crate::ops::Book;
+use crate::store::AgingRow;
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// Receivables aging: per customer, owed amounts not yet due and 1–30,
+    /// 31–60, 61–90 and over 90 days past due (open invoices by due date,
+    /// charges not invoiced by their date plus terms), and unapplied credit.
+    Aging {
+        /// As of this day, YYYY-MM-DD (default: today); later entries are ignored.
+        #[arg(long, allow_hyphen_values = true)]
+        as_of: Option<String>,
+        /// Order: total (default), name, current, 1-30, 31-60, 61-90, over-90, credit.
+        #[arg(long, default_value = "total")]
+        sort: String,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
+    },
+}
+
+const COLUMNS: [&str; 5] = [
+    "current",
+    "days_1_30",
+    "days_31_60",
+    "days_61_90",
+    "over_90",
+];
+
+pub fn run(book: &Book, cmd: ReportCmd) -> Result<()> {
+    let ReportCmd::Aging {
+        as_of,
+        sort,
+        json,
+        csv,
+    } = cmd;
+    let as_of = as_of
+        .map(|d| crate::domain::date::parse_date(&d, book.clock().today()))
+        .transpose()
+        .map_err(|e| anyhow!("--as-of {e}"))?;
+    let (day, mut rows) = book.aging(as_of)?;
+    sort_rows(&mut rows, &sort)?;
+    let cur = book.currency();
+    let money = |m: i64| cur.plain(cur.from_minor(m));
+    let mut totals = AgingRow::default();
+    for r in &rows {
+        for (t, b) in totals.buckets.iter_mut().zip(r.buckets) {
+            *t += b;
+        }
+        totals.unapplied_credit += r.unapplied_credit;
+    }
+    let figures = |r: &AgingRow| {
+        let mut m = serde_json::Map::new();
+        for (k, v) in COLUMNS.iter().zip(r.buckets) {
+            m.insert((*k).into(), money(v).into());
+        }
+        m.insert("total".into(), money(r.total()).into());
+        m.insert("unapplied_credit".into(), money(r.unapplied_credit).into());
+        m
+    };
+    if json {
+        let customers: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                let mut m = figures(r);
+                m.insert("id".into(), r.id.into());
+                m.insert("name".into(), r.name.clone().into());
+                serde_json::Value::Object(m)
+            })
+            .collect();
+        return print_json(&json!({
+            "as_of": day.to_string(),
+            "totals": serde_json::Value::Object(figures(&totals)),
+            "customers": customers,
+        }));
+    }
+    let header = [
+        "ID", "NAME", "CURRENT", "1-30", "31-60", "61-90", "OVER 90", "TOTAL", "CREDIT",
+    ];
+    let cells = |r: &AgingRow| -> Vec<String> {
+        let mut v = vec![r.id.to_string(), r.name.clone()];
+        v.extend(r.buckets.iter().map(|b| money(*b)));
+        v.push(money(r.total()));
+        v.push(money(r.unapplied_credit));
+        v
+    };
+    if csv {
+        let stdout = std::io::stdout();
+        let mut w = CsvOut::new(stdout.lock(), &header)?;
+        for r in &rows {
+            let c = cells(r);
+            let mut row = vec![Cell::Number(c[0].clone()), Cell::Text(&c[1])];
+            row.extend(c[2..].iter().map(|n| Cell::Number(n.clone())));
+            w.row(&row)?;
+        }
+        return Ok(w.finish()?);
+    }
+    say!("Receivables aging as of {day}");
+    if rows.is_empty() {
+        say!("Nobody owed anything or held credit on {day}.");
+        return Ok(());
+    }
+    let mut body: Vec<Vec<String>> = rows.iter().map(cells).collect();
+    let mut t = cells(&totals);
+    t[0] = String::new();
+    t[1] = "TOTAL".into();
+    body.push(t);
+    table(&header, &body, &[0, 2, 3, 4, 5, 6, 7, 8])
+}
+
+fn sort_rows(rows: &mut [AgingRow], by: &str) -> Result<()> {
+    let bucket = |i: usize| move |r: &AgingRow| std::cmp::Reverse(r.buckets[i]);
+    match by {
+        "total" => rows.sort_by_key(|r| (std::cmp::Reverse(r.total()), r.id)),
+        "name" => rows.sort_by_key(|r| (r.name.to_lowercase(), r.id)),
+        "current" => rows.sort_by_key(bucket(0)),
+        "1-30" => rows.sort_by_key(bucket(1)),
+        "31-60" => rows.sort_by_key(bucket(2)),
+        "61-90" => rows.sort_by_key(bucket(3)),
+        "over-90" => rows.sort_by_key(bucket(4)),
+        "credit" => rows.sort_by_key(|r| std::cmp::Reverse(r.unapplied_credit)),
+        other => {
+            return Err(anyhow!(
+                "--sort {other} is not one of: total, name, current, 1-30, 31-60, 61-90, over-90, credit"
+            ));
+        }
+    }
+    Ok(())
+}

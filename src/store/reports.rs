@@ -1,0 +1,86 @@
+//! Reports over the whole book, each one set-wise query: receivables aging
+//! (what each customer owes by how late it is, as of a day).
+//!
+//! "As of" a day ignores everything dated after it: invoices issued later,
+//! charges dated later, and payments and credits dated later (an
+//! allocation counts as of its credit's date). Days are whole calendar
+//! days; money stays in integer minor units.
+
+use chrono::NaiveDate;
+use rusqlite::named_params;
+
+use super::{Reads, Result, day};
+
+/// One customer's row of the aging report, in minor units.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AgingRow {
+    pub id: i64,
+    pub name: String,
+    /// Not yet due; then 1–30, 31–60, 61–90 and over 90 days past due.
+    pub buckets: [i64; 5],
+    pub unapplied_credit: i64,
+}
+
+impl AgingRow {
+    pub fn total(&self) -> i64 {
+        self.buckets.iter().sum()
+    }
+}
+
+const AGING: &str = "
+WITH items(customer_id, owed, late) AS (
+    SELECT i.customer_id,
+           i.total_cents - COALESCE((SELECT SUM(a.amount_cents) FROM allocations a
+                JOIN entries c ON c.id = a.credit_id
+                WHERE a.invoice_id = i.id AND c.date <= :d), 0),
+           CAST(julianday(:d) - julianday(i.due_date) AS INTEGER)
+    FROM invoices i WHERE i.status <> 'draft' AND i.issue_date <= :d
+    UNION ALL
+    SELECT e.customer_id, e.amount_cents + e.tax_cents,
+           CAST(julianday(:d) - julianday(e.date, '+' || COALESCE(c.payment_terms_days, :terms) || ' days') AS INTEGER)
+    FROM entries e JOIN customers c ON c.id = e.customer_id
+    LEFT JOIN invoices i ON i.id = e.invoice_id
+    WHERE e.kind = 'charge' AND e.date <= :d
+      AND (e.invoice_id IS NULL OR i.status = 'draft' OR i.issue_date > :d)
+),
+owed AS (
+    SELECT customer_id,
+           SUM(CASE WHEN late <= 0 THEN owed ELSE 0 END) AS b0,
+           SUM(CASE WHEN late BETWEEN 1 AND 30 THEN owed ELSE 0 END) AS b1,
+           SUM(CASE WHEN late BETWEEN 31 AND 60 THEN owed ELSE 0 END) AS b2,
+           SUM(CASE WHEN late BETWEEN 61 AND 90 THEN owed ELSE 0 END) AS b3,
+           SUM(CASE WHEN late > 90 THEN owed ELSE 0 END) AS b4
+    FROM items WHERE owed > 0 GROUP BY customer_id
+),
+credit AS (
+    SELECT e.customer_id,
+           SUM(CASE e.kind WHEN 'credit' THEN e.amount_cents ELSE -e.amount_cents END)
+           - COALESCE((SELECT SUM(a.amount_cents) FROM allocations a JOIN entries c ON c.id = a.credit_id
+                       JOIN invoices i ON i.id = a.invoice_id
+                       WHERE c.customer_id = e.customer_id AND c.date <= :d AND i.issue_date <= :d), 0) AS left
+    FROM entries e WHERE e.kind IN ('credit', 'payout') AND e.date <= :d GROUP BY e.customer_id
+)
+SELECT c.id, c.name, COALESCE(o.b0, 0), COALESCE(o.b1, 0), COALESCE(o.b2, 0), COALESCE(o.b3, 0),
+       COALESCE(o.b4, 0), MAX(COALESCE(cr.left, 0), 0)
+FROM customers c LEFT JOIN owed o ON o.customer_id = c.id LEFT JOIN credit cr ON cr.customer_id = c.id
+WHERE o.customer_id IS NOT NULL OR COALESCE(cr.left, 0) > 0
+ORDER BY c.id";
+
+impl Reads<'_> {
+    /// Every customer who owed something or held credit on `as_of`.
+    pub fn aging(&self, as_of: NaiveDate, default_terms: u32) -> Result<Vec<AgingRow>> {
+        let mut stmt = self.conn.prepare_cached(AGING)?;
+        let rows = stmt.query_map(
+            named_params! { ":d": day(as_of), ":terms": default_terms },
+            |r| {
+                Ok(AgingRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    buckets: [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
+                    unapplied_credit: r.get(7)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,132 @@
+//! `tally report aging`: buckets by days past due on a hand-computed book,
+//! re-run as of a past day with the same figures, and, as of today, owed
+//! minus unapplied credit equal to minus the balance for every customer.
+
+mod common;
+
+use common::Book;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+fn aging(b: &Book, as_of: &str) -> Value {
+    b.json(&["report", "aging", "--as-of", as_of, "--json"])
+}
+
+fn dec(v: &Value) -> Decimal {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+/// Ann: invoices issued 2026-01-01 (due 01-31, 100.00), 2026-03-01 (due
+/// 03-31, 50.00, half paid on 04-10) and an uninvoiced charge of 20.00
+/// dated 04-20 (due 05-20 with 30 days' terms). Bob: a credit of 30.00.
+fn fixture() -> Book {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann"]);
+    b.ok(&["customer", "add", "Bob"]);
+    let invoice = |amount: &str, date: &str| {
+        b.ok(&["charge", "1", amount, "--tax", "0", "--date", date]);
+        let id = b.ok(&["invoice", "draft", "1"]).trim().to_string();
+        b.ok(&["invoice", "finalize", &id, "--date", date]);
+    };
+    invoice("100", "2026-01-01");
+    invoice("50", "2026-03-01");
+    b.ok(&[
+        "invoice",
+        "pay",
+        "INV-0002",
+        "--amount",
+        "25",
+        "--date",
+        "2026-04-10",
+    ]);
+    b.ok(&["charge", "1", "20", "--tax", "0", "--date", "2026-04-20"]);
+    b.ok(&["credit", "2", "30", "--date", "2026-02-01"]);
+    b
+}
+
+#[test]
+fn owed_amounts_fall_in_the_buckets_their_due_dates_put_them() {
+    let b = fixture();
+    // 2026-05-01: INV-0001 is 90 days late, INV-0002 31 days late with 25
+    // left, the charge not yet due.
+    let r = aging(&b, "2026-05-01");
+    assert_eq!(r["as_of"], "2026-05-01");
+    let ann = &r["customers"][0];
+    assert_eq!(ann["name"], "Ann");
+    assert_eq!(
+        [
+            &ann["current"],
+            &ann["days_1_30"],
+            &ann["days_31_60"],
+            &ann["days_61_90"],
+            &ann["over_90"]
+        ],
+        ["20.00", "0.00", "25.00", "100.00", "0.00"]
+    );
+    assert_eq!(ann["total"], "145.00");
+    let bob = &r["customers"][1];
+    assert_eq!(
+        (bob["total"].as_str(), bob["unapplied_credit"].as_str()),
+        (Some("0.00"), Some("30.00"))
+    );
+    assert_eq!(r["totals"]["total"], "145.00");
+    assert_eq!(r["totals"]["unapplied_credit"], "30.00");
+    // As of 2026-04-01 the later payment and charge did not exist yet:
+    // INV-0002 was fully owed, 1 day late; INV-0001 60 days late.
+    let past = aging(&b, "2026-04-01");
+    let ann = &past["customers"][0];
+    assert_eq!(
+        [
+            &ann["current"],
+            &ann["days_1_30"],
+            &ann["days_31_60"],
+            &ann["days_61_90"]
+        ],
+        ["0.00", "50.00", "100.00", "0.00"]
+    );
+    // Re-running a past report gives the same figures after new work.
+    b.ok(&["invoice", "pay", "INV-0001", "--date", "2026-06-01"]);
+    assert_eq!(aging(&b, "2026-04-01"), past);
+    assert_eq!(
+        aging(&b, "2026-07-01")["customers"][0]["days_61_90"],
+        "0.00"
+    );
+    let csv = b.ok(&[
+        "report",
+        "aging",
+        "--as-of",
+        "2026-05-01",
+        "--csv",
+        "--sort",
+        "name",
+    ]);
+    assert!(
+        csv.starts_with("ID,NAME,CURRENT,1-30,31-60,61-90,OVER 90,TOTAL,CREDIT\r\n1,Ann,20.00,"),
+        "{csv}"
+    );
+    let text = b.ok(&["report", "aging", "--as-of", "2026-05-01"]);
+    assert!(text.contains("TOTAL") && text.contains("145.00"), "{text}");
+    b.refused(&["report", "aging", "--sort", "age"], "is not one of");
+}
+
+#[test]
+fn as_of_today_owed_less_credit_is_minus_the_balance_for_everyone() {
+    let b = Book::new();
+    b.ok(&["--demo", "customer", "list"]);
+    b.ok(&["refund", "7", "5"]);
+    let today = chrono::Local::now().date_naive().to_string();
+    let r = aging(&b, &today);
+    let rows = r["customers"].as_array().unwrap();
+    let list = b.json(&["customer", "list", "--json", "--limit", "1000"]);
+    for c in list.as_array().unwrap() {
+        let balance = dec(&c["balance"]);
+        match rows.iter().find(|x| x["id"] == c["id"]) {
+            Some(row) => assert_eq!(
+                dec(&row["total"]) - dec(&row["unapplied_credit"]),
+                -balance,
+                "{row}"
+            ),
+            None => assert_eq!(balance, Decimal::ZERO, "{c} is missing"),
+        }
+    }
+}

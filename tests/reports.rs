@@ -130,3 +130,75 @@ fn as_of_today_owed_less_credit_is_minus_the_balance_for_everyone() {
         }
     }
 }
+
+#[test]
+fn a_statement_runs_the_balance_from_its_opening_to_its_closing() {
+    let b = fixture();
+    b.ok(&["link", "generate", "1"]);
+    b.ok(&[
+        "charge",
+        "1",
+        "5",
+        "--tax",
+        "0",
+        "--date",
+        "2026-04-25",
+        "--desc",
+        "<script>alert(1)</script>",
+    ]);
+    let text = b.ok(&[
+        "statement",
+        "1",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-04-30",
+    ]);
+    let lines: Vec<&str> = text.lines().collect();
+    let find = |needle: &str| {
+        lines
+            .iter()
+            .find(|l| l.contains(needle))
+            .copied()
+            .unwrap_or_else(|| panic!("{needle} in {text}"))
+    };
+    // Before March: INV-0001's charge of 100.00.
+    assert!(find("Opening balance").ends_with("-$100.00"), "{text}");
+    assert!(
+        find("Invoice INV-0002 issued, total $50.00").contains("-$150.00"),
+        "{text}"
+    );
+    assert!(find("Payment for INV-0002").contains("$25.00"), "{text}");
+    assert!(find("Closing balance").ends_with("-$150.00"), "{text}");
+    assert!(
+        text.contains("Amount due: $150.00") && text.contains("Pay online: http"),
+        "{text}"
+    );
+    let html = b.ok(&["statement", "1", "--format", "html", "--to", "2026-04-30"]);
+    assert!(
+        html.contains("&lt;script&gt;") && !html.contains("<script>"),
+        "escaped"
+    );
+    assert!(
+        html.contains("Amount due</td><td class=\"num\">$150.00"),
+        "{html}"
+    );
+    // Bob holds credit: no amount due, no link.
+    let bob = b.ok(&["statement", "2"]);
+    assert!(
+        bob.contains("Amount due: $0.00") && !bob.contains("Pay online"),
+        "{bob}"
+    );
+    b.refused(
+        &[
+            "statement",
+            "1",
+            "--from",
+            "2026-05-01",
+            "--to",
+            "2026-04-01",
+        ],
+        "is after --to",
+    );
+    b.refused(&["statement", "9"], "customer 9 not found");
+}

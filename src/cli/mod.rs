@@ -125,6 +125,9 @@ pub enum Command {
     /// Reports: receivables aging.
     #[command(subcommand)]
     Report(report::ReportCmd),
+    /// A statement of account: opening balance, every line of the period
+    /// with the running balance, closing balance, and the payment link.
+    Statement(report::StatementArgs),
     /// Print a completion script for bash, zsh or fish (see the README).
     Completions(shell::CompletionsArgs),
     /// Print tally's man page (roff).
@@ -148,7 +151,8 @@ impl Command {
             | Command::Credits(_)
             | Command::Backup(_)
             | Command::Export(_)
-            | Command::Report(_) => false,
+            | Command::Report(_)
+            | Command::Statement(_) => false,
             Command::Portal(_) => false,
             Command::Invoice(c) => !matches!(c, I::List { .. } | I::Show { .. } | I::Export { .. }),
             Command::Link(c) => matches!(c, L::Generate { .. } | L::Regenerate { .. }),
@@ -239,6 +243,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Contract(c) => contract::run(&mut book, c),
         Command::Export(a) => exchange::export(&book, a),
         Command::Report(c) => report::run(&book, c),
+        Command::Statement(a) => report::statement(&book, a),
         Command::Completions(_) | Command::Man => unreachable_in_practice(),
     }
 }

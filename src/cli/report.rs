@@ -136,3 +136,57 @@ fn sort_rows(rows: &mut [AgingRow], by: &str) -> Result<()> {
     }
     Ok(())
 }
+
+#[derive(Debug, clap::Args)]
+pub struct StatementArgs {
+    /// Customer id (the ID column of `tally customer list`).
+    pub customer: i64,
+    /// First day, YYYY-MM-DD (default: the customer's first entry).
+    #[arg(long, allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// Last day, YYYY-MM-DD (default: today).
+    #[arg(long, allow_hyphen_values = true)]
+    pub to: Option<String>,
+    /// txt (default) or html.
+    #[arg(long, default_value = "txt", value_parser = ["txt", "html"])]
+    pub format: String,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+}
+
+pub fn statement(book: &Book, a: StatementArgs) -> Result<()> {
+    let today = book.clock().today();
+    let day = |s: Option<String>, what: &str| {
+        s.map(|d| crate::domain::date::parse_date(&d, today))
+            .transpose()
+            .map_err(|e| anyhow!("--{what} {e}"))
+    };
+    let (from, to) = (day(a.from, "from")?, day(a.to, "to")?);
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(anyhow!(
+            "--from {f} is after --to {t}: the period runs forward"
+        ));
+    }
+    let doc = book.statement(crate::domain::CustomerId(a.customer), from, to)?;
+    let text = if a.format == "html" {
+        doc.to_html()
+    } else {
+        doc.to_text()
+    };
+    match a.out {
+        Some(path) => {
+            std::fs::write(&path, text)
+                .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
+            say!("Wrote the statement to {}", path.display());
+        }
+        None => {
+            for line in text.lines() {
+                say!("{line}");
+            }
+        }
+    }
+    Ok(())
+}

@@ -8,6 +8,7 @@
 //! placeholder of its own.
 
 pub mod invoice;
+pub mod statement;
 
 /// Escapes text for HTML element content and double- or single-quoted
 /// attribute values. Control and bidi characters, which have no place in

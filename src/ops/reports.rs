@@ -14,3 +14,36 @@ impl Book {
         self.snapshot(|r| Ok((day, r.aging(day, terms)?)))
     }
 }
+
+impl Book {
+    /// A statement of account for `customer` over `from..=to` (default:
+    /// from their first entry to today), read in one snapshot.
+    pub fn statement(
+        &self,
+        customer: crate::domain::CustomerId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<crate::document::statement::StatementDoc> {
+        let today = self.clock.today();
+        self.snapshot(|r| {
+            let c = super::find_customer(r, customer)?;
+            let to = to.unwrap_or(today);
+            let from = from.or(r.first_entry_date(customer)?).unwrap_or(to);
+            let (opening, lines) = r.statement_entries(customer, from, to)?;
+            let link = r
+                .active_link(customer)?
+                .map(|l| crate::domain::link::url(&self.config.portal.base_url, &l.token));
+            Ok(crate::document::statement::StatementDoc {
+                business: self.config.business.clone(),
+                currency: self.currency().clone(),
+                opening: self.currency().from_minor(opening),
+                invoices: r.invoices_issued(customer, from, to)?,
+                customer: c,
+                from,
+                to,
+                lines,
+                link,
+            })
+        })
+    }
+}

@@ -84,3 +84,65 @@ impl Reads<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+impl Reads<'_> {
+    /// A customer's entries dated `from..=to`, oldest first (a statement's
+    /// lines), and the sum of everything dated before `from` (its opening
+    /// balance, in minor units).
+    pub fn statement_entries(
+        &self,
+        customer: crate::domain::customer::CustomerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(i64, Vec<crate::domain::Entry>)> {
+        let opening: i64 = self.conn.query_row(
+            "SELECT COALESCE(SUM(CASE kind WHEN 'credit' THEN amount_cents ELSE -(amount_cents + tax_cents) END), 0) \
+             FROM entries WHERE customer_id = ?1 AND date < ?2",
+            rusqlite::params![customer.0, day(from)],
+            |r| r.get(0),
+        )?;
+        let sql = format!(
+            "SELECT {} FROM entries WHERE customer_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date, id",
+            super::entries::COLS
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params![customer.0, day(from), day(to)], |r| {
+            self.entry_from(r)
+        })?;
+        Ok((opening, rows.collect::<rusqlite::Result<_>>()?))
+    }
+
+    /// Invoices of a customer issued `from..=to`: (number, issue date, total).
+    pub fn invoices_issued(
+        &self,
+        customer: crate::domain::customer::CustomerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, NaiveDate, rust_decimal::Decimal)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT number, issue_date, total_cents FROM invoices WHERE customer_id = ?1 \
+             AND issue_date >= ?2 AND issue_date <= ?3 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![customer.0, day(from), day(to)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                super::parse_day(1, &r.get::<_, String>(1)?)?,
+                self.money(r.get(2)?),
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The date of a customer's first entry, if any.
+    pub fn first_entry_date(
+        &self,
+        customer: crate::domain::customer::CustomerId,
+    ) -> Result<Option<NaiveDate>> {
+        let d: Option<String> = self.conn.query_row(
+            "SELECT MIN(date) FROM entries WHERE customer_id = ?1",
+            [customer.0],
+            |r| r.get(0),
+        )?;
+        Ok(d.map(|d| super::parse_day(0, &d)).transpose()?)
+    }
+}

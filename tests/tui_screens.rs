@@ -1723,3 +1723,34 @@ fn a_contract_made_with_c_charges_its_started_periods_and_shows_on_its_tab() {
     keys(&mut r, "f");
     assert!(!screen(&r).contains("contract Lawn care"));
 }
+
+#[test]
+fn s_writes_the_customers_statement_beside_the_book() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.tally");
+    let clock = Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap());
+    let mut book = Book::open(&path, Config::default(), "tui:test")
+        .unwrap()
+        .with_clock(clock);
+    tally::ops::demo::populate(&mut book).unwrap();
+    let ui = Ui {
+        keymap: Keymap::new(&BTreeMap::new()).unwrap(),
+        theme: Theme { color: false },
+    };
+    let mut r = Runner::new(book, ui, (100, 26));
+    keys(&mut r, "/hugo");
+    press(&mut r, KeyCode::Enter);
+    press(&mut r, KeyCode::Enter);
+    keys(&mut r, "S");
+    let written = dir
+        .path()
+        .join("statements")
+        .join("statement-8-2026-11-21.html");
+    assert!(screen(&r).contains("Wrote "), "{}", screen(&r));
+    let html = std::fs::read_to_string(&written).unwrap();
+    assert!(html.contains("Statement of account") && html.contains("Hugo Martin"));
+    assert!(
+        html.contains("Amount due</td><td class=\"num\">$1,518.00"),
+        "{html}"
+    );
+}

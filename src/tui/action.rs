@@ -35,6 +35,8 @@ pub enum Command {
     CommandMenu,
     /// Make a contract for the customer on screen.
     NewContract,
+    /// Write the customer's statement of account as a printable page.
+    Statement,
     // Credits and contacts.
     Refund,
     Transfer,

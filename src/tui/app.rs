@@ -106,6 +106,8 @@ pub enum Effect {
         replace: bool,
     },
     RemoveDocument(crate::domain::document::DocumentId),
+    /// Write the customer's statement of account beside the book.
+    Statement(CustomerId),
     AddContract {
         customer: CustomerId,
         input: crate::domain::contract::ContractInput,
@@ -486,6 +488,11 @@ impl App {
             }
             Command::SwitchTab | Command::PrevTab | Command::ShowTab(_) => self.tab_command(c),
             Command::Refund | Command::Transfer => self.credit_form(c),
+            Command::Statement => {
+                if let Some(v) = &self.customer {
+                    self.pending.push(Effect::Statement(v.id));
+                }
+            }
             Command::NewContract => {
                 if let Some(v) = &self.customer {
                     let today = self.today.format("%Y-%m-%d").to_string();

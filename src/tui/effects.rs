@@ -165,6 +165,7 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
             }
             Err(e) => Err(e),
         },
+        Effect::Statement(customer) => statement(book, customer),
         Effect::RemoveDocument(id) => book.remove_document(id).map(|d| Action::Saved {
             message: format!("Removed document #{} {}", d.id, d.name),
             customer: d.customer_id,
@@ -339,19 +340,36 @@ fn pay(book: &mut Book, id: InvoiceId, input: &PaymentInput) -> Result<Action, O
 /// owner can open and print it; says where.
 fn export(book: &Book, id: InvoiceId) -> Result<Action, OpsError> {
     let doc = book.invoice_doc(&InvoiceRef::Id(id))?;
+    let name = doc.invoice.label().replace([' ', '/', '\\'], "-");
+    Ok(write_beside_book(
+        book,
+        "invoices",
+        &format!("{name}.html"),
+        &doc.html(),
+    ))
+}
+
+/// `S`: the customer's statement, from their first entry to today, as a
+/// printable page in `statements/` beside the book.
+fn statement(book: &Book, customer: CustomerId) -> Result<Action, OpsError> {
+    let doc = book.statement(customer, None, None)?;
+    let name = format!("statement-{customer}-{}.html", doc.to);
+    Ok(write_beside_book(book, "statements", &name, &doc.to_html()))
+}
+
+/// Writes a document into `folder` next to the book file.
+fn write_beside_book(book: &Book, folder: &str, name: &str, text: &str) -> Action {
     let dir = book
         .path()
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."))
-        .join("invoices");
-    let name = doc.invoice.label().replace([' ', '/', '\\'], "-");
-    let path = dir.join(format!("{name}.html"));
-    let written = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, doc.html()));
-    Ok(match written {
+        .join(folder);
+    let path = dir.join(name);
+    match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text)) {
         Ok(()) => Action::Exported(format!("Wrote {}", path.display())),
         Err(e) => Action::Failed(format!("Cannot write {}: {e}", path.display())),
-    })
+    }
 }
 
 /// Generates or regenerates (a write: the screen reloads and shows the new

@@ -298,6 +298,13 @@ fn defaults() -> Vec<(
             "copy a reminder text with the link",
         ),
         (
+            Command::Statement,
+            "statement",
+            "S",
+            &[Cu, In, Tb],
+            "write a statement of account (HTML)",
+        ),
+        (
             Command::NewContract,
             "new_contract",
             "C",

@@ -340,3 +340,52 @@ fn generate_refuses_a_second_link_and_show_refuses_none() {
         "the token is a secret: not in the timeline"
     );
 }
+
+#[test]
+fn the_page_links_a_statement_that_shows_only_this_customer() {
+    let book = Book::new();
+    book.ok(&["customer", "add", NASTY]);
+    book.ok(&["customer", "add", "Bo Chen"]);
+    let token = token_of(&book.ok(&["link", "generate", "1"]));
+    book.ok(&["charge", "1", "80", "--tax", "0", "--desc", "Mowing"]);
+    book.ok(&["credit", "1", "30", "--desc", "Deposit"]);
+    book.ok(&["charge", "2", "999", "--desc", "Bo's patio"]);
+    let server = Server::start(&book);
+    let page = server.get(&format!("/p/{token}"));
+    assert!(
+        page.body.contains(&format!(
+            r#"<a href="/p/{token}/statement">Download statement</a>"#
+        )),
+        "{}",
+        page.body
+    );
+    let r = server.get(&format!("/p/{token}/statement"));
+    assert_eq!(r.status, 200);
+    assert_hardened(&r);
+    assert!(
+        r.body.contains("Statement of account")
+            && r.body.contains("Mowing")
+            && r.body.contains("Deposit")
+    );
+    assert!(
+        r.body.contains("Amount due</td><td class=\"num\">$50.00"),
+        "{}",
+        r.body
+    );
+    assert!(
+        !r.body.contains("Bo&#39;s patio") && !r.body.contains("999"),
+        "only this customer"
+    );
+    assert!(r.body.contains("&lt;script&gt;") && !r.body.contains("<script>"));
+    assert!(
+        !r.body.contains("<style>"),
+        "the stylesheet is linked, as the CSP requires"
+    );
+    assert!(
+        r.body
+            .contains(&format!(r#"href="http://127.0.0.1:8080/p/{token}""#))
+            || r.body.contains("Back to your balance")
+    );
+    let missing = server.get("/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/statement");
+    assert_eq!(missing.status, 404);
+}

@@ -127,7 +127,32 @@ impl StatementDoc {
         out
     }
 
+    /// A self-contained page (the stylesheet inline), for a file.
     pub fn to_html(&self) -> String {
+        self.html_with(&format!("<style>\n{STYLESHEET}\n</style>"), "")
+    }
+
+    /// The portal's page: the stylesheet linked (its Content-Security-Policy
+    /// allows no inline styles) and a way back to the balance.
+    pub fn html_linked(&self) -> String {
+        let back = self
+            .link
+            .as_deref()
+            .map(|l| {
+                format!(
+                    "<a class=\"back\" href=\"{}\">← Back to your balance</a>\n",
+                    escape(l)
+                )
+            })
+            .unwrap_or_default();
+        let style = format!(
+            "<link rel=\"stylesheet\" href=\"{}\"/>",
+            super::invoice::STYLESHEET_PATH
+        );
+        self.html_with(&style, &back)
+    }
+
+    fn html_with(&self, style: &str, back: &str) -> String {
         let cur = &self.currency;
         let mut rows = format!(
             "<tr><td>{}</td><td>Opening balance</td><td class=\"num\"></td><td class=\"num\">{}</td></tr>\n",
@@ -157,7 +182,7 @@ impl StatementDoc {
         };
         format!(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
-             <title>Statement — {name}</title>\n<style>\n{STYLESHEET}\n</style>\n</head>\n<body>\n<main>\n\
+             <title>Statement — {name}</title>\n{style}\n</head>\n<body>\n<main>\n{back}\
              <header><div><h1>Statement of account</h1><div class=\"muted\">{from} to {to}</div></div>\
              <div class=\"business\"><strong>{business}</strong></div></header>\n\
              <section class=\"meta\"><div><div class=\"muted\">For</div><div class=\"billto\"><strong>{name}</strong></div></div></section>\n\

@@ -82,6 +82,22 @@ pub fn account(reads: &Reads<'_>, token: &Token) -> Result<Option<Account>> {
 }
 
 /// One of the token's customer's open invoices as a document.
+/// The statement of account the portal shows to whoever holds `token`.
+pub fn statement_doc(
+    reads: &Reads<'_>,
+    token: &Token,
+    config: &Config,
+    today: NaiveDate,
+) -> Result<Option<crate::document::statement::StatementDoc>> {
+    let Some(customer_id) = reads.link_customer(token)? else {
+        return Ok(None);
+    };
+    let mut doc = super::reports::statement_doc(reads, config, customer_id, None, today)?;
+    // "Back" returns to the page the visitor came from.
+    doc.link = Some(link::url(&config.portal.base_url, token));
+    Ok(Some(doc))
+}
+
 pub fn invoice_doc(
     reads: &Reads<'_>,
     token: &Token,

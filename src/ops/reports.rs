@@ -25,25 +25,35 @@ impl Book {
         to: Option<NaiveDate>,
     ) -> Result<crate::document::statement::StatementDoc> {
         let today = self.clock.today();
-        self.snapshot(|r| {
-            let c = super::find_customer(r, customer)?;
-            let to = to.unwrap_or(today);
-            let from = from.or(r.first_entry_date(customer)?).unwrap_or(to);
-            let (opening, lines) = r.statement_entries(customer, from, to)?;
-            let link = r
-                .active_link(customer)?
-                .map(|l| crate::domain::link::url(&self.config.portal.base_url, &l.token));
-            Ok(crate::document::statement::StatementDoc {
-                business: self.config.business.clone(),
-                currency: self.currency().clone(),
-                opening: self.currency().from_minor(opening),
-                invoices: r.invoices_issued(customer, from, to)?,
-                customer: c,
-                from,
-                to,
-                lines,
-                link,
-            })
-        })
+        self.snapshot(|r| statement_doc(r, &self.config, customer, from, to.unwrap_or(today)))
     }
+}
+
+/// A statement read through `r` (the owner's, or the portal's read-only
+/// view): from `from` (default: the customer's first entry) to `to`.
+pub(crate) fn statement_doc(
+    r: &crate::store::Reads<'_>,
+    config: &crate::config::Config,
+    customer: crate::domain::CustomerId,
+    from: Option<NaiveDate>,
+    to: NaiveDate,
+) -> Result<crate::document::statement::StatementDoc> {
+    let c = super::find_customer(r, customer)?;
+    let from = from.or(r.first_entry_date(customer)?).unwrap_or(to);
+    let (opening, lines) = r.statement_entries(customer, from, to)?;
+    let currency = config.currency();
+    let link = r
+        .active_link(customer)?
+        .map(|l| crate::domain::link::url(&config.portal.base_url, &l.token));
+    Ok(crate::document::statement::StatementDoc {
+        business: config.business.clone(),
+        opening: currency.from_minor(opening),
+        currency,
+        invoices: r.invoices_issued(customer, from, to)?,
+        customer: c,
+        from,
+        to,
+        lines,
+        link,
+    })
 }

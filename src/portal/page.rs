@@ -63,6 +63,10 @@ pub fn account_page(cx: &PageContext<'_>, account: &Account, tip: u32) -> String
     };
     body.push_str(&recent_items(cx, &account.recent));
     body.push_str(&invoices(cx, &account.invoices));
+    body.push_str(&format!(
+        "<p class=\"statement\"><a href=\"/p/{}/statement\">Download statement</a></p>\n",
+        escape(cx.token.as_str())
+    ));
     if let Standing::Owes(owed) = standing {
         body.push_str(&tips(cx, owed, tip));
         body.push_str(&payment_form(cx, owed, tip));

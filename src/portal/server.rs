@@ -111,6 +111,7 @@ pub fn router(portal: Shared) -> Router {
     Router::new()
         .route("/p/{token}", get(account))
         .route("/p/{token}/invoices/{id}", get(invoice))
+        .route("/p/{token}/statement", get(statement))
         .route("/assets/{name}", get(asset))
         .fallback(fallback)
         .with_state(portal)
@@ -158,6 +159,18 @@ async fn account(
             today: p.clock.today(),
         };
         Ok(Some(page::account_page(&cx, &account, tip)))
+    })
+    .await
+}
+
+async fn statement(
+    State(portal): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+) -> Response {
+    lookup(portal, peer, token, move |p, reads, token| {
+        let today = p.clock.today();
+        Ok(ops::portal::statement_doc(reads, token, &p.config, today)?.map(|d| d.html_linked()))
     })
     .await
 }

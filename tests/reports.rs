@@ -202,3 +202,32 @@ fn a_statement_runs_the_balance_from_its_opening_to_its_closing() {
     );
     b.refused(&["statement", "9"], "customer 9 not found");
 }
+
+#[test]
+fn overdue_lists_the_longest_late_first_and_says_when_they_were_reminded() {
+    let b = fixture();
+    let rows = b.json(&["report", "overdue", "--json"]);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["invoice"], "INV-0001");
+    assert_eq!(rows[1]["invoice"], "INV-0002");
+    assert_eq!(rows[1]["remaining"], "25.00");
+    let today = chrono::Local::now().date_naive();
+    let late = (today - chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap()).num_days();
+    assert_eq!(rows[0]["days_overdue"], late);
+    assert_eq!(rows[0]["last_reminded"], Value::Null);
+    // `m` in the TUI records the reminder; the list then says when.
+    let mut book =
+        tally::ops::Book::open(&b.db, tally::config::Config::default(), "tui:test").unwrap();
+    book.record_reminder(tally::domain::CustomerId(1)).unwrap();
+    let rows = b.json(&["report", "overdue", "--json"]);
+    assert!(rows[0]["last_reminded"].is_string(), "{rows}");
+    let text = b.ok(&["report", "overdue"]);
+    assert!(
+        text.contains("INV-0001") && !text.contains("never"),
+        "{text}"
+    );
+    b.ok(&["invoice", "pay", "INV-0001"]);
+    b.ok(&["invoice", "pay", "INV-0002"]);
+    assert!(b.ok(&["report", "overdue"]).contains("Nothing is overdue."));
+}

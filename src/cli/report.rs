@@ -14,6 +14,12 @@ pub enum ReportCmd {
     /// Receivables aging: per customer, owed amounts not yet due and 1–30,
     /// 31–60, 61–90 and over 90 days past due (open invoices by due date,
     /// charges not invoiced by their date plus terms), and unapplied credit.
+    /// Open invoices past due, the longest overdue first, with when the
+    /// customer was last reminded (`m` in the full-screen book records it).
+    Overdue {
+        #[arg(long)]
+        json: bool,
+    },
     Aging {
         /// As of this day, YYYY-MM-DD (default: today); later entries are ignored.
         #[arg(long, allow_hyphen_values = true)]
@@ -28,6 +34,64 @@ pub enum ReportCmd {
     },
 }
 
+/// `tally report overdue`: open invoices past due, the longest overdue first.
+pub fn overdue(book: &Book, json: bool) -> Result<()> {
+    let rows = book.overdue()?;
+    let cur = book.currency();
+    let money = |m: i64| cur.plain(cur.from_minor(m));
+    if json {
+        let items: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "invoice": r.number,
+                    "customer_id": r.customer,
+                    "name": r.name,
+                    "due_date": r.due.to_string(),
+                    "days_overdue": r.days_late,
+                    "remaining": money(r.remaining),
+                    "last_reminded": r.last_reminded,
+                })
+            })
+            .collect();
+        return print_json(&items.into());
+    }
+    if rows.is_empty() {
+        say!("Nothing is overdue.");
+        return Ok(());
+    }
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.number.clone(),
+                r.customer.to_string(),
+                r.name.clone(),
+                r.due.to_string(),
+                r.days_late.to_string(),
+                money(r.remaining),
+                r.last_reminded
+                    .as_deref()
+                    .map(|t| t.chars().take(10).collect())
+                    .unwrap_or_else(|| "never".into()),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "INVOICE",
+            "CUSTOMER",
+            "NAME",
+            "DUE",
+            "DAYS LATE",
+            "REMAINING",
+            "REMINDED",
+        ],
+        &body,
+        &[1, 4, 5],
+    )
+}
+
 const COLUMNS: [&str; 5] = [
     "current",
     "days_1_30",
@@ -37,12 +101,15 @@ const COLUMNS: [&str; 5] = [
 ];
 
 pub fn run(book: &Book, cmd: ReportCmd) -> Result<()> {
-    let ReportCmd::Aging {
-        as_of,
-        sort,
-        json,
-        csv,
-    } = cmd;
+    let (as_of, sort, json, csv) = match cmd {
+        ReportCmd::Overdue { json } => return overdue(book, json),
+        ReportCmd::Aging {
+            as_of,
+            sort,
+            json,
+            csv,
+        } => (as_of, sort, json, csv),
+    };
     let as_of = as_of
         .map(|d| crate::domain::date::parse_date(&d, book.clock().today()))
         .transpose()

@@ -57,3 +57,29 @@ pub(crate) fn statement_doc(
         link,
     })
 }
+
+impl Book {
+    /// Open invoices past due today, the longest overdue first.
+    pub fn overdue(&self) -> Result<Vec<crate::store::OverdueRow>> {
+        let today = self.clock.today();
+        self.snapshot(|r| Ok(r.overdue(today)?))
+    }
+
+    /// Records on the customer's timeline that a reminder was sent (copied
+    /// to send), so the collections list can say when they last heard.
+    pub fn record_reminder(&mut self, customer: crate::domain::CustomerId) -> Result<()> {
+        self.transact(|tx, cx| {
+            let c = super::find_customer(&tx.reads(), customer)?;
+            let owed = (-c.balance).max(rust_decimal::Decimal::ZERO);
+            let detail = format!("reminder copied to send; owed {}", cx.money(owed));
+            tx.log(
+                customer,
+                cx.clock.now(),
+                cx.actor,
+                "customer.reminded",
+                &detail,
+            )?;
+            Ok(())
+        })
+    }
+}

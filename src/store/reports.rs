@@ -146,3 +146,45 @@ impl Reads<'_> {
         Ok(d.map(|d| super::parse_day(0, &d)).transpose()?)
     }
 }
+
+/// One overdue invoice, for the collections list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverdueRow {
+    pub invoice: crate::domain::InvoiceId,
+    pub number: String,
+    pub customer: i64,
+    pub name: String,
+    pub due: NaiveDate,
+    pub days_late: i64,
+    /// Minor units left to pay.
+    pub remaining: i64,
+    /// When a reminder was last copied for the customer.
+    pub last_reminded: Option<String>,
+}
+
+impl Reads<'_> {
+    /// Open invoices past due on `today`, the longest overdue first.
+    pub fn overdue(&self, today: NaiveDate) -> Result<Vec<OverdueRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.id, i.number, c.id, c.name, i.due_date, \
+             CAST(julianday(:d) - julianday(i.due_date) AS INTEGER), \
+             i.total_cents - COALESCE((SELECT SUM(amount_cents) FROM allocations WHERE invoice_id = i.id), 0), \
+             (SELECT MAX(at) FROM timeline t WHERE t.customer_id = c.id AND t.action = 'customer.reminded') \
+             FROM invoices i JOIN customers c ON c.id = i.customer_id \
+             WHERE i.status = 'open' AND i.due_date < :d ORDER BY i.due_date, i.seq",
+        )?;
+        let rows = stmt.query_map(named_params! { ":d": day(today) }, |r| {
+            Ok(OverdueRow {
+                invoice: crate::domain::InvoiceId(r.get(0)?),
+                number: r.get(1)?,
+                customer: r.get(2)?,
+                name: r.get(3)?,
+                due: super::parse_day(4, &r.get::<_, String>(4)?)?,
+                days_late: r.get(5)?,
+                remaining: r.get(6)?,
+                last_reminded: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

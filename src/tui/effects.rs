@@ -404,7 +404,17 @@ fn link_op(book: &mut Book, clipboard: &mut Session, op: LinkOp) -> Result<Actio
             });
         }
         LinkOp::Copy(id) => ("Link", book.require_link(id)?),
-        LinkOp::CopyReminder(id) => ("Reminder", book.reminder(id)?.text),
+        LinkOp::CopyReminder(id) => {
+            let text = book.reminder(id)?.text;
+            return Ok(match clipboard.copy(&text) {
+                // Copied to be sent: the timeline says when they were reminded.
+                Ok(via) => match book.record_reminder(id) {
+                    Ok(()) => Action::Copied(via.sentence("Reminder")),
+                    Err(e) => Action::Failed(e.to_string()),
+                },
+                Err(e) => Action::Failed(format!("{e}; the link is shown above to copy by hand")),
+            });
+        }
     };
     Ok(match clipboard.copy(&text) {
         Ok(via) => Action::Copied(via.sentence(what)),

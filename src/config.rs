@@ -21,6 +21,7 @@ pub struct Config {
     pub billing: Billing,
     pub portal: Portal,
     pub documents: Documents,
+    pub collections: Collections,
     /// Action name → key, e.g. `new_customer = "N"`. Read by the TUI.
     pub keys: BTreeMap<String, String>,
 }
@@ -124,6 +125,40 @@ impl Documents {
     }
 }
 
+/// Reminders for customers whose oldest open invoice is past due, by how
+/// late it is: 1–30 days gentle, 31–60 firm, more final. Same placeholders
+/// as `[portal] message`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Collections {
+    pub gentle: String,
+    pub firm: String,
+    #[serde(rename = "final")]
+    pub last: String,
+}
+
+impl Default for Collections {
+    fn default() -> Self {
+        Collections {
+            gentle: "Hi {first_name}, a friendly reminder from {business}: {balance} is now past due. You can pay here: {link}".into(),
+            firm: "Hi {first_name}, {business} here. Your balance of {balance} is over 30 days past due. Please pay today: {link}".into(),
+            last: "Hi {first_name}, this is a final notice from {business}: {balance} is more than 60 days past due. Please pay now or call us: {link}".into(),
+        }
+    }
+}
+
+impl Collections {
+    /// The template for an invoice `days_late` past due ("gentle", "firm"
+    /// or "final").
+    pub fn for_days(&self, days_late: i64) -> (&'static str, &str) {
+        match days_late {
+            d if d > 60 => ("final", &self.last),
+            d if d > 30 => ("firm", &self.firm),
+            _ => ("gentle", &self.gentle),
+        }
+    }
+}
+
 /// The reminder text used when the config does not set one.
 pub const DEFAULT_MESSAGE: &str = "Hi {first_name}, this is {business}. Your balance is {balance}. You can view it and pay here: {link}";
 
@@ -222,6 +257,15 @@ impl Config {
         }
         if let Err(message) = link::check_template(&self.portal.message) {
             return fail("portal", "message", message);
+        }
+        for (key, template) in [
+            ("gentle", &self.collections.gentle),
+            ("firm", &self.collections.firm),
+            ("final", &self.collections.last),
+        ] {
+            if let Err(message) = link::check_template(template) {
+                return fail("collections", key, message);
+            }
         }
         let base = &self.portal.base_url;
         if !(base.starts_with("http://") || base.starts_with("https://"))

@@ -231,3 +231,61 @@ fn overdue_lists_the_longest_late_first_and_says_when_they_were_reminded() {
     b.ok(&["invoice", "pay", "INV-0002"]);
     assert!(b.ok(&["report", "overdue"]).contains("Nothing is overdue."));
 }
+
+#[test]
+fn the_reminder_grows_firmer_as_the_oldest_invoice_gets_later() {
+    let b = fixture();
+    b.ok(&["link", "generate", "1"]);
+    let message = |b: &Book, config: Option<&str>| {
+        let mut args = vec![];
+        if let Some(c) = config {
+            args.extend(["--config", c]);
+        }
+        args.extend(["link", "message", "1"]);
+        String::from_utf8_lossy(&b.run(&args).stdout).to_string()
+    };
+    // INV-0001 was due 2026-01-31: far more than 60 days late.
+    assert!(
+        message(&b, None).contains("this is a final notice from"),
+        "{}",
+        message(&b, None)
+    );
+    let cfg = b.dir.path().join("tones.toml");
+    std::fs::write(
+        &cfg,
+        "[collections]\ngentle = \"G {link}\"\nfirm = \"F {link}\"\nfinal = \"X {first_name} {link}\"\n",
+    )
+    .unwrap();
+    let cfg = cfg.to_str().unwrap();
+    assert!(
+        message(&b, Some(cfg)).starts_with("X Ann http"),
+        "{}",
+        message(&b, Some(cfg))
+    );
+    // Paid up: the ordinary message again.
+    b.ok(&["invoice", "pay", "INV-0001"]);
+    b.ok(&["invoice", "pay", "INV-0002"]);
+    assert!(
+        message(&b, Some(cfg)).starts_with("Hi Ann,"),
+        "{}",
+        message(&b, Some(cfg))
+    );
+    // A template without {link} is refused when the config loads.
+    std::fs::write(
+        b.dir.path().join("bad.toml"),
+        "[collections]\nfirm = \"pay up\"\n",
+    )
+    .unwrap();
+    let bad = b.run(&[
+        "--config",
+        b.dir.path().join("bad.toml").to_str().unwrap(),
+        "report",
+        "overdue",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("collections"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}

@@ -19,6 +19,9 @@ pub struct ReminderText {
     pub link: String,
     /// What the customer owes (zero when they owe nothing).
     pub owed: Decimal,
+    /// Which template: "message", or "gentle", "firm", "final" when an
+    /// invoice is past due.
+    pub tone: &'static str,
 }
 
 /// A fresh token from the operating system's CSPRNG.
@@ -106,14 +109,25 @@ impl Book {
         let owed = (-customer.balance).max(Decimal::ZERO);
         let balance = self.currency().display(owed);
         let config = self.config();
+        // How late the oldest open invoice is decides the wording.
+        let late = self.reads().oldest_overdue_days(id, self.clock().today())?;
+        let (tone, template) = match late {
+            Some(days) => config.collections.for_days(days),
+            None => ("message", config.portal.message.as_str()),
+        };
         let text = Reminder {
             first_name: link::first_name(&greeted),
             balance: &balance,
             link: &link,
             business: &config.business.name,
         }
-        .fill(&config.portal.message);
-        Ok(ReminderText { text, link, owed })
+        .fill(template);
+        Ok(ReminderText {
+            text,
+            link,
+            owed,
+            tone,
+        })
     }
 }
 

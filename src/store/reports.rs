@@ -188,3 +188,20 @@ impl Reads<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+impl Reads<'_> {
+    /// Days the customer's oldest open invoice is past due on `today`, if
+    /// any is.
+    pub fn oldest_overdue_days(
+        &self,
+        customer: crate::domain::customer::CustomerId,
+        today: NaiveDate,
+    ) -> Result<Option<i64>> {
+        Ok(self.conn.query_row(
+            "SELECT CAST(julianday(?2) - julianday(MIN(due_date)) AS INTEGER) FROM invoices \
+             WHERE customer_id = ?1 AND status = 'open' AND due_date < ?2",
+            rusqlite::params![customer.0, day(today)],
+            |r| r.get(0),
+        )?)
+    }
+}

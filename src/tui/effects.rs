@@ -405,11 +405,17 @@ fn link_op(book: &mut Book, clipboard: &mut Session, op: LinkOp) -> Result<Actio
         }
         LinkOp::Copy(id) => ("Link", book.require_link(id)?),
         LinkOp::CopyReminder(id) => {
-            let text = book.reminder(id)?.text;
-            return Ok(match clipboard.copy(&text) {
+            let reminder = book.reminder(id)?;
+            let what = match reminder.tone {
+                "gentle" => "Gentle reminder (an invoice is past due)",
+                "firm" => "Firm reminder (over 30 days past due)",
+                "final" => "Final notice (over 60 days past due)",
+                _ => "Reminder",
+            };
+            return Ok(match clipboard.copy(&reminder.text) {
                 // Copied to be sent: the timeline says when they were reminded.
                 Ok(via) => match book.record_reminder(id) {
-                    Ok(()) => Action::Copied(via.sentence("Reminder")),
+                    Ok(()) => Action::Copied(via.sentence(what)),
                     Err(e) => Action::Failed(e.to_string()),
                 },
                 Err(e) => Action::Failed(format!("{e}; the link is shown above to copy by hand")),

@@ -38,16 +38,8 @@ pub fn run(book: &Book, a: BackupArgs) -> Result<()> {
         "Backed up {} and {} ({}) to {}",
         crate::domain::text::count(report.customers as usize, "customer", "customers"),
         crate::domain::text::count(report.entries as usize, "entry", "entries"),
-        human_bytes(report.bytes),
+        crate::domain::document::human_size(report.bytes),
         report.path.display()
     );
     Ok(())
-}
-
-fn human_bytes(n: u64) -> String {
-    match n {
-        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / f64::from(1u32 << 20)),
-        n if n >= 1 << 10 => format!("{:.1} KB", n as f64 / 1024.0),
-        n => format!("{n} bytes"),
-    }
 }

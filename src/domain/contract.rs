@@ -156,8 +156,6 @@ pub enum ContractError {
     Field(String),
     #[error("contract {0} not found: `tally contract list` shows the ids")]
     NotFound(ContractId),
-    #[error("contract {id} ended on {end}: it charges nothing after that")]
-    AlreadyEnded { id: ContractId, end: NaiveDate },
 }
 
 /// A contract as typed; checked by [`ContractInput::validate`].

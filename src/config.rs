@@ -151,10 +151,22 @@ impl Collections {
     /// The template for an invoice `days_late` past due ("gentle", "firm"
     /// or "final").
     pub fn for_days(&self, days_late: i64) -> (&'static str, &str) {
+        let tone = Collections::tone(days_late);
+        let text = match tone {
+            "final" => &self.last,
+            "firm" => &self.firm,
+            _ => &self.gentle,
+        };
+        (tone, text)
+    }
+
+    /// Which reminder an invoice `days_late` past due gets: "gentle" up to
+    /// 30 days, "firm" to 60, "final" after.
+    pub fn tone(days_late: i64) -> &'static str {
         match days_late {
-            d if d > 60 => ("final", &self.last),
-            d if d > 30 => ("firm", &self.firm),
-            _ => ("gentle", &self.gentle),
+            d if d > 60 => "final",
+            d if d > 30 => "firm",
+            _ => "gentle",
         }
     }
 }

@@ -137,7 +137,8 @@ fn the_json_report_names_each_check() {
             "balances",
             "identity",
             "allocations",
-            "payouts"
+            "payouts",
+            "month totals"
         ]
     );
 }
@@ -166,5 +167,20 @@ fn the_tui_warns_at_start_when_the_quick_check_fails() {
         status.text.contains("failed a check") && status.text.contains("tally check"),
         "{}",
         status.text
+    );
+}
+
+#[test]
+fn month_totals_that_differ_from_their_entries() {
+    let b = sound();
+    break_with(
+        &b,
+        "UPDATE month_totals SET collected_cents = collected_cents + 1",
+    );
+    let month = chrono::Local::now().format("%Y-%m").to_string();
+    failed(
+        &b,
+        "month totals",
+        &format!("{month}: the kept month totals differ"),
     );
 }

@@ -444,3 +444,67 @@ fn import_and_export_refuse_what_they_cannot_do() {
     let json: Value = b.json(&["customer", "list", "--json"]);
     assert_eq!(json.as_array().unwrap().len(), 2);
 }
+
+/// A file big enough for the bulk path (indexes and month-total triggers
+/// set aside, then rebuilt), into a book that already has entries: the
+/// book checks clean and every month's totals are the file's sums plus
+/// what was there.
+#[test]
+fn a_large_import_keeps_indexes_month_totals_and_balances_right() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann Lee", "--email", "ann@example.com"]);
+    b.ok(&["charge", "1", "10", "--tax", "0", "--date", "2026-03-04"]);
+    let mut csv = String::from("date,customer,email,type,amount,tax,description\n");
+    let (mut billed, mut collected) = ([0i64; 12], [0i64; 12]);
+    billed[2] += 1000;
+    for i in 0..24_000usize {
+        let month = i % 12;
+        let cents = 100 + (i * 37 % 5000) as i64;
+        let (kind, tax) = if i % 3 == 2 {
+            ("credit", 0)
+        } else {
+            ("charge", cents / 10)
+        };
+        if kind == "charge" {
+            billed[month] += cents + tax;
+        } else {
+            collected[month] += cents;
+        }
+        let who = i % 40;
+        csv.push_str(&format!(
+            "2026-{:02}-{:02},Customer {who},c{who}@example.com,{kind},{}.{:02},{}.{:02},Job {i}\n",
+            month + 1,
+            1 + i % 28,
+            cents / 100,
+            cents % 100,
+            tax / 100,
+            tax % 100,
+        ));
+    }
+    let file = write(&b, "big.csv", csv.as_bytes());
+    let out = b.ok(&["import", "entries", &file]);
+    assert!(out.contains("Imported 24000 entries"), "{out}");
+    b.ok(&["check"]);
+    let conn = rusqlite::Connection::open(&b.db).unwrap();
+    for m in 0..12 {
+        let (got_b, got_c): (i64, i64) = conn
+            .query_row(
+                "SELECT billed_cents, collected_cents FROM month_totals WHERE month = ?1",
+                [format!("2026-{:02}", m + 1)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((got_b, got_c), (billed[m], collected[m]), "month {}", m + 1);
+    }
+    // The triggers are back: a new entry counts at once.
+    b.ok(&["charge", "1", "1", "--tax", "0", "--date", "2026-12-01"]);
+    b.ok(&["check"]);
+    let indexes: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entries'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexes, 5, "every entries index is rebuilt");
+}

@@ -289,3 +289,72 @@ fn the_reminder_grows_firmer_as_the_oldest_invoice_gets_later() {
         String::from_utf8_lossy(&bad.stderr)
     );
 }
+
+/// `report month --json`'s figures for `month` (`YYYY-MM`).
+fn month_of(b: &Book, month: &str) -> Value {
+    let v = b.json(&["report", "month", "--json"]);
+    v["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["month"] == month)
+        .cloned()
+        .unwrap_or_else(|| panic!("{month} in {v}"))
+}
+
+#[test]
+fn month_totals_follow_every_kind_of_change() {
+    use chrono::{Datelike, Months};
+    let today = chrono::Local::now().date_naive();
+    let this = today.with_day(1).unwrap();
+    let (m1, m2) = (
+        this.checked_sub_months(Months::new(2)).unwrap(),
+        this.checked_sub_months(Months::new(1)).unwrap(),
+    );
+    let day = |m: chrono::NaiveDate, d: u32| m.with_day(d).unwrap().to_string();
+    let key = |m: chrono::NaiveDate| m.format("%Y-%m").to_string();
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann"]);
+    b.ok(&["customer", "add", "Bob"]);
+    b.ok(&["charge", "1", "100", "--tax", "0", "--date", &day(m1, 5)]);
+    b.ok(&["charge", "1", "50", "--tax", "5", "--date", &day(m2, 2)]);
+    // Moving a charge to another month moves it in the totals.
+    b.ok(&["entry", "edit", "2", "--date", &day(m1, 28)]);
+    // A removed charge leaves nothing behind.
+    b.ok(&["charge", "1", "7", "--tax", "0", "--date", &day(m2, 3)]);
+    b.ok(&["entry", "remove", "3"]);
+    b.ok(&["credit", "1", "80", "--date", &day(m2, 10)]);
+    b.ok(&["refund", "1", "10", "--date", &day(m2, 11)]);
+    b.ok(&["credit-transfer", "1", "2", "20", "--date", &day(m2, 12)]);
+    b.ok(&["charge", "2", "30", "--tax", "0", "--date", &day(m2, 15)]);
+    let inv = b.ok(&["invoice", "draft", "2"]).trim().to_string();
+    b.ok(&["invoice", "finalize", &inv, "--date", &day(m2, 15)]);
+    b.ok(&["invoice", "void", "INV-0001"]);
+    b.ok(&["check"]);
+
+    let first = month_of(&b, &key(m1));
+    assert_eq!(
+        (dec(&first["billed"]), dec(&first["collected"])),
+        (Decimal::from(155), Decimal::ZERO),
+        "{first}"
+    );
+    let second = month_of(&b, &key(m2));
+    // A transfer in and a void's credit are not money collected.
+    assert_eq!(
+        (dec(&second["billed"]), dec(&second["collected"])),
+        (Decimal::from(30), Decimal::from(80)),
+        "{second}"
+    );
+    // Owed less credit held at the end of this month is minus the sum of
+    // every balance (nothing is dated later).
+    let balances: Decimal = b
+        .json(&["customer", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| dec(&c["balance"]))
+        .sum();
+    let now = month_of(&b, &key(this));
+    assert_eq!(dec(&now["outstanding"]), -balances, "{now}");
+    assert_eq!(balances, Decimal::from(-85));
+}

@@ -768,6 +768,33 @@ fn book_amounts(b: &Book) -> std::collections::HashSet<String> {
             add(v);
         }
     }
+    // The report screens' figures: each aging cell and total, what each
+    // overdue invoice still owes, and the month-at-a-glance figures.
+    let (_, rows) = b.aging(None).unwrap();
+    let totals = tally::ops::aging_totals(&rows);
+    for row in rows.iter().chain([&totals]) {
+        for m in row
+            .buckets
+            .iter()
+            .chain([&row.total(), &row.unapplied_credit])
+        {
+            add(cur.from_minor(*m));
+        }
+    }
+    let overdue = b.overdue().unwrap();
+    add(cur.from_minor(overdue.iter().map(|o| o.remaining).sum()));
+    for o in overdue {
+        add(cur.from_minor(o.remaining));
+    }
+    let glance = b.glance().unwrap();
+    for m in glance.months {
+        for v in [m.billed, m.collected, m.outstanding] {
+            add(v);
+        }
+    }
+    for c in glance.top {
+        add(-c.balance);
+    }
     out.extend(prose);
     out
 }
@@ -882,6 +909,16 @@ fn no_screen_cuts_an_amount_at_any_size() {
             press(&mut r, KeyCode::Esc);
             press(&mut r, KeyCode::Esc);
         }
+        for (key, report) in [('A', "aging"), ('O', "collections"), ('M', "glance")] {
+            press(&mut r, KeyCode::Char(key));
+            check(&r, report);
+        }
+        press(&mut r, KeyCode::Char('A'));
+        for _ in 0..8 {
+            keys(&mut r, "s");
+            check(&r, "aging, sorted");
+        }
+        press(&mut r, KeyCode::Esc);
     }
 }
 
@@ -1753,4 +1790,98 @@ fn s_writes_the_customers_statement_beside_the_book() {
         html.contains("Amount due</td><td class=\"num\">$1,518.00"),
         "{html}"
     );
+}
+
+#[test]
+fn report_screens_at_two_sizes() {
+    for (w, h) in [(80, 24), (120, 36)] {
+        let mut r = runner_sized(true, false, w, h);
+        keys(&mut r, "A");
+        insta::assert_snapshot!(format!("report_aging_{w}x{h}"), screen(&r));
+        keys(&mut r, "O");
+        insta::assert_snapshot!(format!("report_collections_{w}x{h}"), screen(&r));
+        keys(&mut r, "M");
+        insta::assert_snapshot!(format!("report_glance_{w}x{h}"), screen(&r));
+        keys(&mut r, "?");
+        let s = screen(&r);
+        assert!(s.contains("Keys: the month at a glance"), "{s}");
+        press(&mut r, KeyCode::Esc);
+        press(&mut r, KeyCode::Esc);
+        assert_eq!(r.app.screen, tally::tui::app::Screen::Customers);
+    }
+}
+
+#[test]
+fn aging_sorts_by_every_column_and_enter_opens_the_customer_esc_returns() {
+    use tally::tui::app::Screen;
+    let mut r = runner(true);
+    keys(&mut r, "A");
+    let rows = |r: &Runner| r.app.reports.aging.rows.clone();
+    assert!(rows(&r).len() > 5);
+    let totals: Vec<i64> = rows(&r).iter().map(|x| x.total()).collect();
+    assert!(totals.windows(2).all(|p| p[0] >= p[1]), "{totals:?}");
+    // Each press of s sorts by the next column, largest first; then name.
+    for bucket in [4usize, 3, 2, 1, 0] {
+        keys(&mut r, "s");
+        let col: Vec<i64> = rows(&r).iter().map(|x| x.buckets[bucket]).collect();
+        assert!(
+            col.windows(2).all(|p| p[0] >= p[1]),
+            "bucket {bucket}: {col:?}"
+        );
+    }
+    keys(&mut r, "s");
+    let credit: Vec<i64> = rows(&r).iter().map(|x| x.unapplied_credit).collect();
+    assert!(credit.windows(2).all(|p| p[0] >= p[1]), "{credit:?}");
+    keys(&mut r, "s");
+    let names: Vec<String> = rows(&r).iter().map(|x| x.name.to_lowercase()).collect();
+    assert!(names.windows(2).all(|p| p[0] <= p[1]), "{names:?}");
+    assert!(screen(&r).contains("sort: name"));
+
+    // Sorting keeps the selected customer; Home goes to the top.
+    press(&mut r, KeyCode::Home);
+    press(&mut r, KeyCode::Down);
+    assert_eq!(r.app.reports.aging.window.selected, 1);
+    let picked = rows(&r)[1].clone();
+    press(&mut r, KeyCode::Enter);
+    assert_eq!(r.app.screen, Screen::Customer);
+    let s = screen(&r);
+    assert!(
+        s.contains(&format!("Receivables aging / {}", picked.name)),
+        "{s}"
+    );
+    press(&mut r, KeyCode::Esc);
+    assert_eq!(r.app.screen, Screen::Aging);
+    let v = &r.app.reports.aging;
+    assert_eq!(v.rows[v.window.selected].id, picked.id, "selection kept");
+}
+
+#[test]
+fn collections_m_copies_the_reminder_records_it_and_moves_to_the_next() {
+    let mut r = runner(true);
+    r.clipboard = tally::clipboard::Session::recording();
+    keys(&mut r, "O");
+    let rows = r.app.reports.collections.rows.clone();
+    assert!(rows.len() >= 2, "{rows:?}");
+    assert!(rows.windows(2).all(|p| p[0].days_late >= p[1].days_late));
+    let first = CustomerId(rows[0].customer);
+    keys(&mut r, "m");
+    let v = &r.app.reports.collections;
+    assert_eq!(v.window.selected, 1, "moved to the next invoice");
+    let link = r
+        .book
+        .link(first)
+        .unwrap()
+        .expect("a link made for the reminder");
+    let copied = r.clipboard.recorded().to_vec();
+    assert_eq!(copied.len(), 1, "{copied:?}");
+    assert!(copied[0].contains(&link), "{copied:?}");
+    // The list says they were reminded today, and so does the timeline.
+    assert_eq!(
+        v.rows[0].last_reminded.as_deref().map(|t| &t[..10]),
+        Some("2026-11-21")
+    );
+    let timeline = r.book.reads().timeline(first, 0, 50).unwrap();
+    assert!(timeline.iter().any(|e| e.action == "customer.reminded"));
+    let s = screen(&r);
+    assert!(s.contains("reminder") || s.contains("Reminder"), "{s}");
 }

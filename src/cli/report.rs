@@ -6,20 +6,27 @@ use serde_json::json;
 
 use super::output::{print_json, say, table};
 use crate::exchange::csv_out::{Cell, CsvOut};
-use crate::ops::Book;
+use crate::ops::{AgingSort, Book, aging_totals};
 use crate::store::AgingRow;
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCmd {
-    /// Receivables aging: per customer, owed amounts not yet due and 1–30,
-    /// 31–60, 61–90 and over 90 days past due (open invoices by due date,
-    /// charges not invoiced by their date plus terms), and unapplied credit.
     /// Open invoices past due, the longest overdue first, with when the
     /// customer was last reminded (`m` in the full-screen book records it).
     Overdue {
         #[arg(long)]
         json: bool,
     },
+    /// The month at a glance: billed, collected, outstanding (owed less
+    /// credit held, at each month's end) and days to collect (DSO) for the
+    /// last twelve months, and the five customers who owe most.
+    Month {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Receivables aging: per customer, owed amounts not yet due and 1–30,
+    /// 31–60, 61–90 and over 90 days past due (open invoices by due date,
+    /// charges not invoiced by their date plus terms), and unapplied credit.
     Aging {
         /// As of this day, YYYY-MM-DD (default: today); later entries are ignored.
         #[arg(long, allow_hyphen_values = true)]
@@ -92,6 +99,70 @@ pub fn overdue(book: &Book, json: bool) -> Result<()> {
     )
 }
 
+/// `tally report month`: the month-at-a-glance figures as a table or JSON.
+pub fn month(book: &Book, json: bool) -> Result<()> {
+    let g = book.glance()?;
+    let cur = book.currency();
+    let days = |d: Option<u32>| d.map(|d| d.to_string());
+    if json {
+        let months: Vec<serde_json::Value> = g
+            .months
+            .iter()
+            .map(|m| {
+                json!({
+                    "month": m.month.format("%Y-%m").to_string(),
+                    "billed": cur.plain(m.billed),
+                    "collected": cur.plain(m.collected),
+                    "outstanding": cur.plain(m.outstanding),
+                    "days_to_collect": m.days_to_collect,
+                })
+            })
+            .collect();
+        let top: Vec<serde_json::Value> = g
+            .top
+            .iter()
+            .map(|c| json!({"id": c.id.0, "name": c.name, "balance": cur.plain(c.balance)}))
+            .collect();
+        return print_json(&json!({"as_of": g.today.to_string(), "months": months, "top": top}));
+    }
+    say!("The month at a glance, {}", g.today);
+    let body: Vec<Vec<String>> = g
+        .months
+        .iter()
+        .map(|m| {
+            vec![
+                m.month.format("%Y-%m").to_string(),
+                cur.plain(m.billed),
+                cur.plain(m.collected),
+                cur.plain(m.outstanding),
+                days(m.days_to_collect).unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "MONTH",
+            "BILLED",
+            "COLLECTED",
+            "OUTSTANDING",
+            "DAYS TO COLLECT",
+        ],
+        &body,
+        &[1, 2, 3, 4],
+    )?;
+    if g.top.is_empty() {
+        say!("Nobody owes anything.");
+        return Ok(());
+    }
+    say!("Owing most:");
+    let body: Vec<Vec<String>> = g
+        .top
+        .iter()
+        .map(|c| vec![c.id.0.to_string(), c.name.clone(), cur.plain(-c.balance)])
+        .collect();
+    table(&["ID", "NAME", "OWES"], &body, &[0, 2])
+}
+
 const COLUMNS: [&str; 5] = [
     "current",
     "days_1_30",
@@ -103,6 +174,7 @@ const COLUMNS: [&str; 5] = [
 pub fn run(book: &Book, cmd: ReportCmd) -> Result<()> {
     let (as_of, sort, json, csv) = match cmd {
         ReportCmd::Overdue { json } => return overdue(book, json),
+        ReportCmd::Month { json } => return month(book, json),
         ReportCmd::Aging {
             as_of,
             sort,
@@ -115,16 +187,15 @@ pub fn run(book: &Book, cmd: ReportCmd) -> Result<()> {
         .transpose()
         .map_err(|e| anyhow!("--as-of {e}"))?;
     let (day, mut rows) = book.aging(as_of)?;
-    sort_rows(&mut rows, &sort)?;
+    let order = AgingSort::parse(&sort).ok_or_else(|| {
+        anyhow!(
+            "--sort {sort} is not one of: total, name, current, 1-30, 31-60, 61-90, over-90, credit"
+        )
+    })?;
+    order.sort(&mut rows);
     let cur = book.currency();
     let money = |m: i64| cur.plain(cur.from_minor(m));
-    let mut totals = AgingRow::default();
-    for r in &rows {
-        for (t, b) in totals.buckets.iter_mut().zip(r.buckets) {
-            *t += b;
-        }
-        totals.unapplied_credit += r.unapplied_credit;
-    }
+    let totals = aging_totals(&rows);
     let figures = |r: &AgingRow| {
         let mut m = serde_json::Map::new();
         for (k, v) in COLUMNS.iter().zip(r.buckets) {
@@ -182,26 +253,6 @@ pub fn run(book: &Book, cmd: ReportCmd) -> Result<()> {
     t[1] = "TOTAL".into();
     body.push(t);
     table(&header, &body, &[0, 2, 3, 4, 5, 6, 7, 8])
-}
-
-fn sort_rows(rows: &mut [AgingRow], by: &str) -> Result<()> {
-    let bucket = |i: usize| move |r: &AgingRow| std::cmp::Reverse(r.buckets[i]);
-    match by {
-        "total" => rows.sort_by_key(|r| (std::cmp::Reverse(r.total()), r.id)),
-        "name" => rows.sort_by_key(|r| (r.name.to_lowercase(), r.id)),
-        "current" => rows.sort_by_key(bucket(0)),
-        "1-30" => rows.sort_by_key(bucket(1)),
-        "31-60" => rows.sort_by_key(bucket(2)),
-        "61-90" => rows.sort_by_key(bucket(3)),
-        "over-90" => rows.sort_by_key(bucket(4)),
-        "credit" => rows.sort_by_key(|r| std::cmp::Reverse(r.unapplied_credit)),
-        other => {
-            return Err(anyhow!(
-                "--sort {other} is not one of: total, name, current, 1-30, 31-60, 61-90, over-90, credit"
-            ));
-        }
-    }
-    Ok(())
 }
 
 #[derive(Debug, clap::Args)]

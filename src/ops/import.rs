@@ -105,7 +105,9 @@ impl Book {
             let bulk = lines >= BULK_ROWS && lines * 4 >= tx.reads().entry_total()?;
             let mut run = || cx.insert_rows(tx, file, bulk, &cols, &mut rows, &mut progress);
             if bulk {
-                tx.without_search_trigger(|| tx.without_entry_indexes(run))
+                tx.without_search_trigger(|| {
+                    tx.without_month_triggers(|| tx.without_entry_indexes(run))
+                })
             } else {
                 run()
             }

@@ -21,6 +21,7 @@ pub mod demo;
 mod documents;
 mod entries;
 mod export;
+mod glance;
 mod import;
 mod invoices;
 mod links;
@@ -46,9 +47,11 @@ pub use credits::{RefundInput, TransferInput};
 pub use customers::Duplicate;
 pub use documents::Attachment;
 pub use export::Export;
+pub use glance::{GLANCE_MONTHS, Glance, MonthGlance};
 pub use import::{CustomerImport, EntriesImported, ImportOptions};
 pub use invoices::{Cancelled, PaymentInput};
 pub use links::{ReminderText, new_token};
+pub use reports::{AgingSort, aging_totals};
 
 #[derive(Debug, Error)]
 pub enum OpsError {

@@ -83,3 +83,76 @@ impl Book {
         })
     }
 }
+
+/// The orders an aging report can be read in: by total or any one column
+/// (largest first), or by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AgingSort {
+    #[default]
+    Total,
+    Name,
+    /// A bucket: 0 is "current", 4 is "over 90".
+    Bucket(usize),
+    Credit,
+}
+
+impl AgingSort {
+    /// Every order, in the order `s` cycles through them.
+    pub const ALL: [AgingSort; 8] = [
+        AgingSort::Total,
+        AgingSort::Bucket(4),
+        AgingSort::Bucket(3),
+        AgingSort::Bucket(2),
+        AgingSort::Bucket(1),
+        AgingSort::Bucket(0),
+        AgingSort::Credit,
+        AgingSort::Name,
+    ];
+
+    /// The name `--sort` takes and the screen shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            AgingSort::Total => "total",
+            AgingSort::Name => "name",
+            AgingSort::Bucket(0) => "current",
+            AgingSort::Bucket(1) => "1-30",
+            AgingSort::Bucket(2) => "31-60",
+            AgingSort::Bucket(3) => "61-90",
+            AgingSort::Bucket(_) => "over-90",
+            AgingSort::Credit => "credit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AgingSort> {
+        AgingSort::ALL.into_iter().find(|o| o.name() == s)
+    }
+
+    pub fn next(self) -> AgingSort {
+        let i = AgingSort::ALL.iter().position(|o| *o == self).unwrap_or(0);
+        AgingSort::ALL[(i + 1) % AgingSort::ALL.len()]
+    }
+
+    /// Sorts rows this way; ties go by customer id, so the order is stable
+    /// from one run to the next.
+    pub fn sort(self, rows: &mut [AgingRow]) {
+        use std::cmp::Reverse;
+        match self {
+            AgingSort::Total => rows.sort_by_key(|r| (Reverse(r.total()), r.id)),
+            AgingSort::Name => rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id)),
+            AgingSort::Bucket(i) => rows.sort_by_key(|r| (Reverse(r.buckets[i.min(4)]), r.id)),
+            AgingSort::Credit => rows.sort_by_key(|r| (Reverse(r.unapplied_credit), r.id)),
+        }
+    }
+}
+
+/// Each column summed over `rows` (the report's total line).
+pub fn aging_totals(rows: &[AgingRow]) -> AgingRow {
+    let mut totals = AgingRow::default();
+    for r in rows {
+        for (t, b) in totals.buckets.iter_mut().zip(r.buckets) {
+            *t += b;
+        }
+        totals.unapplied_credit += r.unapplied_credit;
+    }
+    totals
+}

@@ -10,6 +10,7 @@
 //! - no invoice has more allocated to it than its total, a paid or void
 //!   invoice has exactly its total, and no credit is allocated beyond itself;
 //! - a finalized invoice's frozen total equals the sum of its charges;
+//! - the kept month totals equal the sums of each month's entries;
 //! - every refund or transfer used exactly its amount of its customer's
 //!   credits, and each transfer's two sides match.
 //!
@@ -60,6 +61,7 @@ impl Reads<'_> {
         if full {
             self.balances(&mut report)?;
             self.allocations(&mut report)?;
+            self.months(&mut report)?;
         }
         Ok(report)
     }
@@ -211,6 +213,29 @@ impl Reads<'_> {
                 );
             },
         )
+    }
+
+    fn months(&self, report: &mut CheckReport) -> Result<()> {
+        report.ran.push("month totals");
+        let mut stmt = self.conn.prepare(
+            "WITH f AS (SELECT month, SUM(billed) AS b, SUM(collected) AS c, SUM(credited) AS r, \
+                        SUM(paid_out) AS p FROM month_figures GROUP BY month) \
+             SELECT COALESCE(f.month, t.month) FROM f FULL JOIN month_totals t ON t.month = f.month \
+             WHERE COALESCE(f.b, 0) <> COALESCE(t.billed_cents, 0) OR COALESCE(f.c, 0) <> COALESCE(t.collected_cents, 0) \
+                OR COALESCE(f.r, 0) <> COALESCE(t.credited_cents, 0) OR COALESCE(f.p, 0) <> COALESCE(t.paid_out_cents, 0) \
+             ORDER BY 1 LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![SHOWN], |r| r.get::<_, String>(0))?;
+        for month in rows {
+            report.push(
+                "month totals",
+                format!(
+                    "{}: the kept month totals differ from the sum of its entries",
+                    month?
+                ),
+            );
+        }
+        Ok(())
     }
 
     /// Runs a check query (`?1` is how many rows to show) and hands each

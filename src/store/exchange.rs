@@ -160,6 +160,56 @@ impl Tx<'_> {
         Ok(value)
     }
 
+    /// Runs `f`, which may only insert entries, without the per-row
+    /// month-total triggers, then adds everything `f` inserted to the
+    /// month totals in one grouped pass, and puts the triggers back as
+    /// they were, all inside this transaction.
+    pub fn without_month_triggers<T, E: From<super::StoreError>>(
+        &self,
+        f: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let saved = self.drop_month_triggers()?;
+        let value = f()?;
+        self.restore_month_triggers(saved.0, &saved.1)?;
+        Ok(value)
+    }
+
+    /// The triggers' own text (so nothing here repeats the migration), and
+    /// the last entry id before they were dropped.
+    fn drop_month_triggers(&self) -> Result<(i64, Vec<(String, String)>)> {
+        let mut stmt = self.tx.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'entries_months_%'",
+        )?;
+        let triggers = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+        for (name, _) in &triggers {
+            self.tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
+        }
+        let before = self
+            .tx
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM entries", [], |r| r.get(0))?;
+        Ok((before, triggers))
+    }
+
+    fn restore_month_triggers(&self, before: i64, triggers: &[(String, String)]) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO month_totals \
+             SELECT month, SUM(billed), SUM(collected), SUM(credited), SUM(paid_out) \
+             FROM month_figures WHERE id > ?1 GROUP BY month \
+             ON CONFLICT (month) DO UPDATE SET \
+                billed_cents = billed_cents + excluded.billed_cents, \
+                collected_cents = collected_cents + excluded.collected_cents, \
+                credited_cents = credited_cents + excluded.credited_cents, \
+                paid_out_cents = paid_out_cents + excluded.paid_out_cents",
+            [before],
+        )?;
+        for (_, sql) in triggers {
+            self.tx.execute_batch(sql)?;
+        }
+        Ok(())
+    }
+
     pub fn entry_sink(&self, now: DateTime<Utc>) -> Result<EntrySink<'_>> {
         Ok(EntrySink {
             insert: self.tx.prepare_cached(

@@ -55,7 +55,7 @@ pub use exchange::{BulkEntry, EntrySink, ExportEntry};
 pub use invoices::{EntryLock, InvoiceQuery};
 pub use links::ActiveLink;
 pub use payments::Payment;
-pub use reports::{AgingRow, OverdueRow};
+pub use reports::{AgingRow, MonthTotals, OverdueRow};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
 #[derive(Debug, Error)]

@@ -205,3 +205,53 @@ impl Reads<'_> {
         )?)
     }
 }
+
+/// One calendar month's kept totals, in minor units (migration 9).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MonthTotals {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Charges with their tax.
+    pub billed: i64,
+    /// Payments: money received.
+    pub collected: i64,
+    /// Other credit: voids' and memos' credits, credit transferred in.
+    pub credited: i64,
+    /// Refunds and credit transferred out.
+    pub paid_out: i64,
+}
+
+impl MonthTotals {
+    /// How much the month moved what customers owe, less credit they hold.
+    pub fn net_receivable(&self) -> i64 {
+        self.billed - self.collected - self.credited + self.paid_out
+    }
+}
+
+impl Reads<'_> {
+    /// The kept totals of the months `from..=to` (`YYYY-MM`) that have any
+    /// entry, oldest first, and what was owed less credit held at the start
+    /// of `from` (the sum of every earlier month's movement).
+    pub fn month_totals(&self, from: &str, to: &str) -> Result<(i64, Vec<MonthTotals>)> {
+        let before: i64 = self.conn.query_row(
+            "SELECT COALESCE(SUM(billed_cents - collected_cents - credited_cents + paid_out_cents), 0) \
+             FROM month_totals WHERE month < ?1",
+            [from],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT month, billed_cents, collected_cents, credited_cents, paid_out_cents \
+             FROM month_totals WHERE month >= ?1 AND month <= ?2 ORDER BY month",
+        )?;
+        let rows = stmt.query_map([from, to], |r| {
+            Ok(MonthTotals {
+                month: r.get(0)?,
+                billed: r.get(1)?,
+                collected: r.get(2)?,
+                credited: r.get(3)?,
+                paid_out: r.get(4)?,
+            })
+        })?;
+        Ok((before, rows.collect::<rusqlite::Result<_>>()?))
+    }
+}

@@ -286,6 +286,72 @@ const MIGRATIONS: &[&str] = &[
         CHECK (contract_id IS NULL OR kind = 'charge');
     CREATE INDEX entries_by_contract ON entries (contract_id) WHERE contract_id IS NOT NULL;
     "#,
+    // 9: per-month totals for the month-at-a-glance screen, kept by
+    // triggers in the same transaction as the entries (as balances are
+    // kept with them). `month_figures` is the one place that says which
+    // entry counts as billed, collected (a payment: money received),
+    // credited (a void's or memo's credit, credit transferred in) or paid
+    // out (refunds, transfers out); the triggers, a bulk import's catch-up
+    // and `tally check` all read it.
+    r#"
+    CREATE TABLE month_totals (
+        month           TEXT PRIMARY KEY CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+        billed_cents    INTEGER NOT NULL DEFAULT 0,
+        collected_cents INTEGER NOT NULL DEFAULT 0,
+        credited_cents  INTEGER NOT NULL DEFAULT 0,
+        paid_out_cents  INTEGER NOT NULL DEFAULT 0
+    ) STRICT, WITHOUT ROWID;
+    CREATE VIEW month_figures AS
+        SELECT id, substr(date, 1, 7) AS month,
+               iif(kind = 'charge', amount_cents + tax_cents, 0) AS billed,
+               iif(kind = 'credit' AND void_of IS NULL AND memo_of IS NULL AND counterpart IS NULL,
+                   amount_cents, 0) AS collected,
+               iif(kind = 'credit' AND (void_of IS NOT NULL OR memo_of IS NOT NULL OR counterpart IS NOT NULL),
+                   amount_cents, 0) AS credited,
+               iif(kind = 'payout', amount_cents, 0) AS paid_out
+        FROM entries;
+    INSERT INTO month_totals
+        SELECT month, SUM(billed), SUM(collected), SUM(credited), SUM(paid_out)
+        FROM month_figures GROUP BY month;
+    CREATE TRIGGER entries_months_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO month_totals
+            SELECT month, billed, collected, credited, paid_out FROM month_figures WHERE id = new.id
+        ON CONFLICT (month) DO UPDATE SET
+            billed_cents = billed_cents + excluded.billed_cents,
+            collected_cents = collected_cents + excluded.collected_cents,
+            credited_cents = credited_cents + excluded.credited_cents,
+            paid_out_cents = paid_out_cents + excluded.paid_out_cents;
+    END;
+    CREATE TRIGGER entries_months_delete BEFORE DELETE ON entries BEGIN
+        UPDATE month_totals SET
+            billed_cents = billed_cents - f.billed,
+            collected_cents = collected_cents - f.collected,
+            credited_cents = credited_cents - f.credited,
+            paid_out_cents = paid_out_cents - f.paid_out
+        FROM (SELECT * FROM month_figures WHERE id = old.id) AS f
+        WHERE month_totals.month = f.month;
+    END;
+    CREATE TRIGGER entries_months_update_before
+        BEFORE UPDATE OF kind, amount_cents, tax_cents, date, void_of, memo_of, counterpart ON entries BEGIN
+        UPDATE month_totals SET
+            billed_cents = billed_cents - f.billed,
+            collected_cents = collected_cents - f.collected,
+            credited_cents = credited_cents - f.credited,
+            paid_out_cents = paid_out_cents - f.paid_out
+        FROM (SELECT * FROM month_figures WHERE id = old.id) AS f
+        WHERE month_totals.month = f.month;
+    END;
+    CREATE TRIGGER entries_months_update_after
+        AFTER UPDATE OF kind, amount_cents, tax_cents, date, void_of, memo_of, counterpart ON entries BEGIN
+        INSERT INTO month_totals
+            SELECT month, billed, collected, credited, paid_out FROM month_figures WHERE id = new.id
+        ON CONFLICT (month) DO UPDATE SET
+            billed_cents = billed_cents + excluded.billed_cents,
+            collected_cents = collected_cents + excluded.collected_cents,
+            credited_cents = credited_cents + excluded.credited_cents,
+            paid_out_cents = paid_out_cents + excluded.paid_out_cents;
+    END;
+    "#,
 ];
 
 /// The schema version this binary writes.

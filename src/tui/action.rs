@@ -60,6 +60,10 @@ pub enum Command {
     CopyLink,
     RegenerateLink,
     CopyReminder,
+    // Reports, from the customer list.
+    Aging,
+    Collections,
+    Glance,
 }
 
 impl Command {
@@ -121,6 +125,8 @@ pub enum Action {
     JobDone(Result<String, String>),
     /// What the attach form's path would store (or why it cannot).
     AttachPreview(Option<String>),
+    /// A report screen's data, read in one snapshot.
+    ReportLoaded(Box<crate::tui::reports::ReportData>),
 }
 
 /// One window of the customer list.

@@ -112,6 +112,11 @@ pub enum Effect {
         customer: CustomerId,
         input: crate::domain::contract::ContractInput,
     },
+    /// Read a report screen's data.
+    LoadReport(super::reports::ReportKind),
+    /// Copy the customer's reminder (making their payment link first if
+    /// they have none) and record that they were reminded.
+    Remind(CustomerId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +125,12 @@ pub enum Screen {
     Customer,
     /// Picking open charges for a draft (reached with `i`).
     Drafting,
+    /// Receivables aging, from the customer list.
+    Aging,
+    /// Overdue invoices to follow up, from the customer list.
+    Collections,
+    /// The month at a glance, from the customer list.
+    Glance,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -214,6 +225,8 @@ pub struct CustomerView {
     pub invoices: InvoiceList,
     /// Payments, Credits, Contacts, Sub-clients and Timeline, once opened.
     pub lists: TabLists,
+    /// Where Esc goes: the list, or the report it was opened from.
+    pub return_to: Screen,
     need_summary: bool,
 }
 
@@ -226,6 +239,7 @@ impl CustomerView {
             tab: Tab::History,
             invoices: InvoiceList::default(),
             lists: TabLists::default(),
+            return_to: Screen::Customers,
             need_summary: true,
         }
     }
@@ -236,6 +250,7 @@ pub struct App {
     pub list: ListView,
     pub customer: Option<CustomerView>,
     pub drafting: Option<DraftView>,
+    pub reports: super::reports::Reports,
     pub overlay: Option<Overlay>,
     pub status: Option<Status>,
     pub size: (u16, u16),
@@ -294,6 +309,7 @@ impl App {
             },
             customer: None,
             drafting: None,
+            reports: Default::default(),
             overlay: None,
             status: None,
             size,
@@ -324,6 +340,9 @@ impl App {
                     _ => Context::Customer,
                 },
                 Screen::Drafting => Context::Drafting,
+                Screen::Aging => Context::Aging,
+                Screen::Collections => Context::Collections,
+                Screen::Glance => Context::Glance,
             },
         }
     }
@@ -375,6 +394,7 @@ impl App {
             Action::InvoicesLoaded(page) => self.invoices_loaded(page),
             Action::ChargesLoaded(page) => self.charges_loaded(page),
             Action::TabLoaded(page) => self.tab_loaded(*page),
+            Action::ReportLoaded(data) => self.report_loaded(*data),
             Action::Saved { message, customer } => self.saved(message, customer),
             Action::BookChanged => self.book_changed(),
             Action::InvoiceLoaded(detail) => {
@@ -436,7 +456,7 @@ impl App {
             Command::Back => self.back(),
             Command::Quit => match self.screen {
                 Screen::Customers => self.quit = true,
-                Screen::Customer | Screen::Drafting => self.back(),
+                _ => self.back(),
             },
             Command::Up => self.step(-1),
             Command::Down => self.step(1),
@@ -447,6 +467,7 @@ impl App {
             Command::Open => self.open(),
             Command::Search => self.list.searching = true,
             Command::CycleSort if ctx == Context::Invoices => self.cycle_invoice_sort(),
+            Command::CycleSort if ctx == Context::Aging => self.cycle_aging_sort(),
             Command::CycleSort => {
                 self.list.sort = self.list.sort.next();
                 self.list.keep = self.selected_customer().map(|c| c.id);
@@ -521,10 +542,12 @@ impl App {
                 Some(Tab::Invoices) => self.invoice_command(c),
                 _ => self.info("x saves an invoice (Invoices tab) or a document (Documents tab)"),
             },
+            Command::CopyReminder if ctx == Context::Collections => self.remind_from_collections(),
             Command::GenerateLink
             | Command::CopyLink
             | Command::RegenerateLink
             | Command::CopyReminder => self.link_command(c),
+            Command::Aging | Command::Collections | Command::Glance => self.report_command(c),
         }
     }
 
@@ -533,6 +556,9 @@ impl App {
             Screen::Customers => list_rows(self.size.1),
             Screen::Customer => history_rows(self.size.1),
             Screen::Drafting => drafting_rows(self.size.1),
+            Screen::Aging | Screen::Collections | Screen::Glance => {
+                super::reports::report_rows(self.size.1)
+            }
         }
     }
 
@@ -564,6 +590,9 @@ impl App {
                     d.window.step(delta, rows);
                 }
             }
+            Screen::Aging => self.reports.aging.window.step(delta, rows),
+            Screen::Collections => self.reports.collections.window.step(delta, rows),
+            Screen::Glance => {}
         }
     }
 
@@ -581,12 +610,21 @@ impl App {
             }
             Screen::Customers => {}
             Screen::Customer => {
-                self.screen = Screen::Customers;
-                self.list.keep = self.customer.take().map(|v| v.id);
+                let view = self.customer.take();
+                self.screen = view.as_ref().map_or(Screen::Customers, |v| v.return_to);
+                if self.screen == Screen::Customers {
+                    self.list.keep = view.map(|v| v.id);
+                } else {
+                    // What was done on the customer may have changed it.
+                    self.reports.stale = true;
+                }
             }
             Screen::Drafting => {
                 self.drafting = None;
                 self.screen = Screen::Customer;
+            }
+            Screen::Aging | Screen::Collections | Screen::Glance => {
+                self.screen = Screen::Customers;
             }
         }
     }
@@ -614,6 +652,8 @@ impl App {
                 }
             }
             Screen::Drafting => self.confirm_draft(false),
+            Screen::Aging | Screen::Collections => self.open_report_row(),
+            Screen::Glance => {}
         }
     }
 
@@ -829,6 +869,7 @@ impl App {
         self.list.need_count = true;
         self.list.need_totals = true;
         self.list.window.loaded = None;
+        self.reports.stale = true;
         if let Some(v) = &mut self.customer {
             v.window.loaded = None;
             v.need_summary = true;
@@ -948,6 +989,7 @@ impl App {
         }
         fx.extend(self.sync_invoices());
         fx.extend(self.sync_tabs());
+        fx.extend(self.sync_report());
         fx
     }
 

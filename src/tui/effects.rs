@@ -16,6 +16,7 @@ use crate::ops::{Book, OpsError, PaymentInput};
 use crate::ops::{RefundInput, TransferInput};
 use crate::store::EntryLock;
 use crate::store::{CustomerQuery, InvoiceQuery};
+use crate::tui::reports::{ReportData, ReportKind};
 use crate::tui::tabs::forms;
 
 pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
@@ -137,6 +138,8 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
         }
         // Made while tally is open: its started periods are charged now,
         // by the same catch-up that runs when tally opens.
+        Effect::LoadReport(kind) => load_report(book, kind),
+        Effect::Remind(id) => remind(book, clipboard, id),
         Effect::AddContract { customer, input } => match book.add_contract(customer, &input) {
             Ok(id) => {
                 let today = book.clock().today();
@@ -405,20 +408,11 @@ fn link_op(book: &mut Book, clipboard: &mut Session, op: LinkOp) -> Result<Actio
         }
         LinkOp::Copy(id) => ("Link", book.require_link(id)?),
         LinkOp::CopyReminder(id) => {
-            let reminder = book.reminder(id)?;
-            let what = match reminder.tone {
-                "gentle" => "Gentle reminder (an invoice is past due)",
-                "firm" => "Firm reminder (over 30 days past due)",
-                "final" => "Final notice (over 60 days past due)",
-                _ => "Reminder",
-            };
-            return Ok(match clipboard.copy(&reminder.text) {
-                // Copied to be sent: the timeline says when they were reminded.
-                Ok(via) => match book.record_reminder(id) {
-                    Ok(()) => Action::Copied(via.sentence(what)),
-                    Err(e) => Action::Failed(e.to_string()),
-                },
-                Err(e) => Action::Failed(format!("{e}; the link is shown above to copy by hand")),
+            return copy_reminder(book, clipboard, id).map(|sent| match sent {
+                Ok(message) => Action::Copied(message),
+                Err(message) => Action::Failed(format!(
+                    "{message}; the link is shown above to copy by hand"
+                )),
             });
         }
     };
@@ -426,6 +420,72 @@ fn link_op(book: &mut Book, clipboard: &mut Session, op: LinkOp) -> Result<Actio
         Ok(via) => Action::Copied(via.sentence(what)),
         Err(e) => Action::Failed(format!("{e}; the link is shown above to copy by hand")),
     })
+}
+
+/// Copies the customer's reminder, worded by how late they are, and
+/// records that they were reminded: what was copied, or why it was not.
+fn copy_reminder(
+    book: &mut Book,
+    clipboard: &mut Session,
+    id: CustomerId,
+) -> Result<Result<String, String>, OpsError> {
+    let reminder = book.reminder(id)?;
+    let what = match reminder.tone {
+        "gentle" => "Gentle reminder (an invoice is past due)",
+        "firm" => "Firm reminder (over 30 days past due)",
+        "final" => "Final notice (over 60 days past due)",
+        _ => "Reminder",
+    };
+    Ok(match clipboard.copy(&reminder.text) {
+        // Copied to be sent: the timeline says when they were reminded.
+        Ok(via) => match book.record_reminder(id) {
+            Ok(()) => Ok(via.sentence(what)),
+            Err(e) => Err(e.to_string()),
+        },
+        Err(e) => Err(e.to_string()),
+    })
+}
+
+/// `m` on the collections screen: the reminder carries the payment link,
+/// so a customer without one gets one first.
+fn remind(book: &mut Book, clipboard: &mut Session, id: CustomerId) -> Result<Action, OpsError> {
+    let made = match book.link(id)? {
+        Some(_) => false,
+        None => match book.generate_link(id) {
+            Ok(_) => true,
+            // Another tally made it meanwhile: use theirs.
+            Err(OpsError::LinkExists(_)) => false,
+            Err(e) => return Err(e),
+        },
+    };
+    let name = book.customer(id)?.name;
+    Ok(match copy_reminder(book, clipboard, id)? {
+        Ok(message) => Action::Saved {
+            message: format!(
+                "{message} for {name}{}",
+                if made {
+                    " (made their payment link)"
+                } else {
+                    ""
+                }
+            ),
+            customer: id,
+        },
+        Err(message) => Action::Failed(format!("{message}; nothing was recorded for {name}")),
+    })
+}
+
+/// A report screen's data, read in one snapshot.
+fn load_report(book: &Book, kind: ReportKind) -> Result<Action, OpsError> {
+    let data = match kind {
+        ReportKind::Aging => {
+            let (day, rows) = book.aging(None)?;
+            ReportData::Aging(day, rows)
+        }
+        ReportKind::Collections => ReportData::Collections(book.overdue()?),
+        ReportKind::Glance => ReportData::Glance(book.glance()?),
+    };
+    Ok(Action::ReportLoaded(Box::new(data)))
 }
 
 fn failure(e: OpsError) -> Action {

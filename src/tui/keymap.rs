@@ -31,6 +31,12 @@ pub enum Context {
     /// The customer screen's other tabs: Payments, Credits, Contacts,
     /// Sub-clients, Timeline.
     Tabs,
+    /// The receivables aging screen.
+    Aging,
+    /// The collections screen: overdue invoices, oldest first.
+    Collections,
+    /// The month at a glance.
+    Glance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +67,10 @@ pub enum KeymapError {
     BadKey { action: String, key: String },
 }
 
-use Context::{Customer as Cu, Drafting as Dr, Form as Fo, Invoices as In, List as Li, Tabs as Tb};
+use Context::{
+    Aging as Ag, Collections as Co, Customer as Cu, Drafting as Dr, Form as Fo, Glance as Gl,
+    Invoices as In, List as Li, Tabs as Tb,
+};
 
 fn defaults() -> Vec<(
     Command,
@@ -71,47 +80,53 @@ fn defaults() -> Vec<(
     &'static str,
 )> {
     vec![
-        (Command::Up, "up", "k", &[Li, Cu, In, Dr, Tb], "move up"),
+        (
+            Command::Up,
+            "up",
+            "k",
+            &[Li, Cu, In, Dr, Tb, Ag, Co],
+            "move up",
+        ),
         (
             Command::Down,
             "down",
             "j",
-            &[Li, Cu, In, Dr, Tb],
+            &[Li, Cu, In, Dr, Tb, Ag, Co],
             "move down",
         ),
         (
             Command::PageUp,
             "page_up",
             "pageup",
-            &[Li, Cu, In, Dr, Tb],
+            &[Li, Cu, In, Dr, Tb, Ag, Co],
             "page up",
         ),
         (
             Command::PageDown,
             "page_down",
             "pagedown",
-            &[Li, Cu, In, Dr, Tb],
+            &[Li, Cu, In, Dr, Tb, Ag, Co],
             "page down",
         ),
         (
             Command::Home,
             "home",
             "home",
-            &[Li, Cu, In, Dr, Tb],
+            &[Li, Cu, In, Dr, Tb, Ag, Co],
             "first row",
         ),
         (
             Command::End,
             "end",
             "end",
-            &[Li, Cu, In, Dr, Tb],
+            &[Li, Cu, In, Dr, Tb, Ag, Co],
             "last row",
         ),
         (
             Command::Open,
             "open",
             "enter",
-            &[Li, Cu, In, Dr, Tb],
+            &[Li, Cu, In, Dr, Tb, Ag, Co],
             "open; drafting: draft the picked",
         ),
         (
@@ -125,7 +140,7 @@ fn defaults() -> Vec<(
             Command::CycleSort,
             "cycle_sort",
             "s",
-            &[Li, In],
+            &[Li, In, Ag],
             "cycle the sort order",
         ),
         (
@@ -174,21 +189,21 @@ fn defaults() -> Vec<(
             Command::Back,
             "back",
             "esc",
-            &[Li, Cu, Fo, In, Dr, Tb],
+            &[Li, Cu, Fo, In, Dr, Tb, Ag, Co, Gl],
             "back / cancel / clear search",
         ),
         (
             Command::Help,
             "help",
             "?",
-            &[Li, Cu, In, Dr, Tb],
+            &[Li, Cu, In, Dr, Tb, Ag, Co, Gl],
             "this help",
         ),
         (
             Command::Quit,
             "quit",
             "q",
-            &[Li, Cu, In, Dr, Tb],
+            &[Li, Cu, In, Dr, Tb, Ag, Co, Gl],
             "quit (from a customer: back)",
         ),
         (
@@ -294,8 +309,29 @@ fn defaults() -> Vec<(
             Command::CopyReminder,
             "copy_reminder",
             "m",
-            &[Cu, In, Tb],
+            &[Cu, In, Tb, Co],
             "copy a reminder text with the link",
+        ),
+        (
+            Command::Aging,
+            "aging",
+            "A",
+            &[Li, Co, Gl],
+            "receivables aging: who owes what, by days past due",
+        ),
+        (
+            Command::Collections,
+            "collections",
+            "O",
+            &[Li, Ag, Gl],
+            "collections: overdue invoices, oldest first",
+        ),
+        (
+            Command::Glance,
+            "month_at_a_glance",
+            "M",
+            &[Li, Ag, Co],
+            "the month at a glance: billed, collected, outstanding",
         ),
         (
             Command::Statement,
@@ -539,7 +575,10 @@ impl Keymap {
             | Context::Customer
             | Context::Invoices
             | Context::Drafting
-            | Context::Tabs => self.command(ctx, key).map(Action::Cmd),
+            | Context::Tabs
+            | Context::Aging
+            | Context::Collections
+            | Context::Glance => self.command(ctx, key).map(Action::Cmd),
             Context::Search => match event.code {
                 KeyCode::Esc => Some(Action::Cmd(Command::Back)),
                 KeyCode::Enter => Some(Action::Submit),

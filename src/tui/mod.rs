@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod keymap;
 pub mod links;
 pub mod menu;
+pub mod reports;
 pub mod screens;
 pub mod tabs;
 pub mod theme;

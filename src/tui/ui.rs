@@ -39,6 +39,9 @@ pub fn render(frame: &mut Frame, app: &App, ui: &Ui) {
         Screen::Customers => screens::customers::render(frame, area, app, ui),
         Screen::Customer => screens::customer::render(frame, area, app, ui),
         Screen::Drafting => screens::drafting::render(frame, area, app, ui),
+        Screen::Aging => screens::aging::render(frame, area, app, ui),
+        Screen::Collections => screens::collections::render(frame, area, app, ui),
+        Screen::Glance => screens::glance::render(frame, area, app, ui),
     }
     match &app.overlay {
         Some(Overlay::Help { ctx, scroll }) => help(frame, area, *ctx, *scroll, ui),
@@ -189,6 +192,9 @@ fn help(frame: &mut Frame, area: Rect, ctx: Context, scroll: usize, ui: &Ui) {
         Context::Invoices => "Keys: invoices",
         Context::Drafting => "Keys: drafting an invoice",
         Context::Tabs => "Keys: customer tabs",
+        Context::Aging => "Keys: receivables aging",
+        Context::Collections => "Keys: collections",
+        Context::Glance => "Keys: the month at a glance",
         _ => "Keys",
     };
     let key_w = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(4);

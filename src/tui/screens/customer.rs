@@ -12,7 +12,7 @@ use crate::domain::EntryKind;
 use crate::domain::InvoiceStatus;
 use crate::domain::invoice::InvoiceFilter;
 use crate::tui::action::{Command, CustomerPage};
-use crate::tui::app::{App, Tab};
+use crate::tui::app::{App, Screen, Tab};
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
 
@@ -59,8 +59,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         ],
         tab => crate::tui::tabs::hints(tab, ui),
     };
+    // Where Esc goes back to.
+    let from = match view.return_to {
+        Screen::Aging => "Receivables aging",
+        Screen::Collections => "Collections",
+        _ => "Customers",
+    };
     let Some(page) = &view.page else {
-        title_bar(frame, title, "Customers / …", "", ui);
+        title_bar(frame, title, &format!("{from} / …"), "", ui);
         status_line(frame, status, app, &hints, ui);
         return;
     };
@@ -68,7 +74,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     title_bar(
         frame,
         title,
-        &format!("Customers / {}", safe(&c.name)),
+        &format!("{from} / {}", safe(&c.name)),
         &format!("customer {}", c.id),
         ui,
     );

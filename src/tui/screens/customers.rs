@@ -57,6 +57,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             (k(Command::Open), "open"),
             (k(Command::Help), "help"),
             (k(Command::Quit), "quit"),
+            (k(Command::Aging), "aging"),
+            (k(Command::Collections), "overdue"),
+            (k(Command::Glance), "month"),
         ]
     };
     status_line(frame, status, app, &hints, ui);

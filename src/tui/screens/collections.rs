@@ -1,0 +1,142 @@
+//! The collections screen (`O` from the customer list): open invoices past
+//! due, the longest overdue first, with when each customer last heard from
+//! you and which reminder they get next. `m` copies that reminder and
+//! moves to the next invoice; `Enter` opens the customer.
+
+use std::collections::HashMap;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::config::Collections;
+use crate::tui::action::Command;
+use crate::tui::app::App;
+use crate::tui::safe;
+use crate::tui::ui::{Ui, status_line, title_bar, window_table};
+use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let [title, info, table, totals, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let v = &app.reports.collections;
+    title_bar(
+        frame,
+        title,
+        &format!("tally · {} / Collections", safe(&app.business)),
+        &format!(
+            "{} · oldest first",
+            crate::tui::plural(v.rows.len(), "overdue invoice")
+        ),
+        ui,
+    );
+    let k = |c| ui.keymap.key_for(c);
+    let about = if v.loaded {
+        format!(
+            " {} copies the reminder, firmer the later they are, and moves to the next.",
+            k(Command::CopyReminder)
+        )
+    } else {
+        " Reading the book…".into()
+    };
+    frame.render_widget(Paragraph::new(Line::styled(about, ui.theme.dim())), info);
+    if v.loaded && v.rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::raw(""),
+                Line::raw("Nothing is overdue: every open invoice is within its terms."),
+            ])
+            .centered(),
+            table,
+        );
+    } else {
+        rows(frame, table, app, ui);
+    }
+    totals_line(frame, totals, app, ui);
+    let hints = vec![
+        (k(Command::CopyReminder), "copy reminder, next"),
+        (k(Command::Open), "open customer"),
+        (k(Command::Aging), "aging"),
+        (k(Command::Back), "back"),
+        (k(Command::Help), "help"),
+    ];
+    status_line(frame, status, app, &hints, ui);
+}
+
+fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let v = &app.reports.collections;
+    let cur = &app.currency;
+    // The reminder's wording follows the customer's oldest overdue
+    // invoice, which is their first row in this oldest-first list.
+    let mut latest: HashMap<i64, i64> = HashMap::new();
+    for r in &v.rows {
+        latest.entry(r.customer).or_insert(r.days_late);
+    }
+    let mut grid = Grid::new(&[
+        col("Invoice", Kind::Fixed, 7),
+        col("Customer", Kind::Text, 8),
+        col("Due", Kind::Fixed, 3),
+        col("Days late", Kind::Money, 6),
+        col("Owed", Kind::Money, 9),
+        col("Reminder", Kind::Fixed, 2),
+        col("Reminded", Kind::Fixed, 4),
+    ]);
+    let height = area.height.saturating_sub(1) as usize;
+    let end = (v.window.offset + height).min(v.rows.len());
+    for r in &v.rows[v.window.offset.min(end)..end] {
+        let owed = cur.from_minor(r.remaining);
+        let tone = Collections::tone(latest.get(&r.customer).copied().unwrap_or(r.days_late));
+        let tone_style = match tone {
+            "final" => ui.theme.error(),
+            "firm" => ui.theme.warning(),
+            _ => ui.theme.dim(),
+        };
+        grid.row(vec![
+            safe(&r.number).into(),
+            safe(&r.name).into(),
+            r.due.to_string().into(),
+            r.days_late.to_string().into(),
+            styled(cur.display(owed), ui.theme.balance(-owed)),
+            styled(tone, tone_style),
+            r.last_reminded
+                .as_deref()
+                .map(|t| t.chars().take(10).collect::<String>())
+                .unwrap_or_else(|| "never".into())
+                .into(),
+        ]);
+    }
+    window_table(frame, area, grid, &v.window, ui);
+}
+
+fn totals_line(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let v = &app.reports.collections;
+    if v.rows.is_empty() {
+        return;
+    }
+    let cur = &app.currency;
+    let owed = cur.from_minor(v.rows.iter().map(|r| r.remaining).sum());
+    let mut customers: Vec<i64> = v.rows.iter().map(|r| r.customer).collect();
+    customers.sort_unstable();
+    customers.dedup();
+    let parts = vec![
+        vec![
+            Span::raw("Overdue "),
+            Span::styled(cur.display(owed), ui.theme.balance(-owed)),
+        ],
+        vec![Span::raw(crate::tui::plural(customers.len(), "customer"))],
+    ];
+    let mut line = fit_parts(
+        parts,
+        Span::styled(" · ", ui.theme.dim()),
+        (area.width as usize).saturating_sub(1),
+    );
+    line.spans.insert(0, Span::raw(" "));
+    frame.render_widget(Paragraph::new(line), area);
+}

@@ -138,7 +138,8 @@ fn the_json_report_names_each_check() {
             "identity",
             "allocations",
             "payouts",
-            "month totals"
+            "day totals",
+            "uninvoiced sums"
         ]
     );
 }
@@ -171,16 +172,23 @@ fn the_tui_warns_at_start_when_the_quick_check_fails() {
 }
 
 #[test]
-fn month_totals_that_differ_from_their_entries() {
+fn kept_summaries_that_differ_from_their_entries() {
     let b = sound();
     break_with(
         &b,
-        "UPDATE month_totals SET collected_cents = collected_cents + 1",
+        "UPDATE day_totals SET collected_cents = collected_cents + 1",
     );
-    let month = chrono::Local::now().format("%Y-%m").to_string();
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     failed(
         &b,
-        "month totals",
-        &format!("{month}: the kept month totals differ"),
+        "day totals",
+        &format!("{today}: the kept day totals differ"),
+    );
+    let b = sound();
+    break_with(&b, "UPDATE customers SET uninvoiced_cents = 1");
+    failed(
+        &b,
+        "uninvoiced sums",
+        "customer 1: kept 0.01 uninvoiced but their charges not on an invoice sum to 0.00",
     );
 }

@@ -3,7 +3,8 @@
 //! against paid invoices) and credit transfers between the two customers. After every step,
 //! for every customer, `balance = available credit − outstanding −
 //! uninvoiced`, the maintained balance equals the line items, invoice states
-//! agree with what is left to pay, and finalized numbers are 1..n with no gap.
+//! agree with what is left to pay, finalized numbers are 1..n with no gap,
+//! and the aging report from kept sums equals the one from a full pass.
 //!
 //! Ids repeat freely (a charge picked twice for a draft, an invoice twice
 //! in one cancel), and the steps interleave two connections to one book
@@ -97,6 +98,12 @@ fn check(book: &Book, customers: &[CustomerId]) {
             InvoiceStatus::Paid | InvoiceStatus::Void => assert_eq!(left, Decimal::ZERO, "{inv:?}"),
         }
     }
+    // The aging as of today from the kept sums is the one a full pass
+    // over the book gives.
+    let (today, kept) = book.aging(None).unwrap();
+    let terms = Config::default().billing.payment_terms_days;
+    assert!(!r.anything_after(today).unwrap());
+    assert_eq!(kept, r.aging_scan(today, terms).unwrap());
     let seqs = r.invoice_seqs().unwrap();
     assert_eq!(
         seqs,

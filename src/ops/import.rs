@@ -106,7 +106,7 @@ impl Book {
             let mut run = || cx.insert_rows(tx, file, bulk, &cols, &mut rows, &mut progress);
             if bulk {
                 tx.without_search_trigger(|| {
-                    tx.without_month_triggers(|| tx.without_entry_indexes(run))
+                    tx.without_summary_triggers(|| tx.without_entry_indexes(run))
                 })
             } else {
                 run()

@@ -10,7 +10,8 @@
 //! - no invoice has more allocated to it than its total, a paid or void
 //!   invoice has exactly its total, and no credit is allocated beyond itself;
 //! - a finalized invoice's frozen total equals the sum of its charges;
-//! - the kept month totals equal the sums of each month's entries;
+//! - the kept day totals equal the sums of each day's entries, and each
+//!   customer's kept uninvoiced sum the sum of their charges on no invoice;
 //! - every refund or transfer used exactly its amount of its customer's
 //!   credits, and each transfer's two sides match.
 //!
@@ -61,7 +62,7 @@ impl Reads<'_> {
         if full {
             self.balances(&mut report)?;
             self.allocations(&mut report)?;
-            self.months(&mut report)?;
+            self.summaries(&mut report)?;
         }
         Ok(report)
     }
@@ -215,27 +216,44 @@ impl Reads<'_> {
         )
     }
 
-    fn months(&self, report: &mut CheckReport) -> Result<()> {
-        report.ran.push("month totals");
+    /// The kept summaries (migrations 9 and 10) against the entries.
+    fn summaries(&self, report: &mut CheckReport) -> Result<()> {
+        report.ran.push("day totals");
         let mut stmt = self.conn.prepare(
-            "WITH f AS (SELECT month, SUM(billed) AS b, SUM(collected) AS c, SUM(credited) AS r, \
-                        SUM(paid_out) AS p FROM month_figures GROUP BY month) \
-             SELECT COALESCE(f.month, t.month) FROM f FULL JOIN month_totals t ON t.month = f.month \
+            "WITH f AS (SELECT day, SUM(billed) AS b, SUM(collected) AS c, SUM(credited) AS r, \
+                        SUM(paid_out) AS p, count(*) AS n FROM day_figures GROUP BY day) \
+             SELECT COALESCE(f.day, t.day) FROM f FULL JOIN day_totals t ON t.day = f.day \
              WHERE COALESCE(f.b, 0) <> COALESCE(t.billed_cents, 0) OR COALESCE(f.c, 0) <> COALESCE(t.collected_cents, 0) \
                 OR COALESCE(f.r, 0) <> COALESCE(t.credited_cents, 0) OR COALESCE(f.p, 0) <> COALESCE(t.paid_out_cents, 0) \
+                OR COALESCE(f.n, 0) <> COALESCE(t.entries, 0) \
              ORDER BY 1 LIMIT ?1",
         )?;
         let rows = stmt.query_map(params![SHOWN], |r| r.get::<_, String>(0))?;
-        for month in rows {
+        for day in rows {
             report.push(
-                "month totals",
+                "day totals",
                 format!(
-                    "{}: the kept month totals differ from the sum of its entries",
-                    month?
+                    "{}: the kept day totals differ from the sum of its entries",
+                    day?
                 ),
             );
         }
-        Ok(())
+        report.ran.push("uninvoiced sums");
+        self.each(
+            "SELECT c.id, c.uninvoiced_cents, COALESCE((SELECT SUM(e.amount_cents + e.tax_cents) FROM entries e \
+              WHERE e.customer_id = c.id AND e.kind = 'charge' AND e.invoice_id IS NULL), 0) AS s \
+             FROM customers c WHERE c.uninvoiced_cents <> s ORDER BY c.id LIMIT ?1",
+            |id: i64, kept, sum| {
+                report.push(
+                    "uninvoiced sums",
+                    format!(
+                        "customer {id}: kept {} uninvoiced but their charges not on an invoice sum to {}",
+                        self.plain(kept),
+                        self.plain(sum)
+                    ),
+                );
+            },
+        )
     }
 
     /// Runs a check query (`?1` is how many rows to show) and hands each

@@ -74,33 +74,6 @@ fn day_in(d: NaiveDate, buf: &mut [u8; 10]) -> &str {
     std::str::from_utf8(buf).unwrap_or("0000-00-00")
 }
 
-/// The entries table's secondary indexes, as the migrations create them
-/// (a test keeps the two the same). A large import drops them, inserts,
-/// and builds them again in one sorted pass: far cheaper than updating
-/// each index at a random place for every row.
-pub(super) const ENTRY_INDEXES: [(&str, &str); 5] = [
-    (
-        "entries_by_customer_date",
-        "CREATE INDEX entries_by_customer_date ON entries (customer_id, date DESC, id DESC)",
-    ),
-    (
-        "entries_by_invoice",
-        "CREATE INDEX entries_by_invoice ON entries (invoice_id) WHERE invoice_id IS NOT NULL",
-    ),
-    (
-        "entries_open_charges",
-        "CREATE INDEX entries_open_charges ON entries (customer_id, date) WHERE kind = 'charge' AND invoice_id IS NULL",
-    ),
-    (
-        "entries_memos",
-        "CREATE INDEX entries_memos ON entries (memo_of) WHERE memo_of IS NOT NULL",
-    ),
-    (
-        "entries_by_contract",
-        "CREATE INDEX entries_by_contract ON entries (contract_id) WHERE contract_id IS NOT NULL",
-    ),
-];
-
 /// The trigger that indexes each new customer for search, exactly as
 /// migration 2 wrote it (a test keeps the two the same).
 pub(super) const SEARCH_INSERT_TRIGGER: &str = "CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN
@@ -140,19 +113,21 @@ impl Tx<'_> {
         Ok(value)
     }
 
-    /// Runs `f` with the entries indexes dropped, then builds them again,
-    /// all inside this transaction (a reader never sees them missing).
+    /// Runs `f` with the entries indexes dropped, then builds them again
+    /// from their own text, all inside this transaction (a reader never
+    /// sees them missing). A large import inserts, then builds each index
+    /// in one sorted pass: far cheaper than updating each at a random place
+    /// for every row.
     pub fn without_entry_indexes<T, E: From<super::StoreError>>(
         &self,
         f: impl FnOnce() -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        for (name, _) in ENTRY_INDEXES {
-            self.tx
-                .execute_batch(&format!("DROP INDEX {name}"))
-                .map_err(super::StoreError::from)?;
-        }
+        let saved = self.drop_schema_objects(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entries' AND sql IS NOT NULL",
+            "INDEX",
+        )?;
         let value = f()?;
-        for (_, sql) in ENTRY_INDEXES {
+        for (_, sql) in &saved {
             self.tx
                 .execute_batch(sql)
                 .map_err(super::StoreError::from)?;
@@ -160,53 +135,69 @@ impl Tx<'_> {
         Ok(value)
     }
 
+    /// Drops what `query` lists (name, sql) and returns it, to be made
+    /// again from the same text.
+    fn drop_schema_objects(&self, query: &str, kind: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.tx.prepare(query)?;
+        let objects = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+        for (name, _) in &objects {
+            self.tx.execute_batch(&format!("DROP {kind} {name}"))?;
+        }
+        Ok(objects)
+    }
+
     /// Runs `f`, which may only insert entries, without the per-row
-    /// month-total triggers, then adds everything `f` inserted to the
-    /// month totals in one grouped pass, and puts the triggers back as
-    /// they were, all inside this transaction.
-    pub fn without_month_triggers<T, E: From<super::StoreError>>(
+    /// triggers that keep the day totals and each customer's uninvoiced
+    /// sum; then adds everything `f` inserted to both in one grouped pass
+    /// each, and puts the triggers back as they were, all inside this
+    /// transaction.
+    pub fn without_summary_triggers<T, E: From<super::StoreError>>(
         &self,
         f: impl FnOnce() -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let saved = self.drop_month_triggers()?;
+        let saved = self.drop_schema_objects(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' \
+             AND (name LIKE 'entries_days_%' OR name LIKE 'entries_uninvoiced_%')",
+            "TRIGGER",
+        )?;
+        let before: i64 = self
+            .tx
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM entries", [], |r| r.get(0))
+            .map_err(super::StoreError::from)?;
         let value = f()?;
-        self.restore_month_triggers(saved.0, &saved.1)?;
+        self.catch_up_summaries(before)?;
+        for (_, sql) in &saved {
+            self.tx
+                .execute_batch(sql)
+                .map_err(super::StoreError::from)?;
+        }
         Ok(value)
     }
 
-    /// The triggers' own text (so nothing here repeats the migration), and
-    /// the last entry id before they were dropped.
-    fn drop_month_triggers(&self) -> Result<(i64, Vec<(String, String)>)> {
-        let mut stmt = self.tx.prepare(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'entries_months_%'",
-        )?;
-        let triggers = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
-        for (name, _) in &triggers {
-            self.tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
-        }
-        let before = self
-            .tx
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM entries", [], |r| r.get(0))?;
-        Ok((before, triggers))
-    }
-
-    fn restore_month_triggers(&self, before: i64, triggers: &[(String, String)]) -> Result<()> {
+    /// Adds the entries after `before` to the day totals and to their
+    /// customers' uninvoiced sums.
+    fn catch_up_summaries(&self, before: i64) -> Result<()> {
         self.tx.execute(
-            "INSERT INTO month_totals \
-             SELECT month, SUM(billed), SUM(collected), SUM(credited), SUM(paid_out) \
-             FROM month_figures WHERE id > ?1 GROUP BY month \
-             ON CONFLICT (month) DO UPDATE SET \
+            "INSERT INTO day_totals \
+             SELECT day, SUM(billed), SUM(collected), SUM(credited), SUM(paid_out), count(*) \
+             FROM day_figures WHERE id > ?1 GROUP BY day \
+             ON CONFLICT (day) DO UPDATE SET \
                 billed_cents = billed_cents + excluded.billed_cents, \
                 collected_cents = collected_cents + excluded.collected_cents, \
                 credited_cents = credited_cents + excluded.credited_cents, \
-                paid_out_cents = paid_out_cents + excluded.paid_out_cents",
+                paid_out_cents = paid_out_cents + excluded.paid_out_cents, \
+                entries = entries + excluded.entries",
             [before],
         )?;
-        for (_, sql) in triggers {
-            self.tx.execute_batch(sql)?;
-        }
+        self.tx.execute(
+            "UPDATE customers SET uninvoiced_cents = uninvoiced_cents + n.cents \
+             FROM (SELECT customer_id, SUM(amount_cents + tax_cents) AS cents FROM entries \
+                   WHERE id > ?1 AND kind = 'charge' AND invoice_id IS NULL GROUP BY customer_id) AS n \
+             WHERE customers.id = n.customer_id",
+            [before],
+        )?;
         Ok(())
     }
 

@@ -6,6 +6,8 @@
 //! allocation counts as of its credit's date). Days are whole calendar
 //! days; money stays in integer minor units.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rusqlite::named_params;
 
@@ -37,7 +39,7 @@ WITH items(customer_id, owed, late) AS (
     FROM invoices i WHERE i.status <> 'draft' AND i.issue_date <= :d
     UNION ALL
     SELECT e.customer_id, e.amount_cents + e.tax_cents,
-           CAST(julianday(:d) - julianday(e.date, '+' || COALESCE(c.payment_terms_days, :terms) || ' days') AS INTEGER)
+           CAST(julianday(:d) - julianday(e.date) AS INTEGER) - COALESCE(c.payment_terms_days, :terms)
     FROM entries e JOIN customers c ON c.id = e.customer_id
     LEFT JOIN invoices i ON i.id = e.invoice_id
     WHERE e.kind = 'charge' AND e.date <= :d
@@ -67,8 +69,10 @@ WHERE o.customer_id IS NOT NULL OR COALESCE(cr.left, 0) > 0
 ORDER BY c.id";
 
 impl Reads<'_> {
-    /// Every customer who owed something or held credit on `as_of`.
-    pub fn aging(&self, as_of: NaiveDate, default_terms: u32) -> Result<Vec<AgingRow>> {
+    /// Every customer who owed something or held credit on `as_of`, by one
+    /// pass over the whole book (any `as_of`; [`Reads::aging_kept`] is the
+    /// fast way when nothing is dated later).
+    pub fn aging_scan(&self, as_of: NaiveDate, default_terms: u32) -> Result<Vec<AgingRow>> {
         let mut stmt = self.conn.prepare_cached(AGING)?;
         let rows = stmt.query_map(
             named_params! { ":d": day(as_of), ":terms": default_terms },
@@ -82,6 +86,174 @@ impl Reads<'_> {
             },
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Reads<'_> {
+    /// Whether anything in the book is dated after `day`: an entry, or an
+    /// invoice issued later (so the kept sums would include it).
+    pub fn anything_after(&self, after: NaiveDate) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM day_totals WHERE day > ?1 AND entries > 0) \
+             OR EXISTS (SELECT 1 FROM invoices INDEXED BY invoices_by_status \
+                        WHERE status IN ('open', 'paid', 'void') AND due_date > ?1 AND issue_date > ?1)",
+            [day(after)],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The same report as [`Reads::aging_scan`] when nothing is dated after
+    /// `as_of`, from what is kept: each customer's uninvoiced sum splits
+    /// into the charges of the last `terms + 90` days, bucketed one by one
+    /// through the date index, and the rest, which is over 90 days late;
+    /// open invoices and draft charges are few; and, with nothing later,
+    /// unapplied credit is what is owed plus the balance (DESIGN §1).
+    pub fn aging_kept(&self, as_of: NaiveDate, default_terms: u32) -> Result<Vec<AgingRow>> {
+        let terms = self.customer_terms()?;
+        let max_terms = terms
+            .values()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(default_terms);
+        // Per customer id (ids are dense): owed by column, recent charges.
+        let top: i64 =
+            self.conn
+                .query_row("SELECT COALESCE(MAX(id), 0) FROM customers", [], |r| {
+                    r.get(0)
+                })?;
+        let slot = |c: i64| usize::try_from(c).unwrap_or(0).min(top as usize);
+        let mut owed = vec![[0i64; 5]; top as usize + 1];
+        let mut recent = vec![0i64; top as usize + 1];
+        // Charges bucket by comparing their day with each terms' ladder
+        // of boundary days: no date is parsed per row.
+        let default_ladder = Ladder::new(as_of, default_terms);
+        let mut ladders: HashMap<u32, Ladder> = HashMap::new();
+        let mut column_of = |c: i64, date: &str| match terms.get(&c) {
+            None => default_ladder.column(date),
+            Some(t) => ladders
+                .entry(*t)
+                .or_insert_with(|| Ladder::new(as_of, *t))
+                .column(date),
+        };
+        let since = as_of - chrono::Days::new(u64::from(max_terms) + 91);
+        self.each_row(
+            "SELECT customer_id, date, amount_cents + tax_cents FROM entries INDEXED BY entries_open_by_date \
+             WHERE kind = 'charge' AND invoice_id IS NULL AND date > ?1 AND date <= ?2",
+            [day(since), day(as_of)],
+            |c, date, cents| {
+                owed[slot(c)][column_of(c, date)] += cents;
+                recent[slot(c)] += cents;
+                Ok(())
+            },
+        )?;
+        self.each_row(
+            "SELECT e.customer_id, e.date, e.amount_cents + e.tax_cents FROM invoices i \
+             JOIN entries e ON e.invoice_id = i.id WHERE i.status = 'draft'",
+            [],
+            |c, date, cents| {
+                owed[slot(c)][column_of(c, date)] += cents;
+                Ok(())
+            },
+        )?;
+        self.each_row(
+            "SELECT i.customer_id, i.due_date, i.total_cents - COALESCE((SELECT SUM(a.amount_cents) \
+             FROM allocations a WHERE a.invoice_id = i.id), 0) FROM invoices i \
+             WHERE i.status = 'open'",
+            [],
+            |c, due, left| {
+                let late = (as_of - super::parse_day(1, due)?).num_days();
+                if left > 0 {
+                    owed[slot(c)][bucket(late)] += left;
+                }
+                Ok(())
+            },
+        )?;
+        // Every customer with anything owed or held; what of their kept
+        // uninvoiced sum is not recent is over 90 days late.
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, balance_cents, uninvoiced_cents, name FROM customers ORDER BY id",
+        )?;
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            let c: i64 = r.get(0)?;
+            let (balance, uninvoiced): (i64, i64) = (r.get(1)?, r.get(2)?);
+            let mut buckets = owed[slot(c)];
+            buckets[4] += uninvoiced - recent[slot(c)];
+            let total: i64 = buckets.iter().sum();
+            let credit = (total + balance).max(0);
+            if total > 0 || credit > 0 {
+                out.push(AgingRow {
+                    id: c,
+                    name: r.get(3)?,
+                    buckets,
+                    unapplied_credit: credit,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Customers' own payment terms, where set.
+    fn customer_terms(&self) -> Result<HashMap<i64, u32>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, payment_terms_days FROM customers WHERE payment_terms_days IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Runs `sql` and hands each row's (customer, day, minor units) to `f`.
+    fn each_row(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        mut f: impl FnMut(i64, &str, i64) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut q = stmt.query(params)?;
+        while let Some(r) = q.next()? {
+            let date = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            f(r.get(0)?, date, r.get(2)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// For one number of days' terms, the first day of each aging column a
+/// charge's date can fall in, newest first: a charge dated on or after
+/// `from[0]` is not yet due, on or after `from[1]` 1–30 days late, and so
+/// on; anything older is over 90 days late.
+struct Ladder {
+    from: [String; 4],
+}
+
+impl Ladder {
+    fn new(as_of: NaiveDate, terms: u32) -> Ladder {
+        let back = |days: u32| day(as_of - chrono::Days::new(u64::from(terms + days)));
+        Ladder {
+            from: [back(0), back(30), back(60), back(90)],
+        }
+    }
+
+    /// The column of a charge dated `date` (`YYYY-MM-DD` sorts as text).
+    fn column(&self, date: &str) -> usize {
+        self.from
+            .iter()
+            .position(|f| date >= f.as_str())
+            .unwrap_or(4)
+    }
+}
+
+/// Which aging column `late` days past due falls in.
+fn bucket(late: i64) -> usize {
+    match late {
+        i64::MIN..=0 => 0,
+        1..=30 => 1,
+        31..=60 => 2,
+        61..=90 => 3,
+        _ => 4,
     }
 }
 
@@ -206,7 +378,8 @@ impl Reads<'_> {
     }
 }
 
-/// One calendar month's kept totals, in minor units (migration 9).
+/// One calendar month's totals, summed from the kept day totals
+/// (migration 9), in minor units.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MonthTotals {
     /// `YYYY-MM`.
@@ -233,17 +406,20 @@ impl Reads<'_> {
     /// entry, oldest first, and what was owed less credit held at the start
     /// of `from` (the sum of every earlier month's movement).
     pub fn month_totals(&self, from: &str, to: &str) -> Result<(i64, Vec<MonthTotals>)> {
+        // Days compare as text: every day of `to` sorts before `to` + "-99".
+        let (first, last) = (format!("{from}-01"), format!("{to}-99"));
         let before: i64 = self.conn.query_row(
             "SELECT COALESCE(SUM(billed_cents - collected_cents - credited_cents + paid_out_cents), 0) \
-             FROM month_totals WHERE month < ?1",
-            [from],
+             FROM day_totals WHERE day < ?1",
+            [&first],
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT month, billed_cents, collected_cents, credited_cents, paid_out_cents \
-             FROM month_totals WHERE month >= ?1 AND month <= ?2 ORDER BY month",
+            "SELECT substr(day, 1, 7) AS month, SUM(billed_cents), SUM(collected_cents), \
+             SUM(credited_cents), SUM(paid_out_cents) \
+             FROM day_totals WHERE day >= ?1 AND day <= ?2 GROUP BY month ORDER BY month",
         )?;
-        let rows = stmt.query_map([from, to], |r| {
+        let rows = stmt.query_map([&first, &last], |r| {
             Ok(MonthTotals {
                 month: r.get(0)?,
                 billed: r.get(1)?,

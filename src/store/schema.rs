@@ -286,23 +286,26 @@ const MIGRATIONS: &[&str] = &[
         CHECK (contract_id IS NULL OR kind = 'charge');
     CREATE INDEX entries_by_contract ON entries (contract_id) WHERE contract_id IS NOT NULL;
     "#,
-    // 9: per-month totals for the month-at-a-glance screen, kept by
-    // triggers in the same transaction as the entries (as balances are
-    // kept with them). `month_figures` is the one place that says which
+    // 9: per-day totals (the month at a glance sums them by month; the
+    // aging report asks whether anything is dated after a day), kept by
+    // triggers in the same transaction as the entries, as balances are
+    // kept with them. `day_figures` is the one place that says which
     // entry counts as billed, collected (a payment: money received),
     // credited (a void's or memo's credit, credit transferred in) or paid
     // out (refunds, transfers out); the triggers, a bulk import's catch-up
     // and `tally check` all read it.
     r#"
-    CREATE TABLE month_totals (
-        month           TEXT PRIMARY KEY CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+    CREATE TABLE day_totals (
+        day             TEXT PRIMARY KEY CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
         billed_cents    INTEGER NOT NULL DEFAULT 0,
         collected_cents INTEGER NOT NULL DEFAULT 0,
         credited_cents  INTEGER NOT NULL DEFAULT 0,
-        paid_out_cents  INTEGER NOT NULL DEFAULT 0
+        paid_out_cents  INTEGER NOT NULL DEFAULT 0,
+        -- How many entries are dated that day.
+        entries         INTEGER NOT NULL DEFAULT 0
     ) STRICT, WITHOUT ROWID;
-    CREATE VIEW month_figures AS
-        SELECT id, substr(date, 1, 7) AS month,
+    CREATE VIEW day_figures AS
+        SELECT id, date AS day,
                iif(kind = 'charge', amount_cents + tax_cents, 0) AS billed,
                iif(kind = 'credit' AND void_of IS NULL AND memo_of IS NULL AND counterpart IS NULL,
                    amount_cents, 0) AS collected,
@@ -310,46 +313,83 @@ const MIGRATIONS: &[&str] = &[
                    amount_cents, 0) AS credited,
                iif(kind = 'payout', amount_cents, 0) AS paid_out
         FROM entries;
-    INSERT INTO month_totals
-        SELECT month, SUM(billed), SUM(collected), SUM(credited), SUM(paid_out)
-        FROM month_figures GROUP BY month;
-    CREATE TRIGGER entries_months_insert AFTER INSERT ON entries BEGIN
-        INSERT INTO month_totals
-            SELECT month, billed, collected, credited, paid_out FROM month_figures WHERE id = new.id
-        ON CONFLICT (month) DO UPDATE SET
+    INSERT INTO day_totals
+        SELECT day, SUM(billed), SUM(collected), SUM(credited), SUM(paid_out), count(*)
+        FROM day_figures GROUP BY day;
+    CREATE TRIGGER entries_days_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO day_totals
+            SELECT day, billed, collected, credited, paid_out, 1 FROM day_figures WHERE id = new.id
+        ON CONFLICT (day) DO UPDATE SET
             billed_cents = billed_cents + excluded.billed_cents,
             collected_cents = collected_cents + excluded.collected_cents,
             credited_cents = credited_cents + excluded.credited_cents,
-            paid_out_cents = paid_out_cents + excluded.paid_out_cents;
+            paid_out_cents = paid_out_cents + excluded.paid_out_cents,
+            entries = entries + 1;
     END;
-    CREATE TRIGGER entries_months_delete BEFORE DELETE ON entries BEGIN
-        UPDATE month_totals SET
+    CREATE TRIGGER entries_days_delete BEFORE DELETE ON entries BEGIN
+        UPDATE day_totals SET
             billed_cents = billed_cents - f.billed,
             collected_cents = collected_cents - f.collected,
             credited_cents = credited_cents - f.credited,
-            paid_out_cents = paid_out_cents - f.paid_out
-        FROM (SELECT * FROM month_figures WHERE id = old.id) AS f
-        WHERE month_totals.month = f.month;
+            paid_out_cents = paid_out_cents - f.paid_out,
+            entries = entries - 1
+        FROM (SELECT * FROM day_figures WHERE id = old.id) AS f
+        WHERE day_totals.day = f.day;
     END;
-    CREATE TRIGGER entries_months_update_before
+    CREATE TRIGGER entries_days_update_before
         BEFORE UPDATE OF kind, amount_cents, tax_cents, date, void_of, memo_of, counterpart ON entries BEGIN
-        UPDATE month_totals SET
+        UPDATE day_totals SET
             billed_cents = billed_cents - f.billed,
             collected_cents = collected_cents - f.collected,
             credited_cents = credited_cents - f.credited,
-            paid_out_cents = paid_out_cents - f.paid_out
-        FROM (SELECT * FROM month_figures WHERE id = old.id) AS f
-        WHERE month_totals.month = f.month;
+            paid_out_cents = paid_out_cents - f.paid_out,
+            entries = entries - 1
+        FROM (SELECT * FROM day_figures WHERE id = old.id) AS f
+        WHERE day_totals.day = f.day;
     END;
-    CREATE TRIGGER entries_months_update_after
+    CREATE TRIGGER entries_days_update_after
         AFTER UPDATE OF kind, amount_cents, tax_cents, date, void_of, memo_of, counterpart ON entries BEGIN
-        INSERT INTO month_totals
-            SELECT month, billed, collected, credited, paid_out FROM month_figures WHERE id = new.id
-        ON CONFLICT (month) DO UPDATE SET
+        INSERT INTO day_totals
+            SELECT day, billed, collected, credited, paid_out, 1 FROM day_figures WHERE id = new.id
+        ON CONFLICT (day) DO UPDATE SET
             billed_cents = billed_cents + excluded.billed_cents,
             collected_cents = collected_cents + excluded.collected_cents,
             credited_cents = credited_cents + excluded.credited_cents,
-            paid_out_cents = paid_out_cents + excluded.paid_out_cents;
+            paid_out_cents = paid_out_cents + excluded.paid_out_cents,
+            entries = entries + 1;
+    END;
+    "#,
+    // 10: each customer's charges not on any invoice, summed and kept by
+    // triggers (as day totals are), and those charges by date: the aging
+    // report as of today reads only the recent ones and takes the rest as
+    // over 90 days from the kept sum.
+    r#"
+    ALTER TABLE customers ADD COLUMN uninvoiced_cents INTEGER NOT NULL DEFAULT 0;
+    UPDATE customers SET uninvoiced_cents = COALESCE((SELECT SUM(e.amount_cents + e.tax_cents)
+        FROM entries e WHERE e.customer_id = customers.id AND e.kind = 'charge' AND e.invoice_id IS NULL), 0);
+    CREATE INDEX entries_open_by_date ON entries (date, customer_id, amount_cents, tax_cents)
+        WHERE kind = 'charge' AND invoice_id IS NULL;
+    CREATE TRIGGER entries_uninvoiced_insert AFTER INSERT ON entries
+        WHEN new.kind = 'charge' AND new.invoice_id IS NULL BEGIN
+        UPDATE customers SET uninvoiced_cents = uninvoiced_cents + new.amount_cents + new.tax_cents
+        WHERE id = new.customer_id;
+    END;
+    CREATE TRIGGER entries_uninvoiced_delete BEFORE DELETE ON entries
+        WHEN old.kind = 'charge' AND old.invoice_id IS NULL BEGIN
+        UPDATE customers SET uninvoiced_cents = uninvoiced_cents - old.amount_cents - old.tax_cents
+        WHERE id = old.customer_id;
+    END;
+    CREATE TRIGGER entries_uninvoiced_update_before
+        BEFORE UPDATE OF kind, amount_cents, tax_cents, invoice_id, customer_id ON entries
+        WHEN old.kind = 'charge' AND old.invoice_id IS NULL BEGIN
+        UPDATE customers SET uninvoiced_cents = uninvoiced_cents - old.amount_cents - old.tax_cents
+        WHERE id = old.customer_id;
+    END;
+    CREATE TRIGGER entries_uninvoiced_update_after
+        AFTER UPDATE OF kind, amount_cents, tax_cents, invoice_id, customer_id ON entries
+        WHEN new.kind = 'charge' AND new.invoice_id IS NULL BEGIN
+        UPDATE customers SET uninvoiced_cents = uninvoiced_cents + new.amount_cents + new.tax_cents
+        WHERE id = new.customer_id;
     END;
     "#,
 ];
@@ -615,28 +655,33 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(indexes, 5, "four from migration 6, one from 8");
-    }
-
-    #[test]
-    fn the_bulk_import_rebuilds_exactly_the_indexes_the_migrations_made() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        migrate(&mut conn, Path::new(":memory:")).unwrap();
-        let mut st = conn
-            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entries' AND sql IS NOT NULL ORDER BY name")
-            .unwrap();
-        let mut made: Vec<(String, String)> = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        assert_eq!(indexes, 6, "four from migration 6, one from 8, one from 10");
+        // Migrations 9 and 10 sum what the older book already held.
+        let days: Vec<(String, i64, i64)> = conn
+            .prepare("SELECT day, billed_cents, collected_cents FROM day_totals ORDER BY day")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .unwrap()
             .map(|r| r.unwrap())
             .collect();
-        let mut rebuilt: Vec<(String, String)> = super::super::exchange::ENTRY_INDEXES
-            .iter()
-            .map(|(n, s)| (n.to_string(), s.to_string()))
-            .collect();
-        made.sort();
-        rebuilt.sort();
-        assert_eq!(made, rebuilt);
+        assert_eq!(
+            days,
+            [("2026-01-01".into(), 100, 0), ("2026-01-02".into(), 0, 50)]
+        );
+        let uninvoiced: i64 = conn
+            .query_row(
+                "SELECT uninvoiced_cents FROM customers WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(uninvoiced, 0, "its one charge is on an invoice");
+    }
+
+    #[test]
+    fn the_bulk_import_restores_the_search_trigger_the_migrations_made() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
         let trigger: String = conn
             .query_row(
                 "SELECT sql FROM sqlite_master WHERE name = 'customers_search_insert'",

@@ -46,6 +46,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     } else {
         " Reading the book…".into()
     };
+    let about = crate::tui::widgets::columns::fit_words(&about, info.width as usize);
     frame.render_widget(Paragraph::new(Line::styled(about, ui.theme.dim())), info);
     if v.loaded && v.rows.is_empty() {
         frame.render_widget(

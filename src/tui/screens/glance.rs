@@ -64,7 +64,8 @@ fn draw(frame: &mut Frame, area: Rect, g: &Glance, app: &App, ui: &Ui) {
         g.top.len() as u16 + 1
     };
     let spare = area.height.saturating_sub(SUMMARY + SPARK + CHART_MIN + 2);
-    let top_h = wanted_top.min(spare);
+    // A header with no one under it says nothing: two lines or none.
+    let top_h = Some(wanted_top.min(spare)).filter(|h| *h >= 2).unwrap_or(0);
     let [summary, _, chart, spark, _, top] = Layout::vertical([
         Constraint::Length(SUMMARY),
         Constraint::Length(1),

@@ -330,6 +330,8 @@ fn every_page_state_fits_its_cards_at_phone_and_desktop_widths() {
         pages.push((name.to_string(), format!("/p/{token}")));
         if name == "owes" {
             pages.push(("owes-tip-25".into(), format!("/p/{token}?tip=25")));
+            // The statement of account, linked as "Download statement".
+            pages.push(("statement".into(), format!("/p/{token}/statement")));
             pages.push(("invoice".into(), format!("/p/{token}/invoices/1")));
         }
     }

@@ -155,23 +155,23 @@ impl StatementDoc {
     fn html_with(&self, style: &str, back: &str) -> String {
         let cur = &self.currency;
         let mut rows = format!(
-            "<tr><td>{}</td><td>Opening balance</td><td class=\"num\"></td><td class=\"num\">{}</td></tr>\n",
-            self.from,
-            escape(&cur.display(self.opening))
+            "<tr><td>{d}</td><td>Opening balance<span class=\"on\">{d}</span></td><td class=\"num\"></td><td class=\"num\">{}</td></tr>\n",
+            escape(&cur.display(self.opening)),
+            d = self.from,
         );
         for r in self.rows() {
             rows.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                r.date,
+                "<tr><td>{d}</td><td>{}<span class=\"on\">{d}</span></td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
                 escape(&r.what),
                 r.amount.map(|a| escape(&cur.display(a))).unwrap_or_default(),
-                escape(&cur.display(r.balance))
+                escape(&cur.display(r.balance)),
+                d = r.date,
             ));
         }
         rows.push_str(&format!(
-            "<tr><td>{}</td><td><strong>Closing balance</strong></td><td class=\"num\"></td><td class=\"num\"><strong>{}</strong></td></tr>\n",
-            self.to,
-            escape(&cur.display(self.closing()))
+            "<tr><td>{d}</td><td><strong>Closing balance</strong><span class=\"on\">{d}</span></td><td class=\"num\"></td><td class=\"num\"><strong>{}</strong></td></tr>\n",
+            escape(&cur.display(self.closing())),
+            d = self.to,
         ));
         let pay = match (&self.link, self.owed() > Decimal::ZERO) {
             (Some(link), true) => format!(
@@ -186,7 +186,7 @@ impl StatementDoc {
              <header><div><h1>Statement of account</h1><div class=\"muted\">{from} to {to}</div></div>\
              <div class=\"business\"><strong>{business}</strong></div></header>\n\
              <section class=\"meta\"><div><div class=\"muted\">For</div><div class=\"billto\"><strong>{name}</strong></div></div></section>\n\
-             <table class=\"lines\"><thead><tr><th>Date</th><th>Description</th><th class=\"num\">Amount</th><th class=\"num\">Balance</th></tr></thead>\n<tbody>\n{rows}</tbody></table>\n\
+             <table class=\"lines statement\"><thead><tr><th>Date</th><th>Description</th><th class=\"num\">Amount</th><th class=\"num\">Balance</th></tr></thead>\n<tbody>\n{rows}</tbody></table>\n\
              <table class=\"totals\"><tbody><tr class=\"due\"><td>Amount due</td><td class=\"num\">{owed}</td></tr></tbody></table>\n{pay}\n</main>\n</body>\n</html>\n",
             name = escape(&self.customer.name),
             business = escape(&self.business.name),

@@ -59,15 +59,16 @@ impl Book {
             .checked_sub_months(Months::new(GLANCE_MONTHS - 1))
             .unwrap_or(NaiveDate::MIN);
         let key = |d: NaiveDate| d.format("%Y-%m").to_string();
-        let (before, kept) =
-            self.snapshot(|r| Ok(r.month_totals(&key(first), &key(first_of(today)))?))?;
-        let top = self.snapshot(|r| {
-            Ok(r.customers(&CustomerQuery {
+        // One snapshot: the months and who owes most agree with each other.
+        let ((before, kept), top) = self.snapshot(|r| {
+            let months = r.month_totals(&key(first), &key(first_of(today)))?;
+            let top = r.customers(&CustomerQuery {
                 sort: CustomerSort::Balance,
                 search: None,
                 offset: 0,
                 limit: 5,
-            })?)
+            })?;
+            Ok((months, top))
         })?;
         let cur = self.currency();
         let mut outstanding = before;

@@ -25,7 +25,8 @@ impl Theme {
         }
     }
 
-    fn fg(&self, c: Color) -> Style {
+    /// `c` as the foreground, or no colour under `NO_COLOR`.
+    pub fn fg(&self, c: Color) -> Style {
         if self.color {
             Style::new().fg(c)
         } else {

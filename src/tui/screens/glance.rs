@@ -6,7 +6,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
-use ratatui::style::{Color, Style};
+use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline, Table};
 use rust_decimal::Decimal;
@@ -134,8 +134,8 @@ fn summary_table(frame: &mut Frame, area: Rect, g: &Glance, app: &App, ui: &Ui) 
 /// number printed inside a narrow bar would be cut.
 fn bars(frame: &mut Frame, area: Rect, g: &Glance, ui: &Ui) {
     let [legend, chart] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let billed = ui_color(ui, Color::Cyan);
-    let collected = ui_color(ui, Color::Green);
+    let billed = ui.theme.fg(Color::Cyan);
+    let collected = ui.theme.fg(Color::Green);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::raw(" Last 12 months: "),
@@ -222,7 +222,7 @@ fn days(frame: &mut Frame, area: Rect, g: &Glance, ui: &Ui) {
     frame.render_widget(
         Sparkline::default()
             .data(data)
-            .style(ui_color(ui, Color::Yellow)),
+            .style(ui.theme.fg(Color::Yellow)),
         spark,
     );
 }
@@ -252,12 +252,4 @@ fn owing_most(frame: &mut Frame, area: Rect, g: &Glance, app: &App, ui: &Ui) {
             .column_spacing(SPACING as u16),
         area.inner(Margin::new(1, 0)),
     );
-}
-
-fn ui_color(ui: &Ui, c: Color) -> Style {
-    if ui.theme.color {
-        Style::new().fg(c)
-    } else {
-        Style::new()
-    }
 }

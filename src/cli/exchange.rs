@@ -40,6 +40,9 @@ pub enum ImportCmd {
     Entries {
         /// The CSV file (UTF-8; comma or semicolon separated).
         file: PathBuf,
+        /// Also print how long each part of the import took.
+        #[arg(long)]
+        timings: bool,
     },
 }
 
@@ -88,7 +91,7 @@ pub fn import(book: &mut Book, cmd: ImportCmd) -> Result<()> {
             let report = book.import_customers(&file.display().to_string(), &bytes, &opts)?;
             print_customers(&report, dry_run)
         }
-        ImportCmd::Entries { file } => {
+        ImportCmd::Entries { file, timings } => {
             let bytes = read(&file)?;
             let name = file.display().to_string();
             let bar = std::io::stderr().is_terminal().then(|| {
@@ -120,6 +123,14 @@ pub fn import(book: &mut Book, cmd: ImportCmd) -> Result<()> {
                 done.created.len(),
                 (done.rows as f64 / secs.max(1e-9)) as u64
             );
+            if timings {
+                let mut accounted = 0.0;
+                for (part, took) in &done.timings {
+                    accounted += took.as_secs_f64();
+                    say!("  {:<32} {:>6.2} s", part, took.as_secs_f64());
+                }
+                say!("  {:<32} {:>6.2} s", "commit", (secs - accounted).max(0.0));
+            }
             Ok(())
         }
     }

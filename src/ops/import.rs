@@ -8,7 +8,8 @@
 //! Balances move once per customer at the end of an entries import, and
 //! the timeline gets one line per customer, not one per row.
 
-use std::collections::HashMap;
+// A fast hasher: an import looks up a customer for every row.
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -19,8 +20,8 @@ use crate::domain::entry::{EntryKind, Method};
 use crate::exchange::FileError;
 use crate::exchange::csv_in::Source as CsvFile;
 use crate::exchange::customers::{CustomerColumns, Source};
-use crate::exchange::entries::{EntryColumns, ParsedEntry};
-use crate::store::{BulkEntry, NewPayout, Tx};
+use crate::exchange::entries::{BatchEntry, EntryBatch, EntryColumns, ParsedEntry};
+use crate::store::{BulkEntry, BulkKind, Indexed, NewPayout, Tx};
 
 /// How a customer list is read and what is done with it.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +52,8 @@ pub struct CustomerImport {
 /// What an entries import did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EntriesImported {
+    /// How long each part took, in order (`tally import entries --timings`).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
     pub rows: usize,
     pub customers: usize,
     /// Customers the file named that did not exist: (id, name).
@@ -99,20 +102,80 @@ impl Book {
         let (headers, mut rows) = src.rows()?;
         let cols = EntryColumns::find(&headers, file)?;
         let lines = bytes.iter().filter(|b| **b == b'\n').count();
-        self.transact(|tx, cx| {
-            // A file that is a good part of the book goes in faster with
-            // the entries indexes built afterwards in one pass.
-            let bulk = lines >= BULK_ROWS && lines * 4 >= tx.reads().entry_total()?;
-            let mut run = || cx.insert_rows(tx, file, bulk, &cols, &mut rows, &mut progress);
-            if bulk {
-                tx.without_search_trigger(|| {
-                    tx.without_summary_triggers(|| tx.without_entry_indexes(run))
-                })
+        // A file that is a good part of the book goes in faster with the
+        // entries indexes built afterwards in one pass, and without
+        // per-row reference lookups: every row's customer is one this
+        // transaction read or created. (Which way is only a question of
+        // speed, so it is decided before the transaction.)
+        let bulk = lines >= BULK_ROWS && lines * 4 >= self.reads().entry_total()?;
+        let import = |tx: &Tx<'_>, cx: &Ctx<'_>| {
+            let mut clock = Stopwatch::default();
+            let mut run = || {
+                let read = cx.insert_rows(tx, file, bulk, &cols, &mut rows, &mut progress);
+                clock.lap("read and insert rows");
+                read
+            };
+            let read = if bulk {
+                tx.without_search_trigger(|| tx.without_indexes(Indexed::Entries, run))
             } else {
                 run()
+            }?;
+            clock.lap("build indexes");
+            // Settling moves each customer's balance, and so its place in
+            // the balance and recent-activity indexes: when most customers
+            // move, those are cheaper built again than moved one by one.
+            if bulk && read.sums.len() * 4 >= tx.reads().customer_total()? {
+                tx.without_indexes(Indexed::Customers, || cx.settle(tx, file, &read))?;
+            } else {
+                cx.settle(tx, file, &read)?;
             }
-        })
+            clock.lap("balances, refunds and timeline");
+            Ok(EntriesImported {
+                timings: clock.laps,
+                rows: read.rows,
+                customers: read.sums.len(),
+                created: read.who.created,
+            })
+        };
+        if bulk {
+            self.transact_bulk(import)
+        } else {
+            self.transact(import)
+        }
     }
+}
+
+/// Times the parts of an import, one lap after another.
+struct Stopwatch {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Default for Stopwatch {
+    fn default() -> Self {
+        Stopwatch {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+}
+
+impl Stopwatch {
+    fn lap(&mut self, part: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((part, now - self.last));
+        self.last = now;
+    }
+}
+
+/// What the rows of an entries file came to, for the settling at the end.
+struct RowsRead {
+    rows: usize,
+    who: Matcher,
+    /// Each customer's balance change and number of rows.
+    sums: HashMap<CustomerId, (Decimal, usize)>,
+    /// Refunds, written last: each uses credits the file may have brought.
+    payouts: Vec<(CustomerId, ParsedEntry)>,
 }
 
 /// Files with at least this many lines may be imported with the indexes
@@ -120,7 +183,8 @@ impl Book {
 const BULK_ROWS: usize = 20_000;
 
 impl Ctx<'_> {
-    /// Every row of an entries file, then the per-customer settling.
+    /// Every row of an entries file: charges and credits inserted as they
+    /// come, refunds kept for the settling.
     fn insert_rows(
         &self,
         tx: &Tx<'_>,
@@ -129,62 +193,85 @@ impl Ctx<'_> {
         cols: &EntryColumns,
         rows: &mut crate::exchange::csv_in::Rows<'_>,
         progress: &mut impl FnMut(usize),
-    ) -> Result<EntriesImported> {
-        let now = self.clock.now();
+    ) -> Result<RowsRead> {
         let cur = self.config.currency();
-        let mut who = if bulk {
-            Matcher::preload(tx)?
-        } else {
-            Matcher::default()
+        let mut read = RowsRead {
+            rows: 0,
+            who: if bulk {
+                Matcher::preload(tx)?
+            } else {
+                Matcher::default()
+            },
+            sums: HashMap::new(),
+            payouts: Vec::new(),
         };
-        let mut sums: HashMap<CustomerId, (Decimal, usize)> = HashMap::new();
-        let mut payouts = Vec::new();
-        let mut n = 0;
         // One thread reads and checks the file while this one writes the
         // book: the two halves of the work run on two cores.
         std::thread::scope(|scope| -> Result<()> {
             let (send, batches) = std::sync::mpsc::sync_channel(8);
             scope.spawn(move || read_batches(rows, cols, file, &cur, send));
-            let mut sink = tx.entry_sink(now)?;
-            for batch in batches {
-                for row in batch? {
-                    let customer =
-                        who.resolve(tx, self, row.line, &row.customer, &row.email, file)?;
-                    n += 1;
-                    if n % 65_536 == 0 {
-                        progress(n);
+            tx.insert_entries(self.clock.now(), |sink| -> Result<()> {
+                for batch in batches {
+                    let batch = batch?;
+                    let mut entries = Vec::with_capacity(batch.len());
+                    for e in batch.iter() {
+                        if let Some(e) = self.take_row(tx, file, &mut read, e)? {
+                            entries.push(e);
+                        }
                     }
-                    let sum = sums.entry(customer).or_default();
-                    sum.1 += 1;
-                    if row.kind == EntryKind::Payout {
-                        payouts.push((customer, row));
-                        continue;
-                    }
-                    sum.0 += crate::domain::entry::signed_total(row.kind, row.amount, row.tax);
-                    sink.insert(&BulkEntry {
-                        customer,
-                        kind: row.kind,
-                        amount: row.amount,
-                        tax: row.tax,
-                        description: &row.description,
-                        method: row.method,
-                        reference: row.reference.as_deref(),
-                        date: row.date,
-                    })?;
+                    sink.insert_all(&entries)?;
+                    progress(read.rows);
                 }
-            }
-            Ok(())
+                Ok(())
+            })
         })?;
-        progress(n);
-        if n == 0 {
+        if read.rows == 0 {
             return Err(FileError::HeaderOnly { file: file.into() }.into());
         }
-        self.settle(tx, file, &who, &sums, &payouts)?;
-        Ok(EntriesImported {
-            rows: n,
-            customers: sums.len(),
-            created: who.created,
-        })
+        Ok(read)
+    }
+
+    /// Counts one row for its customer; a charge or credit comes back to be
+    /// inserted, a refund is kept for the end.
+    fn take_row<'b>(
+        &self,
+        tx: &Tx<'_>,
+        file: &str,
+        read: &mut RowsRead,
+        e: BatchEntry<'b>,
+    ) -> Result<Option<BulkEntry<'b>>> {
+        let row = e.row;
+        let customer = read.who.resolve(
+            tx,
+            self,
+            row.line,
+            row.customer,
+            row.email,
+            e.email_key,
+            file,
+        )?;
+        read.rows += 1;
+        let sum = read.sums.entry(customer).or_default();
+        sum.1 += 1;
+        let kind = match row.kind {
+            EntryKind::Payout => {
+                read.payouts.push((customer, row.owned()));
+                return Ok(None);
+            }
+            EntryKind::Charge => BulkKind::Charge,
+            EntryKind::Credit => BulkKind::Credit,
+        };
+        sum.0 += crate::domain::entry::signed_total(row.kind, row.amount, row.tax);
+        Ok(Some(BulkEntry {
+            customer,
+            kind,
+            amount: row.amount,
+            tax: row.tax,
+            description: row.description,
+            method: row.method,
+            reference: row.reference,
+            date: row.date,
+        }))
     }
 }
 
@@ -196,21 +283,23 @@ fn read_batches(
     cols: &EntryColumns,
     file: &str,
     cur: &crate::domain::Currency,
-    send: std::sync::mpsc::SyncSender<std::result::Result<Vec<ParsedEntry>, FileError>>,
+    send: std::sync::mpsc::SyncSender<std::result::Result<EntryBatch, FileError>>,
 ) {
     const BATCH: usize = 2048;
-    let mut batch = Vec::with_capacity(BATCH);
+    let mut batch = EntryBatch::with_capacity(BATCH);
     loop {
         let next = rows.next_row().and_then(|r| {
-            r.map(|(line, cells)| cols.parse(file, line, &cells, cur).map(|e| e.owned()))
+            r.map(|(line, cells)| cols.parse(file, line, &cells, cur).map(|e| batch.push(&e)))
                 .transpose()
         });
         match next {
-            Ok(Some(row)) => {
-                batch.push(row);
+            Ok(Some(())) => {
                 if batch.len() == BATCH
                     && send
-                        .send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
+                        .send(Ok(std::mem::replace(
+                            &mut batch,
+                            EntryBatch::with_capacity(BATCH),
+                        )))
                         .is_err()
                 {
                     return;
@@ -267,6 +356,7 @@ impl Matcher {
         Some(b.get(&id).copied().unwrap_or(Decimal::ZERO))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn resolve(
         &mut self,
         tx: &Tx<'_>,
@@ -274,20 +364,20 @@ impl Matcher {
         line: usize,
         name: &str,
         email: &str,
+        key: &str,
         file: &str,
     ) -> Result<CustomerId> {
-        let key = email.to_lowercase();
         let ask = self.balances.is_none();
         if !key.is_empty() {
-            if let Some(id) = self.by_email.get(&key) {
+            if let Some(id) = self.by_email.get(key) {
                 return Ok(*id);
             }
             if let Some(id) = ask
-                .then(|| tx.reads().customer_id_by_email(&key))
+                .then(|| tx.reads().customer_id_by_email(key))
                 .transpose()?
                 .flatten()
             {
-                self.by_email.insert(key, id);
+                self.by_email.insert(key.to_string(), id);
                 return Ok(id);
             }
         }
@@ -301,7 +391,7 @@ impl Matcher {
             None => self.create(tx, cx, line, name, email, file)?,
         };
         if !key.is_empty() {
-            self.by_email.insert(key, id);
+            self.by_email.insert(key.to_string(), id);
         }
         if !name.is_empty() {
             self.by_name.insert(name.to_string(), id);
@@ -343,14 +433,10 @@ impl Ctx<'_> {
     /// The end of an entries import: each customer's balance moves once,
     /// refunds use the credits now in, and each customer's timeline says
     /// what came in.
-    fn settle(
-        &self,
-        tx: &Tx<'_>,
-        file: &str,
-        who: &Matcher,
-        sums: &HashMap<CustomerId, (Decimal, usize)>,
-        payouts: &[(CustomerId, ParsedEntry)],
-    ) -> Result<()> {
+    fn settle(&self, tx: &Tx<'_>, file: &str, read: &RowsRead) -> Result<()> {
+        let RowsRead {
+            who, sums, payouts, ..
+        } = read;
         let now = self.clock.now();
         let mut moves: HashMap<CustomerId, (Decimal, Decimal)> = HashMap::new();
         for (customer, (delta, _)) in sums {

@@ -225,6 +225,13 @@ impl Book {
         store.write(|tx| f(tx, &cx))
     }
 
+    /// [`Book::transact`] through [`Store::write_bulk`]: for a bulk import
+    /// only.
+    fn transact_bulk<T>(&mut self, f: impl FnOnce(&Tx<'_>, &Ctx<'_>) -> Result<T>) -> Result<T> {
+        let (store, cx) = self.split();
+        store.write_bulk(|tx| f(tx, &cx))
+    }
+
     /// [`Book::transact`] when `keep`, otherwise the same run rolled back
     /// (a dry run).
     fn transact_or_rehearse<T>(

@@ -6,6 +6,9 @@
 //! the caller moves each customer's balance once, by the sum of what it
 //! inserted for them, before the transaction commits.
 
+// A fast hasher: an import looks up a customer for every row.
+use foldhash::{HashMap, HashMapExt};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{CachedStatement, OptionalExtension, params};
 use rust_decimal::Decimal;
@@ -14,18 +17,34 @@ use super::{Reads, Result, Tx, parse_day, ts};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::{EntryKind, Method};
 
-/// Inserts entries one prepared statement at a time.
+/// Inserts an import's charges and plain credits, many rows to a
+/// statement, and sums what they add to the day totals and to each
+/// customer's uninvoiced charges as it goes. Made only by
+/// [`Tx::insert_entries`], which sets the per-row summary triggers aside
+/// while it runs and writes these sums in their place.
 pub struct EntrySink<'t> {
-    insert: CachedStatement<'t>,
+    one: CachedStatement<'t>,
+    many: CachedStatement<'t>,
     cur: &'t crate::domain::Currency,
-    created: String,
+    days: HashMap<NaiveDate, DaySums>,
+    uninvoiced: HashMap<CustomerId, i64>,
+}
+
+/// What one day's entries add to `day_totals`, classified as the
+/// `day_figures` view classifies them: a charge is billed, a credit with
+/// no invoice, memo or transfer behind it is collected.
+#[derive(Debug, Default, Clone, Copy)]
+struct DaySums {
+    billed: i64,
+    collected: i64,
+    entries: i64,
 }
 
 /// One entry to insert (a charge or a credit; payouts go through
 /// [`Tx::insert_payout`], which needs the credits they use).
 pub struct BulkEntry<'a> {
     pub customer: CustomerId,
-    pub kind: EntryKind,
+    pub kind: BulkKind,
     pub amount: Decimal,
     pub tax: Decimal,
     pub description: &'a str,
@@ -34,21 +53,89 @@ pub struct BulkEntry<'a> {
     pub date: NaiveDate,
 }
 
+impl BulkEntry<'_> {
+    /// The `entries` table's CHECK constraints that typed values can still
+    /// break, checked here because the sink runs with SQLite's set aside:
+    /// its kind, method and date come from enums and a date type and
+    /// cannot be anything else.
+    fn check(&self, amount: i64, tax: i64) -> Result<()> {
+        let refuse = |why: &str| Err(super::StoreError::Refused(why.to_string()));
+        match self.kind {
+            _ if amount <= 0 => refuse("an amount must be more than zero"),
+            _ if tax < 0 => refuse("tax cannot be negative"),
+            BulkKind::Charge if self.method.is_some() || self.reference.is_some() => {
+                refuse("a charge has no payment method or reference")
+            }
+            BulkKind::Credit if tax != 0 => refuse("tax applies to charges only"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What a bulk-inserted entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkKind {
+    Charge,
+    Credit,
+}
+
+/// Rows bound to one multi-row insert: fewer statement runs for the same
+/// rows, the largest part of an import's time.
+const ROWS_PER_INSERT: usize = 64;
+/// Columns each row binds.
+const INSERT_COLUMNS: usize = 9;
+
 impl EntrySink<'_> {
-    pub fn insert(&mut self, e: &BulkEntry<'_>) -> Result<()> {
+    /// Inserts `rows` in order.
+    pub fn insert_all(&mut self, rows: &[BulkEntry<'_>]) -> Result<()> {
+        let mut chunks = rows.chunks_exact(ROWS_PER_INSERT);
+        for chunk in &mut chunks {
+            for (i, e) in chunk.iter().enumerate() {
+                self.bind(true, i * INSERT_COLUMNS, e)?;
+            }
+            self.many.raw_execute()?;
+        }
+        for e in chunks.remainder() {
+            self.bind(false, 0, e)?;
+            self.one.raw_execute()?;
+        }
+        Ok(())
+    }
+
+    /// Binds one row's values from parameter `at + 1` on, and adds it to
+    /// the sums.
+    fn bind(&mut self, many: bool, at: usize, e: &BulkEntry<'_>) -> Result<()> {
         let minor = |v: Decimal| self.cur.to_minor(v).ok_or(super::StoreError::Inexact(v));
+        let (amount, tax) = (minor(e.amount)?, minor(e.tax)?);
+        e.check(amount, tax)?;
+        let add = |sum: &mut i64, v: i64| -> Result<()> {
+            *sum = sum.checked_add(v).ok_or(super::StoreError::Overflow)?;
+            Ok(())
+        };
+        let day = self.days.entry(e.date).or_default();
+        day.entries += 1;
+        let kind = match e.kind {
+            BulkKind::Charge => {
+                let total = amount.checked_add(tax).ok_or(super::StoreError::Overflow)?;
+                add(&mut day.billed, total)?;
+                add(self.uninvoiced.entry(e.customer).or_default(), total)?;
+                EntryKind::Charge
+            }
+            BulkKind::Credit => {
+                add(&mut day.collected, amount)?;
+                EntryKind::Credit
+            }
+        };
         let mut date = [0u8; 10];
-        self.insert.execute(params![
-            e.customer.0,
-            e.kind.as_str(),
-            minor(e.amount)?,
-            minor(e.tax)?,
-            e.description,
-            e.method.map(Method::as_str),
-            day_in(e.date, &mut date),
-            self.created,
-            e.reference,
-        ])?;
+        let stmt = if many { &mut self.many } else { &mut self.one };
+        stmt.raw_bind_parameter(at + 1, e.customer.0)?;
+        stmt.raw_bind_parameter(at + 2, kind.as_str())?;
+        stmt.raw_bind_parameter(at + 3, amount)?;
+        stmt.raw_bind_parameter(at + 4, tax)?;
+        stmt.raw_bind_parameter(at + 5, e.description)?;
+        stmt.raw_bind_parameter(at + 6, e.method.map(Method::as_str))?;
+        stmt.raw_bind_parameter(at + 7, day_in(e.date, &mut date))?;
+        stmt.raw_bind_parameter(at + 9, e.reference)?;
         Ok(())
     }
 }
@@ -72,6 +159,41 @@ fn day_in(d: NaiveDate, buf: &mut [u8; 10]) -> &str {
     buf[4] = b'-';
     buf[7] = b'-';
     std::str::from_utf8(buf).unwrap_or("0000-00-00")
+}
+
+/// The tables whose indexes a bulk change may set aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indexed {
+    Entries,
+    Customers,
+}
+
+impl Indexed {
+    fn name(self) -> &'static str {
+        match self {
+            Indexed::Entries => "entries",
+            Indexed::Customers => "customers",
+        }
+    }
+}
+
+/// Whether an index holds only entries linked to something (`... WHERE
+/// invoice_id IS NOT NULL` and the like). A bulk import's rows are linked
+/// to nothing, so such an index is left in place: the rows pass it by,
+/// where rebuilding it would read the whole table.
+fn only_linked_rows(index_sql: &str) -> bool {
+    const LINKS: [&str; 5] = [
+        "invoice_id",
+        "void_of",
+        "counterpart",
+        "memo_of",
+        "contract_id",
+    ];
+    index_sql.split_once(" WHERE ").is_some_and(|(_, cond)| {
+        LINKS
+            .iter()
+            .any(|c| cond.trim() == format!("{c} IS NOT NULL"))
+    })
 }
 
 /// The trigger that indexes each new customer for search, exactly as
@@ -113,18 +235,23 @@ impl Tx<'_> {
         Ok(value)
     }
 
-    /// Runs `f` with the entries indexes dropped, then builds them again
+    /// Runs `f` with `table`'s indexes dropped, then builds them again
     /// from their own text, all inside this transaction (a reader never
     /// sees them missing). A large import inserts, then builds each index
     /// in one sorted pass: far cheaper than updating each at a random place
     /// for every row.
-    pub fn without_entry_indexes<T, E: From<super::StoreError>>(
+    pub fn without_indexes<T, E: From<super::StoreError>>(
         &self,
+        table: Indexed,
         f: impl FnOnce() -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         let saved = self.drop_schema_objects(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entries' AND sql IS NOT NULL",
+            &format!(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = '{}' AND sql IS NOT NULL",
+                table.name()
+            ),
             "INDEX",
+            |sql| !only_linked_rows(sql),
         )?;
         let value = f()?;
         for (_, sql) in &saved {
@@ -137,10 +264,19 @@ impl Tx<'_> {
 
     /// Drops what `query` lists (name, sql) and returns it, to be made
     /// again from the same text.
-    fn drop_schema_objects(&self, query: &str, kind: &str) -> Result<Vec<(String, String)>> {
+    fn drop_schema_objects(
+        &self,
+        query: &str,
+        kind: &str,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Vec<(String, String)>> {
         let mut stmt = self.tx.prepare(query)?;
         let objects = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .filter(|o| {
+                o.as_ref()
+                    .map_or(true, |(_, sql): &(String, String)| wanted(sql))
+            })
             .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
         for (name, _) in &objects {
             self.tx.execute_batch(&format!("DROP {kind} {name}"))?;
@@ -148,26 +284,35 @@ impl Tx<'_> {
         Ok(objects)
     }
 
-    /// Runs `f`, which may only insert entries, without the per-row
-    /// triggers that keep the day totals and each customer's uninvoiced
-    /// sum; then adds everything `f` inserted to both in one grouped pass
-    /// each, and puts the triggers back as they were, all inside this
-    /// transaction.
-    pub fn without_summary_triggers<T, E: From<super::StoreError>>(
+    /// Runs `f` with an [`EntrySink`], the per-row triggers that keep the
+    /// day totals and each customer's uninvoiced sum set aside; then adds
+    /// what the sink inserted to both and puts the triggers back from
+    /// their own text, all inside this transaction. `f` may write nothing
+    /// to `entries` except through the sink.
+    pub fn insert_entries<T, E: From<super::StoreError>>(
         &self,
-        f: impl FnOnce() -> std::result::Result<T, E>,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&mut EntrySink<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         let saved = self.drop_schema_objects(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' \
              AND (name LIKE 'entries_days_%' OR name LIKE 'entries_uninvoiced_%')",
             "TRIGGER",
+            |_| true,
         )?;
-        let before: i64 = self
-            .tx
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM entries", [], |r| r.get(0))
+        let mut sink = self.entry_sink(now)?;
+        // CHECK constraints cost a third of each insert; the sink checks
+        // what they would (`BulkEntry::check`), and `tally check`'s
+        // integrity check still proves every row against them.
+        self.tx
+            .pragma_update(None, "ignore_check_constraints", true)
             .map_err(super::StoreError::from)?;
-        let value = f()?;
-        self.catch_up_summaries(before)?;
+        let value = f(&mut sink);
+        self.tx
+            .pragma_update(None, "ignore_check_constraints", false)
+            .map_err(super::StoreError::from)?;
+        let value = value?;
+        self.add_sums(&sink)?;
         for (_, sql) in &saved {
             self.tx
                 .execute_batch(sql)
@@ -176,40 +321,72 @@ impl Tx<'_> {
         Ok(value)
     }
 
-    /// Adds the entries after `before` to the day totals and to their
-    /// customers' uninvoiced sums.
-    fn catch_up_summaries(&self, before: i64) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO day_totals \
-             SELECT day, SUM(billed), SUM(collected), SUM(credited), SUM(paid_out), count(*) \
-             FROM day_figures WHERE id > ?1 GROUP BY day \
+    fn entry_sink(&self, now: DateTime<Utc>) -> Result<EntrySink<'_>> {
+        const INSERT: &str = "INSERT INTO entries (customer_id, kind, amount_cents, tax_cents, \
+             description, method, date, created_at, reference) VALUES ";
+        let row = |i: usize| {
+            let n = i * INSERT_COLUMNS;
+            format!(
+                "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5,
+                n + 6,
+                n + 7,
+                n + 8,
+                n + 9
+            )
+        };
+        let many: Vec<String> = (0..ROWS_PER_INSERT).map(row).collect();
+        let mut one = self.tx.prepare_cached(&format!("{INSERT}{}", row(0)))?;
+        let mut many = self
+            .tx
+            .prepare_cached(&format!("{INSERT}{}", many.join(", ")))?;
+        // Every row has the same `created_at`: bound once here, as bindings
+        // last until replaced, where binding it per row copied it each time.
+        let created = ts(now);
+        one.raw_bind_parameter(8, created.as_str())?;
+        for i in 0..ROWS_PER_INSERT {
+            many.raw_bind_parameter(i * INSERT_COLUMNS + 8, created.as_str())?;
+        }
+        Ok(EntrySink {
+            one,
+            many,
+            cur: self.cur,
+            days: HashMap::new(),
+            uninvoiced: HashMap::new(),
+        })
+    }
+
+    /// Adds what a sink inserted to the day totals and to its customers'
+    /// uninvoiced sums.
+    fn add_sums(&self, sink: &EntrySink<'_>) -> Result<()> {
+        let mut day = self.tx.prepare_cached(
+            "INSERT INTO day_totals (day, billed_cents, collected_cents, credited_cents, paid_out_cents, entries) \
+             VALUES (?1, ?2, ?3, 0, 0, ?4) \
              ON CONFLICT (day) DO UPDATE SET \
                 billed_cents = billed_cents + excluded.billed_cents, \
                 collected_cents = collected_cents + excluded.collected_cents, \
-                credited_cents = credited_cents + excluded.credited_cents, \
-                paid_out_cents = paid_out_cents + excluded.paid_out_cents, \
                 entries = entries + excluded.entries",
-            [before],
         )?;
-        self.tx.execute(
-            "UPDATE customers SET uninvoiced_cents = uninvoiced_cents + n.cents \
-             FROM (SELECT customer_id, SUM(amount_cents + tax_cents) AS cents FROM entries \
-                   WHERE id > ?1 AND kind = 'charge' AND invoice_id IS NULL GROUP BY customer_id) AS n \
-             WHERE customers.id = n.customer_id",
-            [before],
+        for (d, sums) in &sink.days {
+            let mut buf = [0u8; 10];
+            day.execute(params![
+                day_in(*d, &mut buf),
+                sums.billed,
+                sums.collected,
+                sums.entries
+            ])?;
+        }
+        let mut customer = self.tx.prepare_cached(
+            "UPDATE customers SET uninvoiced_cents = uninvoiced_cents + ?2 WHERE id = ?1",
         )?;
+        for (id, cents) in &sink.uninvoiced {
+            customer.execute(params![id.0, cents])?;
+        }
         Ok(())
-    }
-
-    pub fn entry_sink(&self, now: DateTime<Utc>) -> Result<EntrySink<'_>> {
-        Ok(EntrySink {
-            insert: self.tx.prepare_cached(
-                "INSERT INTO entries (customer_id, kind, amount_cents, tax_cents, description, method, \
-                 date, created_at, reference) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?,
-            cur: self.cur,
-            created: ts(now),
-        })
     }
 
     /// Moves a customer's balance by what an import added for them.
@@ -229,6 +406,14 @@ impl Reads<'_> {
         let n: i64 = self
             .conn
             .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// How many customers the book holds.
+    pub fn customer_total(&self) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?;
         Ok(n as usize)
     }
 
@@ -343,4 +528,120 @@ pub struct ExportEntry {
     pub invoice: Option<String>,
     pub void: bool,
     pub memo: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Currency;
+    use crate::domain::customer::CustomerDetails;
+    use crate::store::{Store, StoreError};
+
+    fn store_with_customer() -> (Store, CustomerId) {
+        let mut store = Store::open_in_memory(&Currency::default()).unwrap();
+        let id = store
+            .write(|tx| {
+                let d = CustomerDetails {
+                    name: "Ann".into(),
+                    ..Default::default()
+                };
+                tx.insert_customer(&d, "test", Utc::now())
+            })
+            .unwrap();
+        (store, id)
+    }
+
+    fn entry(customer: CustomerId, kind: BulkKind, cents: i64) -> BulkEntry<'static> {
+        BulkEntry {
+            customer,
+            kind,
+            amount: Decimal::new(cents, 2),
+            tax: Decimal::new(0, 2),
+            description: "x",
+            method: (kind == BulkKind::Credit).then_some(Method::Cash),
+            reference: None,
+            date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        }
+    }
+
+    fn flag(store: &Store, pragma: &str) -> bool {
+        store
+            .reads()
+            .conn
+            .pragma_query_value(None, pragma, |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_bulk_write_turns_reference_checks_back_on_however_it_ends() {
+        let (mut store, _) = store_with_customer();
+        store.write_bulk(|_| Ok::<_, StoreError>(())).unwrap();
+        assert!(flag(&store, "foreign_keys"));
+        let failed = store.write_bulk(|_| Err::<(), _>(StoreError::Busy));
+        assert!(failed.is_err());
+        assert!(flag(&store, "foreign_keys"));
+        // And it is enforced again: an entry for no customer is refused.
+        let dangling = store.write(|tx| {
+            tx.insert_entries(Utc::now(), |sink| {
+                sink.insert_all(&[entry(CustomerId(999), BulkKind::Charge, 100)])
+            })
+        });
+        assert!(dangling.is_err(), "{dangling:?}");
+    }
+
+    #[test]
+    fn the_sink_checks_what_sqlite_would_and_sqlite_checks_again_after() {
+        let (mut store, ann) = store_with_customer();
+        let bad = [
+            BulkEntry {
+                method: Some(Method::Card),
+                ..entry(ann, BulkKind::Charge, 100)
+            },
+            BulkEntry {
+                tax: Decimal::new(5, 2),
+                ..entry(ann, BulkKind::Credit, 100)
+            },
+            entry(ann, BulkKind::Charge, 0),
+        ];
+        for row in bad {
+            let r = store.write(|tx| tx.insert_entries(Utc::now(), |sink| sink.insert_all(&[row])));
+            assert!(matches!(r, Err(StoreError::Refused(_))), "{r:?}");
+        }
+        // 64 rows and one more: the many-row statement and the one-row one.
+        let rows: Vec<_> = (1..=65).map(|i| entry(ann, BulkKind::Charge, i)).collect();
+        store
+            .write(|tx| tx.insert_entries(Utc::now(), |sink| sink.insert_all(&rows)))
+            .unwrap();
+        let (n, billed, uninvoiced): (i64, i64, i64) = store
+            .reads()
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM entries), (SELECT billed_cents FROM day_totals), \
+                 (SELECT uninvoiced_cents FROM customers)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((n, billed, uninvoiced), (65, 65 * 66 / 2, 65 * 66 / 2));
+        // SQLite's own checks are back for everything else.
+        let zero = store.reads().conn.execute(
+            "INSERT INTO entries (customer_id, kind, amount_cents, date, created_at) \
+             VALUES (?1, 'charge', 0, '2026-03-01', 'now')",
+            [ann.0],
+        );
+        assert!(zero.is_err(), "{zero:?}");
+    }
+
+    #[test]
+    fn indexes_of_linked_rows_only_are_told_apart() {
+        assert!(only_linked_rows(
+            "CREATE INDEX entries_by_invoice ON entries (invoice_id) WHERE invoice_id IS NOT NULL"
+        ));
+        assert!(!only_linked_rows(
+            "CREATE INDEX entries_open_charges ON entries (customer_id, date) WHERE kind = 'charge' AND invoice_id IS NULL"
+        ));
+        assert!(!only_linked_rows(
+            "CREATE INDEX entries_by_customer_date ON entries (customer_id, date DESC, id DESC)"
+        ));
+    }
 }

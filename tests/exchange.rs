@@ -484,9 +484,19 @@ fn a_large_import_keeps_indexes_month_totals_and_balances_right() {
     // A refund goes in after the credits it uses, with the indexes back.
     csv.push_str("2026-12-28,Customer 0,c0@example.com,refund,1.00,,Refund\n");
     let file = write(&b, "big.csv", csv.as_bytes());
+    let customer_indexes = |conn: &rusqlite::Connection| -> Vec<String> {
+        conn.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get::<_, Option<String>>(0))
+            .unwrap()
+            .map(|r| r.unwrap().unwrap_or_default())
+            .collect()
+    };
+    let before = customer_indexes(&rusqlite::Connection::open(&b.db).unwrap());
     let out = b.ok(&["import", "entries", "--timings", &file]);
+    assert!(out.contains("build customers indexes"), "{out}");
     assert!(out.contains("Imported 24001 entries"), "{out}");
-    for part in ["read and insert rows", "build indexes", "commit"] {
+    for part in ["read and insert rows", "build entries indexes", "commit"] {
         assert!(out.contains(part), "{out}");
     }
     b.ok(&["check"]);
@@ -511,5 +521,9 @@ fn a_large_import_keeps_indexes_month_totals_and_balances_right() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(indexes, 6, "every entries index is rebuilt");
+    assert_eq!(indexes, 5, "every entries index is rebuilt");
+    assert_eq!(customer_indexes(&conn), before, "and every customers index");
+    // Search finds the customers the import created.
+    let found = b.ok(&["customer", "list", "--search", "Customer 39"]);
+    assert!(found.contains("Customer 39"), "{found}");
 }

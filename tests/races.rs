@@ -516,3 +516,74 @@ fn two_catch_ups_charge_each_contract_period_once() {
         },
     );
 }
+
+/// An entries file large enough for the bulk path (at least 20,000 lines):
+/// 30 customers, 21,000 charges of 1.00.
+fn bulk_file(b: &Book) -> String {
+    let mut csv = String::from("date,customer,email,type,amount,tax,description\n");
+    for i in 0..21_000 {
+        let who = i % 30;
+        csv.push_str(&format!(
+            "2026-03-{:02},Bulk {who},b{who}@example.com,charge,1.00,0,Job {i}\n",
+            1 + i % 28
+        ));
+    }
+    let path = b.dir.path().join("bulk.csv");
+    std::fs::write(&path, csv).expect("write bulk.csv");
+    path.display().to_string()
+}
+
+fn journal_mode(b: &Book) -> String {
+    let conn = rusqlite::Connection::open(&b.db).expect("open book");
+    conn.pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .expect("journal mode")
+}
+
+#[test]
+fn a_bulk_import_and_a_charge_at_once_keep_both_or_refuse_one_cleanly() {
+    for trial in 0..5 {
+        let b = owing(false);
+        let file = bulk_file(&b);
+        let outs = race(&b, &["import", "entries", &file], &["charge", "1", "5"]);
+        clean_refusals(&outs);
+        check(&b, &format!("bulk import and charge (trial {trial})"));
+        assert!(outs.0.status.success(), "the import waits for the charge");
+        let list = b.json(&["customer", "list", "--json", "--limit", "100"]);
+        let owed: i64 = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["name"].as_str().is_some_and(|n| n.starts_with("Bulk")))
+            .map(|c| c["balance"].as_str().unwrap().parse::<f64>().unwrap() as i64)
+            .sum();
+        assert_eq!(owed, -21_000, "every imported row counts once");
+        let dup = b.json(&["history", "1", "--json", "--limit", "10"]);
+        let charges = dup.as_array().map_or(0, Vec::len);
+        let expected = if outs.1.status.success() { 2 } else { 1 };
+        assert_eq!(charges, expected, "the charge is there iff it said so");
+        assert_eq!(journal_mode(&b), "wal", "the book is back on its log");
+    }
+}
+
+#[test]
+fn kill_9_mid_bulk_import_leaves_all_of_it_or_none() {
+    let mut rng = Lcg::new();
+    for round in 0..6 {
+        let b = owing(false);
+        let file = bulk_file(&b);
+        let child = spawn(&b, &["import", "entries", &file]);
+        let done =
+            kill_after(child, 50_000 + rng.below(400_000)).is_some_and(|o| o.status.success());
+        check(&b, &format!("kill -9 mid import, round {round}"));
+        let customers = b.json(&["customer", "list", "--json", "--limit", "100"]);
+        let n = customers.as_array().map_or(0, Vec::len);
+        assert!(
+            n == 1 || n == 31,
+            "all of the import or none: {n} customers"
+        );
+        if done {
+            assert_eq!(n, 31, "an import that said it finished is all there");
+        }
+        assert_eq!(journal_mode(&b), "wal", "the book is back on its log");
+    }
+}

@@ -376,21 +376,27 @@ impl Tx<'_> {
         delta: Decimal,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let n = self
-            .tx
-            .prepare_cached(
-                "UPDATE customers SET balance_cents = balance_cents + ?2, last_activity = ?3 \
+        self.adjust_balances(std::iter::once((id, delta)), now)
+    }
+
+    /// Moves each customer's balance by its delta, refusing (and so
+    /// rolling back) any that would pass the balance limit.
+    pub(super) fn adjust_balances(
+        &self,
+        moves: impl Iterator<Item = (CustomerId, Decimal)>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "UPDATE customers SET balance_cents = balance_cents + ?2, last_activity = ?3 \
              WHERE id = ?1 AND abs(balance_cents + ?2) <= ?4",
-            )?
-            .execute(params![
-                id.0,
-                self.minor(delta)?,
-                ts(now),
-                BALANCE_LIMIT_MINOR
-            ])?;
-        if n == 0 {
-            let limit = self.cur.display(self.cur.from_minor(BALANCE_LIMIT_MINOR));
-            return Err(StoreError::BalanceLimit(limit));
+        )?;
+        let at = ts(now);
+        for (id, delta) in moves {
+            let n = stmt.execute(params![id.0, self.minor(delta)?, at, BALANCE_LIMIT_MINOR])?;
+            if n == 0 {
+                let limit = self.cur.display(self.cur.from_minor(BALANCE_LIMIT_MINOR));
+                return Err(StoreError::BalanceLimit(limit));
+            }
         }
         Ok(())
     }

@@ -389,14 +389,13 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Moves a customer's balance by what an import added for them.
-    pub fn add_to_balance(
+    /// Moves each customer's balance by what an import added for them.
+    pub fn add_to_balances(
         &self,
-        customer: CustomerId,
-        delta: Decimal,
+        moves: impl Iterator<Item = (CustomerId, Decimal)>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.adjust_balance(customer, delta, now)
+        self.adjust_balances(moves, now)
     }
 }
 

@@ -54,11 +54,24 @@ impl Tx<'_> {
         action: &str,
         detail: &str,
     ) -> Result<()> {
-        self.tx.prepare_cached(
-            "INSERT INTO timeline (customer_id, at, actor, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)"
-        )?.execute(
-            params![customer.0, ts(at), actor, action, detail],
+        self.log_many(at, actor, action, std::iter::once((customer, detail)))
+    }
+
+    /// One timeline line for each (customer, detail), all at `at`.
+    pub fn log_many<S: AsRef<str>>(
+        &self,
+        at: DateTime<Utc>,
+        actor: &str,
+        action: &str,
+        lines: impl Iterator<Item = (CustomerId, S)>,
+    ) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO timeline (customer_id, at, actor, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
+        let at = ts(at);
+        for (customer, detail) in lines {
+            stmt.execute(params![customer.0, at, actor, action, detail.as_ref()])?;
+        }
         Ok(())
     }
 }

@@ -25,15 +25,18 @@ use anyhow::{Context, Result, anyhow, bail};
 
 fn main() -> Result<()> {
     let args = Args::parse()?;
-    let dir = tempfile::tempdir()?;
-    let bench = Bench::new(&args, dir.path());
+    let temp = tempfile::tempdir()?;
+    let dir = args.dir.clone().unwrap_or_else(|| temp.path().to_path_buf());
+    std::fs::create_dir_all(&dir)?;
+    let _ = std::fs::remove_file(dir.join("book.tally"));
+    let bench = Bench::new(&args, &dir);
     let mut table = Table::default();
     table.row(
         "book",
         format!("{} customers, {} entries", args.customers, args.entries),
     );
 
-    let csv = dir.path().join("entries.csv");
+    let csv = dir.join("entries.csv");
     let busiest = generate(&csv, args.customers, args.entries)?;
     bench.import(&csv, &mut table)?;
     let id = bench.customer_id(&busiest)?;
@@ -53,6 +56,9 @@ struct Args {
     tally: PathBuf,
     /// Fewer repeats and a shorter portal run (CI).
     quick: bool,
+    /// Where to write the CSV and the book, kept afterwards (default: a
+    /// temporary folder).
+    dir: Option<PathBuf>,
     peers: bool,
 }
 
@@ -68,6 +74,7 @@ impl Args {
                 .ok_or_else(|| anyhow!("cannot find target/release"))?,
             quick: false,
             peers: false,
+            dir: None,
         };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
@@ -78,8 +85,9 @@ impl Args {
                 "--tally" => a.tally = value()?.into(),
                 "--quick" => a.quick = true,
                 "--peers" => a.peers = true,
+                "--dir" => a.dir = Some(value()?.into()),
                 other => bail!(
-                    "unknown flag {other}: use --customers N --entries M [--tally PATH] [--quick] [--peers]"
+                    "unknown flag {other}: use --customers N --entries M [--tally PATH] [--dir DIR] [--quick] [--peers]"
                 ),
             }
         }

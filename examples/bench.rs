@@ -26,7 +26,10 @@ use anyhow::{Context, Result, anyhow, bail};
 fn main() -> Result<()> {
     let args = Args::parse()?;
     let temp = tempfile::tempdir()?;
-    let dir = args.dir.clone().unwrap_or_else(|| temp.path().to_path_buf());
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| temp.path().to_path_buf());
     std::fs::create_dir_all(&dir)?;
     let _ = std::fs::remove_file(dir.join("book.tally"));
     let bench = Bench::new(&args, &dir);

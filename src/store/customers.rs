@@ -88,6 +88,45 @@ impl Search {
     }
 }
 
+/// A search is dense when at least one customer in this many matches.
+const DENSE: usize = 16;
+
+/// A set of customer ids, one bit each.
+#[derive(Default)]
+struct IdSet {
+    bits: Vec<u64>,
+    len: i64,
+}
+
+impl IdSet {
+    fn insert(&mut self, id: i64) {
+        let Ok(i) = usize::try_from(id) else { return };
+        if self.bits.len() <= i / 64 {
+            self.bits.resize(i / 64 + 1, 0);
+        }
+        if self.bits[i / 64] & (1 << (i % 64)) == 0 {
+            self.bits[i / 64] |= 1 << (i % 64);
+            self.len += 1;
+        }
+    }
+
+    fn contains(&self, id: i64) -> bool {
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| self.bits.get(i / 64).map(|w| w & (1 << (i % 64)) != 0))
+            .unwrap_or(false)
+    }
+}
+
+/// The ORDER BY of each sort, matching its index.
+fn order_by(sort: CustomerSort) -> &'static str {
+    match sort {
+        CustomerSort::Balance => "balance_cents, name COLLATE NOCASE, id",
+        CustomerSort::Name => "name COLLATE NOCASE, id",
+        CustomerSort::Recent => "last_activity DESC, id DESC",
+    }
+}
+
 impl Reads<'_> {
     fn customer_from(&self, r: &Row<'_>) -> rusqlite::Result<Customer> {
         let cycle: String = r.get(12)?;
@@ -124,11 +163,18 @@ impl Reads<'_> {
 
     /// One page of customers, read through the index that matches `sort`.
     pub fn customers(&self, q: &CustomerQuery) -> Result<Vec<Customer>> {
-        let order = match q.sort {
-            CustomerSort::Balance => "balance_cents, name COLLATE NOCASE, id",
-            CustomerSort::Name => "name COLLATE NOCASE, id",
-            CustomerSort::Recent => "last_activity DESC, id DESC",
-        };
+        let search = Search::of(&q.search);
+        if let Search::Index(pat) = &search
+            && let Some(matches) = self.dense_matches(pat)?
+        {
+            return self.walk_page(q, &matches);
+        }
+        self.customers_by_sql(q)
+    }
+
+    /// [`Reads::customers`] as one SQL query, whatever the search.
+    fn customers_by_sql(&self, q: &CustomerQuery) -> Result<Vec<Customer>> {
+        let order = order_by(q.sort);
         let search = Search::of(&q.search);
         let sql = format!(
             "SELECT {COLS} FROM customers WHERE {} ORDER BY {order} LIMIT :limit OFFSET :offset",
@@ -143,10 +189,19 @@ impl Reads<'_> {
 
     pub fn count_customers(&self, search: &Option<String>) -> Result<i64> {
         let search = Search::of(search);
-        let sql = format!(
-            "SELECT count(*) FROM customers WHERE {}",
-            search.condition()
-        );
+        let sql = match search {
+            // Without a WHERE, SQLite counts from the smallest index's pages.
+            Search::All => "SELECT count(*) FROM customers".to_string(),
+            // The search index has exactly one row per customer, so its
+            // matches are counted without visiting a customer.
+            Search::Index(_) => {
+                "SELECT count(*) FROM customer_search WHERE customer_search MATCH :pat".to_string()
+            }
+            Search::Like(_) => format!(
+                "SELECT count(*) FROM customers WHERE {}",
+                search.condition()
+            ),
+        };
         let params = search.params(vec![]);
         Ok(self.conn.query_row(&sql, params.as_slice(), |r| r.get(0))?)
     }
@@ -198,21 +253,93 @@ impl Reads<'_> {
         })
     }
 
+    /// The customers a trigram search matches, when they are so many that
+    /// walking the sort index finds a page of them within a few rows:
+    /// then nothing sorts every match to show one screen of them.
+    fn dense_matches(&self, pat: &str) -> Result<Option<IdSet>> {
+        let total: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM customers")?
+            .query_row([], |r| r.get(0))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT rowid FROM customer_search WHERE customer_search MATCH ?1")?;
+        let mut set = IdSet::default();
+        let mut rows = stmt.query([pat])?;
+        while let Some(r) = rows.next()? {
+            set.insert(r.get(0)?);
+        }
+        Ok((set.len * DENSE as i64 >= total).then_some(set))
+    }
+
+    /// The page of `q` among the `matches`, walking its sort index.
+    fn walk_page(&self, q: &CustomerQuery, matches: &IdSet) -> Result<Vec<Customer>> {
+        let sql = format!("SELECT id FROM customers ORDER BY {}", order_by(q.sort));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([])?;
+        let (mut skipped, mut page) = (0, Vec::new());
+        while page.len() < q.limit
+            && let Some(r) = rows.next()?
+        {
+            let id: i64 = r.get(0)?;
+            if !matches.contains(id) {
+                continue;
+            }
+            if skipped < q.offset {
+                skipped += 1;
+            } else {
+                page.push(id);
+            }
+        }
+        drop(rows);
+        let mut out = Vec::with_capacity(page.len());
+        for id in page {
+            out.extend(self.customer(CustomerId(id))?);
+        }
+        Ok(out)
+    }
+
+    /// Where `id` stands among the `matches` in `sort`'s order.
+    fn walk_position(
+        &self,
+        id: CustomerId,
+        sort: CustomerSort,
+        matches: &IdSet,
+    ) -> Result<Option<usize>> {
+        if !matches.contains(id.0) {
+            return Ok(None);
+        }
+        let sql = format!("SELECT id FROM customers ORDER BY {}", order_by(sort));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut before = 0;
+        while let Some(r) = rows.next()? {
+            let this: i64 = r.get(0)?;
+            if this == id.0 {
+                return Ok(Some(before));
+            }
+            before += usize::from(matches.contains(this));
+        }
+        Ok(None)
+    }
+
     /// Where `id` stands in the list `q` describes (0-based), or `None` if
     /// the search hides it. Counts the rows before it through the index, so a
     /// screen can keep its selection on a customer after the list re-sorts.
     pub fn position_of(&self, id: CustomerId, q: &CustomerQuery) -> Result<Option<usize>> {
+        // Row values, so SQLite seeks the sort index to the customer and
+        // counts the rows before it (an OR chain planned a full scan).
         let before = match q.sort {
-            CustomerSort::Balance => {
-                "(balance_cents < t.b OR (balance_cents = t.b AND (name < t.n COLLATE NOCASE \
-                 OR (name = t.n COLLATE NOCASE AND id < t.tid))))"
-            }
-            CustomerSort::Name => {
-                "(name < t.n COLLATE NOCASE OR (name = t.n COLLATE NOCASE AND id < t.tid))"
-            }
-            CustomerSort::Recent => "(last_activity > t.a OR (last_activity = t.a AND id > t.tid))",
+            CustomerSort::Balance => "(balance_cents, name COLLATE NOCASE, id) < (t.b, t.n, t.tid)",
+            CustomerSort::Name => "(name COLLATE NOCASE, id) < (t.n, t.tid)",
+            CustomerSort::Recent => "(last_activity, id) > (t.a, t.tid)",
         };
         let search = Search::of(&q.search);
+        if let Search::Index(pat) = &search
+            && let Some(matches) = self.dense_matches(pat)?
+        {
+            return self.walk_position(id, q.sort, &matches);
+        }
         let cond = search.condition();
         let sql = format!(
             "WITH t AS (SELECT id AS tid, balance_cents AS b, name AS n, last_activity AS a FROM customers \
@@ -399,5 +526,84 @@ impl Tx<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Currency;
+    use crate::store::Store;
+
+    /// 60 customers: every email matches "exa" (dense), few names match
+    /// "ann" (sparse); balances and activity in a scrambled order.
+    fn book() -> Store {
+        let mut store = Store::open_in_memory(&Currency::default()).unwrap();
+        store
+            .write(|tx| {
+                for i in 0..60i64 {
+                    let d = CustomerDetails {
+                        name: format!("{} {i}", ["Ann", "bob", "Cy", "dee"][i as usize % 4]),
+                        email: Some(format!("c{i}@example.com")),
+                        ..Default::default()
+                    };
+                    let at = DateTime::from_timestamp(1_700_000_000 + (i * 37 % 11), 0).unwrap();
+                    let id = tx.insert_customer(&d, "test", at)?;
+                    tx.adjust_balance(id, Decimal::new((i * 7919) % 23 - 11, 0), at)?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn a_dense_search_pages_exactly_as_the_query_would() {
+        let store = book();
+        let r = store.reads();
+        for pat in ["exa", "EXAMPLE", "ann", "c1", "1@E"] {
+            for sort in [
+                CustomerSort::Balance,
+                CustomerSort::Name,
+                CustomerSort::Recent,
+            ] {
+                let all = CustomerQuery {
+                    sort,
+                    search: Some(pat.into()),
+                    offset: 0,
+                    limit: 1000,
+                };
+                let every = r.customers_by_sql(&all).unwrap();
+                // The command line asks for everything at once.
+                let unbounded = CustomerQuery {
+                    limit: usize::MAX,
+                    ..all.clone()
+                };
+                assert_eq!(r.customers(&unbounded).unwrap(), every, "{pat} {sort:?}");
+                let count = r.count_customers(&all.search).unwrap();
+                assert_eq!(count as usize, every.len(), "{pat}");
+                for offset in (0..=every.len()).step_by(5) {
+                    let q = CustomerQuery {
+                        offset,
+                        limit: 7,
+                        ..all.clone()
+                    };
+                    let ids = |v: Vec<Customer>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
+                    assert_eq!(
+                        ids(r.customers(&q).unwrap()),
+                        ids(r.customers_by_sql(&q).unwrap()),
+                        "{pat} {sort:?} from {offset}"
+                    );
+                }
+                for id in 1..=60 {
+                    let at = every.iter().position(|e| e.id.0 == id);
+                    let got = r.position_of(CustomerId(id), &all).unwrap();
+                    assert_eq!(got, at, "{pat} {sort:?} #{id}");
+                }
+            }
+        }
+        assert!(r.dense_matches("\"exa\"").unwrap().is_some());
+        assert!(r.dense_matches("\"1@e\"").unwrap().is_some(), "6 of 60");
+        assert!(r.dense_matches("\"ann 1\"").unwrap().is_none());
     }
 }

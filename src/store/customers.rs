@@ -88,6 +88,9 @@ impl Search {
     }
 }
 
+/// Pages from this offset on may be read from the end of the list.
+const TAIL_FROM: usize = 64;
+
 /// A search is dense when at least one customer in this many matches.
 const DENSE: usize = 16;
 
@@ -169,7 +172,37 @@ impl Reads<'_> {
         {
             return self.walk_page(q, &matches);
         }
+        // A page past the middle of the whole list (End, a long scroll) is
+        // read from the far end: OFFSET walks every row it skips.
+        if let Search::All = search
+            && q.offset >= TAIL_FROM
+        {
+            let total = self.count_customers(&None)? as usize;
+            if q.offset.saturating_mul(2) > total {
+                return self.tail_page(q, total);
+            }
+        }
         self.customers_by_sql(q)
+    }
+
+    /// [`Reads::customers`] of the whole list, read backwards from its end.
+    fn tail_page(&self, q: &CustomerQuery, total: usize) -> Result<Vec<Customer>> {
+        let end = q.offset.saturating_add(q.limit).min(total);
+        if q.offset >= end {
+            return Ok(Vec::new());
+        }
+        let reverse = match q.sort {
+            CustomerSort::Balance => "balance_cents DESC, name COLLATE NOCASE DESC, id DESC",
+            CustomerSort::Name => "name COLLATE NOCASE DESC, id DESC",
+            CustomerSort::Recent => "last_activity, id",
+        };
+        let sql = format!("SELECT {COLS} FROM customers ORDER BY {reverse} LIMIT ?1 OFFSET ?2");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let (n, skip) = ((end - q.offset) as i64, (total - end) as i64);
+        let rows = stmt.query_map([n, skip], |r| self.customer_from(r))?;
+        let mut page = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        page.reverse();
+        Ok(page)
     }
 
     /// [`Reads::customers`] as one SQL query, whatever the search.
@@ -555,6 +588,49 @@ mod tests {
             })
             .unwrap();
         store
+    }
+
+    #[test]
+    fn pages_read_from_the_end_are_the_pages_read_from_the_start() {
+        let mut store = Store::open_in_memory(&Currency::default()).unwrap();
+        store
+            .write(|tx| {
+                for i in 0..300i64 {
+                    let d = CustomerDetails {
+                        // Repeated names and balances: ties broken by id.
+                        name: format!("{} {}", ["ann", "Bob", "cy"][i as usize % 3], i % 7),
+                        ..Default::default()
+                    };
+                    let at = DateTime::from_timestamp(1_700_000_000 + (i * 13 % 5), 0).unwrap();
+                    let id = tx.insert_customer(&d, "test", at)?;
+                    tx.adjust_balance(id, Decimal::new(i * 31 % 9, 0), at)?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        let r = store.reads();
+        let ids = |v: Vec<Customer>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
+        for sort in [
+            CustomerSort::Balance,
+            CustomerSort::Name,
+            CustomerSort::Recent,
+        ] {
+            for offset in (0..=310).step_by(7) {
+                for limit in [1, 11, 36] {
+                    let q = CustomerQuery {
+                        sort,
+                        search: None,
+                        offset,
+                        limit,
+                    };
+                    assert_eq!(
+                        ids(r.customers(&q).unwrap()),
+                        ids(r.customers_by_sql(&q).unwrap()),
+                        "{sort:?} {offset}+{limit}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

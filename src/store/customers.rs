@@ -29,6 +29,15 @@ pub struct CustomerQuery {
     pub limit: usize,
 }
 
+/// What [`Reads::list_page`] read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRead {
+    pub rows: Vec<Customer>,
+    pub count: Option<usize>,
+    /// Where the customer asked about stands, if the list shows them.
+    pub position: Option<usize>,
+}
+
 /// Book-wide figures for a list footer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Totals {
@@ -283,6 +292,43 @@ impl Reads<'_> {
             owed: join(oh, ol),
             credit: join(ch, cl),
             customers,
+        })
+    }
+
+    /// One load of the customer list: the page `q` names and, when asked,
+    /// how many rows the list has and where `keep` stands in it. A search
+    /// that matches many customers finds them once for all three.
+    pub fn list_page(
+        &self,
+        q: &CustomerQuery,
+        count: bool,
+        keep: Option<CustomerId>,
+    ) -> Result<ListRead> {
+        if let Search::Index(pat) = Search::of(&q.search)
+            && let Some(matches) = self.dense_matches(&pat)?
+        {
+            let position = match keep {
+                Some(id) => self.walk_position(id, q.sort, &matches)?,
+                None => None,
+            };
+            return Ok(ListRead {
+                rows: self.walk_page(q, &matches)?,
+                count: count.then_some(matches.len as usize),
+                position,
+            });
+        }
+        let position = match keep {
+            Some(id) => self.position_of(id, q)?,
+            None => None,
+        };
+        let count = match count {
+            true => Some(self.count_customers(&q.search)? as usize),
+            false => None,
+        };
+        Ok(ListRead {
+            rows: self.customers(q)?,
+            count,
+            position,
         })
     }
 
@@ -675,6 +721,12 @@ mod tests {
                     let at = every.iter().position(|e| e.id.0 == id);
                     let got = r.position_of(CustomerId(id), &all).unwrap();
                     assert_eq!(got, at, "{pat} {sort:?} #{id}");
+                    let read = r.list_page(&all, true, Some(CustomerId(id))).unwrap();
+                    assert_eq!(read.position, at, "{pat} {sort:?} #{id}");
+                    assert_eq!(
+                        (read.rows.len(), read.count),
+                        (every.len(), Some(every.len()))
+                    );
                 }
             }
         }

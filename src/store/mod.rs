@@ -49,7 +49,7 @@ use crate::domain::Currency;
 
 pub use backup::BackupReport;
 pub use credits::{CreditItem, CreditSource, NewPayout};
-pub use customers::{CustomerQuery, Totals};
+pub use customers::{CustomerQuery, ListRead, Totals};
 pub use entries::BalanceBreakdown;
 pub use exchange::{BulkEntry, BulkKind, EntrySink, ExportEntry, Indexed};
 pub use invoices::{EntryLock, InvoiceQuery};

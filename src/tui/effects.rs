@@ -539,22 +539,14 @@ fn load_list(
     keep: Option<CustomerId>,
 ) -> Result<Action, OpsError> {
     let r = book.reads();
-    let select = match keep {
-        Some(id) => r.position_of(id, &query)?,
-        None => None,
-    };
-    let count = if count {
-        Some(r.count_customers(&query.search)? as usize)
-    } else {
-        None
-    };
+    let read = r.list_page(&query, count, keep)?;
     let totals = if totals { Some(r.totals()?) } else { None };
     Ok(Action::ListLoaded(ListPage {
         offset: query.offset,
-        rows: r.customers(&query)?,
-        count,
+        rows: read.rows,
+        count: read.count,
         totals,
-        select,
+        select: read.position,
     }))
 }
 

@@ -139,6 +139,7 @@ fn the_json_report_names_each_check() {
             "allocations",
             "payouts",
             "day totals",
+            "book totals",
             "uninvoiced sums"
         ]
     );
@@ -183,6 +184,13 @@ fn kept_summaries_that_differ_from_their_entries() {
         &b,
         "day totals",
         &format!("{today}: the kept day totals differ"),
+    );
+    let b = sound();
+    break_with(&b, "UPDATE book_totals SET credit_low = credit_low + 100");
+    failed(
+        &b,
+        "book totals",
+        "the kept totals (owed 105.00, credit 1.00, 1 customer) differ from the balances (owed 105.00, credit 0.00, 1 customer)",
     );
     let b = sound();
     break_with(&b, "UPDATE customers SET uninvoiced_cents = 1");

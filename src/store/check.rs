@@ -216,7 +216,8 @@ impl Reads<'_> {
         )
     }
 
-    /// The kept summaries (migrations 9 and 10) against the entries.
+    /// The kept summaries (migrations 9, 10 and 12) against the entries
+    /// and the balances.
     fn summaries(&self, report: &mut CheckReport) -> Result<()> {
         report.ran.push("day totals");
         let mut stmt = self.conn.prepare(
@@ -235,6 +236,23 @@ impl Reads<'_> {
                 format!(
                     "{}: the kept day totals differ from the sum of its entries",
                     day?
+                ),
+            );
+        }
+        report.ran.push("book totals");
+        let customers = |n: i64| crate::domain::text::count(n as usize, "customer", "customers");
+        let (kept, summed) = (self.totals()?, self.summed_totals()?);
+        if kept != summed {
+            report.push(
+                "book totals",
+                format!(
+                    "the kept totals (owed {}, credit {}, {}) differ from the balances (owed {}, credit {}, {})",
+                    self.cur.plain(kept.owed),
+                    self.cur.plain(kept.credit),
+                    customers(kept.customers),
+                    self.cur.plain(summed.owed),
+                    self.cur.plain(summed.credit),
+                    customers(summed.customers)
                 ),
             );
         }

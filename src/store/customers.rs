@@ -97,6 +97,15 @@ impl Search {
     }
 }
 
+/// The book totals in halves (see `book_totals`), summed from every
+/// balance.
+pub(super) const TOTALS_SUMMED: &str = "SELECT \
+    COALESCE(SUM(CASE WHEN balance_cents < 0 THEN (-balance_cents) >> 32 END), 0), \
+    COALESCE(SUM(CASE WHEN balance_cents < 0 THEN (-balance_cents) & 4294967295 END), 0), \
+    COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents >> 32 END), 0), \
+    COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents & 4294967295 END), 0), \
+    count(*) FROM customers";
+
 /// Pages from this offset on may be read from the end of the list.
 const TAIL_FROM: usize = 64;
 
@@ -248,51 +257,45 @@ impl Reads<'_> {
         Ok(self.conn.query_row(&sql, params.as_slice(), |r| r.get(0))?)
     }
 
-    /// Book-wide totals: two plain sums over the balance index. Only if
-    /// SQLite reports that a sum overflowed (balances near the integer
-    /// limit, written by something other than tally) does it sum again,
-    /// exactly, in two halves ([`Reads::split_totals`]).
+    /// Book-wide totals, as kept by triggers (migration 12): one row read.
     pub fn totals(&self) -> Result<Totals> {
-        let fast = self.conn.query_row(
-            "SELECT COALESCE(SUM(CASE WHEN balance_cents < 0 THEN -balance_cents END), 0), \
-                    COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents END), 0), \
-                    count(*) FROM customers",
-            [],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get(2)?)),
-        );
-        match fast.map_err(StoreError::from) {
-            Ok((owed, credit, customers)) => Ok(Totals {
-                owed: self.money(owed),
-                credit: self.money(credit),
-                customers,
-            }),
-            Err(StoreError::Overflow) => self.split_totals(),
-            Err(e) => Err(e),
-        }
+        let halves = self
+            .conn
+            .prepare_cached(
+                "SELECT owed_high, owed_low, credit_high, credit_low, customers FROM book_totals",
+            )?
+            .query_row([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+        Ok(self.joined(halves))
     }
 
-    /// Totals with each balance summed as `high × 2³² + low`: two sums that
-    /// cannot overflow for any realistic number of customers, joined in 128
-    /// bits.
-    fn split_totals(&self) -> Result<Totals> {
-        let (oh, ol, ch, cl, customers): (i64, i64, i64, i64, i64) = self.conn.query_row(
-            "SELECT COALESCE(SUM(CASE WHEN balance_cents < 0 THEN (-balance_cents) >> 32 END), 0), \
-                    COALESCE(SUM(CASE WHEN balance_cents < 0 THEN (-balance_cents) & 4294967295 END), 0), \
-                    COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents >> 32 END), 0), \
-                    COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents & 4294967295 END), 0), \
-                    count(*) FROM customers",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
+    /// Book-wide totals summed from every balance, as [`Reads::totals`]
+    /// keeps them: what `tally check` holds the kept row against.
+    pub fn summed_totals(&self) -> Result<Totals> {
+        self.split_totals()
+    }
+
+    fn joined(&self, (oh, ol, ch, cl, customers): (i64, i64, i64, i64, i64)) -> Totals {
         let join = |high: i64, low: i64| -> Decimal {
             let minor = ((high as i128) << 32) + low as i128;
             Decimal::from_i128_with_scale(minor, self.cur.decimals)
         };
-        Ok(Totals {
+        Totals {
             owed: join(oh, ol),
             credit: join(ch, cl),
             customers,
-        })
+        }
+    }
+
+    /// Totals with each balance summed as `high × 2³² + low`: sums that
+    /// cannot overflow for any realistic number of customers, joined in 128
+    /// bits.
+    fn split_totals(&self) -> Result<Totals> {
+        let halves = self.conn.query_row(TOTALS_SUMMED, [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        Ok(self.joined(halves))
     }
 
     /// One load of the customer list: the page `q` names and, when asked,

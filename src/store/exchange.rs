@@ -262,6 +262,35 @@ impl Tx<'_> {
         Ok(value)
     }
 
+    /// Runs `f` with the triggers that keep the book totals set aside,
+    /// then sums the totals once from every balance and puts the triggers
+    /// back, all inside this transaction: for a change that moves most
+    /// customers' balances.
+    pub fn without_totals_triggers<T, E: From<super::StoreError>>(
+        &self,
+        f: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let saved = self.drop_schema_objects(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'customers_totals_%'",
+            "TRIGGER",
+            |_| true,
+        )?;
+        let value = f()?;
+        let refill = format!(
+            "UPDATE book_totals SET (owed_high, owed_low, credit_high, credit_low, customers) = ({})",
+            super::customers::TOTALS_SUMMED
+        );
+        self.tx
+            .execute_batch(&refill)
+            .map_err(super::StoreError::from)?;
+        for (_, sql) in &saved {
+            self.tx
+                .execute_batch(sql)
+                .map_err(super::StoreError::from)?;
+        }
+        Ok(value)
+    }
+
     /// Drops what `query` lists (name, sql) and returns it, to be made
     /// again from the same text.
     fn drop_schema_objects(

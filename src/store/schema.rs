@@ -402,6 +402,52 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX entries_by_customer_date;
     CREATE INDEX entries_by_customer_date ON entries (customer_id, date DESC, id DESC, kind, invoice_id);
     "#,
+    // 12: the customer list's footer (owed, credit, customers) kept in one
+    // row by triggers, as balances are kept, instead of summed over every
+    // customer on the first screen and after every save. Each sum is kept
+    // in two halves (a balance's high and low 32 bits), so no book of
+    // fewer than two billion customers can overflow it, whatever its
+    // balances.
+    r#"
+    CREATE TABLE book_totals (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        owed_high   INTEGER NOT NULL,
+        owed_low    INTEGER NOT NULL,
+        credit_high INTEGER NOT NULL,
+        credit_low  INTEGER NOT NULL,
+        customers   INTEGER NOT NULL
+    ) STRICT;
+    INSERT INTO book_totals
+        SELECT 1, COALESCE(SUM(CASE WHEN balance_cents < 0 THEN (-balance_cents) >> 32 END), 0),
+               COALESCE(SUM(CASE WHEN balance_cents < 0 THEN (-balance_cents) & 4294967295 END), 0),
+               COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents >> 32 END), 0),
+               COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents & 4294967295 END), 0),
+               count(*)
+        FROM customers;
+    CREATE TRIGGER customers_totals_insert AFTER INSERT ON customers BEGIN
+        UPDATE book_totals SET
+            owed_high = owed_high + iif(new.balance_cents < 0, (-new.balance_cents) >> 32, 0),
+            owed_low = owed_low + iif(new.balance_cents < 0, (-new.balance_cents) & 4294967295, 0),
+            credit_high = credit_high + iif(new.balance_cents > 0, new.balance_cents >> 32, 0),
+            credit_low = credit_low + iif(new.balance_cents > 0, new.balance_cents & 4294967295, 0),
+            customers = customers + 1;
+    END;
+    CREATE TRIGGER customers_totals_delete AFTER DELETE ON customers BEGIN
+        UPDATE book_totals SET
+            owed_high = owed_high - iif(old.balance_cents < 0, (-old.balance_cents) >> 32, 0),
+            owed_low = owed_low - iif(old.balance_cents < 0, (-old.balance_cents) & 4294967295, 0),
+            credit_high = credit_high - iif(old.balance_cents > 0, old.balance_cents >> 32, 0),
+            credit_low = credit_low - iif(old.balance_cents > 0, old.balance_cents & 4294967295, 0),
+            customers = customers - 1;
+    END;
+    CREATE TRIGGER customers_totals_update AFTER UPDATE OF balance_cents ON customers BEGIN
+        UPDATE book_totals SET
+            owed_high = owed_high - iif(old.balance_cents < 0, (-old.balance_cents) >> 32, 0) + iif(new.balance_cents < 0, (-new.balance_cents) >> 32, 0),
+            owed_low = owed_low - iif(old.balance_cents < 0, (-old.balance_cents) & 4294967295, 0) + iif(new.balance_cents < 0, (-new.balance_cents) & 4294967295, 0),
+            credit_high = credit_high - iif(old.balance_cents > 0, old.balance_cents >> 32, 0) + iif(new.balance_cents > 0, new.balance_cents >> 32, 0),
+            credit_low = credit_low - iif(old.balance_cents > 0, old.balance_cents & 4294967295, 0) + iif(new.balance_cents > 0, new.balance_cents & 4294967295, 0);
+    END;
+    "#,
 ];
 
 /// The schema version this binary writes.
@@ -689,6 +735,17 @@ mod tests {
             )
             .unwrap();
         assert_eq!(uninvoiced, 0, "its one charge is on an invoice");
+        // Migration 12 keeps the book totals from the balances already there.
+        let row = |sql: &str| -> (i64, i64, i64, i64, i64) {
+            conn.query_row(sql, [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+        };
+        let kept =
+            row("SELECT owed_high, owed_low, credit_high, credit_low, customers FROM book_totals");
+        assert_eq!(kept, row(super::super::customers::TOTALS_SUMMED));
+        assert_ne!(kept, (0, 0, 0, 0, 0), "the older book has a customer");
     }
 
     #[test]

@@ -251,3 +251,41 @@ fn credits_say_where_each_credit_came_from() {
     assert!(text.contains("INV-0002"), "{text}");
     checked(&b);
 }
+
+/// Every figure of `customer show`'s breakdown from a book with each kind
+/// of entry: an invoice part paid, a voided invoice, an open charge, a
+/// payment on account, a refund and a transfer out, each worked by hand.
+#[test]
+fn the_breakdown_counts_each_kind_of_entry_where_it_belongs() {
+    let b = Book::new();
+    for step in [
+        &["customer", "add", "Ann"][..],
+        &["customer", "add", "Bob"],
+        &["charge", "1", "100", "--tax", "10"],
+        &["invoice", "draft", "1"],
+        &["invoice", "finalize", "1"],
+        &["charge", "1", "20", "--tax", "0"],
+        &["invoice", "draft", "1"],
+        &["invoice", "finalize", "2"],
+        &["invoice", "void", "INV-0002"],
+        &["charge", "1", "40", "--tax", "0"],
+        &["invoice", "pay", "INV-0001", "--amount", "50"],
+        &["credit", "1", "30"],
+        &["refund", "1", "10"],
+        &["credit-transfer", "1", "2", "5"],
+    ] {
+        b.ok(step);
+    }
+    let ann = b.json(&["customer", "show", "1", "--json"]);
+    let got = |k: &str| ann[k].as_str().unwrap_or_default().to_string();
+    // Charged 170, less the void INV-0002's 20; collected the 50 and 30
+    // payments less the 10 refunded (the transfer is not collection);
+    // -170 + 100 credited - 15 paid out = -85 = 15 - 60 - 40.
+    assert_eq!(got("total_billed"), "150.00");
+    assert_eq!(got("total_collected"), "70.00");
+    assert_eq!(got("outstanding"), "60.00");
+    assert_eq!(got("uninvoiced"), "40.00");
+    assert_eq!(got("available_credit"), "15.00");
+    assert_eq!(got("balance"), "-85.00");
+    b.ok(&["check"]);
+}

@@ -143,27 +143,37 @@ impl Reads<'_> {
             Ok(self.conn.query_row(sql, [customer.0], |r| r.get(0))?)
         };
         let balance = one("SELECT balance_cents FROM customers WHERE id = ?1")?;
-        let billed = one(
-            "SELECT COALESCE(SUM(amount_cents + tax_cents), 0) FROM entries \
-             WHERE customer_id = ?1 AND kind = 'charge'",
-        )? - one(
-            "SELECT COALESCE(SUM(total_cents), 0) FROM invoices WHERE customer_id = ?1 AND status = 'void'",
-        )?;
-        let credits = one(
-            "SELECT COALESCE(SUM(amount_cents), 0) FROM entries WHERE customer_id = ?1 AND kind = 'credit'",
-        )?;
-        let memos = one("SELECT COALESCE(SUM(amount_cents), 0) FROM entries \
-             WHERE customer_id = ?1 AND kind = 'credit' AND memo_of IS NOT NULL")?;
-        let payments = one("SELECT COALESCE(SUM(amount_cents), 0) FROM entries \
-             WHERE customer_id = ?1 AND kind = 'credit' AND void_of IS NULL AND memo_of IS NULL \
-             AND counterpart IS NULL")?;
-        let (paid_out, refunded) = (
-            one(
-                "SELECT COALESCE(SUM(amount_cents), 0) FROM entries WHERE customer_id = ?1 AND kind = 'payout'",
-            )?,
-            one("SELECT COALESCE(SUM(amount_cents), 0) FROM entries \
-                 WHERE customer_id = ?1 AND kind = 'payout' AND counterpart IS NULL")?,
-        );
+        // Every sum over the customer's entries in one pass: each is a
+        // read of all their entries, scattered over the table.
+        let sums = self.conn.prepare_cached(
+            "SELECT \
+             COALESCE(SUM(CASE WHEN e.kind = 'charge' THEN e.amount_cents + e.tax_cents END), 0), \
+             COALESCE(SUM(CASE WHEN e.kind = 'credit' THEN e.amount_cents END), 0), \
+             COALESCE(SUM(CASE WHEN e.kind = 'credit' AND e.memo_of IS NOT NULL THEN e.amount_cents END), 0), \
+             COALESCE(SUM(CASE WHEN e.kind = 'credit' AND e.void_of IS NULL AND e.memo_of IS NULL \
+                               AND e.counterpart IS NULL THEN e.amount_cents END), 0), \
+             COALESCE(SUM(CASE WHEN e.kind = 'payout' THEN e.amount_cents END), 0), \
+             COALESCE(SUM(CASE WHEN e.kind = 'payout' AND e.counterpart IS NULL THEN e.amount_cents END), 0), \
+             COALESCE(SUM(CASE WHEN e.kind = 'charge' AND (e.invoice_id IS NULL OR i.status = 'draft') \
+                               THEN e.amount_cents + e.tax_cents END), 0) \
+             FROM entries e LEFT JOIN invoices i ON i.id = e.invoice_id WHERE e.customer_id = ?1",
+        )?
+        .query_row([customer.0], |r| {
+            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get::<_, i64>(6)?])
+        })?;
+        let [
+            charged,
+            credits,
+            memos,
+            payments,
+            paid_out,
+            refunded,
+            uninvoiced,
+        ] = sums;
+        let billed = charged
+            - one(
+                "SELECT COALESCE(SUM(total_cents), 0) FROM invoices WHERE customer_id = ?1 AND status = 'void'",
+            )?;
         let allocated = one(
             "SELECT COALESCE(SUM(a.amount_cents), 0) FROM allocations a \
              JOIN entries e ON e.id = a.credit_id WHERE e.customer_id = ?1",
@@ -171,11 +181,6 @@ impl Reads<'_> {
         let outstanding = one(
             "SELECT COALESCE(SUM(i.total_cents - COALESCE((SELECT SUM(amount_cents) FROM allocations \
              WHERE invoice_id = i.id), 0)), 0) FROM invoices i WHERE i.customer_id = ?1 AND i.status = 'open'",
-        )?;
-        let uninvoiced = one(
-            "SELECT COALESCE(SUM(e.amount_cents + e.tax_cents), 0) FROM entries e \
-             LEFT JOIN invoices i ON i.id = e.invoice_id \
-             WHERE e.customer_id = ?1 AND e.kind = 'charge' AND (e.invoice_id IS NULL OR i.status = 'draft')",
         )?;
         Ok(BalanceBreakdown {
             balance: self.money(balance),

@@ -272,8 +272,13 @@ impl Reads<'_> {
 
     /// Book-wide totals summed from every balance, as [`Reads::totals`]
     /// keeps them: what `tally check` holds the kept row against.
+    /// Each balance is summed as `high × 2³² + low`: sums that cannot
+    /// overflow for any realistic number of customers, joined in 128 bits.
     pub fn summed_totals(&self) -> Result<Totals> {
-        self.split_totals()
+        let halves = self.conn.query_row(TOTALS_SUMMED, [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        Ok(self.joined(halves))
     }
 
     fn joined(&self, (oh, ol, ch, cl, customers): (i64, i64, i64, i64, i64)) -> Totals {
@@ -286,16 +291,6 @@ impl Reads<'_> {
             credit: join(ch, cl),
             customers,
         }
-    }
-
-    /// Totals with each balance summed as `high × 2³² + low`: sums that
-    /// cannot overflow for any realistic number of customers, joined in 128
-    /// bits.
-    fn split_totals(&self) -> Result<Totals> {
-        let halves = self.conn.query_row(TOTALS_SUMMED, [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?;
-        Ok(self.joined(halves))
     }
 
     /// One load of the customer list: the page `q` names and, when asked,
@@ -339,10 +334,7 @@ impl Reads<'_> {
     /// walking the sort index finds a page of them within a few rows:
     /// then nothing sorts every match to show one screen of them.
     fn dense_matches(&self, pat: &str) -> Result<Option<IdSet>> {
-        let total: i64 = self
-            .conn
-            .prepare_cached("SELECT count(*) FROM customers")?
-            .query_row([], |r| r.get(0))?;
+        let total = self.count_customers(&None)?;
         let mut stmt = self
             .conn
             .prepare_cached("SELECT rowid FROM customer_search WHERE customer_search MATCH ?1")?;

@@ -254,11 +254,7 @@ impl Tx<'_> {
             |sql| !only_linked_rows(sql),
         )?;
         let value = f()?;
-        for (_, sql) in &saved {
-            self.tx
-                .execute_batch(sql)
-                .map_err(super::StoreError::from)?;
-        }
+        self.recreate(&saved)?;
         Ok(value)
     }
 
@@ -283,12 +279,16 @@ impl Tx<'_> {
         self.tx
             .execute_batch(&refill)
             .map_err(super::StoreError::from)?;
-        for (_, sql) in &saved {
-            self.tx
-                .execute_batch(sql)
-                .map_err(super::StoreError::from)?;
-        }
+        self.recreate(&saved)?;
         Ok(value)
+    }
+
+    /// Makes again what [`Tx::drop_schema_objects`] dropped.
+    fn recreate(&self, saved: &[(String, String)]) -> Result<()> {
+        for (_, sql) in saved {
+            self.tx.execute_batch(sql)?;
+        }
+        Ok(())
     }
 
     /// Drops what `query` lists (name, sql) and returns it, to be made
@@ -342,11 +342,7 @@ impl Tx<'_> {
             .map_err(super::StoreError::from)?;
         let value = value?;
         self.add_sums(&sink)?;
-        for (_, sql) in &saved {
-            self.tx
-                .execute_batch(sql)
-                .map_err(super::StoreError::from)?;
-        }
+        self.recreate(&saved)?;
         Ok(value)
     }
 
@@ -434,14 +430,6 @@ impl Reads<'_> {
         let n: i64 = self
             .conn
             .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?;
-        Ok(n as usize)
-    }
-
-    /// How many customers the book holds.
-    pub fn customer_total(&self) -> Result<usize> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?;
         Ok(n as usize)
     }
 

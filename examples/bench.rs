@@ -31,7 +31,10 @@ fn main() -> Result<()> {
         .clone()
         .unwrap_or_else(|| temp.path().to_path_buf());
     std::fs::create_dir_all(&dir)?;
-    let _ = std::fs::remove_file(dir.join("book.tally"));
+    let reuse = args.reuse && dir.join("book.tally").exists();
+    if !reuse {
+        let _ = std::fs::remove_file(dir.join("book.tally"));
+    }
     let bench = Bench::new(&args, &dir);
     let mut table = Table::default();
     table.row(
@@ -41,7 +44,9 @@ fn main() -> Result<()> {
 
     let csv = dir.join("entries.csv");
     let busiest = generate(&csv, args.customers, args.entries)?;
-    bench.import(&csv, &mut table)?;
+    if !reuse {
+        bench.import(&csv, &mut table)?;
+    }
     let id = bench.customer_id(&busiest)?;
     bench.commands(&id, &mut table)?;
     bench.tui(&mut table)?;
@@ -62,6 +67,8 @@ struct Args {
     /// Where to write the CSV and the book, kept afterwards (default: a
     /// temporary folder).
     dir: Option<PathBuf>,
+    /// Measure the book already in `dir` instead of importing it again.
+    reuse: bool,
     peers: bool,
 }
 
@@ -77,6 +84,7 @@ impl Args {
                 .ok_or_else(|| anyhow!("cannot find target/release"))?,
             quick: false,
             peers: false,
+            reuse: false,
             dir: None,
         };
         let mut it = std::env::args().skip(1);
@@ -87,10 +95,11 @@ impl Args {
                 "--entries" => a.entries = value()?.parse()?,
                 "--tally" => a.tally = value()?.into(),
                 "--quick" => a.quick = true,
+                "--reuse" => a.reuse = true,
                 "--peers" => a.peers = true,
                 "--dir" => a.dir = Some(value()?.into()),
                 other => bail!(
-                    "unknown flag {other}: use --customers N --entries M [--tally PATH] [--dir DIR] [--quick] [--peers]"
+                    "unknown flag {other}: use --customers N --entries M [--tally PATH] [--dir DIR [--reuse]] [--quick] [--peers]"
                 ),
             }
         }
@@ -420,6 +429,9 @@ impl<'a> Bench<'a> {
             take("Esc back to the list", b"\x1b", &mut t)?;
             take("cycle sort (s)", b"s", &mut t)?;
             take("End", b"\x1b[F", &mut t)?;
+            // The sort keeps the selected customer: from the far end, its
+            // place in the next order is anywhere, counted row by row.
+            take("cycle sort (s) from the last row", b"s", &mut t)?;
             take("Home", b"\x1b[H", &mut t)?;
         }
         for (name, v) in keys {
@@ -432,7 +444,11 @@ impl<'a> Bench<'a> {
     /// Pages per second and p99 over 16 keep-alive connections, while
     /// another tally posts a charge after charge.
     fn portal(&self, id: &str, table: &mut Table) -> Result<()> {
-        let link = self.run(&["link", "generate", id])?.stdout;
+        // A reused book already has the link.
+        let link = match self.run(&["link", "generate", id]) {
+            Ok(out) => out.stdout,
+            Err(_) => self.run(&["link", "show", id])?.stdout,
+        };
         let token = link.trim().rsplit('/').next().context("token")?.to_string();
         let mut server = self
             .cmd()

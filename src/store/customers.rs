@@ -33,9 +33,11 @@ pub struct CustomerQuery {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListRead {
     pub rows: Vec<Customer>,
-    pub count: Option<usize>,
+    pub count: Option<ListCount>,
     /// Where the customer asked about stands, if the list shows them.
     pub position: Option<usize>,
+    /// Where `rows` start: moved from the query's offset to show `position`.
+    pub offset: usize,
 }
 
 /// Book-wide figures for a list footer.
@@ -48,12 +50,15 @@ pub struct Totals {
     pub customers: i64,
 }
 
-/// How a search is answered: nothing to filter, a LIKE scan for one or two
-/// characters (the trigram index needs three), or the trigram index.
+/// How a search is asked of SQLite: nothing to filter, a LIKE scan (one or
+/// two characters, which the trigram index cannot answer, or a match too
+/// broad to list by id), the trigram index, or the ids it found.
 enum Search {
     All,
     Like(String),
     Index(String),
+    /// A JSON array of the few customers that match.
+    Ids(String),
 }
 
 impl Search {
@@ -64,12 +69,16 @@ impl Search {
         if s.chars().count() >= 3 {
             Search::Index(format!("\"{}\"", s.replace('"', "\"\"")))
         } else {
-            let escaped = s
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            Search::Like(format!("%{escaped}%"))
+            Search::like(s)
         }
+    }
+
+    fn like(s: &str) -> Search {
+        let escaped = s
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        Search::Like(format!("%{escaped}%"))
     }
 
     /// The WHERE condition, using the `:pat` parameter when there is one.
@@ -82,6 +91,7 @@ impl Search {
             Search::Index(_) => {
                 "id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH :pat)"
             }
+            Search::Ids(_) => "id IN (SELECT value FROM json_each(:pat))",
         }
     }
 
@@ -90,11 +100,39 @@ impl Search {
         &'a self,
         mut params: Vec<(&'a str, &'a dyn ToSql)>,
     ) -> Vec<(&'a str, &'a dyn ToSql)> {
-        if let Search::Like(p) | Search::Index(p) = self {
+        if let Search::Like(p) | Search::Index(p) | Search::Ids(p) = self {
             params.push((":pat", p));
         }
         params
     }
+}
+
+/// How many customers a list holds, as far as it was counted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ListCount {
+    /// Rows known to exist: all of them when `exact`, else a lower bound.
+    pub rows: usize,
+    pub exact: bool,
+}
+
+/// How far a list load counts its rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Counting {
+    /// Up to [`COUNT_CAP`]: as cheap as the page, so a keystroke can afford it.
+    Capped,
+    /// Every row, however many (End, or scrolling past the cap).
+    Exact,
+}
+
+/// A search counts its matches up to this many on the keystroke path; a
+/// broader one shows "1,000+" until the owner scrolls that far.
+pub const COUNT_CAP: usize = 1000;
+
+/// A search, once it is known whether its matches are few or many.
+struct Found {
+    search: Search,
+    /// `None` when nothing is filtered.
+    count: Option<ListCount>,
 }
 
 /// The book totals in halves (see `book_totals`), summed from every
@@ -109,36 +147,6 @@ pub(super) const TOTALS_SUMMED: &str = "SELECT \
 /// Pages from this offset on may be read from the end of the list.
 const TAIL_FROM: usize = 64;
 
-/// A search is dense when at least one customer in this many matches.
-const DENSE: usize = 16;
-
-/// A set of customer ids, one bit each.
-#[derive(Default)]
-struct IdSet {
-    bits: Vec<u64>,
-    len: i64,
-}
-
-impl IdSet {
-    fn insert(&mut self, id: i64) {
-        let Ok(i) = usize::try_from(id) else { return };
-        if self.bits.len() <= i / 64 {
-            self.bits.resize(i / 64 + 1, 0);
-        }
-        if self.bits[i / 64] & (1 << (i % 64)) == 0 {
-            self.bits[i / 64] |= 1 << (i % 64);
-            self.len += 1;
-        }
-    }
-
-    fn contains(&self, id: i64) -> bool {
-        usize::try_from(id)
-            .ok()
-            .and_then(|i| self.bits.get(i / 64).map(|w| w & (1 << (i % 64)) != 0))
-            .unwrap_or(false)
-    }
-}
-
 /// The ORDER BY of each sort, matching its index.
 fn order_by(sort: CustomerSort) -> &'static str {
     match sort {
@@ -148,6 +156,79 @@ fn order_by(sort: CustomerSort) -> &'static str {
     }
 }
 
+/// [`order_by`] backwards, for reading up the index.
+fn reverse_order_by(sort: CustomerSort) -> &'static str {
+    match sort {
+        CustomerSort::Balance => "balance_cents DESC, name COLLATE NOCASE DESC, id DESC",
+        CustomerSort::Name => "name COLLATE NOCASE DESC, id DESC",
+        CustomerSort::Recent => "last_activity, id",
+    }
+}
+
+/// A CTE body naming customer `:id`'s sort keys `t.b`, `t.n`, `t.a`, `t.tid`.
+const SORT_KEY_OF_ID: &str = "SELECT id AS tid, balance_cents AS b, name AS n, \
+    last_activity AS a FROM customers WHERE id = :id";
+
+/// Which side of a customer a keyset read takes.
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    /// The rows before the customer in the list's order.
+    Before,
+    /// The customer and the rows after it.
+    From,
+}
+
+/// The rows on `side` of the customer in `t` (see [`SORT_KEY_OF_ID`]) in
+/// `sort`'s order, as disjoint conditions, those nearest the customer
+/// first. A row-value comparison would say it in one, but SQLite seeks
+/// only the leading column with it (none at all past `COLLATE NOCASE`),
+/// then tests every row after: with many equal balances or activity
+/// times that is most of the list. Each of these seeks the sort index on
+/// an equal prefix and one range.
+fn key_ranges(sort: CustomerSort, side: Side) -> Vec<String> {
+    let (cols, descending): (&[(&str, &str)], bool) = match sort {
+        CustomerSort::Balance => (
+            &[
+                ("balance_cents", "t.b"),
+                ("name COLLATE NOCASE", "t.n"),
+                ("id", "t.tid"),
+            ],
+            false,
+        ),
+        CustomerSort::Name => (&[("name COLLATE NOCASE", "t.n"), ("id", "t.tid")], false),
+        CustomerSort::Recent => (&[("last_activity", "t.a"), ("id", "t.tid")], true),
+    };
+    let (before, after) = if descending { (">", "<") } else { ("<", ">") };
+    (0..cols.len())
+        .rev()
+        .map(|j| {
+            let op = match side {
+                Side::Before => before,
+                Side::From if j + 1 < cols.len() => after,
+                Side::From if descending => "<=",
+                Side::From => ">=",
+            };
+            let mut parts: Vec<String> = cols[..j]
+                .iter()
+                .map(|(c, v)| format!("{c} = {v}"))
+                .collect();
+            parts.push(format!("{} {op} {}", cols[j].0, cols[j].1));
+            parts.join(" AND ")
+        })
+        .collect()
+}
+
+/// The offset of a `limit`-row window that shows row `at`, moving the one
+/// at `offset` no more than it must (as the screen's window does).
+fn showing(at: usize, offset: usize, limit: usize) -> usize {
+    if at < offset {
+        at
+    } else if at >= offset + limit.max(1) {
+        at + 1 - limit.max(1)
+    } else {
+        offset
+    }
+}
 impl Reads<'_> {
     fn customer_from(&self, r: &Row<'_>) -> rusqlite::Result<Customer> {
         let cycle: String = r.get(12)?;
@@ -184,23 +265,23 @@ impl Reads<'_> {
 
     /// One page of customers, read through the index that matches `sort`.
     pub fn customers(&self, q: &CustomerQuery) -> Result<Vec<Customer>> {
-        let search = Search::of(&q.search);
-        if let Search::Index(pat) = &search
-            && let Some(matches) = self.dense_matches(pat)?
-        {
-            return self.walk_page(q, &matches);
-        }
+        let found = self.found(&q.search, COUNT_CAP)?;
+        self.page(q, &found.search)
+    }
+
+    /// The page `q` names among the customers `search` keeps.
+    fn page(&self, q: &CustomerQuery, search: &Search) -> Result<Vec<Customer>> {
         // A page past the middle of the whole list (End, a long scroll) is
         // read from the far end: OFFSET walks every row it skips.
         if let Search::All = search
             && q.offset >= TAIL_FROM
         {
-            let total = self.count_customers(&None)? as usize;
+            let total = self.count_all()?;
             if q.offset.saturating_mul(2) > total {
                 return self.tail_page(q, total);
             }
         }
-        self.customers_by_sql(q)
+        self.customers_where(q, search)
     }
 
     /// [`Reads::customers`] of the whole list, read backwards from its end.
@@ -209,12 +290,10 @@ impl Reads<'_> {
         if q.offset >= end {
             return Ok(Vec::new());
         }
-        let reverse = match q.sort {
-            CustomerSort::Balance => "balance_cents DESC, name COLLATE NOCASE DESC, id DESC",
-            CustomerSort::Name => "name COLLATE NOCASE DESC, id DESC",
-            CustomerSort::Recent => "last_activity, id",
-        };
-        let sql = format!("SELECT {COLS} FROM customers ORDER BY {reverse} LIMIT ?1 OFFSET ?2");
+        let sql = format!(
+            "SELECT {COLS} FROM customers ORDER BY {} LIMIT ?1 OFFSET ?2",
+            reverse_order_by(q.sort)
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let (n, skip) = ((end - q.offset) as i64, (total - end) as i64);
         let rows = stmt.query_map([n, skip], |r| self.customer_from(r))?;
@@ -223,38 +302,92 @@ impl Reads<'_> {
         Ok(page)
     }
 
-    /// [`Reads::customers`] as one SQL query, whatever the search.
-    fn customers_by_sql(&self, q: &CustomerQuery) -> Result<Vec<Customer>> {
-        let order = order_by(q.sort);
-        let search = Search::of(&q.search);
+    /// The page `q` names as one SQL query over the rows `search` keeps.
+    fn customers_where(&self, q: &CustomerQuery, search: &Search) -> Result<Vec<Customer>> {
         let sql = format!(
-            "SELECT {COLS} FROM customers WHERE {} ORDER BY {order} LIMIT :limit OFFSET :offset",
-            search.condition()
+            "SELECT {COLS} FROM customers WHERE {} ORDER BY {} LIMIT :limit OFFSET :offset",
+            search.condition(),
+            order_by(q.sort)
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let (limit, offset) = (q.limit as i64, q.offset as i64);
+        let limit = i64::try_from(q.limit).unwrap_or(i64::MAX);
+        let offset = q.offset as i64;
         let params = search.params(vec![(":limit", &limit), (":offset", &offset)]);
         let rows = stmt.query_map(params.as_slice(), |r| self.customer_from(r))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn count_customers(&self, search: &Option<String>) -> Result<i64> {
-        let search = Search::of(search);
-        let sql = match search {
-            // Without a WHERE, SQLite counts from the smallest index's pages.
-            Search::All => "SELECT count(*) FROM customers".to_string(),
-            // The search index has exactly one row per customer, so its
-            // matches are counted without visiting a customer.
-            Search::Index(_) => {
-                "SELECT count(*) FROM customer_search WHERE customer_search MATCH :pat".to_string()
+    /// Whether a search's matches are few (then named by id, so a page
+    /// sorts no more than `cap` rows) or many (then read along the sort
+    /// index with LIKE, which finds a page of them within a few rows).
+    /// Reads at most `cap + 1` matches either way.
+    fn found(&self, text: &Option<String>, cap: usize) -> Result<Found> {
+        let search = Search::of(text);
+        let sql = match &search {
+            Search::All | Search::Ids(_) => {
+                return Ok(Found {
+                    search,
+                    count: None,
+                });
             }
             Search::Like(_) => format!(
-                "SELECT count(*) FROM customers WHERE {}",
+                "SELECT id FROM customers WHERE {} LIMIT :cap",
                 search.condition()
             ),
+            Search::Index(_) => {
+                "SELECT rowid FROM customer_search WHERE customer_search MATCH :pat LIMIT :cap"
+                    .to_string()
+            }
         };
+        let limit = i64::try_from(cap).map_or(i64::MAX, |c| c.saturating_add(1));
+        let params = search.params(vec![(":cap", &limit)]);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let ids = stmt
+            .query_map(params.as_slice(), |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = ids.len();
+        if rows > cap {
+            let text = text.as_deref().map(str::trim).unwrap_or_default();
+            return Ok(Found {
+                search: Search::like(text),
+                count: Some(ListCount { rows, exact: false }),
+            });
+        }
+        let json = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        Ok(Found {
+            search: Search::Ids(format!("[{json}]")),
+            count: Some(ListCount { rows, exact: true }),
+        })
+    }
+
+    /// Every customer (SQLite counts from the smallest index's pages).
+    fn count_all(&self) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM customers")?
+            .query_row([], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    fn count_where(&self, search: &Search) -> Result<usize> {
+        let sql = format!(
+            "SELECT count(*) FROM customers WHERE {}",
+            search.condition()
+        );
         let params = search.params(vec![]);
-        Ok(self.conn.query_row(&sql, params.as_slice(), |r| r.get(0))?)
+        let n: i64 = self.conn.query_row(&sql, params.as_slice(), |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// How many customers a search matches, exactly.
+    pub fn count_customers(&self, search: &Option<String>) -> Result<i64> {
+        let found = self.found(search, COUNT_CAP)?;
+        let n = match found.count {
+            None => self.count_all()?,
+            Some(c) if c.exact => c.rows,
+            Some(_) => self.count_where(&found.search)?,
+        };
+        Ok(n as i64)
     }
 
     /// Book-wide totals, as kept by triggers (migration 12): one row read.
@@ -294,136 +427,142 @@ impl Reads<'_> {
     }
 
     /// One load of the customer list: the page `q` names and, when asked,
-    /// how many rows the list has and where `keep` stands in it. A search
-    /// that matches many customers finds them once for all three.
+    /// how many rows the list has and where `keep` stands in it. When `keep`
+    /// is in the list, the page is the one that shows it, read from its row
+    /// (so a re-sort costs one count and one short seek, not an OFFSET walk).
     pub fn list_page(
         &self,
         q: &CustomerQuery,
-        count: bool,
+        counting: Option<Counting>,
         keep: Option<CustomerId>,
     ) -> Result<ListRead> {
-        if let Search::Index(pat) = Search::of(&q.search)
-            && let Some(matches) = self.dense_matches(&pat)?
-        {
-            let position = match keep {
-                Some(id) => self.walk_position(id, q.sort, &matches)?,
-                None => None,
-            };
-            return Ok(ListRead {
-                rows: self.walk_page(q, &matches)?,
-                count: count.then_some(matches.len as usize),
-                position,
-            });
-        }
+        self.list_page_capped(q, counting, keep, COUNT_CAP)
+    }
+
+    fn list_page_capped(
+        &self,
+        q: &CustomerQuery,
+        counting: Option<Counting>,
+        keep: Option<CustomerId>,
+        cap: usize,
+    ) -> Result<ListRead> {
+        let found = self.found(&q.search, cap)?;
+        let count = match (counting, found.count) {
+            (None, _) => None,
+            (Some(_), None) => Some(ListCount {
+                rows: self.count_all()?,
+                exact: true,
+            }),
+            (Some(Counting::Exact), Some(c)) if !c.exact => Some(ListCount {
+                rows: self.count_where(&found.search)?,
+                exact: true,
+            }),
+            (Some(_), Some(c)) => Some(c),
+        };
         let position = match keep {
-            Some(id) => self.position_of(id, q)?,
+            Some(id) => self.position_in(id, q.sort, &found.search)?,
             None => None,
         };
-        let count = match count {
-            true => Some(self.count_customers(&q.search)? as usize),
-            false => None,
+        let (offset, rows) = match (keep, position) {
+            (Some(id), Some(at)) => {
+                let offset = showing(at, q.offset, q.limit);
+                let q = CustomerQuery {
+                    offset,
+                    ..q.clone()
+                };
+                (offset, self.page_around(id, at, &q, &found.search)?)
+            }
+            _ => (q.offset, self.page(q, &found.search)?),
         };
         Ok(ListRead {
-            rows: self.customers(q)?,
+            rows,
             count,
             position,
+            offset,
         })
     }
 
-    /// The customers a trigram search matches, when they are so many that
-    /// walking the sort index finds a page of them within a few rows:
-    /// then nothing sorts every match to show one screen of them.
-    fn dense_matches(&self, pat: &str) -> Result<Option<IdSet>> {
-        let total = self.count_customers(&None)?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT rowid FROM customer_search WHERE customer_search MATCH ?1")?;
-        let mut set = IdSet::default();
-        let mut rows = stmt.query([pat])?;
-        while let Some(r) = rows.next()? {
-            set.insert(r.get(0)?);
-        }
-        Ok((set.len * DENSE as i64 >= total).then_some(set))
+    /// The page `q` names, knowing that customer `id` stands at `at` in
+    /// it: the rows before `id` read backwards from it, then `id` and the
+    /// rows after it, both seeking the sort index to its row.
+    fn page_around(
+        &self,
+        id: CustomerId,
+        at: usize,
+        q: &CustomerQuery,
+        search: &Search,
+    ) -> Result<Vec<Customer>> {
+        let before_n = at.saturating_sub(q.offset);
+        let from_n = q.limit.saturating_sub(before_n);
+        let mut page = self.read_side(id, q.sort, Side::Before, before_n, search)?;
+        page.reverse();
+        page.extend(self.read_side(id, q.sort, Side::From, from_n, search)?);
+        Ok(page)
     }
 
-    /// The page of `q` among the `matches`, walking its sort index.
-    fn walk_page(&self, q: &CustomerQuery, matches: &IdSet) -> Result<Vec<Customer>> {
-        let sql = format!("SELECT id FROM customers ORDER BY {}", order_by(q.sort));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query([])?;
-        let (mut skipped, mut page) = (0, Vec::new());
-        while page.len() < q.limit
-            && let Some(r) = rows.next()?
-        {
-            let id: i64 = r.get(0)?;
-            if !matches.contains(id) {
-                continue;
-            }
-            if skipped < q.offset {
-                skipped += 1;
-            } else {
-                page.push(id);
-            }
-        }
-        drop(rows);
-        let mut out = Vec::with_capacity(page.len());
-        for id in page {
-            out.extend(self.customer(CustomerId(id))?);
-        }
-        Ok(out)
-    }
-
-    /// Where `id` stands among the `matches` in `sort`'s order.
-    fn walk_position(
+    /// Up to `n` rows on `side` of customer `id`, nearest first.
+    fn read_side(
         &self,
         id: CustomerId,
         sort: CustomerSort,
-        matches: &IdSet,
-    ) -> Result<Option<usize>> {
-        if !matches.contains(id.0) {
-            return Ok(None);
-        }
-        let sql = format!("SELECT id FROM customers ORDER BY {}", order_by(sort));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query([])?;
-        let mut before = 0;
-        while let Some(r) = rows.next()? {
-            let this: i64 = r.get(0)?;
-            if this == id.0 {
-                return Ok(Some(before));
+        side: Side,
+        n: usize,
+        search: &Search,
+    ) -> Result<Vec<Customer>> {
+        let order = match side {
+            Side::Before => reverse_order_by(sort),
+            Side::From => order_by(sort),
+        };
+        let mut rows = Vec::new();
+        for range in key_ranges(sort, side) {
+            if rows.len() >= n {
+                break;
             }
-            before += usize::from(matches.contains(this));
+            let sql = format!(
+                "WITH t AS ({SORT_KEY_OF_ID}) SELECT {COLS} FROM customers, t \
+                 WHERE {} AND {range} ORDER BY {order} LIMIT :n",
+                search.condition()
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let left = (n - rows.len()) as i64;
+            let params = search.params(vec![(":id", &id.0), (":n", &left)]);
+            let read = stmt.query_map(params.as_slice(), |r| self.customer_from(r))?;
+            for row in read {
+                rows.push(row?);
+            }
         }
-        Ok(None)
+        Ok(rows)
     }
 
     /// Where `id` stands in the list `q` describes (0-based), or `None` if
-    /// the search hides it. Counts the rows before it through the index, so a
-    /// screen can keep its selection on a customer after the list re-sorts.
+    /// the search hides it.
     pub fn position_of(&self, id: CustomerId, q: &CustomerQuery) -> Result<Option<usize>> {
-        // Row values, so SQLite seeks the sort index to the customer and
-        // counts the rows before it (an OR chain planned a full scan).
-        let before = match q.sort {
-            CustomerSort::Balance => "(balance_cents, name COLLATE NOCASE, id) < (t.b, t.n, t.tid)",
-            CustomerSort::Name => "(name COLLATE NOCASE, id) < (t.n, t.tid)",
-            CustomerSort::Recent => "(last_activity, id) > (t.a, t.tid)",
-        };
-        let search = Search::of(&q.search);
-        if let Search::Index(pat) = &search
-            && let Some(matches) = self.dense_matches(pat)?
-        {
-            return self.walk_position(id, q.sort, &matches);
-        }
+        let found = self.found(&q.search, COUNT_CAP)?;
+        self.position_in(id, q.sort, &found.search)
+    }
+
+    /// Counts the rows before `id` through the sort index, so a screen can
+    /// keep its selection on a customer after the list re-sorts.
+    fn position_in(
+        &self,
+        id: CustomerId,
+        sort: CustomerSort,
+        search: &Search,
+    ) -> Result<Option<usize>> {
         let cond = search.condition();
+        let ranges = key_ranges(sort, Side::Before)
+            .into_iter()
+            .map(|range| format!("(SELECT count(*) FROM customers, t WHERE {cond} AND {range})"))
+            .collect::<Vec<_>>();
         let sql = format!(
-            "WITH t AS (SELECT id AS tid, balance_cents AS b, name AS n, last_activity AS a FROM customers \
-             WHERE id = :id AND {cond}) \
-             SELECT (SELECT count(*) FROM customers, t WHERE {cond} AND {before}) FROM t"
+            "WITH t AS ({SORT_KEY_OF_ID} AND {cond}) SELECT {} FROM t",
+            ranges.join(" + ")
         );
         let params = search.params(vec![(":id", &id.0)]);
         let pos: Option<i64> = self
             .conn
-            .query_row(&sql, params.as_slice(), |r| r.get(0))
+            .prepare_cached(&sql)?
+            .query_row(params.as_slice(), |r| r.get(0))
             .optional()?;
         Ok(pos.map(|p| p as usize))
     }
@@ -609,15 +748,17 @@ mod tests {
     use crate::domain::Currency;
     use crate::store::Store;
 
-    /// 60 customers: every email matches "exa" (dense), few names match
-    /// "ann" (sparse); balances and activity in a scrambled order.
+    /// 60 customers: every email matches "exa" (many), fewer names match
+    /// "ann"; balances and activity in a scrambled order, with ties.
     fn book() -> Store {
         let mut store = Store::open_in_memory(&Currency::default()).unwrap();
         store
             .write(|tx| {
                 for i in 0..60i64 {
                     let d = CustomerDetails {
-                        name: format!("{} {i}", ["Ann", "bob", "Cy", "dee"][i as usize % 4]),
+                        // Names equal but for case, and repeated: ties in
+                        // every sort, broken by id.
+                        name: format!("{} {}", ["Ann", "bob", "ann", "dee"][i as usize % 4], i % 9),
                         email: Some(format!("c{i}@example.com")),
                         ..Default::default()
                     };
@@ -666,7 +807,7 @@ mod tests {
                     };
                     assert_eq!(
                         ids(r.customers(&q).unwrap()),
-                        ids(r.customers_by_sql(&q).unwrap()),
+                        ids(r.customers_where(&q, &Search::All).unwrap()),
                         "{sort:?} {offset}+{limit}"
                     );
                 }
@@ -675,10 +816,11 @@ mod tests {
     }
 
     #[test]
-    fn a_dense_search_pages_exactly_as_the_query_would() {
+    fn a_search_pages_counts_and_keeps_as_the_plain_query_would_few_or_many() {
         let store = book();
         let r = store.reads();
-        for pat in ["exa", "EXAMPLE", "ann", "c1", "1@E"] {
+        let ids = |v: &[Customer]| v.iter().map(|c| c.id).collect::<Vec<_>>();
+        for pat in ["exa", "EXAMPLE", "ann", "c1", "1@E", "a", "zz", "ann 1"] {
             for sort in [
                 CustomerSort::Balance,
                 CustomerSort::Name,
@@ -688,45 +830,46 @@ mod tests {
                     sort,
                     search: Some(pat.into()),
                     offset: 0,
-                    limit: 1000,
-                };
-                let every = r.customers_by_sql(&all).unwrap();
-                // The command line asks for everything at once.
-                let unbounded = CustomerQuery {
                     limit: usize::MAX,
-                    ..all.clone()
                 };
-                assert_eq!(r.customers(&unbounded).unwrap(), every, "{pat} {sort:?}");
-                let count = r.count_customers(&all.search).unwrap();
-                assert_eq!(count as usize, every.len(), "{pat}");
-                for offset in (0..=every.len()).step_by(5) {
-                    let q = CustomerQuery {
-                        offset,
-                        limit: 7,
-                        ..all.clone()
+                // The reference: one plain query, trigram index or LIKE.
+                let every = r.customers_where(&all, &Search::of(&all.search)).unwrap();
+                assert_eq!(r.customers(&all).unwrap(), every, "{pat} {sort:?}");
+                let n = every.len();
+                assert_eq!(r.count_customers(&all.search).unwrap() as usize, n);
+                // A cap of 5 sends the broad searches down the LIKE walk.
+                for cap in [COUNT_CAP, 5] {
+                    let read = |offset, counting, keep| {
+                        let q = CustomerQuery {
+                            offset,
+                            limit: 7,
+                            ..all.clone()
+                        };
+                        r.list_page_capped(&q, counting, keep, cap).unwrap()
                     };
-                    let ids = |v: Vec<Customer>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
-                    assert_eq!(
-                        ids(r.customers(&q).unwrap()),
-                        ids(r.customers_by_sql(&q).unwrap()),
-                        "{pat} {sort:?} from {offset}"
-                    );
-                }
-                for id in 1..=60 {
-                    let at = every.iter().position(|e| e.id.0 == id);
-                    let got = r.position_of(CustomerId(id), &all).unwrap();
-                    assert_eq!(got, at, "{pat} {sort:?} #{id}");
-                    let read = r.list_page(&all, true, Some(CustomerId(id))).unwrap();
-                    assert_eq!(read.position, at, "{pat} {sort:?} #{id}");
-                    assert_eq!(
-                        (read.rows.len(), read.count),
-                        (every.len(), Some(every.len()))
-                    );
+                    let capped = read(0, Some(Counting::Capped), None).count.unwrap();
+                    match n > cap {
+                        true => assert_eq!((capped.rows, capped.exact), (cap + 1, false)),
+                        false => assert_eq!((capped.rows, capped.exact), (n, true)),
+                    }
+                    let exact = read(0, Some(Counting::Exact), None).count.unwrap();
+                    assert_eq!((exact.rows, exact.exact), (n, true), "{pat} cap {cap}");
+                    for offset in (0..=n).step_by(5) {
+                        let got = read(offset, None, None);
+                        let want = &every[offset.min(n)..(offset + 7).min(n)];
+                        assert_eq!(ids(&got.rows), ids(want), "{pat} {sort:?} from {offset}");
+                    }
+                    for id in 1..=60 {
+                        let at = every.iter().position(|e| e.id.0 == id);
+                        let got = read(21, None, Some(CustomerId(id)));
+                        assert_eq!(got.position, at, "{pat} {sort:?} #{id}");
+                        let offset = at.map_or(21, |at| showing(at, 21, 7));
+                        assert_eq!(got.offset, offset);
+                        let want = &every[offset.min(n)..(offset + 7).min(n)];
+                        assert_eq!(ids(&got.rows), ids(want), "{pat} {sort:?} #{id}");
+                    }
                 }
             }
         }
-        assert!(r.dense_matches("\"exa\"").unwrap().is_some());
-        assert!(r.dense_matches("\"1@e\"").unwrap().is_some(), "6 of 60");
-        assert!(r.dense_matches("\"ann 1\"").unwrap().is_none());
     }
 }

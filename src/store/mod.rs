@@ -49,7 +49,7 @@ use crate::domain::Currency;
 
 pub use backup::BackupReport;
 pub use credits::{CreditItem, CreditSource, NewPayout};
-pub use customers::{CustomerQuery, ListRead, Totals};
+pub use customers::{COUNT_CAP, Counting, CustomerQuery, ListCount, ListRead, Totals};
 pub use entries::BalanceBreakdown;
 pub use exchange::{BulkEntry, BulkKind, EntrySink, ExportEntry, Indexed};
 pub use invoices::{EntryLock, InvoiceQuery};

@@ -3,7 +3,7 @@
 
 use crate::domain::entry::EntryId;
 use crate::domain::{Customer, CustomerId, Entry};
-use crate::store::{BalanceBreakdown, Totals};
+use crate::store::{BalanceBreakdown, ListCount, Totals};
 
 /// A command bound to a key in the keymap (overridable by name in [keys]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -134,7 +134,7 @@ pub enum Action {
 pub struct ListPage {
     pub offset: usize,
     pub rows: Vec<Customer>,
-    pub count: Option<usize>,
+    pub count: Option<ListCount>,
     pub totals: Option<Totals>,
     /// Where the customer to keep selected now stands.
     pub select: Option<usize>,

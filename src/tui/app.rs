@@ -14,7 +14,7 @@ use super::keymap::Context;
 use crate::domain::customer::CustomerDetails;
 use crate::domain::entry::{EntryId, EntryInput, EntryKind};
 use crate::domain::{Currency, Customer, CustomerId, CustomerSort, Entry};
-use crate::store::{CustomerQuery, InvoiceQuery, Totals};
+use crate::store::{COUNT_CAP, Counting, CustomerQuery, InvoiceQuery, Totals};
 
 pub use super::invoicing::{DraftView, InvoiceList, InvoiceOp};
 pub use super::links::LinkOp;
@@ -23,11 +23,11 @@ pub use super::tabs::{Tab, TabLists};
 /// IO the update asks for; `effects::run` performs it and answers with actions.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// `count`: recount the rows matching the search; `totals`: recompute the
-    /// book-wide footer (only needed after a write).
+    /// `count`: recount the rows matching the search, so far; `totals`:
+    /// recompute the book-wide footer (only needed after a write).
     LoadList {
         query: CustomerQuery,
-        count: bool,
+        count: Option<Counting>,
         totals: bool,
         keep: Option<CustomerId>,
     },
@@ -211,7 +211,11 @@ pub struct ListView {
     pub totals: Option<Totals>,
     /// The first load has answered (so an empty list really is empty).
     pub loaded_once: bool,
-    need_count: bool,
+    /// `window.count` is every row, not only as many as were counted.
+    pub count_exact: bool,
+    need_count: Option<Counting>,
+    /// End was pressed before the list was counted to its end.
+    end_pending: bool,
     need_totals: bool,
     keep: Option<CustomerId>,
 }
@@ -303,7 +307,7 @@ impl App {
         App {
             screen: Screen::Customers,
             list: ListView {
-                need_count: true,
+                need_count: Some(Counting::Capped),
                 need_totals: true,
                 ..Default::default()
             },
@@ -575,7 +579,7 @@ impl App {
         }
         let rows = self.page_rows();
         match self.screen {
-            Screen::Customers => self.list.window.step(delta, rows),
+            Screen::Customers => self.step_list(delta, rows),
             Screen::Customer => {
                 if let Some(v) = &mut self.customer {
                     match v.tab {
@@ -593,6 +597,17 @@ impl App {
             Screen::Aging => self.reports.aging.window.step(delta, rows),
             Screen::Collections => self.reports.collections.window.step(delta, rows),
             Screen::Glance => {}
+        }
+    }
+
+    /// Moves the list's selection; near the end of a list counted only up
+    /// to the cap, asks for the whole count (and End waits for it).
+    fn step_list(&mut self, delta: isize, rows: usize) {
+        let l = &mut self.list;
+        l.window.step(delta, rows);
+        if !l.count_exact && l.window.selected + 2 * rows >= l.window.count {
+            l.need_count = Some(Counting::Exact);
+            l.end_pending = delta >= isize::MAX / 4;
         }
     }
 
@@ -740,7 +755,8 @@ impl App {
         if s != self.list.search {
             self.list.search = s;
             self.list.window = Window::default();
-            self.list.need_count = true;
+            self.list.need_count = Some(Counting::Capped);
+            self.list.end_pending = false;
         }
     }
 
@@ -866,7 +882,12 @@ impl App {
     /// list keeping its selection on `keep`.
     fn reload_all(&mut self, keep: Option<CustomerId>) {
         self.list.keep = keep;
-        self.list.need_count = true;
+        // A list scrolled towards a capped count's end is counted through.
+        self.list.need_count = Some(if self.list.window.selected >= COUNT_CAP / 2 {
+            Counting::Exact
+        } else {
+            Counting::Capped
+        });
         self.list.need_totals = true;
         self.list.window.loaded = None;
         self.reports.stale = true;
@@ -895,9 +916,15 @@ impl App {
     fn list_loaded(&mut self, page: ListPage) {
         let l = &mut self.list;
         l.loaded_once = true;
-        if let Some(n) = page.count {
-            l.window.count = n;
+        if let Some(c) = page.count {
+            l.window.count = c.rows;
+            l.count_exact = c.exact;
+            if c.exact && std::mem::take(&mut l.end_pending) {
+                l.window.selected = c.rows.saturating_sub(1);
+            }
         }
+        // The store may have moved the page to show the kept customer.
+        l.window.loaded = l.window.loaded.map(|(_, limit)| (page.offset, limit));
         if let Some(t) = page.totals {
             l.totals = Some(t);
         }
@@ -951,11 +978,9 @@ impl App {
         self.list.window.reveal(rows);
         if self.screen == Screen::Customers {
             let l = &mut self.list;
-            if let Some((offset, limit)) = l
-                .window
-                .wants(rows)
-                .or_else(|| (l.need_count || l.keep.is_some()).then_some((l.window.offset, rows)))
-            {
+            if let Some((offset, limit)) = l.window.wants(rows).or_else(|| {
+                (l.need_count.is_some() || l.keep.is_some()).then_some((l.window.offset, rows))
+            }) {
                 l.window.loaded = Some((offset, limit));
                 fx.push(Effect::LoadList {
                     query: CustomerQuery {
@@ -964,7 +989,7 @@ impl App {
                         offset,
                         limit,
                     },
-                    count: std::mem::take(&mut l.need_count),
+                    count: l.need_count.take(),
                     totals: std::mem::take(&mut l.need_totals),
                     keep: l.keep.take(),
                 });
@@ -1055,7 +1080,10 @@ mod tests {
         app.update(Action::ListLoaded(ListPage {
             offset: query.offset,
             rows,
-            count: Some(count),
+            count: Some(crate::store::ListCount {
+                rows: count,
+                exact: true,
+            }),
             totals: None,
             select: None,
         }))
@@ -1074,7 +1102,7 @@ mod tests {
                     offset: 0,
                     limit: 20
                 },
-                count: true,
+                count: Some(Counting::Capped),
                 totals: true,
                 keep: None
             }]
@@ -1098,7 +1126,7 @@ mod tests {
                     limit: 20,
                     ..
                 },
-                count: false,
+                count: None,
                 ..
             }]
         ));
@@ -1123,7 +1151,7 @@ mod tests {
             &fx[..],
             [Effect::LoadList {
                 query: CustomerQuery { offset: 0, .. },
-                count: true,
+                count: Some(Counting::Capped),
                 ..
             }]
         ));
@@ -1143,6 +1171,43 @@ mod tests {
                 ..
             }]
         ));
+    }
+
+    #[test]
+    fn a_list_counted_only_to_the_cap_is_counted_through_near_its_end() {
+        use crate::store::ListCount;
+        let mut a = app();
+        a.update(Action::Resize(80, 24));
+        a.update(Action::ListLoaded(ListPage {
+            offset: 0,
+            rows: (1..=20).map(|i| customer(i, 0)).collect(),
+            count: Some(ListCount {
+                rows: COUNT_CAP + 1,
+                exact: false,
+            }),
+            totals: None,
+            select: None,
+        }));
+        // Paging within the counted rows asks for no count.
+        let fx = a.update(Action::Cmd(Command::PageDown));
+        assert!(matches!(&fx[..], [Effect::LoadList { count: None, .. }]));
+        let fx = a.update(Action::Cmd(Command::End));
+        let [Effect::LoadList { query, count, .. }] = &fx[..] else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(*count, Some(Counting::Exact));
+        a.update(Action::ListLoaded(ListPage {
+            offset: query.offset,
+            rows: vec![customer(1, 0)],
+            count: Some(ListCount {
+                rows: 5000,
+                exact: true,
+            }),
+            totals: None,
+            select: None,
+        }));
+        assert_eq!(a.list.window.selected, 4999, "End lands on the real end");
+        assert!(a.list.count_exact);
     }
 
     #[test]
@@ -1211,7 +1276,7 @@ mod tests {
         assert!(matches!(
             &fx[..],
             [Effect::LoadList {
-                count: true,
+                count: Some(Counting::Capped),
                 keep: Some(CustomerId(7)),
                 ..
             }]

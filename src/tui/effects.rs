@@ -15,7 +15,7 @@ use crate::domain::invoice::{InvoiceId, InvoiceRef};
 use crate::ops::{Book, OpsError, PaymentInput};
 use crate::ops::{RefundInput, TransferInput};
 use crate::store::EntryLock;
-use crate::store::{CustomerQuery, InvoiceQuery};
+use crate::store::{Counting, CustomerQuery, InvoiceQuery};
 use crate::tui::reports::{ReportData, ReportKind};
 use crate::tui::tabs::forms;
 
@@ -534,7 +534,7 @@ fn in_tui_words(e: OpsError) -> String {
 fn load_list(
     book: &Book,
     query: CustomerQuery,
-    count: bool,
+    count: Option<Counting>,
     totals: bool,
     keep: Option<CustomerId>,
 ) -> Result<Action, OpsError> {
@@ -542,7 +542,7 @@ fn load_list(
     let read = r.list_page(&query, count, keep)?;
     let totals = if totals { Some(r.totals()?) } else { None };
     Ok(Action::ListLoaded(ListPage {
-        offset: query.offset,
+        offset: read.offset,
         rows: read.rows,
         count: read.count,
         totals,

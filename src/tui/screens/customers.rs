@@ -144,7 +144,11 @@ fn totals_line(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let mut count = vec![Span::raw(format!("{} {noun}", t.customers))];
     if !app.list.search.is_empty() {
         count.push(Span::styled(
-            format!(" ({} shown)", app.list.window.count),
+            match app.list.count_exact {
+                true => format!(" ({} shown)", app.list.window.count),
+                // Counted only up to the cap: more match than that.
+                false => format!(" ({}+ shown)", app.list.window.count.saturating_sub(1)),
+            },
             ui.theme.dim(),
         ));
     }

@@ -61,7 +61,8 @@ proptest! {
             .collect();
         // Model: entry id → (customer index, signed total in cents, kind).
         let mut model: BTreeMap<EntryId, (usize, i64, EntryKind)> = BTreeMap::new();
-        for op in ops {
+        let steps = ops.len();
+        for (step, op) in ops.into_iter().enumerate() {
             match op {
                 Op::Post { customer, credit, cents, tax } => {
                     let kind = if credit { EntryKind::Credit } else { EntryKind::Charge };
@@ -108,6 +109,12 @@ proptest! {
                 prop_assert_eq!(book.reads().recomputed_balance(*id).unwrap(), c.balance);
                 let b = book.reads().breakdown(*id).unwrap();
                 prop_assert_eq!(b.balance, b.available_credit - b.outstanding - b.uninvoiced);
+            }
+            // Every kept summary (day totals, customer sums, …) still
+            // equals what the entries sum to after the last step.
+            if step + 1 == steps {
+                let report = book.reads().check(tally::store::check::Depth::Full).unwrap();
+                prop_assert!(report.is_ok(), "{:?}", report.problems);
             }
         }
     }

@@ -140,7 +140,8 @@ fn the_json_report_names_each_check() {
             "payouts",
             "day totals",
             "book totals",
-            "uninvoiced sums"
+            "uninvoiced sums",
+            "customer sums"
         ]
     );
 }
@@ -198,5 +199,12 @@ fn kept_summaries_that_differ_from_their_entries() {
         &b,
         "uninvoiced sums",
         "customer 1: kept 0.01 uninvoiced but their charges not on an invoice sum to 0.00",
+    );
+    let b = sound();
+    break_with(&b, "UPDATE customer_sums SET paid_cents = paid_cents + 5");
+    failed(
+        &b,
+        "customer sums",
+        "customer 1: paid: kept 45.05 but their entries sum to 45.00",
     );
 }

@@ -11,7 +11,9 @@
 //!   invoice has exactly its total, and no credit is allocated beyond itself;
 //! - a finalized invoice's frozen total equals the sum of its charges;
 //! - the kept day totals equal the sums of each day's entries, and each
-//!   customer's kept uninvoiced sum the sum of their charges on no invoice;
+//!   customer's kept uninvoiced sum the sum of their charges on no invoice,
+//!   and their kept sums by kind (`customer_sums`) those of their entries
+//!   and of the credits they applied;
 //! - every refund or transfer used exactly its amount of its customer's
 //!   credits, and each transfer's two sides match.
 //!
@@ -271,7 +273,18 @@ impl Reads<'_> {
                     ),
                 );
             },
-        )
+        )?;
+        report.ran.push("customer sums");
+        self.each(CUSTOMER_SUMS, |what: String, kept, sum| {
+            report.push(
+                "customer sums",
+                format!(
+                    "{what}: kept {} but their entries sum to {}",
+                    self.plain(kept),
+                    self.plain(sum)
+                ),
+            );
+        })
     }
 
     /// Runs a check query (`?1` is how many rows to show) and hands each
@@ -299,6 +312,40 @@ impl CheckReport {
         self.problems.is_empty()
     }
 }
+
+/// Each customer's kept sums (migration 13) that differ from their
+/// entries and allocations, one row per sum.
+const CUSTOMER_SUMS: &str = "
+WITH s AS (SELECT customer_id AS c,
+                  SUM(iif(kind = 'charge', amount_cents + tax_cents, 0)) AS charged,
+                  SUM(iif(kind = 'credit', amount_cents, 0)) AS credited,
+                  SUM(iif(kind = 'credit' AND memo_of IS NOT NULL, amount_cents, 0)) AS memo,
+                  SUM(iif(kind = 'credit' AND void_of IS NULL AND memo_of IS NULL AND counterpart IS NULL,
+                          amount_cents, 0)) AS paid,
+                  SUM(iif(kind = 'payout', amount_cents, 0)) AS paid_out,
+                  SUM(iif(kind = 'payout' AND counterpart IS NULL, amount_cents, 0)) AS refunded
+           FROM entries GROUP BY customer_id),
+     al AS (SELECT e.customer_id AS c, SUM(a.amount_cents) AS s FROM allocations a
+            JOIN entries e ON e.id = a.credit_id GROUP BY e.customer_id),
+     b AS (SELECT c.id,
+                  COALESCE(k.charged_cents, 0) AS k1, COALESCE(s.charged, 0) AS s1,
+                  COALESCE(k.credited_cents, 0) AS k2, COALESCE(s.credited, 0) AS s2,
+                  COALESCE(k.memo_cents, 0) AS k3, COALESCE(s.memo, 0) AS s3,
+                  COALESCE(k.paid_cents, 0) AS k4, COALESCE(s.paid, 0) AS s4,
+                  COALESCE(k.paid_out_cents, 0) AS k5, COALESCE(s.paid_out, 0) AS s5,
+                  COALESCE(k.refunded_cents, 0) AS k6, COALESCE(s.refunded, 0) AS s6,
+                  COALESCE(k.allocated_cents, 0) AS k7, COALESCE(al.s, 0) AS s7
+           FROM customers c LEFT JOIN customer_sums k ON k.customer_id = c.id
+           LEFT JOIN s ON s.c = c.id LEFT JOIN al ON al.c = c.id)
+SELECT 'customer ' || id || ': ' || what, kept, summed FROM (
+    SELECT id, 'charged' AS what, k1 AS kept, s1 AS summed FROM b UNION ALL
+    SELECT id, 'credited', k2, s2 FROM b UNION ALL
+    SELECT id, 'credit memos', k3, s3 FROM b UNION ALL
+    SELECT id, 'paid', k4, s4 FROM b UNION ALL
+    SELECT id, 'paid out', k5, s5 FROM b UNION ALL
+    SELECT id, 'refunded', k6, s6 FROM b UNION ALL
+    SELECT id, 'applied to invoices', k7, s7 FROM b)
+WHERE kept <> summed ORDER BY id LIMIT ?1";
 
 /// Customers for whom the DESIGN §1 identity fails, computed set-wise.
 const IDENTITY: &str = "

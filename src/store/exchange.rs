@@ -19,7 +19,7 @@ use crate::domain::entry::{EntryKind, Method};
 
 /// Inserts an import's charges and plain credits, many rows to a
 /// statement, and sums what they add to the day totals and to each
-/// customer's uninvoiced charges as it goes. Made only by
+/// customer's kept sums as it goes. Made only by
 /// [`Tx::insert_entries`], which sets the per-row summary triggers aside
 /// while it runs and writes these sums in their place.
 pub struct EntrySink<'t> {
@@ -27,7 +27,15 @@ pub struct EntrySink<'t> {
     many: CachedStatement<'t>,
     cur: &'t crate::domain::Currency,
     days: HashMap<NaiveDate, DaySums>,
-    uninvoiced: HashMap<CustomerId, i64>,
+    customers: HashMap<CustomerId, CustomerSums>,
+}
+
+/// What a customer's bulk entries add to their kept sums: their charges
+/// (on no invoice, so uninvoiced too) and their credits (plain payments).
+#[derive(Debug, Default, Clone, Copy)]
+struct CustomerSums {
+    charged: i64,
+    paid: i64,
 }
 
 /// What one day's entries add to `day_totals`, classified as the
@@ -118,11 +126,18 @@ impl EntrySink<'_> {
             BulkKind::Charge => {
                 let total = amount.checked_add(tax).ok_or(super::StoreError::Overflow)?;
                 add(&mut day.billed, total)?;
-                add(self.uninvoiced.entry(e.customer).or_default(), total)?;
+                add(
+                    &mut self.customers.entry(e.customer).or_default().charged,
+                    total,
+                )?;
                 EntryKind::Charge
             }
             BulkKind::Credit => {
                 add(&mut day.collected, amount)?;
+                add(
+                    &mut self.customers.entry(e.customer).or_default().paid,
+                    amount,
+                )?;
                 EntryKind::Credit
             }
         };
@@ -314,8 +329,8 @@ impl Tx<'_> {
     }
 
     /// Runs `f` with an [`EntrySink`], the per-row triggers that keep the
-    /// day totals and each customer's uninvoiced sum set aside; then adds
-    /// what the sink inserted to both and puts the triggers back from
+    /// day totals, each customer's uninvoiced sum and their kept sums set
+    /// aside; then adds what the sink inserted to all three and puts the triggers back from
     /// their own text, all inside this transaction. `f` may write nothing
     /// to `entries` except through the sink.
     pub fn insert_entries<T, E: From<super::StoreError>>(
@@ -325,7 +340,8 @@ impl Tx<'_> {
     ) -> std::result::Result<T, E> {
         let saved = self.drop_schema_objects(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' \
-             AND (name LIKE 'entries_days_%' OR name LIKE 'entries_uninvoiced_%')",
+             AND (name LIKE 'entries_days_%' OR name LIKE 'entries_uninvoiced_%' \
+             OR name LIKE 'entries_sums_%')",
             "TRIGGER",
             |_| true,
         )?;
@@ -381,12 +397,12 @@ impl Tx<'_> {
             many,
             cur: self.cur,
             days: HashMap::new(),
-            uninvoiced: HashMap::new(),
+            customers: HashMap::new(),
         })
     }
 
     /// Adds what a sink inserted to the day totals and to its customers'
-    /// uninvoiced sums.
+    /// uninvoiced and kept sums.
     fn add_sums(&self, sink: &EntrySink<'_>) -> Result<()> {
         let mut day = self.tx.prepare_cached(
             "INSERT INTO day_totals (day, billed_cents, collected_cents, credited_cents, paid_out_cents, entries) \
@@ -405,11 +421,21 @@ impl Tx<'_> {
                 sums.entries
             ])?;
         }
-        let mut customer = self.tx.prepare_cached(
+        let mut uninvoiced = self.tx.prepare_cached(
             "UPDATE customers SET uninvoiced_cents = uninvoiced_cents + ?2 WHERE id = ?1",
         )?;
-        for (id, cents) in &sink.uninvoiced {
-            customer.execute(params![id.0, cents])?;
+        let mut kept = self.tx.prepare_cached(
+            "INSERT INTO customer_sums (customer_id, charged_cents, credited_cents, paid_cents) \
+             VALUES (?1, ?2, ?3, ?3) ON CONFLICT (customer_id) DO UPDATE SET \
+                charged_cents = charged_cents + excluded.charged_cents, \
+                credited_cents = credited_cents + excluded.credited_cents, \
+                paid_cents = paid_cents + excluded.paid_cents",
+        )?;
+        for (id, sums) in &sink.customers {
+            if sums.charged != 0 {
+                uninvoiced.execute(params![id.0, sums.charged])?;
+            }
+            kept.execute(params![id.0, sums.charged, sums.paid])?;
         }
         Ok(())
     }

@@ -448,6 +448,107 @@ const MIGRATIONS: &[&str] = &[
             credit_low = credit_low - iif(old.balance_cents > 0, old.balance_cents & 4294967295, 0) + iif(new.balance_cents > 0, new.balance_cents & 4294967295, 0);
     END;
     "#,
+    // 13: each customer's sums of their entries by kind (what the
+    // customer page's balance breakdown shows) and of the credits they have
+    // applied to invoices, kept by triggers in one row per customer, so
+    // opening a customer reads one row instead of every entry they have.
+    r#"
+    CREATE TABLE customer_sums (
+        customer_id     INTEGER PRIMARY KEY,
+        charged_cents   INTEGER NOT NULL DEFAULT 0,
+        credited_cents  INTEGER NOT NULL DEFAULT 0,
+        memo_cents      INTEGER NOT NULL DEFAULT 0,
+        paid_cents      INTEGER NOT NULL DEFAULT 0,
+        paid_out_cents  INTEGER NOT NULL DEFAULT 0,
+        refunded_cents  INTEGER NOT NULL DEFAULT 0,
+        allocated_cents INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    INSERT INTO customer_sums (customer_id, charged_cents, credited_cents, memo_cents, paid_cents, paid_out_cents, refunded_cents, allocated_cents)
+        SELECT e.customer_id,
+           SUM(iif(e.kind = 'charge', e.amount_cents + e.tax_cents, 0)),
+           SUM(iif(e.kind = 'credit', e.amount_cents, 0)),
+           SUM(iif(e.kind = 'credit' AND e.memo_of IS NOT NULL, e.amount_cents, 0)),
+           SUM(iif(e.kind = 'credit' AND e.void_of IS NULL AND e.memo_of IS NULL AND e.counterpart IS NULL, e.amount_cents, 0)),
+           SUM(iif(e.kind = 'payout', e.amount_cents, 0)),
+           SUM(iif(e.kind = 'payout' AND e.counterpart IS NULL, e.amount_cents, 0)),
+           COALESCE((SELECT SUM(a.amount_cents) FROM allocations a JOIN entries c ON c.id = a.credit_id
+                     WHERE c.customer_id = e.customer_id), 0)
+        FROM entries e GROUP BY e.customer_id;
+    CREATE TRIGGER entries_sums_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO customer_sums (customer_id, charged_cents, credited_cents, memo_cents, paid_cents, paid_out_cents, refunded_cents, allocated_cents)
+        VALUES (new.customer_id,
+            iif(new.kind = 'charge', new.amount_cents + new.tax_cents, 0),
+            iif(new.kind = 'credit', new.amount_cents, 0),
+            iif(new.kind = 'credit' AND new.memo_of IS NOT NULL, new.amount_cents, 0),
+            iif(new.kind = 'credit' AND new.void_of IS NULL AND new.memo_of IS NULL AND new.counterpart IS NULL, new.amount_cents, 0),
+            iif(new.kind = 'payout', new.amount_cents, 0),
+            iif(new.kind = 'payout' AND new.counterpart IS NULL, new.amount_cents, 0),
+            0)
+        ON CONFLICT (customer_id) DO UPDATE SET
+            charged_cents = charged_cents + excluded.charged_cents,
+            credited_cents = credited_cents + excluded.credited_cents,
+            memo_cents = memo_cents + excluded.memo_cents,
+            paid_cents = paid_cents + excluded.paid_cents,
+            paid_out_cents = paid_out_cents + excluded.paid_out_cents,
+            refunded_cents = refunded_cents + excluded.refunded_cents,
+            allocated_cents = allocated_cents + excluded.allocated_cents;
+    END;
+    CREATE TRIGGER entries_sums_delete BEFORE DELETE ON entries BEGIN
+        UPDATE customer_sums SET
+            charged_cents = charged_cents - iif(old.kind = 'charge', old.amount_cents + old.tax_cents, 0),
+            credited_cents = credited_cents - iif(old.kind = 'credit', old.amount_cents, 0),
+            memo_cents = memo_cents - iif(old.kind = 'credit' AND old.memo_of IS NOT NULL, old.amount_cents, 0),
+            paid_cents = paid_cents - iif(old.kind = 'credit' AND old.void_of IS NULL AND old.memo_of IS NULL AND old.counterpart IS NULL, old.amount_cents, 0),
+            paid_out_cents = paid_out_cents - iif(old.kind = 'payout', old.amount_cents, 0),
+            refunded_cents = refunded_cents - iif(old.kind = 'payout' AND old.counterpart IS NULL, old.amount_cents, 0),
+            allocated_cents = allocated_cents - (SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE credit_id = old.id)
+        WHERE customer_id = old.customer_id;
+    END;
+    CREATE TRIGGER entries_sums_update_before BEFORE UPDATE OF kind, amount_cents, tax_cents, memo_of, void_of, counterpart, customer_id ON entries BEGIN
+        UPDATE customer_sums SET
+            charged_cents = charged_cents - iif(old.kind = 'charge', old.amount_cents + old.tax_cents, 0),
+            credited_cents = credited_cents - iif(old.kind = 'credit', old.amount_cents, 0),
+            memo_cents = memo_cents - iif(old.kind = 'credit' AND old.memo_of IS NOT NULL, old.amount_cents, 0),
+            paid_cents = paid_cents - iif(old.kind = 'credit' AND old.void_of IS NULL AND old.memo_of IS NULL AND old.counterpart IS NULL, old.amount_cents, 0),
+            paid_out_cents = paid_out_cents - iif(old.kind = 'payout', old.amount_cents, 0),
+            refunded_cents = refunded_cents - iif(old.kind = 'payout' AND old.counterpart IS NULL, old.amount_cents, 0),
+            allocated_cents = allocated_cents - (SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE credit_id = old.id)
+        WHERE customer_id = old.customer_id;
+    END;
+    CREATE TRIGGER entries_sums_update_after AFTER UPDATE OF kind, amount_cents, tax_cents, memo_of, void_of, counterpart, customer_id ON entries BEGIN
+        INSERT INTO customer_sums (customer_id, charged_cents, credited_cents, memo_cents, paid_cents, paid_out_cents, refunded_cents, allocated_cents)
+        VALUES (new.customer_id,
+            iif(new.kind = 'charge', new.amount_cents + new.tax_cents, 0),
+            iif(new.kind = 'credit', new.amount_cents, 0),
+            iif(new.kind = 'credit' AND new.memo_of IS NOT NULL, new.amount_cents, 0),
+            iif(new.kind = 'credit' AND new.void_of IS NULL AND new.memo_of IS NULL AND new.counterpart IS NULL, new.amount_cents, 0),
+            iif(new.kind = 'payout', new.amount_cents, 0),
+            iif(new.kind = 'payout' AND new.counterpart IS NULL, new.amount_cents, 0),
+            (SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE credit_id = new.id))
+        ON CONFLICT (customer_id) DO UPDATE SET
+            charged_cents = charged_cents + excluded.charged_cents,
+            credited_cents = credited_cents + excluded.credited_cents,
+            memo_cents = memo_cents + excluded.memo_cents,
+            paid_cents = paid_cents + excluded.paid_cents,
+            paid_out_cents = paid_out_cents + excluded.paid_out_cents,
+            refunded_cents = refunded_cents + excluded.refunded_cents,
+            allocated_cents = allocated_cents + excluded.allocated_cents;
+    END;
+    CREATE TRIGGER allocations_sums_insert AFTER INSERT ON allocations BEGIN
+        UPDATE customer_sums SET allocated_cents = allocated_cents + new.amount_cents
+        WHERE customer_id = (SELECT customer_id FROM entries WHERE id = new.credit_id);
+    END;
+    CREATE TRIGGER allocations_sums_delete AFTER DELETE ON allocations BEGIN
+        UPDATE customer_sums SET allocated_cents = allocated_cents - old.amount_cents
+        WHERE customer_id = (SELECT customer_id FROM entries WHERE id = old.credit_id);
+    END;
+    CREATE TRIGGER allocations_sums_update AFTER UPDATE OF amount_cents, credit_id ON allocations BEGIN
+        UPDATE customer_sums SET allocated_cents = allocated_cents - old.amount_cents
+        WHERE customer_id = (SELECT customer_id FROM entries WHERE id = old.credit_id);
+        UPDATE customer_sums SET allocated_cents = allocated_cents + new.amount_cents
+        WHERE customer_id = (SELECT customer_id FROM entries WHERE id = new.credit_id);
+    END;
+    "#,
 ];
 
 /// The schema version this binary writes.
@@ -746,6 +847,12 @@ mod tests {
             row("SELECT owed_high, owed_low, credit_high, credit_low, customers FROM book_totals");
         assert_eq!(kept, row(super::super::customers::TOTALS_SUMMED));
         assert_ne!(kept, (0, 0, 0, 0, 0), "the older book has a customer");
+        // Migration 13 sums each customer's entries and allocations.
+        let sums = row(
+            "SELECT charged_cents, credited_cents, paid_cents, allocated_cents, paid_out_cents \
+             FROM customer_sums WHERE customer_id = 1",
+        );
+        assert_eq!(sums, (100, 50, 50, 50, 0));
     }
 
     #[test]

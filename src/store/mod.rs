@@ -41,6 +41,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rust_decimal::Decimal;
 use thiserror::Error;
@@ -252,6 +253,7 @@ impl Store {
         check_header(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+        keep_statements(&conn)?;
         Self::ready_read_only(conn, path, currency)
     }
 
@@ -291,8 +293,7 @@ impl Store {
         // year of entries then writes each page once instead of spilling
         // and rewriting it. Allocated only as pages are used.
         conn.pragma_update(None, "cache_size", -32_768)?;
-        // Room for every statement tally prepares, so none is re-parsed.
-        conn.set_prepared_statement_cache_capacity(128);
+        keep_statements(&conn)?;
         // Let SQLite sort on a second core (index builds after a large
         // import, ORDER BY without an index).
         conn.pragma_update(None, "threads", 2)?;
@@ -536,4 +537,46 @@ pub(crate) fn parse_day(idx: usize, s: &str) -> rusqlite::Result<NaiveDate> {
 pub(crate) fn day(d: NaiveDate) -> String {
     use chrono::Datelike;
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// What every connection gets: a statement cache with room for every
+/// statement tally prepares, and plans that stay as they were prepared.
+fn keep_statements(conn: &Connection) -> Result<()> {
+    conn.set_prepared_statement_cache_capacity(128);
+    // Without this, SQLite compares a bound value with each partial
+    // index's condition (`kind = 'charge'`, …) while planning, and compiles
+    // the statement again whenever a new value is bound: every query over
+    // `entries` for another customer was parsed and planned anew, which
+    // was most of a portal page's time. No query binds a value that a
+    // partial index's condition names, so no plan changes.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_only_connection_keeps_its_plans_whatever_is_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.tally");
+        drop(Store::open(&path, &Currency::default()).unwrap());
+        let store = Store::open_read_only(&path, &Currency::default()).unwrap();
+        let stable = store
+            .conn
+            .db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG)
+            .unwrap();
+        assert!(
+            stable,
+            "without it every portal page compiles its queries again"
+        );
+        let store = Store::open(&path, &Currency::default()).unwrap();
+        assert!(
+            store
+                .conn
+                .db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG)
+                .unwrap()
+        );
+    }
 }

@@ -1885,3 +1885,64 @@ fn collections_m_copies_the_reminder_records_it_and_moves_to_the_next() {
     let s = screen(&r);
     assert!(s.contains("reminder") || s.contains("Reminder"), "{s}");
 }
+
+/// Cycling the sort on a long list keeps the selected customer on the same
+/// screen row at once, and where they stand in the new order is counted
+/// at the next quiet moment (or before the next key), not on the keystroke.
+#[test]
+fn cycling_the_sort_keeps_the_customer_on_their_row_and_counts_their_place_later() {
+    let mut b = book(false);
+    for i in 0..300i64 {
+        let d = tally::domain::customer::CustomerDetails {
+            name: format!("{} {i:03}", ["Ann", "bob", "Cy"][(i * 7 % 3) as usize]),
+            ..Default::default()
+        };
+        let id = b.add_customer(d, false).unwrap();
+        let input = tally::domain::entry::EntryInput {
+            amount: format!("{}", (i * 7919) % 500 + 1),
+            ..Default::default()
+        };
+        b.post(id, tally::domain::entry::EntryKind::Charge, &input)
+            .unwrap();
+    }
+    let ui = Ui {
+        keymap: Keymap::new(&BTreeMap::new()).unwrap(),
+        theme: Theme { color: false },
+    };
+    let mut r = Runner::new(b, ui, (W, H));
+    press(&mut r, KeyCode::End);
+    for _ in 0..3 {
+        press(&mut r, KeyCode::Up);
+    }
+    let w = &r.app.list.window;
+    let (kept, row) = (r.app.selected_customer().unwrap().id, w.selected - w.offset);
+    keys(&mut r, "s");
+    let w = &r.app.list.window;
+    assert_eq!(r.app.selected_customer().unwrap().id, kept);
+    assert_eq!(w.selected - w.offset, row, "the same screen row");
+    assert!(
+        r.app.wants_idle(),
+        "their place in the new order is not counted yet"
+    );
+    let shown = screen(&r);
+    // The next key first counts it; the screen does not move.
+    r.event(Event::Resize(W, H));
+    assert!(!r.app.wants_idle());
+    assert_eq!(screen(&r), shown);
+    let q = tally::store::CustomerQuery {
+        sort: r.app.list.sort,
+        ..Default::default()
+    };
+    let at = r.book.reads().position_of(kept, &q).unwrap();
+    assert_eq!(Some(r.app.list.window.selected), at);
+    assert_eq!(r.app.selected_customer().unwrap().id, kept);
+    // Moving on from there reads the right rows.
+    press(&mut r, KeyCode::PageDown);
+    let q = tally::store::CustomerQuery {
+        offset: r.app.list.window.selected,
+        limit: 1,
+        ..q
+    };
+    let want = r.book.reads().customers(&q).unwrap().remove(0).id;
+    assert_eq!(r.app.selected_customer().unwrap().id, want);
+}

@@ -29,6 +29,20 @@ pub struct CustomerQuery {
     pub limit: usize,
 }
 
+/// The customer a list load keeps in view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Keep {
+    pub id: CustomerId,
+    /// The screen row they are on, to keep them there; `None`: move the
+    /// window no more than it takes to show them.
+    pub row: Option<usize>,
+    /// Count where they stand. Without it (and with a `row`), the page is
+    /// read around them and nothing before them is counted: the load then
+    /// costs the same wherever they stand, and where they stand is left
+    /// for later ([`ListRead::anchored`]).
+    pub locate: bool,
+}
+
 /// What [`Reads::list_page`] read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListRead {
@@ -38,6 +52,10 @@ pub struct ListRead {
     pub position: Option<usize>,
     /// Where `rows` start: moved from the query's offset to show `position`.
     pub offset: usize,
+    /// The kept customer's index in `rows`, when they were read around
+    /// without counting where they stand (`position` is then `None`, and
+    /// `offset` is only the query's).
+    pub anchored: Option<usize>,
 }
 
 /// Book-wide figures for a list footer.
@@ -434,7 +452,7 @@ impl Reads<'_> {
         &self,
         q: &CustomerQuery,
         counting: Option<Counting>,
-        keep: Option<CustomerId>,
+        keep: Option<Keep>,
     ) -> Result<ListRead> {
         self.list_page_capped(q, counting, keep, COUNT_CAP)
     }
@@ -443,7 +461,7 @@ impl Reads<'_> {
         &self,
         q: &CustomerQuery,
         counting: Option<Counting>,
-        keep: Option<CustomerId>,
+        keep: Option<Keep>,
         cap: usize,
     ) -> Result<ListRead> {
         let found = self.found(&q.search, cap)?;
@@ -459,18 +477,29 @@ impl Reads<'_> {
             }),
             (Some(_), Some(c)) => Some(c),
         };
+        if let Some(Keep {
+            id,
+            row: Some(row),
+            locate: false,
+        }) = keep
+        {
+            return self.anchored_page(q, id, row, count, &found.search);
+        }
         let position = match keep {
-            Some(id) => self.position_in(id, q.sort, &found.search)?,
+            Some(k) => self.position_in(k.id, q.sort, &found.search)?,
             None => None,
         };
         let (offset, rows) = match (keep, position) {
-            (Some(id), Some(at)) => {
-                let offset = showing(at, q.offset, q.limit);
+            (Some(k), Some(at)) => {
+                let offset = match k.row {
+                    Some(row) => at.saturating_sub(row.min(q.limit.saturating_sub(1))),
+                    None => showing(at, q.offset, q.limit),
+                };
                 let q = CustomerQuery {
                     offset,
                     ..q.clone()
                 };
-                (offset, self.page_around(id, at, &q, &found.search)?)
+                (offset, self.page_around(k.id, at, &q, &found.search)?)
             }
             _ => (q.offset, self.page(q, &found.search)?),
         };
@@ -479,6 +508,50 @@ impl Reads<'_> {
             count,
             position,
             offset,
+            anchored: None,
+        })
+    }
+
+    /// The page with customer `id` on screen row `row`, read from their row
+    /// both ways, without counting what comes before them. Near the end of
+    /// the list more rows come from above, so the screen stays full; when
+    /// the rows above run out, they are at the top and their place is known
+    /// after all.
+    fn anchored_page(
+        &self,
+        q: &CustomerQuery,
+        id: CustomerId,
+        row: usize,
+        count: Option<ListCount>,
+        search: &Search,
+    ) -> Result<ListRead> {
+        let row = row.min(q.limit.saturating_sub(1));
+        let after = self.read_side(id, q.sort, Side::From, q.limit - row, search)?;
+        if after.first().map(|c| c.id) != Some(id) {
+            // Not in this list (the search hides them): the page as asked.
+            return Ok(ListRead {
+                rows: self.page(q, search)?,
+                count,
+                position: None,
+                offset: q.offset,
+                anchored: None,
+            });
+        }
+        let wanted = q.limit - after.len();
+        let mut rows = self.read_side(id, q.sort, Side::Before, wanted, search)?;
+        let before = rows.len();
+        rows.reverse();
+        rows.extend(after);
+        let (position, offset, anchored) = match before < wanted {
+            true => (Some(before), 0, None),
+            false => (None, q.offset, Some(before)),
+        };
+        Ok(ListRead {
+            rows,
+            count,
+            position,
+            offset,
+            anchored,
         })
     }
 
@@ -815,6 +888,36 @@ mod tests {
         }
     }
 
+    /// A page read around the customer at `at` of `every`, wanted on row 3
+    /// of 7, asked at offset 21 (see [`Reads::anchored_page`]).
+    fn anchored_as_expected(got: &ListRead, every: &[Customer], at: Option<usize>) {
+        let ids = |v: &[Customer]| v.iter().map(|c| c.id).collect::<Vec<_>>();
+        let n = every.len();
+        let Some(at) = at else {
+            assert_eq!((got.position, got.anchored, got.offset), (None, None, 21));
+            assert_eq!(ids(&got.rows), ids(&every[21.min(n)..28.min(n)]));
+            return;
+        };
+        let after = (7 - 3).min(n - at);
+        let wanted = 7 - after;
+        let before = wanted.min(at);
+        assert_eq!(
+            ids(&got.rows),
+            ids(&every[at - before..at + after]),
+            "#{at}"
+        );
+        match before < wanted {
+            true => assert_eq!(
+                (got.position, got.offset, got.anchored),
+                (Some(at), 0, None)
+            ),
+            false => assert_eq!(
+                (got.position, got.offset, got.anchored),
+                (None, 21, Some(before))
+            ),
+        }
+    }
+
     #[test]
     fn a_search_pages_counts_and_keeps_as_the_plain_query_would_few_or_many() {
         let store = book();
@@ -861,7 +964,21 @@ mod tests {
                     }
                     for id in 1..=60 {
                         let at = every.iter().position(|e| e.id.0 == id);
-                        let got = read(21, None, Some(CustomerId(id)));
+                        let keep = |row, locate| {
+                            Some(Keep {
+                                id: CustomerId(id),
+                                row,
+                                locate,
+                            })
+                        };
+                        anchored_as_expected(&read(21, None, keep(Some(3), false)), &every, at);
+                        // Located on its screen row.
+                        let got = read(21, None, keep(Some(3), true));
+                        let offset = at.map_or(21, |at| at.saturating_sub(3));
+                        assert_eq!((got.position, got.offset), (at, offset));
+                        let want = &every[offset.min(n)..(offset + 7).min(n)];
+                        assert_eq!(ids(&got.rows), ids(want), "{pat} {sort:?} #{id} on row 3");
+                        let got = read(21, None, keep(None, true));
                         assert_eq!(got.position, at, "{pat} {sort:?} #{id}");
                         let offset = at.map_or(21, |at| showing(at, 21, 7));
                         assert_eq!(got.offset, offset);

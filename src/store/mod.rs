@@ -50,7 +50,7 @@ use crate::domain::Currency;
 
 pub use backup::BackupReport;
 pub use credits::{CreditItem, CreditSource, NewPayout};
-pub use customers::{COUNT_CAP, Counting, CustomerQuery, ListCount, ListRead, Totals};
+pub use customers::{COUNT_CAP, Counting, CustomerQuery, Keep, ListCount, ListRead, Totals};
 pub use entries::BalanceBreakdown;
 pub use exchange::{BulkEntry, BulkKind, EntrySink, ExportEntry, Indexed};
 pub use invoices::{EntryLock, InvoiceQuery};

@@ -100,6 +100,8 @@ pub enum Action {
     InvoiceLoaded(Box<InvoiceDetail>),
     /// Another tally committed to the book: reload what is on screen.
     BookChanged,
+    /// Nothing is waiting: finish what a keystroke left for later.
+    Idle,
     // Results of effects.
     ListLoaded(ListPage),
     CustomerLoaded(Box<CustomerLoad>),
@@ -138,6 +140,9 @@ pub struct ListPage {
     pub totals: Option<Totals>,
     /// Where the customer to keep selected now stands.
     pub select: Option<usize>,
+    /// The kept customer and their index in `rows`, when the page was read
+    /// around them without counting where they stand.
+    pub anchored: Option<(CustomerId, usize)>,
 }
 
 /// What a customer load answered: a window of history, and the summary

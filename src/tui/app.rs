@@ -14,7 +14,7 @@ use super::keymap::Context;
 use crate::domain::customer::CustomerDetails;
 use crate::domain::entry::{EntryId, EntryInput, EntryKind};
 use crate::domain::{Currency, Customer, CustomerId, CustomerSort, Entry};
-use crate::store::{COUNT_CAP, Counting, CustomerQuery, InvoiceQuery, Totals};
+use crate::store::{COUNT_CAP, Counting, CustomerQuery, InvoiceQuery, Keep, Totals};
 
 pub use super::invoicing::{DraftView, InvoiceList, InvoiceOp};
 pub use super::links::LinkOp;
@@ -29,7 +29,7 @@ pub enum Effect {
         query: CustomerQuery,
         count: Option<Counting>,
         totals: bool,
-        keep: Option<CustomerId>,
+        keep: Option<Keep>,
     },
     LoadCustomer {
         id: CustomerId,
@@ -217,7 +217,10 @@ pub struct ListView {
     /// End was pressed before the list was counted to its end.
     end_pending: bool,
     need_totals: bool,
-    keep: Option<CustomerId>,
+    keep: Option<Keep>,
+    /// The customer a re-sort kept in view without counting where they
+    /// stand: `window`'s offset is provisional until [`Action::Idle`].
+    unlocated: Option<CustomerId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -294,6 +297,15 @@ pub fn list_rows(height: u16) -> usize {
 /// selection summary and status take five).
 pub fn drafting_rows(height: u16) -> usize {
     height.saturating_sub(5).max(1) as usize
+}
+
+/// Keeps `id` in view, counting where they stand.
+fn kept(id: CustomerId) -> Keep {
+    Keep {
+        id,
+        row: None,
+        locate: true,
+    }
 }
 
 /// Rows the history table body gets (title, three header lines, balances,
@@ -401,6 +413,7 @@ impl App {
             Action::ReportLoaded(data) => self.report_loaded(*data),
             Action::Saved { message, customer } => self.saved(message, customer),
             Action::BookChanged => self.book_changed(),
+            Action::Idle => self.locate_kept(),
             Action::InvoiceLoaded(detail) => {
                 // Opened, or reloaded after a change: keep the scroll.
                 let scroll = match &self.overlay {
@@ -474,7 +487,15 @@ impl App {
             Command::CycleSort if ctx == Context::Aging => self.cycle_aging_sort(),
             Command::CycleSort => {
                 self.list.sort = self.list.sort.next();
-                self.list.keep = self.selected_customer().map(|c| c.id);
+                // Read around the selected customer, on the same screen row;
+                // counting where they now stand waits for a quiet moment.
+                let w = &self.list.window;
+                let row = w.selected.saturating_sub(w.offset);
+                self.list.keep = self.selected_customer().map(|c| Keep {
+                    id: c.id,
+                    row: Some(row),
+                    locate: false,
+                });
                 self.info(&format!("Sorted by {}", self.list.sort.label()));
             }
             Command::NewCustomer => {
@@ -600,6 +621,27 @@ impl App {
         }
     }
 
+    /// Whether a keystroke left work for a quiet moment ([`Action::Idle`]).
+    pub fn wants_idle(&self) -> bool {
+        self.list.unlocated.is_some()
+    }
+
+    /// Counts where the customer a re-sort kept stands, keeping them on
+    /// the screen row they are on: the window's offset becomes real.
+    fn locate_kept(&mut self) {
+        let Some(id) = self.list.unlocated.take() else {
+            return;
+        };
+        let l = &mut self.list;
+        if let Some(row) = l.rows.iter().position(|c| c.id == id) {
+            l.keep = Some(Keep {
+                id,
+                row: Some(row),
+                locate: true,
+            });
+        }
+    }
+
     /// Moves the list's selection; near the end of a list counted only up
     /// to the cap, asks for the whole count (and End waits for it).
     fn step_list(&mut self, delta: isize, rows: usize) {
@@ -628,7 +670,7 @@ impl App {
                 let view = self.customer.take();
                 self.screen = view.as_ref().map_or(Screen::Customers, |v| v.return_to);
                 if self.screen == Screen::Customers {
-                    self.list.keep = view.map(|v| v.id);
+                    self.list.keep = view.map(|v| kept(v.id));
                 } else {
                     // What was done on the customer may have changed it.
                     self.reports.stale = true;
@@ -881,7 +923,7 @@ impl App {
     /// Marks every list and figure on screen for reloading, the customer
     /// list keeping its selection on `keep`.
     fn reload_all(&mut self, keep: Option<CustomerId>) {
-        self.list.keep = keep;
+        self.list.keep = keep.map(kept);
         // A list scrolled towards a capped count's end is counted through.
         self.list.need_count = Some(if self.list.window.selected >= COUNT_CAP / 2 {
             Counting::Exact
@@ -932,6 +974,10 @@ impl App {
         l.window.offset = page.offset;
         if let Some(pos) = page.select {
             l.window.selected = pos;
+            l.unlocated = None;
+        } else if let Some((id, at)) = page.anchored {
+            l.window.selected = page.offset + at;
+            l.unlocated = Some(id);
         }
         let rows = list_rows(self.size.1);
         self.list.window.reveal(rows);
@@ -1086,6 +1132,7 @@ mod tests {
             }),
             totals: None,
             select: None,
+            anchored: None,
         }))
     }
 
@@ -1187,6 +1234,7 @@ mod tests {
             }),
             totals: None,
             select: None,
+            anchored: None,
         }));
         // Paging within the counted rows asks for no count.
         let fx = a.update(Action::Cmd(Command::PageDown));
@@ -1205,6 +1253,7 @@ mod tests {
             }),
             totals: None,
             select: None,
+            anchored: None,
         }));
         assert_eq!(a.list.window.selected, 4999, "End lands on the real end");
         assert!(a.list.count_exact);
@@ -1213,9 +1262,15 @@ mod tests {
     #[test]
     fn cycling_sort_keeps_the_selected_customer() {
         let mut a = app();
-        loaded(&mut a, 5);
+        loaded(&mut a, 500);
         a.update(Action::Cmd(Command::Down));
         let fx = a.update(Action::Cmd(Command::CycleSort));
+        // Read around them on their screen row (1), nothing counted yet.
+        let want = Keep {
+            id: CustomerId(2),
+            row: Some(1),
+            locate: false,
+        };
         assert!(matches!(
             &fx[..],
             [Effect::LoadList {
@@ -1223,18 +1278,37 @@ mod tests {
                     sort: CustomerSort::Name,
                     ..
                 },
-                keep: Some(CustomerId(2)),
+                keep: Some(k),
                 ..
-            }]
+            }] if *k == want
         ));
         a.update(Action::ListLoaded(ListPage {
             offset: 0,
-            rows: vec![customer(2, 0)],
+            rows: vec![customer(5, 0), customer(2, 0), customer(1, 0)],
+            count: None,
+            totals: None,
+            select: None,
+            anchored: Some((CustomerId(2), 1)),
+        }));
+        assert_eq!(a.list.window.selected, 1);
+        assert!(a.wants_idle(), "where they stand is left for later");
+        // A quiet moment counts it, keeping them on row 1.
+        let fx = a.update(Action::Idle);
+        let want = Keep {
+            locate: true,
+            ..want
+        };
+        assert!(matches!(&fx[..], [Effect::LoadList { keep: Some(k), .. }] if *k == want));
+        a.update(Action::ListLoaded(ListPage {
+            offset: 3,
+            rows: vec![customer(5, 0), customer(2, 0)],
             count: None,
             totals: None,
             select: Some(4),
+            anchored: None,
         }));
-        assert_eq!(a.list.window.selected, 4);
+        assert_eq!((a.list.window.selected, a.list.window.offset), (4, 3));
+        assert!(!a.wants_idle());
     }
 
     #[test]
@@ -1277,7 +1351,10 @@ mod tests {
             &fx[..],
             [Effect::LoadList {
                 count: Some(Counting::Capped),
-                keep: Some(CustomerId(7)),
+                keep: Some(Keep {
+                    id: CustomerId(7),
+                    ..
+                }),
                 ..
             }]
         ));
@@ -1320,7 +1397,10 @@ mod tests {
         assert!(matches!(
             &fx[..],
             [Effect::LoadList {
-                keep: Some(CustomerId(1)),
+                keep: Some(Keep {
+                    id: CustomerId(1),
+                    ..
+                }),
                 ..
             }]
         ));

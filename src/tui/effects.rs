@@ -15,7 +15,7 @@ use crate::domain::invoice::{InvoiceId, InvoiceRef};
 use crate::ops::{Book, OpsError, PaymentInput};
 use crate::ops::{RefundInput, TransferInput};
 use crate::store::EntryLock;
-use crate::store::{Counting, CustomerQuery, InvoiceQuery};
+use crate::store::{Counting, CustomerQuery, InvoiceQuery, Keep};
 use crate::tui::reports::{ReportData, ReportKind};
 use crate::tui::tabs::forms;
 
@@ -536,7 +536,7 @@ fn load_list(
     query: CustomerQuery,
     count: Option<Counting>,
     totals: bool,
-    keep: Option<CustomerId>,
+    keep: Option<Keep>,
 ) -> Result<Action, OpsError> {
     let r = book.reads();
     let read = r.list_page(&query, count, keep)?;
@@ -547,6 +547,7 @@ fn load_list(
         count: read.count,
         totals,
         select: read.position,
+        anchored: keep.zip(read.anchored).map(|(k, at)| (k.id, at)),
     }))
 }
 

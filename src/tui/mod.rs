@@ -94,8 +94,13 @@ impl Runner {
     }
 
     /// Feeds one action through update and its effects until things settle.
+    /// Work a keystroke left for later is done first: what comes next may
+    /// depend on it.
     pub fn dispatch(&mut self, action: Action) {
         let mut queue = VecDeque::from([action]);
+        if self.app.wants_idle() && queue.front() != Some(&Action::Idle) {
+            queue.push_front(Action::Idle);
+        }
         while let Some(a) = queue.pop_front() {
             for effect in self.app.update(a) {
                 let answer = match effect {
@@ -282,6 +287,11 @@ pub fn run(book: Book) -> Result<()> {
             // Wait for a key, but look at the book twice a second so what
             // another tally writes shows without reopening a screen.
             let wait = if runner.busy() { JOB_TICK } else { TICK };
+            // The frame is out: work left for later runs unless a key waits.
+            if runner.app.wants_idle() && !event::poll(std::time::Duration::ZERO)? {
+                runner.dispatch(Action::Idle);
+                continue;
+            }
             if event::poll(wait)? {
                 runner.event(event::read()?);
             } else {

@@ -626,6 +626,17 @@ impl App {
         self.list.unlocated.is_some()
     }
 
+    /// What [`Action::Idle`] may change on screen: the list's rows, the
+    /// selection's screen row, and the status line.
+    pub fn idle_view(&self) -> (Vec<CustomerId>, usize, Option<Status>) {
+        let w = &self.list.window;
+        (
+            self.list.rows.iter().map(|c| c.id).collect(),
+            w.selected.saturating_sub(w.offset),
+            self.status.clone(),
+        )
+    }
+
     /// Counts where the customer a re-sort kept stands, keeping them on
     /// the screen row they are on: the window's offset becomes real.
     fn locate_kept(&mut self) {

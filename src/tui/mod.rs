@@ -282,14 +282,20 @@ pub fn run(book: Book) -> Result<()> {
     let result = (|| -> Result<()> {
         let size = terminal.size()?;
         let mut runner = Runner::new(book, ui, (size.width, size.height));
+        let mut redraw = true;
         while !runner.app.quit {
-            terminal.draw(|f| ui::render(f, &runner.app, &runner.ui))?;
+            if std::mem::replace(&mut redraw, true) {
+                terminal.draw(|f| ui::render(f, &runner.app, &runner.ui))?;
+            }
             // Wait for a key, but look at the book twice a second so what
             // another tally writes shows without reopening a screen.
             let wait = if runner.busy() { JOB_TICK } else { TICK };
             // The frame is out: work left for later runs unless a key waits.
             if runner.app.wants_idle() && !event::poll(std::time::Duration::ZERO)? {
+                let seen = runner.app.idle_view();
                 runner.dispatch(Action::Idle);
+                // Usually nothing on screen moved: no frame to send.
+                redraw = runner.app.idle_view() != seen;
                 continue;
             }
             if event::poll(wait)? {

@@ -55,8 +55,10 @@ fn main() -> Result<()> {
     tx.commit()?;
     let inserted = started.elapsed();
     let started = Instant::now();
+    // The page cache tally builds indexes with (smaller sorts faster).
     conn.execute_batch(
-        "CREATE INDEX by_customer_date ON entries (customer_id, date DESC, id DESC, kind, invoice_id);
+        "PRAGMA cache_size = -2048;
+         CREATE INDEX by_customer_date ON entries (customer_id, date DESC, id DESC, kind, invoice_id);
          CREATE INDEX open_by_date ON entries (date, customer_id, amount_cents, tax_cents)
              WHERE kind = 'charge' AND invoice_id IS NULL;",
     )?;

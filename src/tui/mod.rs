@@ -300,6 +300,11 @@ pub fn run(book: Book) -> Result<()> {
             }
             if event::poll(wait)? {
                 runner.event(event::read()?);
+                // Keys already typed (a fast typist, a paste) are handled
+                // before the next frame: one frame for all of them.
+                while !runner.app.quit && event::poll(std::time::Duration::ZERO)? {
+                    runner.event(event::read()?);
+                }
             } else {
                 runner.tick();
             }

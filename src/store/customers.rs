@@ -1,5 +1,12 @@
 //! Customer rows: insert, update, lookups, and the paged, indexed list every
 //! screen draws from.
+//!
+//! The list never reads more than a screen and a little: a search counts
+//! its matches only up to [`COUNT_CAP`] unless asked for all; a page is
+//! read by seeking the sort index (from either end, or outwards from a
+//! customer to keep in view); where a customer stands is counted only when
+//! asked. Every key comparison is one seek per key column, never a row
+//! value (see [`key_ranges`]).
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, ToSql, params};

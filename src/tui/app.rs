@@ -628,10 +628,10 @@ impl App {
 
     /// What [`Action::Idle`] may change on screen: the list's rows, the
     /// selection's screen row, and the status line.
-    pub fn idle_view(&self) -> (Vec<CustomerId>, usize, Option<Status>) {
+    pub fn idle_view(&self) -> (Vec<Customer>, usize, Option<Status>) {
         let w = &self.list.window;
         (
-            self.list.rows.iter().map(|c| c.id).collect(),
+            self.list.rows.clone(),
             w.selected.saturating_sub(w.offset),
             self.status.clone(),
         )

@@ -195,7 +195,7 @@ const SORT_KEY_OF_ID: &str = "SELECT id AS tid, balance_cents AS b, name AS n, \
     last_activity AS a FROM customers WHERE id = :id";
 
 /// Which side of a customer a keyset read takes.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Side {
     /// The rows before the customer in the list's order.
     Before,
@@ -453,8 +453,9 @@ impl Reads<'_> {
 
     /// One load of the customer list: the page `q` names and, when asked,
     /// how many rows the list has and where `keep` stands in it. When `keep`
-    /// is in the list, the page is the one that shows it, read from its row
-    /// (so a re-sort costs one count and one short seek, not an OFFSET walk).
+    /// is in the list, the page is the one that shows it, read outwards
+    /// from its row by keyset, never an OFFSET walk; see [`Keep`] for
+    /// when where they stand is counted.
     pub fn list_page(
         &self,
         q: &CustomerQuery,

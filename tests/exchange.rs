@@ -456,6 +456,7 @@ fn a_large_import_keeps_indexes_month_totals_and_balances_right() {
     b.ok(&["charge", "1", "10", "--tax", "0", "--date", "2026-03-04"]);
     let mut csv = String::from("date,customer,email,type,amount,tax,description\n");
     let (mut billed, mut collected) = ([0i64; 12], [0i64; 12]);
+    let mut seventh = 0i64;
     billed[2] += 1000;
     for i in 0..24_000usize {
         let month = i % 12;
@@ -471,8 +472,21 @@ fn a_large_import_keeps_indexes_month_totals_and_balances_right() {
             collected[month] += cents;
         }
         let who = i % 40;
+        // Customer 7's rows name them three ways; all are one customer.
+        let (name, email) = match (who, i / 40 % 3) {
+            (7, 1) => ("Customer 7".to_string(), String::new()),
+            (7, 2) => ("Someone Else".to_string(), "C7@Example.COM".to_string()),
+            _ => (format!("Customer {who}"), format!("c{who}@example.com")),
+        };
+        if who == 7 {
+            seventh += if kind == "charge" {
+                -(cents + tax)
+            } else {
+                cents
+            };
+        }
         csv.push_str(&format!(
-            "2026-{:02}-{:02},Customer {who},c{who}@example.com,{kind},{}.{:02},{}.{:02},Job {i}\n",
+            "2026-{:02}-{:02},{name},{email},{kind},{}.{:02},{}.{:02},Job {i}\n",
             month + 1,
             1 + i % 28,
             cents / 100,
@@ -495,7 +509,19 @@ fn a_large_import_keeps_indexes_month_totals_and_balances_right() {
     let before = customer_indexes(&rusqlite::Connection::open(&b.db).unwrap());
     let out = b.ok(&["import", "entries", "--timings", &file]);
     assert!(out.contains("build customers indexes"), "{out}");
-    assert!(out.contains("Imported 24001 entries"), "{out}");
+    assert!(
+        out.contains("Imported 24001 entries for 40 customers (40 new)"),
+        "{out}"
+    );
+    let bal = balances(&b);
+    assert_eq!(bal.len(), 41, "{bal:?}");
+    let want = format!(
+        "{}{}.{:02}",
+        if seventh < 0 { "-" } else { "" },
+        seventh.abs() / 100,
+        seventh.abs() % 100
+    );
+    assert_eq!(bal["Customer 7"], want);
     for part in ["read and insert rows", "build entries indexes", "commit"] {
         assert!(out.contains(part), "{out}");
     }

@@ -159,6 +159,11 @@ impl Currency {
     /// Converts to minor units (cents). Exact: returns `None` if the value has
     /// more precision than the currency or does not fit.
     pub fn to_minor(&self, value: Decimal) -> Option<i64> {
+        // A value at the currency's scale (all that parsing makes) is its
+        // mantissa: no arithmetic, as an import converts millions.
+        if value.scale() == self.decimals {
+            return i64::try_from(value.mantissa()).ok();
+        }
         let scaled = value.checked_mul(Decimal::from(10i64.checked_pow(self.decimals)?))?;
         if scaled.fract() != Decimal::ZERO {
             return None;
@@ -372,6 +377,25 @@ mod tests {
         assert_eq!(c.from_minor(123_456), v);
         assert_eq!(c.to_minor(Decimal::new(1005, 3)), None);
         assert_eq!(c.plain(c.from_minor(-15_000)), "-150.00");
+    }
+
+    #[test]
+    fn minor_units_are_the_same_whatever_the_scale_a_value_carries() {
+        let c = usd();
+        for (mantissa, scale, want) in [
+            (15, 0, Some(1_500)),
+            (-1505, 2, Some(-1_505)),
+            (15050, 3, Some(1_505)),
+            (15055, 3, None),
+            (i64::MAX, 2, Some(i64::MAX)),
+            (i64::MIN, 2, Some(i64::MIN)),
+            (i64::MAX, 0, None),
+        ] {
+            let v = Decimal::new(mantissa, scale);
+            assert_eq!(c.to_minor(v), want, "{v} at scale {scale}");
+        }
+        let wide = Decimal::from_i128_with_scale(i128::from(i64::MAX) + 1, 2);
+        assert_eq!(c.to_minor(wide), None);
     }
 
     #[test]

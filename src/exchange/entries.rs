@@ -5,6 +5,9 @@
 
 use std::ops::Range;
 
+// A fast hasher: every row's customer key is looked up.
+use foldhash::{HashMap, HashMapExt};
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -83,6 +86,44 @@ pub struct EntryBatch {
     rows: Vec<BatchRow>,
 }
 
+/// Numbers each distinct customer key a file's rows give (email in lower
+/// case, and name) 0, 1, 2, … in the order they first appear. The thread
+/// reading the file numbers them, so the one writing the book looks a
+/// customer up once, at their first row, and every later row by number.
+///
+/// Two rows with the same key always name the same customer: matching
+/// (by email, then name) remembers its answer for both halves of the key.
+#[derive(Debug, Default)]
+pub struct CustomerKeys {
+    /// The email key's length, the email key and the name, as bytes: one
+    /// buffer per key, and no two keys alike.
+    slots: HashMap<Box<[u8]>, usize>,
+    buf: Vec<u8>,
+}
+
+impl CustomerKeys {
+    pub fn new() -> CustomerKeys {
+        CustomerKeys {
+            slots: HashMap::with_capacity(1024),
+            buf: Vec::with_capacity(128),
+        }
+    }
+
+    /// The number of the customer key `(email_key, name)`.
+    pub fn slot(&mut self, email_key: &str, name: &str) -> usize {
+        self.buf.clear();
+        self.buf.extend_from_slice(&email_key.len().to_le_bytes());
+        self.buf.extend_from_slice(email_key.as_bytes());
+        self.buf.extend_from_slice(name.as_bytes());
+        if let Some(slot) = self.slots.get(self.buf.as_slice()) {
+            return *slot;
+        }
+        let slot = self.slots.len();
+        self.slots.insert(self.buf.as_slice().into(), slot);
+        slot
+    }
+}
+
 /// A row of a batch, its text as ranges of the batch's buffer.
 #[derive(Debug, Clone)]
 struct BatchRow {
@@ -97,13 +138,16 @@ struct BatchRow {
     email_key: Range<usize>,
     description: Range<usize>,
     reference: Option<Range<usize>>,
+    slot: usize,
 }
 
-/// A row read back from a batch, with its email in lower case: the key
-/// customers are matched by.
+/// A row read back from a batch, with its email in lower case (the key
+/// customers are matched by) and the number [`CustomerKeys`] gave its
+/// customer key.
 pub struct BatchEntry<'a> {
     pub row: EntryRow<'a>,
     pub email_key: &'a str,
+    pub slot: usize,
 }
 
 impl EntryBatch {
@@ -122,7 +166,8 @@ impl EntryBatch {
         self.rows.is_empty()
     }
 
-    pub fn push(&mut self, row: &EntryRow<'_>) {
+    /// Adds `row`, numbering its customer key in `keys`.
+    pub fn push(&mut self, row: &EntryRow<'_>, keys: &mut CustomerKeys) {
         let mut put = |s: &str| {
             let start = self.text.len();
             self.text.push_str(s);
@@ -142,6 +187,8 @@ impl EntryBatch {
         } else {
             self.text.push_str(&row.email.to_lowercase());
         }
+        let email_key = start..self.text.len();
+        let slot = keys.slot(&self.text[email_key.clone()], row.customer);
         self.rows.push(BatchRow {
             line: row.line,
             date: row.date,
@@ -151,9 +198,10 @@ impl EntryBatch {
             method: row.method,
             customer,
             email,
-            email_key: start..self.text.len(),
+            email_key,
             description,
             reference,
+            slot,
         });
     }
 
@@ -173,6 +221,7 @@ impl EntryBatch {
                 reference: r.reference.as_ref().map(text),
             },
             email_key: text(&r.email_key),
+            slot: r.slot,
         })
     }
 }
@@ -343,5 +392,17 @@ mod tests {
         );
         let missing = EntryColumns::find(&headers("date,amount,customer"), "e.csv").unwrap_err();
         assert!(missing.to_string().contains("no type column"), "{missing}");
+    }
+
+    #[test]
+    fn customer_keys_are_numbered_in_order_and_never_run_together() {
+        let mut keys = CustomerKeys::new();
+        assert_eq!(keys.slot("ann@x.com", "Ann"), 0);
+        assert_eq!(keys.slot("", "Ann"), 1);
+        assert_eq!(keys.slot("ann@x.com", "Ann"), 0);
+        // The same bytes split differently between email and name.
+        assert_eq!(keys.slot("ab", "c"), 2);
+        assert_eq!(keys.slot("a", "bc"), 3);
+        assert_eq!(keys.slot("", "Ann"), 1);
     }
 }

@@ -20,7 +20,7 @@ use crate::domain::entry::{EntryKind, Method};
 use crate::exchange::FileError;
 use crate::exchange::csv_in::Source as CsvFile;
 use crate::exchange::customers::{CustomerColumns, Source};
-use crate::exchange::entries::{BatchEntry, EntryBatch, EntryColumns, ParsedEntry};
+use crate::exchange::entries::{BatchEntry, CustomerKeys, EntryBatch, EntryColumns, ParsedEntry};
 use crate::store::{BulkEntry, BulkKind, Indexed, NewPayout, Tx};
 
 /// How a customer list is read and what is done with it.
@@ -128,12 +128,12 @@ impl Book {
                 run()
             }?;
             clock.lap("build entries indexes");
-            cx.settle(tx, file, &read)?;
+            let customers = cx.settle(tx, file, &read)?;
             clock.lap("balances, refunds and timeline");
             Ok(EntriesImported {
                 timings: clock.laps,
                 rows: read.rows,
-                customers: read.sums.len(),
+                customers,
                 created: read.who.created,
             })
         };
@@ -183,10 +183,35 @@ impl Stopwatch {
 struct RowsRead {
     rows: usize,
     who: Matcher,
-    /// Each customer's balance change and number of rows.
-    sums: HashMap<CustomerId, (Decimal, usize)>,
+    /// The customer of each customer key, by its number
+    /// ([`CustomerKeys`]): looked up at the key's first row.
+    ids: Vec<CustomerId>,
+    /// Each customer key's balance change from its charges and credits
+    /// (minor units, wide enough for any file) and number of rows.
+    by_key: Vec<(i128, usize)>,
     /// Refunds, written last: each uses credits the file may have brought.
     payouts: Vec<(CustomerId, ParsedEntry)>,
+}
+
+impl RowsRead {
+    /// Each customer's balance change and number of rows (two keys, say a
+    /// name and then that name with an email, may be one customer).
+    fn sums(&self, cur: &crate::domain::Currency) -> Result<HashMap<CustomerId, (Decimal, usize)>> {
+        let mut minor: HashMap<CustomerId, (i128, usize)> = HashMap::with_capacity(self.ids.len());
+        for (id, (delta, n)) in self.ids.iter().zip(&self.by_key) {
+            let sum = minor.entry(*id).or_default();
+            sum.0 += delta;
+            sum.1 += n;
+        }
+        minor
+            .into_iter()
+            .map(|(id, (delta, n))| {
+                let delta = Decimal::try_from_i128_with_scale(delta, cur.decimals)
+                    .map_err(|_| crate::store::StoreError::Overflow)?;
+                Ok((id, (delta, n)))
+            })
+            .collect()
+    }
 }
 
 /// Files with at least this many lines may be imported with the indexes
@@ -213,20 +238,22 @@ impl Ctx<'_> {
             } else {
                 Matcher::default()
             },
-            sums: HashMap::new(),
+            ids: Vec::new(),
+            by_key: Vec::new(),
             payouts: Vec::new(),
         };
         // One thread reads and checks the file while this one writes the
         // book: the two halves of the work run on two cores.
         std::thread::scope(|scope| -> Result<()> {
             let (send, batches) = std::sync::mpsc::sync_channel(8);
-            scope.spawn(move || read_batches(rows, cols, file, &cur, send));
+            let reader_cur = cur.clone();
+            scope.spawn(move || read_batches(rows, cols, file, &reader_cur, send));
             tx.insert_entries(self.clock.now(), |sink| -> Result<()> {
                 for batch in batches {
                     let batch = batch?;
                     let mut entries = Vec::with_capacity(batch.len());
                     for e in batch.iter() {
-                        if let Some(e) = self.take_row(tx, file, &mut read, e)? {
+                        if let Some(e) = self.take_row(tx, file, &cur, &mut read, e)? {
                             entries.push(e);
                         }
                     }
@@ -248,21 +275,34 @@ impl Ctx<'_> {
         &self,
         tx: &Tx<'_>,
         file: &str,
+        cur: &crate::domain::Currency,
         read: &mut RowsRead,
         e: BatchEntry<'b>,
     ) -> Result<Option<BulkEntry<'b>>> {
         let row = e.row;
-        let customer = read.who.resolve(
-            tx,
-            self,
-            row.line,
-            row.customer,
-            row.email,
-            e.email_key,
-            file,
-        )?;
+        let customer = match read.ids.get(e.slot) {
+            Some(id) => *id,
+            None => {
+                // Keys are numbered in the order rows bring them, and the
+                // rows come here in that order: a key not seen yet is the
+                // next number. (Not something a file can change.)
+                assert_eq!(e.slot, read.ids.len(), "customer keys out of order");
+                let id = read.who.resolve(
+                    tx,
+                    self,
+                    row.line,
+                    row.customer,
+                    row.email,
+                    e.email_key,
+                    file,
+                )?;
+                read.ids.push(id);
+                read.by_key.push((0, 0));
+                id
+            }
+        };
+        let sum = &mut read.by_key[e.slot];
         read.rows += 1;
-        let sum = read.sums.entry(customer).or_default();
         sum.1 += 1;
         let kind = match row.kind {
             EntryKind::Payout => {
@@ -272,7 +312,14 @@ impl Ctx<'_> {
             EntryKind::Charge => BulkKind::Charge,
             EntryKind::Credit => BulkKind::Credit,
         };
-        sum.0 += crate::domain::entry::signed_total(row.kind, row.amount, row.tax);
+        let minor = |v: Decimal| {
+            cur.to_minor(v)
+                .ok_or_else(|| crate::store::StoreError::Inexact(v))
+        };
+        sum.0 += i128::from(match kind {
+            BulkKind::Charge => -minor(row.amount)? - minor(row.tax)?,
+            BulkKind::Credit => minor(row.amount)?,
+        });
         Ok(Some(BulkEntry {
             customer,
             kind,
@@ -298,10 +345,14 @@ fn read_batches(
 ) {
     const BATCH: usize = 2048;
     let mut batch = EntryBatch::with_capacity(BATCH);
+    let mut keys = CustomerKeys::new();
     loop {
         let next = rows.next_row().and_then(|r| {
-            r.map(|(line, cells)| cols.parse(file, line, &cells, cur).map(|e| batch.push(&e)))
-                .transpose()
+            r.map(|(line, cells)| {
+                cols.parse(file, line, &cells, cur)
+                    .map(|e| batch.push(&e, &mut keys))
+            })
+            .transpose()
         });
         match next {
             Ok(Some(())) => {
@@ -443,11 +494,10 @@ impl Matcher {
 impl Ctx<'_> {
     /// The end of an entries import: each customer's balance moves once,
     /// refunds use the credits now in, and each customer's timeline says
-    /// what came in.
-    fn settle(&self, tx: &Tx<'_>, file: &str, read: &RowsRead) -> Result<()> {
-        let RowsRead {
-            who, sums, payouts, ..
-        } = read;
+    /// what came in. Returns how many customers the file moved.
+    fn settle(&self, tx: &Tx<'_>, file: &str, read: &RowsRead) -> Result<usize> {
+        let sums = read.sums(&self.config.currency())?;
+        let RowsRead { who, payouts, .. } = read;
         let now = self.clock.now();
         // By id: the customers' rows are then visited in the file's order.
         let mut customers: Vec<_> = sums.iter().map(|(id, s)| (*id, *s)).collect();
@@ -508,7 +558,7 @@ impl Ctx<'_> {
             (*customer, detail)
         });
         tx.log_many(now, self.actor, "entries.imported", lines)?;
-        Ok(())
+        Ok(customers.len())
     }
 
     /// One row of a customer list: matched, created (with its opening

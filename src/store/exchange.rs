@@ -27,7 +27,46 @@ pub struct EntrySink<'t> {
     many: CachedStatement<'t>,
     cur: &'t crate::domain::Currency,
     days: HashMap<NaiveDate, DaySums>,
-    customers: HashMap<CustomerId, CustomerSums>,
+    customers: CustomerSumsById,
+}
+
+/// Each customer's [`CustomerSums`], in a vector indexed by id: SQLite
+/// numbers customers in turn, so ids are dense, and a row's sums are one
+/// memory access where a map was a hash and a probe. An id past
+/// [`DENSE_IDS`] (a book edited by hand) goes to a map instead, so memory
+/// stays bounded whatever the ids.
+#[derive(Default)]
+struct CustomerSumsById {
+    dense: Vec<CustomerSums>,
+    sparse: HashMap<CustomerId, CustomerSums>,
+}
+
+/// Ids below this are kept in [`CustomerSumsById::dense`]: at most 16 MB,
+/// for the largest id a row names (a book of a million customers).
+const DENSE_IDS: usize = 1 << 20;
+
+impl CustomerSumsById {
+    fn of(&mut self, id: CustomerId) -> &mut CustomerSums {
+        match usize::try_from(id.0) {
+            Ok(i) if i < DENSE_IDS => {
+                if i >= self.dense.len() {
+                    self.dense.resize(i + 1, CustomerSums::default());
+                }
+                &mut self.dense[i]
+            }
+            _ => self.sparse.entry(id).or_default(),
+        }
+    }
+
+    /// Every customer with anything summed (each amount is more than zero,
+    /// so a customer with a row has a sum that is not zero).
+    fn iter(&self) -> impl Iterator<Item = (CustomerId, CustomerSums)> + '_ {
+        let dense = self.dense.iter().enumerate();
+        dense
+            .map(|(i, s)| (CustomerId(i as i64), *s))
+            .chain(self.sparse.iter().map(|(id, s)| (*id, *s)))
+            .filter(|(_, s)| s.charged != 0 || s.paid != 0)
+    }
 }
 
 /// What a customer's bulk entries add to their kept sums: their charges
@@ -117,7 +156,11 @@ impl EntrySink<'_> {
     /// Binds one row's values from parameter `at + 1` on, and adds it to
     /// the sums.
     fn bind(&mut self, many: bool, at: usize, e: &BulkEntry<'_>) -> Result<()> {
-        let minor = |v: Decimal| self.cur.to_minor(v).ok_or(super::StoreError::Inexact(v));
+        let minor = |v: Decimal| {
+            self.cur
+                .to_minor(v)
+                .ok_or_else(|| super::StoreError::Inexact(v))
+        };
         let (amount, tax) = (minor(e.amount)?, minor(e.tax)?);
         e.check(amount, tax)?;
         let add = |sum: &mut i64, v: i64| -> Result<()> {
@@ -130,18 +173,12 @@ impl EntrySink<'_> {
             BulkKind::Charge => {
                 let total = amount.checked_add(tax).ok_or(super::StoreError::Overflow)?;
                 add(&mut day.billed, total)?;
-                add(
-                    &mut self.customers.entry(e.customer).or_default().charged,
-                    total,
-                )?;
+                add(&mut self.customers.of(e.customer).charged, total)?;
                 EntryKind::Charge
             }
             BulkKind::Credit => {
                 add(&mut day.collected, amount)?;
-                add(
-                    &mut self.customers.entry(e.customer).or_default().paid,
-                    amount,
-                )?;
+                add(&mut self.customers.of(e.customer).paid, amount)?;
                 EntryKind::Credit
             }
         };
@@ -416,7 +453,7 @@ impl Tx<'_> {
             many,
             cur: self.cur,
             days: HashMap::new(),
-            customers: HashMap::new(),
+            customers: CustomerSumsById::default(),
         })
     }
 
@@ -450,7 +487,7 @@ impl Tx<'_> {
                 credited_cents = credited_cents + excluded.credited_cents, \
                 paid_cents = paid_cents + excluded.paid_cents",
         )?;
-        for (id, sums) in &sink.customers {
+        for (id, sums) in sink.customers.iter() {
             if sums.charged != 0 {
                 uninvoiced.execute(params![id.0, sums.charged])?;
             }

@@ -206,6 +206,7 @@ fn entries_come_in_with_semicolons_matched_customers_and_one_timeline_line_each(
     let mut all = std::fs::read(&file).unwrap();
     all.extend_from_slice(more.as_bytes());
     std::fs::write(&file, all).unwrap();
+    b.ok(&["charge", "2", "50", "--tax", "0"]);
     let out = b.ok(&["import", "entries", &file]);
     assert!(
         out.starts_with("Imported 4 entries for 3 customers (1 new)"),
@@ -213,7 +214,7 @@ fn entries_come_in_with_semicolons_matched_customers_and_one_timeline_line_each(
     );
     let bal = balances(&b);
     assert_eq!(bal["Ann Lee"], "-1500.00");
-    assert_eq!(bal["Bob Stone"], "-116.50");
+    assert_eq!(bal["Bob Stone"], "-166.50");
     assert_eq!(bal["New Person"], "-20.00");
     let timeline = b.json(&["timeline", "2", "--json"]);
     assert_eq!(timeline[0]["action"], "entries.imported");
@@ -224,10 +225,17 @@ fn entries_come_in_with_semicolons_matched_customers_and_one_timeline_line_each(
             .contains("imported 2 entries from"),
         "{timeline}"
     );
+    assert!(
+        timeline[0]["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("balance -50.00 → -166.50"),
+        "{timeline}"
+    );
     assert_eq!(
         timeline.as_array().unwrap().len(),
-        2,
-        "created, then one import line"
+        3,
+        "created, charged, then one import line"
     );
     // Stored as it came, shown safely.
     let history = b.ok(&["history", "3"]);

@@ -238,7 +238,8 @@ fn ungroup(int_part: &str) -> Option<String> {
     well_formed.then(|| groups.concat())
 }
 
-fn group(int_digits: &str) -> String {
+/// `1234567` → `1,234,567`: digits grouped by thousands.
+pub(crate) fn group(int_digits: &str) -> String {
     let mut out = String::with_capacity(int_digits.len() + int_digits.len() / 3);
     for (i, c) in int_digits.chars().enumerate() {
         if i > 0 && (int_digits.len() - i).is_multiple_of(3) {

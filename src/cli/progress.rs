@@ -39,7 +39,7 @@ mod tests {
 
     #[test]
     fn the_rate_is_whole_and_grouped() {
-        assert_eq!(rate(529_567.8718), "529,568/s");
+        assert_eq!(rate(529_567.871_8), "529,568/s");
         assert_eq!(rate(999.4), "999/s");
         assert_eq!(rate(1_000.0), "1,000/s");
         assert_eq!(rate(f64::NAN), "0/s");

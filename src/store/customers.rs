@@ -789,37 +789,37 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Moves the maintained balance by `delta` and stamps activity. Called only
-    /// by the entry writers, in the same transaction as the entry change.
+    /// Moves the maintained balance by `delta` and stamps activity, refusing
+    /// (and so rolling back) a balance past the limit. Called only by the
+    /// entry writers, in the same transaction as the entry change.
     pub(super) fn adjust_balance(
         &self,
         id: CustomerId,
         delta: Decimal,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.adjust_balances(std::iter::once((id, delta)), now)
-    }
-
-    /// Moves each customer's balance by its delta, refusing (and so
-    /// rolling back) any that would pass the balance limit.
-    pub(super) fn adjust_balances(
-        &self,
-        moves: impl Iterator<Item = (CustomerId, Decimal)>,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "UPDATE customers SET balance_cents = balance_cents + ?2, last_activity = ?3 \
-             WHERE id = ?1 AND abs(balance_cents + ?2) <= ?4",
-        )?;
-        let at = ts(now);
-        for (id, delta) in moves {
-            let n = stmt.execute(params![id.0, self.minor(delta)?, at, BALANCE_LIMIT_MINOR])?;
-            if n == 0 {
-                let limit = self.cur.display(self.cur.from_minor(BALANCE_LIMIT_MINOR));
-                return Err(StoreError::BalanceLimit(limit));
-            }
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE customers SET balance_cents = balance_cents + ?2, last_activity = ?3 \
+                 WHERE id = ?1 AND abs(balance_cents + ?2) <= ?4",
+            )?
+            .execute(params![
+                id.0,
+                self.minor(delta)?,
+                ts(now),
+                BALANCE_LIMIT_MINOR
+            ])?;
+        if n == 0 {
+            return Err(self.past_balance_limit());
         }
         Ok(())
+    }
+
+    /// The refusal of a balance past [`BALANCE_LIMIT_MINOR`] (a guarded
+    /// update that changed no row).
+    pub(super) fn past_balance_limit(&self) -> StoreError {
+        StoreError::BalanceLimit(self.cur.display(self.cur.from_minor(BALANCE_LIMIT_MINOR)))
     }
 }
 

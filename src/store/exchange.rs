@@ -526,8 +526,7 @@ impl Tx<'_> {
                 .ok_or(super::StoreError::Overflow)?;
             let limit = super::customers::BALANCE_LIMIT_MINOR;
             if customer.execute(params![id.0, delta, sums.charged, sink.at, limit])? == 0 {
-                let limit = self.cur.display(self.cur.from_minor(limit));
-                return Err(super::StoreError::BalanceLimit(limit));
+                return Err(self.past_balance_limit());
             }
             kept.execute(params![id.0, sums.charged, sums.paid])?;
         }

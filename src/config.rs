@@ -127,7 +127,9 @@ impl Documents {
 
 /// Reminders for customers whose oldest open invoice is past due, by how
 /// late it is: 1–30 days gentle, 31–60 firm, more final. Same placeholders
-/// as `[portal] message`.
+/// as `[portal] message`; `{past_due}` is what is late, `{invoices}` names
+/// the late invoices, `{balance_note}` adds the whole balance where it is
+/// more than what is late.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Collections {
@@ -140,9 +142,9 @@ pub struct Collections {
 impl Default for Collections {
     fn default() -> Self {
         Collections {
-            gentle: "Hi {first_name}, a friendly reminder from {business}: {balance} is now past due. You can pay here: {link}".into(),
-            firm: "Hi {first_name}, {business} here. Your balance of {balance} is over 30 days past due. Please pay today: {link}".into(),
-            last: "Hi {first_name}, this is a final notice from {business}: {balance} is more than 60 days past due. Please pay now or call us: {link}".into(),
+            gentle: "Hi {first_name}, a friendly reminder from {business}: {past_due} on {invoices} is now past due.{balance_note} You can pay here: {link}".into(),
+            firm: "Hi {first_name}, {business} here. {past_due} on {invoices} is over 30 days past due.{balance_note} Please pay today: {link}".into(),
+            last: "Hi {first_name}, this is a final notice from {business}: {past_due} on {invoices} is more than 60 days past due.{balance_note} Please pay now or call us: {link}".into(),
         }
     }
 }

@@ -219,7 +219,10 @@ fn overdue_lists_the_longest_late_first_and_says_when_they_were_reminded() {
     // `m` in the TUI records the reminder; the list then says when.
     let mut book =
         tally::ops::Book::open(&b.db, tally::config::Config::default(), "tui:test").unwrap();
-    book.record_reminder(tally::domain::CustomerId(1)).unwrap();
+    b.ok(&["link", "generate", "1"]);
+    let ann = tally::domain::CustomerId(1);
+    let reminder = book.reminder(ann).unwrap();
+    book.record_reminder(ann, &reminder).unwrap();
     let rows = b.json(&["report", "overdue", "--json"]);
     assert!(rows[0]["last_reminded"].is_string(), "{rows}");
     let text = b.ok(&["report", "overdue"]);

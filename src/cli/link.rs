@@ -32,10 +32,16 @@ pub enum LinkCmd {
         /// Customer id (the ID column of `tally customer list`).
         customer: i64,
     },
-    /// Copy a ready-to-send reminder with the link, from `[portal] message`.
+    /// Copy a ready-to-send reminder with the link (`[portal] message`, or
+    /// `[collections]` when an invoice is past due) and record it on the
+    /// timeline. Refused for a customer who owes nothing.
     Message {
         /// Customer id (the ID column of `tally customer list`).
         customer: i64,
+        /// Only print it (to pipe to another program); it is still
+        /// recorded as sent.
+        #[arg(long)]
+        no_copy: bool,
     },
 }
 
@@ -54,13 +60,16 @@ pub fn run(book: &mut Book, cmd: LinkCmd) -> Result<()> {
             say!("{link}");
             copy(&link, "Link")?;
         }
-        LinkCmd::Message { customer } => {
-            let reminder = book.reminder(CustomerId(customer))?;
+        LinkCmd::Message { customer, no_copy } => {
+            let id = CustomerId(customer);
+            let reminder = book.reminder(id)?;
             say!("{}", reminder.text);
-            if reminder.owed.is_zero() {
-                esay!("Note: customer {customer} owes nothing right now.");
+            if !no_copy {
+                copy(&reminder.text, "Message")?;
             }
-            copy(&reminder.text, "Message")?;
+            // Copied to be sent: the timeline says when they were reminded,
+            // as it does for `m` in the full-screen book.
+            book.record_reminder(id, &reminder)?;
         }
     }
     Ok(())

@@ -57,12 +57,28 @@ pub fn url(base_url: &str, token: &Token) -> String {
 }
 
 /// The placeholders a reminder template may use.
-pub const PLACEHOLDERS: [&str; 4] = ["first_name", "balance", "link", "business"];
+pub const PLACEHOLDERS: [&str; 7] = [
+    "first_name",
+    "balance",
+    "past_due",
+    "invoices",
+    "balance_note",
+    "link",
+    "business",
+];
 
-/// Values for a reminder's placeholders.
+/// Values for a reminder's placeholders, already worded.
 pub struct Reminder<'a> {
     pub first_name: &'a str,
+    /// What the customer owes in all (the customer's sign: positive).
     pub balance: &'a str,
+    /// What is past due (see `figures::PastDue`).
+    pub past_due: &'a str,
+    /// The past-due invoices' numbers, "INV-0001 and INV-0003".
+    pub invoices: &'a str,
+    /// " Your whole balance, with charges not yet due, is $968.00." when
+    /// that differs from what is past due, else empty.
+    pub balance_note: &'a str,
     pub link: &'a str,
     pub business: &'a str,
 }
@@ -101,6 +117,9 @@ impl Reminder<'_> {
         match name {
             "first_name" => self.first_name,
             "balance" => self.balance,
+            "past_due" => self.past_due,
+            "invoices" => self.invoices,
+            "balance_note" => self.balance_note,
             "link" => self.link,
             _ => self.business,
         }
@@ -120,7 +139,7 @@ fn placeholder(s: &str) -> Option<(&str, usize)> {
 /// Why a template is refused: an unknown `{name}`, a lone brace, or no
 /// `{link}` at all (a reminder without the link defeats its purpose).
 pub fn check_template(template: &str) -> Result<(), String> {
-    let accepted = "use {first_name}, {balance}, {link}, {business}, or {{ and }} for braces";
+    let accepted = "use {first_name}, {balance}, {past_due}, {invoices}, {balance_note}, {link}, {business}, or {{ and }} for braces";
     let mut rest = template;
     let mut has_link = false;
     while let Some(i) = rest.find(['{', '}']) {
@@ -180,6 +199,9 @@ mod tests {
         Reminder {
             first_name: "Ann {link}",
             balance: "$150.00",
+            past_due: "$100.00",
+            invoices: "INV-0001",
+            balance_note: " All of it: $150.00.",
             link: "https://x/p/T",
             business: "Bo's",
         }
@@ -191,6 +213,11 @@ mod tests {
         assert_eq!(
             out,
             "Hi Ann {link}, $150.00 due to Bo's: https://x/p/T {ok}"
+        );
+        let out = reminder().fill("{past_due} on {invoices} is late.{balance_note} {link}");
+        assert_eq!(
+            out,
+            "$100.00 on INV-0001 is late. All of it: $150.00. https://x/p/T"
         );
     }
 

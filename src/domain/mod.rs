@@ -9,6 +9,7 @@ pub mod customer;
 pub mod date;
 pub mod document;
 pub mod entry;
+pub mod figures;
 pub mod invoice;
 pub mod link;
 pub mod money;

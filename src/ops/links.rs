@@ -9,7 +9,9 @@
 use rust_decimal::Decimal;
 
 use super::{Book, OpsError, Result, find_customer};
+use crate::domain::Currency;
 use crate::domain::customer::CustomerId;
+use crate::domain::figures::{self, PastDue};
 use crate::domain::link::{self, Reminder, TOKEN_BYTES, Token};
 
 /// A reminder ready to paste into a text message.
@@ -17,8 +19,10 @@ use crate::domain::link::{self, Reminder, TOKEN_BYTES, Token};
 pub struct ReminderText {
     pub text: String,
     pub link: String,
-    /// What the customer owes (zero when they owe nothing).
+    /// What the customer owes in all (never zero: see `Book::reminder`).
     pub owed: Decimal,
+    /// What of it is past due, and on which invoices.
+    pub past_due: PastDue,
     /// Which template: "message", or "gentle", "firm", "final" when an
     /// invoice is past due.
     pub tone: &'static str,
@@ -96,39 +100,79 @@ impl Book {
         Ok(url)
     }
 
-    /// The reminder built from `[portal] message` for this customer.
+    /// The reminder for this customer: `[portal] message`, or when an
+    /// invoice is past due the `[collections]` text for how late it is,
+    /// quoting what is past due and naming the invoices. Refused for a
+    /// customer who owes nothing: a reminder never asks for money that is
+    /// not owed.
     pub fn reminder(&self, id: CustomerId) -> Result<ReminderText> {
-        let customer = self.customer(id)?;
-        let link = self.require_link(id)?;
-        // The primary contact, when there is one, is who reads the message.
-        let greeted = self
-            .reads()
-            .primary_contact(id)?
-            .map(|c| c.details.name)
-            .unwrap_or_else(|| customer.name.clone());
-        let owed = (-customer.balance).max(Decimal::ZERO);
-        let balance = self.currency().display(owed);
+        let today = self.clock().today();
         let config = self.config();
-        // How late the oldest open invoice is decides the wording.
-        let late = self.reads().oldest_overdue_days(id, self.clock().today())?;
-        let (tone, template) = match late {
-            Some(days) => config.collections.for_days(days),
-            None => ("message", config.portal.message.as_str()),
-        };
-        let text = Reminder {
-            first_name: link::first_name(&greeted),
-            balance: &balance,
-            link: &link,
-            business: &config.business.name,
-        }
-        .fill(template);
-        Ok(ReminderText {
-            text,
-            link,
-            owed,
-            tone,
+        let cur = self.currency();
+        self.snapshot(|r| {
+            let customer = find_customer(r, id)?;
+            let owed = require_owed(&customer, cur)?;
+            let past_due = PastDue::new(r.past_due_invoices(id, today)?, customer.balance);
+            let link = r
+                .active_link(id)?
+                .map(|l| link::url(&config.portal.base_url, &l.token))
+                .ok_or(OpsError::NoLink(id))?;
+            // The primary contact, when there is one, is who reads the message.
+            let greeted = r
+                .primary_contact(id)?
+                .map(|c| c.details.name)
+                .unwrap_or_else(|| customer.name.clone());
+            let (tone, template) = match past_due.days_late() {
+                Some(days) => config.collections.for_days(days),
+                None => ("message", config.portal.message.as_str()),
+            };
+            let balance_note = if past_due.amount < owed {
+                format!(
+                    " Your whole balance, with charges not yet due, is {}.",
+                    cur.display(owed)
+                )
+            } else {
+                String::new()
+            };
+            let text = Reminder {
+                first_name: link::first_name(&greeted),
+                balance: &cur.display(owed),
+                past_due: &cur.display(past_due.amount),
+                invoices: &past_due.numbers(),
+                balance_note: &balance_note,
+                link: &link,
+                business: &config.business.name,
+            }
+            .fill(template);
+            Ok(ReminderText {
+                text,
+                link,
+                owed,
+                past_due,
+                tone,
+            })
         })
     }
+
+    /// Refuses, with what they hold, when the customer owes nothing: the
+    /// check a reminder makes, for a front end to make before it does
+    /// anything on the way to one (such as making a link).
+    pub fn require_owed(&self, id: CustomerId) -> Result<Decimal> {
+        require_owed(&self.customer(id)?, self.currency())
+    }
+}
+
+/// What `customer` owes, or why there is nothing to remind them of.
+fn require_owed(customer: &crate::domain::Customer, cur: &Currency) -> Result<Decimal> {
+    let owed = figures::owed(customer.balance);
+    if owed.is_zero() {
+        let credit = figures::net_credit(customer.balance);
+        return Err(OpsError::NothingOwed {
+            id: customer.id,
+            credit: (!credit.is_zero()).then(|| cur.display(credit)),
+        });
+    }
+    Ok(owed)
 }
 
 #[cfg(test)]

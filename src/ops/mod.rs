@@ -94,6 +94,12 @@ pub enum OpsError {
     LinkExists(CustomerId),
     #[error("customer {0} has no payment link yet: `tally link generate {0}` makes one")]
     NoLink(CustomerId),
+    #[error("{}", nothing_owed(*.id, .credit.as_deref()))]
+    NothingOwed {
+        id: CustomerId,
+        /// Their net credit as shown (`$25.00`), when they hold any.
+        credit: Option<String>,
+    },
     #[error("the book changed while this ran ({0}); nothing was written: try again")]
     Conflict(String),
     #[error("cannot read the operating system's random source: {0}")]
@@ -111,6 +117,15 @@ impl From<crate::exchange::FileError> for OpsError {
 impl From<CustomerError> for OpsError {
     fn from(e: CustomerError) -> Self {
         OpsError::Customer(e.into())
+    }
+}
+
+fn nothing_owed(id: CustomerId, credit: Option<&str>) -> String {
+    match credit {
+        Some(c) => format!(
+            "customer {id} owes nothing (they hold {c} of credit): there is nothing to ask them to pay"
+        ),
+        None => format!("customer {id} owes nothing: there is nothing to ask them to pay"),
     }
 }
 

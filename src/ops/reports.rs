@@ -75,13 +75,28 @@ impl Book {
         self.snapshot(|r| Ok(r.overdue(today)?))
     }
 
-    /// Records on the customer's timeline that a reminder was sent (copied
-    /// to send), so the collections list can say when they last heard.
-    pub fn record_reminder(&mut self, customer: crate::domain::CustomerId) -> Result<()> {
+    /// Records on the customer's timeline that `reminder` was sent (copied
+    /// to send), with what it asked for, so the collections list and
+    /// `report overdue` can say when they last heard. The one way every
+    /// front end records a reminder.
+    pub fn record_reminder(
+        &mut self,
+        customer: crate::domain::CustomerId,
+        reminder: &super::ReminderText,
+    ) -> Result<()> {
         self.transact(|tx, cx| {
-            let c = super::find_customer(&tx.reads(), customer)?;
-            let owed = (-c.balance).max(rust_decimal::Decimal::ZERO);
-            let detail = format!("reminder copied to send; owed {}", cx.money(owed));
+            super::find_customer(&tx.reads(), customer)?;
+            let asked = if reminder.past_due.amount.is_zero() {
+                format!("asked {}", cx.money(reminder.owed))
+            } else {
+                format!(
+                    "asked {} past due on {}, of {} owed",
+                    cx.money(reminder.past_due.amount),
+                    reminder.past_due.numbers(),
+                    cx.money(reminder.owed)
+                )
+            };
+            let detail = format!("{} reminder copied to send; {asked}", reminder.tone);
             tx.log(
                 customer,
                 cx.clock.now(),

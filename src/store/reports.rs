@@ -362,19 +362,28 @@ impl Reads<'_> {
 }
 
 impl Reads<'_> {
-    /// Days the customer's oldest open invoice is past due on `today`, if
-    /// any is.
-    pub fn oldest_overdue_days(
+    /// The customer's open invoices past due on `today`, the longest late
+    /// first, with what is left to pay on each.
+    pub fn past_due_invoices(
         &self,
         customer: crate::domain::customer::CustomerId,
         today: NaiveDate,
-    ) -> Result<Option<i64>> {
-        Ok(self.conn.query_row(
-            "SELECT CAST(julianday(?2) - julianday(MIN(due_date)) AS INTEGER) FROM invoices \
-             WHERE customer_id = ?1 AND status = 'open' AND due_date < ?2",
-            rusqlite::params![customer.0, day(today)],
-            |r| r.get(0),
-        )?)
+    ) -> Result<Vec<crate::domain::figures::PastDueInvoice>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.number, \
+             i.total_cents - COALESCE((SELECT SUM(amount_cents) FROM allocations WHERE invoice_id = i.id), 0), \
+             CAST(julianday(?2) - julianday(i.due_date) AS INTEGER) \
+             FROM invoices i WHERE i.customer_id = ?1 AND i.status = 'open' AND i.due_date < ?2 \
+             ORDER BY i.due_date, i.seq",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![customer.0, day(today)], |r| {
+            Ok(crate::domain::figures::PastDueInvoice {
+                number: r.get(0)?,
+                remaining: self.money(r.get(1)?),
+                days_late: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 

@@ -438,7 +438,7 @@ fn copy_reminder(
     };
     Ok(match clipboard.copy(&reminder.text) {
         // Copied to be sent: the timeline says when they were reminded.
-        Ok(via) => match book.record_reminder(id) {
+        Ok(via) => match book.record_reminder(id, &reminder) {
             Ok(()) => Ok(via.sentence(what)),
             Err(e) => Err(e.to_string()),
         },
@@ -449,6 +449,8 @@ fn copy_reminder(
 /// `m` on the collections screen: the reminder carries the payment link,
 /// so a customer without one gets one first.
 fn remind(book: &mut Book, clipboard: &mut Session, id: CustomerId) -> Result<Action, OpsError> {
+    // Refused before a link is made for someone who owes nothing.
+    book.require_owed(id)?;
     let made = match book.link(id)? {
         Some(_) => false,
         None => match book.generate_link(id) {

@@ -1,0 +1,106 @@
+//! What a customer or an accountant is told, read the way they get it:
+//! reminders as the text that is copied, invoices as `invoice show` and the
+//! CSV print them, the statement as its file, the journal as hledger reads
+//! it. Each test here was written against a defect where a surface said
+//! something the book does not.
+
+mod common;
+
+use chrono::{Duration, Local};
+use common::Book;
+use serde_json::Value;
+
+fn days_ago(n: i64) -> String {
+    (Local::now().date_naive() - Duration::days(n))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Customer 1 with `amount` invoiced on `date` (finalized, 30 days' terms).
+fn invoiced(b: &Book, customer: &str, amount: &str, date: &str) {
+    b.ok(&["charge", customer, amount, "--tax", "0", "--date", date]);
+    let id = b.ok(&["invoice", "draft", customer]).trim().to_string();
+    b.ok(&["invoice", "finalize", &id, "--date", date]);
+}
+
+fn reminded(b: &Book, customer: &str) -> Vec<Value> {
+    b.json(&["timeline", customer, "--json"])
+        .as_array()
+        .expect("timeline array")
+        .iter()
+        .filter(|e| e["action"] == "customer.reminded")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn nobody_who_owes_nothing_is_asked_to_pay() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Cara Diaz"]);
+    b.ok(&["customer", "add", "Elena Rossi"]);
+    b.ok(&["credit", "1", "25"]);
+    b.ok(&["link", "generate", "1"]);
+    b.ok(&["link", "generate", "2"]);
+    let e = b.refused(&["link", "message", "1", "--no-copy"], "owes nothing");
+    assert!(e.contains("$25.00 of credit"), "{e}");
+    let e = b.refused(&["link", "message", "2", "--no-copy"], "owes nothing");
+    assert!(!e.contains("credit"), "{e}");
+    assert!(reminded(&b, "1").is_empty() && reminded(&b, "2").is_empty());
+    // Unapplied credit that covers a late invoice: still nothing owed.
+    b.ok(&["customer", "add", "Kei Tanaka"]);
+    invoiced(&b, "3", "100", &days_ago(60));
+    b.ok(&["credit", "3", "150"]);
+    b.ok(&["link", "generate", "3"]);
+    b.refused(&["link", "message", "3", "--no-copy"], "$50.00 of credit");
+}
+
+#[test]
+fn a_late_reminder_quotes_what_is_late_and_names_the_invoices() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Hugo Martin"]);
+    invoiced(&b, "1", "848", &days_ago(70));
+    b.ok(&["charge", "1", "120", "--tax", "0", "--date", &days_ago(2)]);
+    b.ok(&["link", "generate", "1"]);
+    let text = b.ok(&["link", "message", "1", "--no-copy"]);
+    assert!(
+        text.contains("$848.00 on INV-0001 is over 30 days past due"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Your whole balance, with charges not yet due, is $968.00."),
+        "{text}"
+    );
+    // The collections report says the same amount on the same invoice.
+    let overdue = b.ok(&["report", "overdue"]);
+    assert!(
+        overdue.contains("INV-0001") && overdue.contains("848.00"),
+        "{overdue}"
+    );
+    // With only the late invoice owed, the whole balance is not repeated.
+    b.ok(&["credit", "1", "120"]);
+    let text = b.ok(&["link", "message", "1", "--no-copy"]);
+    assert!(text.contains("$848.00 on INV-0001"), "{text}");
+    assert!(!text.contains("whole balance"), "{text}");
+    // A partial payment lowers what is asked for.
+    b.ok(&["invoice", "pay", "INV-0001", "--amount", "48"]);
+    let text = b.ok(&["link", "message", "1", "--no-copy"]);
+    assert!(text.contains("$800.00 on INV-0001"), "{text}");
+}
+
+#[test]
+fn a_reminder_from_the_command_line_is_recorded_like_the_full_screens() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann Lee"]);
+    invoiced(&b, "1", "150", &days_ago(40));
+    b.ok(&["link", "generate", "1"]);
+    assert!(b.ok(&["report", "overdue"]).contains("never"));
+    b.ok(&["link", "message", "1", "--no-copy"]);
+    let r = reminded(&b, "1");
+    assert_eq!(r.len(), 1, "{r:?}");
+    let detail = r[0]["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("gentle reminder") && detail.contains("150.00 past due on INV-0001"),
+        "{detail}"
+    );
+    assert!(!b.ok(&["report", "overdue"]).contains("never"));
+}

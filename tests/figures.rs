@@ -104,3 +104,97 @@ fn a_reminder_from_the_command_line_is_recorded_like_the_full_screens() {
     );
     assert!(!b.ok(&["report", "overdue"]).contains("never"));
 }
+
+/// hledger's balance of `account` in the journal `tally export journal`
+/// writes, as hledger prints it (`0` when it nets to nothing).
+fn hledger_balance(b: &Book, account: &str) -> Option<String> {
+    if !common::e2e::have("hledger", "hledger_balance") {
+        return None;
+    }
+    let path = b.dir.path().join("book.journal");
+    b.ok(&[
+        "export",
+        "journal",
+        "--out",
+        path.to_str().expect("utf8 path"),
+    ]);
+    let out = std::process::Command::new("hledger")
+        .args([
+            "-f",
+            path.to_str().expect("utf8 path"),
+            "bal",
+            account,
+            "-N",
+            "-E",
+            "--flat",
+        ])
+        .output()
+        .expect("run hledger");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check = std::process::Command::new("hledger")
+        .args(["-f", path.to_str().expect("utf8 path"), "check", "--strict"])
+        .output()
+        .expect("run hledger");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // "-8.25 USD  liabilities:sales tax", or "0  liabilities:sales tax".
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let amount = text.trim().split("  ").next().unwrap_or_default();
+    Some(amount.trim_end_matches(" USD").to_string())
+}
+
+#[test]
+fn a_void_invoice_was_paid_nothing_and_asks_nothing_everywhere() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Dev Patel"]);
+    b.ok(&["charge", "1", "100", "--tax", "8.25%"]);
+    b.ok(&["invoice", "draft", "1"]);
+    b.ok(&["invoice", "finalize", "1"]);
+    b.ok(&["invoice", "pay", "INV-0001", "--amount", "40"]);
+    b.ok(&["invoice", "void", "INV-0001"]);
+    let show = b.ok(&["invoice", "show", "INV-0001"]);
+    let line = |label: &str| {
+        show.lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} in {show}"))
+            .split_whitespace()
+            .last()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(line("paid:"), "$0.00", "{show}");
+    assert_eq!(line("voided:"), "$108.25", "{show}");
+    assert!(!show.contains("remaining:"), "{show}");
+    let json = b.json(&["invoice", "show", "INV-0001", "--json"]);
+    let inv = if json["invoice"].is_object() {
+        &json["invoice"]
+    } else {
+        &json
+    };
+    assert_eq!(
+        (inv["paid"].as_str(), inv["remaining"].as_str()),
+        (Some("0.00"), Some("0.00")),
+        "{json}"
+    );
+    // The invoices CSV: number,status,customer,name,issued,due,total,paid,remaining.
+    let csv = b.ok(&["export", "invoices"]);
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("INV-0001"))
+        .expect("row");
+    assert!(row.ends_with(",108.25,0.00,0.00"), "{csv}");
+    // The $40 paid went back to available credit: the customer holds it.
+    let c = b.json(&["customer", "show", "1", "--json"]);
+    assert_eq!(c["balance"], "40.00", "{c}");
+    // The void takes its tax back out of what is owed to the tax office.
+    if let Some(tax) = hledger_balance(&b, "liabilities:sales tax") {
+        assert_eq!(tax, "0", "sales tax left after the void");
+    }
+}

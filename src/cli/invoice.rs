@@ -440,8 +440,11 @@ fn show(book: &Book, invoice: &str, json: bool) -> Result<()> {
     say!();
     say!("  total:      {:>14}", cur.display(inv.total));
     say!("  paid:       {:>14}", cur.display(inv.paid));
-    if inv.status != InvoiceStatus::Draft {
-        say!("  remaining:  {:>14}", cur.display(inv.remaining()));
+    match inv.status {
+        InvoiceStatus::Draft => {}
+        // Nothing is asked any more: the void credit cancelled the rest.
+        InvoiceStatus::Void => say!("  voided:     {:>14}", cur.display(inv.total - inv.paid)),
+        _ => say!("  remaining:  {:>14}", cur.display(inv.remaining())),
     }
     Ok(())
 }

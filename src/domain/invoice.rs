@@ -66,7 +66,8 @@ pub struct Invoice {
     pub due_date: Option<NaiveDate>,
     /// Charges plus tax: live for a draft, frozen at finalize.
     pub total: Decimal,
-    /// Allocated from credits (payments, applied credit, the void credit).
+    /// Settled by payments and applied credit; never the invoice's own
+    /// void credit, so a void invoice shows what was really paid on it.
     pub paid: Decimal,
     /// The month a billing run made it for, `YYYY-MM`.
     pub period: Option<String>,
@@ -78,9 +79,11 @@ pub struct Invoice {
 }
 
 impl Invoice {
+    /// What is left to pay: nothing on a draft (not a bill yet) or a void
+    /// invoice (no longer asks for payment).
     pub fn remaining(&self) -> Decimal {
         match self.status {
-            InvoiceStatus::Draft => Decimal::ZERO,
+            InvoiceStatus::Draft | InvoiceStatus::Void => Decimal::ZERO,
             _ => self.total - self.paid,
         }
     }

@@ -3,7 +3,7 @@
 //! sub-account (positive while they owe, so it is minus tally's balance);
 //! charges credit revenue and sales tax, payments debit a cash account per
 //! method, refunds the reverse, voids and credit memos debit their own
-//! revenue accounts, and transfers between customers pass through a
+//! revenue accounts (a void reverses its invoice's sales tax too), and transfers between customers pass through a
 //! clearing account that nets to zero. Invoice numbers become tags
 //! (hledger) or links (beancount).
 
@@ -43,6 +43,8 @@ pub struct JournalEntry<'a> {
     /// The invoice a charge is on, or a void credit or credit memo is for.
     pub invoice: Option<&'a str>,
     pub void: bool,
+    /// A void credit's share that reverses the voided invoice's tax.
+    pub void_tax: Decimal,
     pub memo: bool,
     pub transfer: bool,
 }
@@ -134,6 +136,15 @@ impl<W: Write> Journal<W> {
                     legs.push(("liabilities:sales tax".into(), -e.tax));
                 }
                 legs
+            }
+            EntryKind::Credit if e.void && !e.void_tax.is_zero() => {
+                // A void takes back the sales tax with the sale: nothing
+                // stays owed to the tax authority for a cancelled invoice.
+                vec![
+                    ("income:voids".into(), e.amount - e.void_tax),
+                    ("liabilities:sales tax".into(), e.void_tax),
+                    (receivable, -e.amount),
+                ]
             }
             EntryKind::Credit => {
                 let other = if e.void {

@@ -189,6 +189,7 @@ impl Book {
                             method: e.method,
                             invoice: e.invoice.as_deref(),
                             void: e.void,
+                            void_tax: e.void_tax,
                             memo: e.memo,
                             transfer: e.transfer,
                         };

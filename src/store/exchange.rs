@@ -600,7 +600,9 @@ impl Reads<'_> {
         let mut stmt = self.conn.prepare(
             "SELECT e.id, e.customer_id, c.name, c.email, e.kind, e.amount_cents, e.tax_cents, \
              e.description, e.method, e.date, e.reference, e.counterpart IS NOT NULL, \
-             COALESCE(i.number, v.number, m.number), e.void_of IS NOT NULL, e.memo_of IS NOT NULL \
+             COALESCE(i.number, v.number, m.number), e.void_of IS NOT NULL, e.memo_of IS NOT NULL, \
+             CASE WHEN e.void_of IS NOT NULL THEN \
+              (SELECT COALESCE(SUM(x.tax_cents), 0) FROM entries x WHERE x.invoice_id = e.void_of) ELSE 0 END \
              FROM entries e JOIN customers c ON c.id = e.customer_id \
              LEFT JOIN invoices i ON i.id = e.invoice_id AND i.status <> 'draft' \
              LEFT JOIN invoices v ON v.id = e.void_of LEFT JOIN invoices m ON m.id = e.memo_of \
@@ -626,6 +628,7 @@ impl Reads<'_> {
                 invoice: r.get(12)?,
                 void: r.get(13)?,
                 memo: r.get(14)?,
+                void_tax: self.money(r.get(15)?),
             };
             f(&e)?;
         }
@@ -653,6 +656,8 @@ pub struct ExportEntry {
     pub transfer: bool,
     pub invoice: Option<String>,
     pub void: bool,
+    /// For a void credit, the voided invoice's tax (reversed with it).
+    pub void_tax: Decimal,
     pub memo: bool,
 }
 

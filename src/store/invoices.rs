@@ -7,6 +7,9 @@
 //!   belongs to the invoice's customer, and is a charge;
 //! - a draft's total is computed from its charges; a finalized invoice's
 //!   total is frozen in `total_cents`;
+//! - an invoice's `paid` is what credits other than its own void credit
+//!   settled: a void invoice was paid nothing unless payments stay on it
+//!   (they go back to available credit when it is voided);
 //! - `seq` is assigned as `MAX(seq) + 1` inside the caller's `BEGIN
 //!   IMMEDIATE` transaction and finalized invoices are never deleted, so
 //!   numbers are gapless.
@@ -25,7 +28,8 @@ use crate::domain::invoice::{
 
 const SELECT: &str = "SELECT i.id, i.customer_id, i.status, i.number, i.issue_date, i.due_date, \
      COALESCE(i.total_cents, (SELECT COALESCE(SUM(amount_cents + tax_cents), 0) FROM entries WHERE invoice_id = i.id)), \
-     (SELECT COALESCE(SUM(amount_cents), 0) FROM allocations WHERE invoice_id = i.id), \
+     (SELECT COALESCE(SUM(a.amount_cents), 0) FROM allocations a JOIN entries v ON v.id = a.credit_id \
+      WHERE a.invoice_id = i.id AND v.void_of IS NULL), \
      i.period, (SELECT count(*) FROM entries WHERE invoice_id = i.id), \
      (SELECT c.name FROM entries e JOIN contracts c ON c.id = e.contract_id \
       WHERE e.invoice_id = i.id ORDER BY e.date, e.id LIMIT 1) AS contract_name, \

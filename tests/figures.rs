@@ -198,3 +198,37 @@ fn a_void_invoice_was_paid_nothing_and_asks_nothing_everywhere() {
         assert_eq!(tax, "0", "sales tax left after the void");
     }
 }
+
+#[test]
+fn a_statement_speaks_the_customers_sign_and_lists_a_void_after_its_invoice() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Bob Stone"]);
+    b.ok(&["charge", "1", "92.55", "--tax", "0", "--desc", "Gutters"]);
+    b.ok(&["invoice", "draft", "1"]);
+    b.ok(&["invoice", "finalize", "1"]);
+    b.ok(&["invoice", "void", "INV-0001"]);
+    b.ok(&["charge", "1", "968", "--tax", "0", "--desc", "Roof"]);
+    let text = b.ok(&["statement", "1"]);
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("no {needle} in {text}"))
+    };
+    assert!(
+        at("Charge: Gutters") < at("Invoice INV-0001 issued"),
+        "{text}"
+    );
+    assert!(
+        at("Invoice INV-0001 issued") < at("Void INV-0001"),
+        "{text}"
+    );
+    let line = |needle: &str| {
+        text.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_default()
+    };
+    assert!(line("Void INV-0001").contains("-$92.55"), "{text}");
+    assert!(line("Charge: Roof").contains(" $968.00"), "{text}");
+    assert!(line("Closing balance").ends_with(" $968.00"), "{text}");
+    assert!(text.contains("Amount due: $968.00"), "{text}");
+    assert!(!text.contains("-$968.00"), "{text}");
+}

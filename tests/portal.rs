@@ -372,6 +372,17 @@ fn the_page_links_a_statement_that_shows_only_this_customer() {
         "{}",
         r.body
     );
+    // The customer's sign under the page's "Amount due": the charge raises
+    // what they owe, the deposit lowers it, the closing balance is $50.00.
+    assert!(
+        r.body.contains("<td class=\"num\">$80.00</td>")
+            && r.body.contains("<td class=\"num\">-$30.00</td>")
+            && r.body.contains("<strong>$50.00</strong>")
+            && !r.body.contains("-$50.00")
+            && !r.body.contains("-$80.00"),
+        "{}",
+        r.body
+    );
     assert!(
         !r.body.contains("Bo&#39;s patio") && !r.body.contains("999"),
         "only this customer"

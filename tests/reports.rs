@@ -162,14 +162,16 @@ fn a_statement_runs_the_balance_from_its_opening_to_its_closing() {
             .copied()
             .unwrap_or_else(|| panic!("{needle} in {text}"))
     };
-    // Before March: INV-0001's charge of 100.00.
-    assert!(find("Opening balance").ends_with("-$100.00"), "{text}");
+    // Before March: INV-0001's charge of 100.00. The customer's document
+    // speaks their sign: what they owe is positive, a payment negative.
+    assert!(find("Opening balance").ends_with(" $100.00"), "{text}");
     assert!(
-        find("Invoice INV-0002 issued, total $50.00").contains("-$150.00"),
+        find("Invoice INV-0002 issued, total $50.00").ends_with(" $150.00"),
         "{text}"
     );
-    assert!(find("Payment for INV-0002").contains("$25.00"), "{text}");
-    assert!(find("Closing balance").ends_with("-$150.00"), "{text}");
+    assert!(find("Payment for INV-0002").contains("-$25.00"), "{text}");
+    assert!(find("Closing balance").ends_with(" $150.00"), "{text}");
+    assert!(!text.contains("-$150.00"), "{text}");
     assert!(
         text.contains("Amount due: $150.00") && text.contains("Pay online: http"),
         "{text}"
@@ -186,7 +188,9 @@ fn a_statement_runs_the_balance_from_its_opening_to_its_closing() {
     // Bob holds credit: no amount due, no link.
     let bob = b.ok(&["statement", "2"]);
     assert!(
-        bob.contains("Amount due: $0.00") && !bob.contains("Pay online"),
+        bob.contains("Account credit: $30.00")
+            && bob.contains("$30.00 credit")
+            && !bob.contains("Pay online"),
         "{bob}"
     );
     b.refused(

@@ -2,6 +2,13 @@
 //! period with the running balance, the invoices issued in it, and the
 //! closing balance, as plain text or a printable page in the invoice's
 //! style. The payment link appears only when the customer owes.
+//!
+//! A statement is the customer's document, so it speaks the customer's
+//! sign (`figures::customer_sign`): a charge is a positive amount, a
+//! payment a negative one, and the balance is what they owe, with credit
+//! they hold written as "$25.00 credit". Events of one day are in the order
+//! they happened: an invoice's charges, then the invoice, then that day's
+//! credits (a payment for it, or its void, came after it was issued).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -9,8 +16,9 @@ use rust_decimal::Decimal;
 use super::escape;
 use super::invoice::STYLESHEET;
 use crate::config::Business;
+use crate::domain::figures::customer_sign;
 use crate::domain::text::for_terminal;
-use crate::domain::{Currency, Customer, Entry};
+use crate::domain::{Currency, Customer, Entry, EntryKind};
 
 #[derive(Debug, Clone)]
 pub struct StatementDoc {
@@ -36,15 +44,22 @@ struct Row {
 }
 
 impl StatementDoc {
+    /// The rows in the customer's sign: `amount` raises what they owe,
+    /// `balance` is what they owe after it (negative: credit).
     fn rows(&self) -> Vec<Row> {
         let mut rows = Vec::new();
-        let mut balance = self.opening;
+        let mut balance = customer_sign(self.opening);
         let mut invoices = self.invoices.iter().peekable();
         for e in &self.lines {
-            while let Some((n, d, total)) = invoices.next_if(|(_, d, _)| *d < e.date) {
+            // An invoice is issued after the charges it groups and before
+            // the payments and voids that answer it.
+            let after_issue =
+                |d: NaiveDate| d < e.date || (d == e.date && e.kind != EntryKind::Charge);
+            while let Some((n, d, total)) = invoices.next_if(|(_, d, _)| after_issue(*d)) {
                 rows.push(self.invoice_row(n, *d, *total, balance));
             }
-            balance += e.signed_total();
+            let amount = customer_sign(e.signed_total());
+            balance += amount;
             let what = if e.description.is_empty() {
                 e.label().to_string()
             } else {
@@ -53,7 +68,7 @@ impl StatementDoc {
             rows.push(Row {
                 date: e.date,
                 what,
-                amount: Some(e.signed_total()),
+                amount: Some(amount),
                 balance,
             });
         }
@@ -75,13 +90,39 @@ impl StatementDoc {
         }
     }
 
-    fn closing(&self) -> Decimal {
-        self.opening + self.lines.iter().map(Entry::signed_total).sum::<Decimal>()
+    /// What the customer owes at the start, in their sign.
+    fn opening_due(&self) -> Decimal {
+        customer_sign(self.opening)
+    }
+
+    /// What the customer owes at the end, in their sign (negative: credit).
+    fn closing_due(&self) -> Decimal {
+        customer_sign(self.opening + self.lines.iter().map(Entry::signed_total).sum::<Decimal>())
     }
 
     /// What the customer owes at the end (zero if they hold credit).
     fn owed(&self) -> Decimal {
-        (-self.closing()).max(Decimal::ZERO)
+        self.closing_due().max(Decimal::ZERO)
+    }
+
+    /// A balance as the customer reads it: what they owe, or their credit
+    /// named as such (never a bare minus sign on what they are owed).
+    fn due(&self, v: Decimal) -> String {
+        if v < Decimal::ZERO {
+            format!("{} credit", self.currency.display(-v))
+        } else {
+            self.currency.display(v)
+        }
+    }
+
+    /// The last line: what is due, or the credit they hold.
+    fn summary(&self) -> (&'static str, String) {
+        let closing = self.closing_due();
+        if closing < Decimal::ZERO {
+            ("Account credit", self.currency.display(-closing))
+        } else {
+            ("Amount due", self.currency.display(closing))
+        }
     }
 
     pub fn to_text(&self) -> String {
@@ -94,33 +135,34 @@ impl StatementDoc {
             self.to
         );
         out.push_str(&format!(
-            "{:<10}  {:<44}  {:>12}  {:>12}\n",
-            "Date", "", "Amount", "Balance"
+            "{:<10}  {:<44}  {:>12}  {:>16}\n",
+            "Date", "", "Amount", "Balance due"
         ));
         out.push_str(&format!(
-            "{:<10}  {:<44}  {:>12}  {:>12}\n",
+            "{:<10}  {:<44}  {:>12}  {:>16}\n",
             self.from,
             "Opening balance",
             "",
-            cur.display(self.opening)
+            self.due(self.opening_due())
         ));
         for r in self.rows() {
             out.push_str(&format!(
-                "{:<10}  {:<44}  {:>12}  {:>12}\n",
+                "{:<10}  {:<44}  {:>12}  {:>16}\n",
                 r.date,
                 for_terminal(&r.what),
                 r.amount.map(|a| cur.display(a)).unwrap_or_default(),
-                cur.display(r.balance)
+                self.due(r.balance)
             ));
         }
         out.push_str(&format!(
-            "{:<10}  {:<44}  {:>12}  {:>12}\n",
+            "{:<10}  {:<44}  {:>12}  {:>16}\n",
             self.to,
             "Closing balance",
             "",
-            cur.display(self.closing())
+            self.due(self.closing_due())
         ));
-        out.push_str(&format!("\nAmount due: {}\n", cur.display(self.owed())));
+        let (label, amount) = self.summary();
+        out.push_str(&format!("\n{label}: {amount}\n"));
         if let (Some(link), true) = (&self.link, self.owed() > Decimal::ZERO) {
             out.push_str(&format!("Pay online: {link}\n"));
         }
@@ -154,9 +196,10 @@ impl StatementDoc {
 
     fn html_with(&self, style: &str, back: &str) -> String {
         let cur = &self.currency;
+        let summary = self.summary();
         let mut rows = format!(
             "<tr><td>{d}</td><td>Opening balance<span class=\"on\">{d}</span></td><td class=\"num\"></td><td class=\"num\">{}</td></tr>\n",
-            escape(&cur.display(self.opening)),
+            escape(&self.due(self.opening_due())),
             d = self.from,
         );
         for r in self.rows() {
@@ -164,13 +207,13 @@ impl StatementDoc {
                 "<tr><td>{d}</td><td>{}<span class=\"on\">{d}</span></td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
                 escape(&r.what),
                 r.amount.map(|a| escape(&cur.display(a))).unwrap_or_default(),
-                escape(&cur.display(r.balance)),
+                escape(&self.due(r.balance)),
                 d = r.date,
             ));
         }
         rows.push_str(&format!(
             "<tr><td>{d}</td><td><strong>Closing balance</strong><span class=\"on\">{d}</span></td><td class=\"num\"></td><td class=\"num\"><strong>{}</strong></td></tr>\n",
-            escape(&cur.display(self.closing())),
+            escape(&self.due(self.closing_due())),
             d = self.to,
         ));
         let pay = match (&self.link, self.owed() > Decimal::ZERO) {
@@ -186,13 +229,14 @@ impl StatementDoc {
              <header><div><h1>Statement of account</h1><div class=\"muted\">{from} to {to}</div></div>\
              <div class=\"business\"><strong>{business}</strong></div></header>\n\
              <section class=\"meta\"><div><div class=\"muted\">For</div><div class=\"billto\"><strong>{name}</strong></div></div></section>\n\
-             <table class=\"lines statement\"><thead><tr><th>Date</th><th>Description</th><th class=\"num\">Amount</th><th class=\"num\">Balance</th></tr></thead>\n<tbody>\n{rows}</tbody></table>\n\
-             <table class=\"totals\"><tbody><tr class=\"due\"><td>Amount due</td><td class=\"num\">{owed}</td></tr></tbody></table>\n{pay}\n</main>\n</body>\n</html>\n",
+             <table class=\"lines statement\"><thead><tr><th>Date</th><th>Description</th><th class=\"num\">Amount</th><th class=\"num\">Balance due</th></tr></thead>\n<tbody>\n{rows}</tbody></table>\n\
+             <table class=\"totals\"><tbody><tr class=\"due\"><td>{label}</td><td class=\"num\">{owed}</td></tr></tbody></table>\n{pay}\n</main>\n</body>\n</html>\n",
             name = escape(&self.customer.name),
             business = escape(&self.business.name),
             from = self.from,
             to = self.to,
-            owed = escape(&cur.display(self.owed())),
+            label = summary.0,
+            owed = escape(&summary.1),
         )
     }
 }

@@ -232,3 +232,81 @@ fn a_statement_speaks_the_customers_sign_and_lists_a_void_after_its_invoice() {
     assert!(text.contains("Amount due: $968.00"), "{text}");
     assert!(!text.contains("-$968.00"), "{text}");
 }
+
+fn payment<'a>(list: &'a Value, id: &str) -> &'a Value {
+    list.as_array()
+        .expect("payments")
+        .iter()
+        .find(|p| p["id"].to_string() == id)
+        .unwrap_or_else(|| panic!("payment {id} in {list}"))
+}
+
+#[test]
+fn a_refund_for_an_invoice_comes_out_of_that_invoices_payment() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Bob Stone"]);
+    let prepaid = b.ok(&[
+        "credit",
+        "1",
+        "100",
+        "--date",
+        &days_ago(30),
+        "--desc",
+        "Prepaid",
+    ]);
+    b.ok(&["charge", "1", "300", "--tax", "0"]);
+    b.ok(&["invoice", "draft", "1"]);
+    b.ok(&["invoice", "finalize", "1"]);
+    b.ok(&["invoice", "pay", "INV-0001", "--method", "card"]);
+    let card = b.json(&["payment", "list", "1", "--json"])[0]["id"].to_string();
+    b.ok(&[
+        "refund",
+        "1",
+        "100",
+        "--invoice",
+        "INV-0001",
+        "--method",
+        "card",
+    ]);
+    let list = b.json(&["payment", "list", "1", "--json"]);
+    let card = payment(&list, &card);
+    assert_eq!(
+        (card["refunded"].as_str(), card["applied"].as_str()),
+        (Some("100.00"), Some("200.00")),
+        "{list}"
+    );
+    let prepaid = payment(&list, prepaid.trim());
+    assert_eq!(
+        (prepaid["status"].as_str(), prepaid["refunded"].as_str()),
+        (Some("unapplied"), Some("0.00")),
+        "{list}"
+    );
+}
+
+#[test]
+fn a_credit_transfer_is_shown_as_a_transfer_not_a_refund() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Grace Kim"]);
+    b.ok(&["customer", "add", "Kei Tanaka"]);
+    let paid = b.ok(&["credit", "1", "80", "--method", "check"]);
+    b.ok(&["credit-transfer", "1", "2", "50"]);
+    let list = b.json(&["payment", "list", "1", "--json"]);
+    let p = payment(&list, paid.trim());
+    assert_eq!(p["status"], "partly transferred", "{list}");
+    assert_eq!(
+        (p["refunded"].as_str(), p["transferred"].as_str()),
+        (Some("0.00"), Some("50.00")),
+        "{list}"
+    );
+    b.ok(&["refund", "1", "30"]);
+    let list = b.json(&["payment", "list", "1", "--json"]);
+    let p = payment(&list, paid.trim());
+    assert_eq!(p["status"], "refunded and transferred", "{list}");
+    assert_eq!(
+        (p["refunded"].as_str(), p["transferred"].as_str()),
+        (Some("30.00"), Some("50.00")),
+        "{list}"
+    );
+    let table = b.ok(&["payment", "list", "1"]);
+    assert!(table.contains("TRANSFERRED"), "{table}");
+}

@@ -41,7 +41,8 @@ pub fn run(book: &Book, cmd: PaymentCmd) -> Result<()> {
                     "description": p.entry.description,
                     "status": p.status(),
                     "applied": cur.plain(p.applied),
-                    "refunded": cur.plain(p.paid_out),
+                    "refunded": cur.plain(p.refunded),
+                    "transferred": cur.plain(p.transferred),
                     "invoices": p.invoices,
                 })
             })
@@ -62,7 +63,8 @@ pub fn run(book: &Book, cmd: PaymentCmd) -> Result<()> {
                 p.entry.method.map(|m| m.as_str()).unwrap_or("").into(),
                 p.entry.reference.clone().unwrap_or_default(),
                 p.status().into(),
-                cur.plain(p.paid_out),
+                cur.plain(p.refunded),
+                cur.plain(p.transferred),
                 p.invoices.join(", "),
             ]
         })
@@ -76,9 +78,10 @@ pub fn run(book: &Book, cmd: PaymentCmd) -> Result<()> {
             "REFERENCE",
             "STATUS",
             "REFUNDED",
+            "TRANSFERRED",
             "INVOICES",
         ],
         &rows,
-        &[0, 2, 6],
+        &[0, 2, 6, 7],
     )
 }

@@ -58,8 +58,10 @@ impl Book {
             let e = cx.check_entry(EntryKind::Payout, &typed)?;
             let before = find_customer(&tx.reads(), customer)?.balance;
             let mut description = e.description.clone();
+            let mut released = Vec::new();
             if let Some(inv) = &input.invoice {
-                let label = cx.credit_memo(tx, customer, inv, &e)?;
+                let label;
+                (label, released) = cx.credit_memo(tx, customer, inv, &e)?;
                 if description.is_empty() {
                     description = format!("Refund for {label}");
                 }
@@ -76,7 +78,8 @@ impl Book {
                 date: e.date,
             };
             let now = cx.clock.now();
-            let id = tx.insert_payout(customer, &payout, now)?;
+            // The money goes back from the payments of the invoice refunded.
+            let id = tx.insert_payout(customer, &payout, &released, now)?;
             let detail = format!(
                 "refund #{id}: {} by {}{} on {}; available credit {} → {}; {}",
                 cx.money(e.amount),
@@ -126,6 +129,7 @@ impl Book {
                     description: &out_desc,
                     date: e.date,
                 },
+                &[],
                 now,
             )?;
             let credit = NewEntry {
@@ -162,14 +166,15 @@ impl Ctx<'_> {
     /// Writes a credit memo of `e.amount` on a paid invoice of `customer`,
     /// releasing that much of the payments that settled it (Stripe's credit
     /// note on a paid invoice): the invoice stays paid, the customer's
-    /// available credit grows by the amount. Returns the invoice's label.
+    /// available credit grows by the amount. Returns the invoice's label
+    /// and the payments released.
     fn credit_memo(
         &self,
         tx: &Tx<'_>,
         customer: CustomerId,
         inv: &InvoiceRef,
         e: &NewEntry,
-    ) -> Result<String> {
+    ) -> Result<(String, Vec<EntryId>)> {
         let r = tx.reads();
         let inv = find_invoice(&r, inv)?;
         let label = inv.label();
@@ -205,7 +210,7 @@ impl Ctx<'_> {
         let now = self.clock.now();
         let id = tx.insert_entry(customer, &memo, now)?;
         tx.tag_moved_credit(id, None, Some(inv.id))?;
-        tx.release_payments(inv.id, e.amount)?;
+        let released = tx.release_payments(inv.id, e.amount)?;
         tx.allocate(id, inv.id, e.amount, now)?;
         let detail = format!(
             "credit memo #{id}: {} on {label} releases that much of its payments to available credit; {}",
@@ -213,7 +218,7 @@ impl Ctx<'_> {
             self.balance_move(tx, customer, before)?
         );
         tx.log(customer, now, self.actor, "invoice.credit_memo", &detail)?;
-        Ok(label)
+        Ok((label, released))
     }
 }
 

@@ -524,7 +524,7 @@ impl Ctx<'_> {
                 },
                 date: p.date,
             };
-            tx.insert_payout(*customer, &payout, now)
+            tx.insert_payout(*customer, &payout, &[], now)
                 .map_err(|e| match e {
                     crate::store::StoreError::Changed(_) => FileError::Row {
                         file: file.into(),

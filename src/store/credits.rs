@@ -203,13 +203,16 @@ pub struct NewPayout<'a> {
 }
 
 impl Tx<'_> {
-    /// Writes a payout and uses its amount of the customer's credits,
+    /// Writes a payout and uses its amount of the customer's credits: the
+    /// credits in `prefer` first, in that order (a refund for an invoice
+    /// pays back the payments its credit memo released), then the rest
     /// oldest first. Refuses (writing nothing the caller keeps) if the
     /// credits left are fewer than the amount.
     pub fn insert_payout(
         &self,
         customer: CustomerId,
         p: &NewPayout<'_>,
+        prefer: &[EntryId],
         now: DateTime<Utc>,
     ) -> Result<EntryId> {
         self.tx.execute(
@@ -227,7 +230,10 @@ impl Tx<'_> {
         )?;
         let id = EntryId(self.tx.last_insert_rowid());
         let mut left = p.amount;
-        for (credit, available) in self.reads().unapplied_credits(customer)? {
+        let mut sources = self.reads().unapplied_credits(customer)?;
+        // A stable sort: preferred credits first, in `prefer`'s order.
+        sources.sort_by_key(|(c, _)| prefer.iter().position(|p| p == c).unwrap_or(usize::MAX));
+        for (credit, available) in sources {
             if left.is_zero() {
                 break;
             }
@@ -274,22 +280,25 @@ impl Tx<'_> {
 
     /// Takes `amount` of real payments' allocations off a paid invoice,
     /// newest allocation first, so those payments have it available again
-    /// (a credit memo then takes their place).
-    pub fn release_payments(&self, invoice: InvoiceId, amount: Decimal) -> Result<()> {
+    /// (a credit memo then takes their place). Returns the payments
+    /// released, in that order.
+    pub fn release_payments(&self, invoice: InvoiceId, amount: Decimal) -> Result<Vec<EntryId>> {
         let mut stmt = self.tx.prepare(
-            "SELECT a.id, a.amount_cents FROM allocations a JOIN entries e ON e.id = a.credit_id \
+            "SELECT a.id, a.amount_cents, a.credit_id FROM allocations a JOIN entries e ON e.id = a.credit_id \
              WHERE a.invoice_id = ?1 AND e.void_of IS NULL AND e.memo_of IS NULL ORDER BY a.id DESC",
         )?;
         let rows = stmt
             .query_map([invoice.0], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, EntryId(r.get(2)?)))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut left = self.minor(amount)?;
-        for (id, cents) in rows {
+        let mut released = Vec::new();
+        for (id, cents, credit) in rows {
             if left == 0 {
                 break;
             }
+            released.push(credit);
             let take = cents.min(left);
             if take == cents {
                 self.tx
@@ -308,6 +317,6 @@ impl Tx<'_> {
                 self.cur.plain(amount)
             )));
         }
-        Ok(())
+        Ok(released)
     }
 }

@@ -26,28 +26,42 @@ pub struct Payment {
     pub entry: Entry,
     /// How much of it is allocated to invoices.
     pub applied: Decimal,
-    /// How much of it was refunded or transferred to another customer.
-    pub paid_out: Decimal,
+    /// How much of it was paid back to the customer (refunds).
+    pub refunded: Decimal,
+    /// How much of it was moved to another customer (transfers): not a
+    /// refund, no money left the business.
+    pub transferred: Decimal,
     /// The numbers of the invoices it paid (part of), oldest first.
     pub invoices: Vec<String>,
 }
 
 impl Payment {
-    /// "applied", "partly applied", "unapplied", "refunded" or "partly
-    /// refunded". Money paid back out (or transferred) counts as used, like
-    /// money applied to invoices; the words say which use it was.
+    /// "applied", "partly applied", "unapplied", "refunded", "partly
+    /// refunded", "transferred", "partly transferred" (or "refunded and
+    /// transferred"). Money paid back or moved counts as used, like money
+    /// applied to invoices; the words say which use it was.
     pub fn status(&self) -> &'static str {
-        let used = self.applied + self.paid_out;
+        let used = self.applied + self.refunded + self.transferred;
         let whole = used >= self.entry.amount;
-        match (self.applied.is_zero(), self.paid_out.is_zero()) {
-            (true, true) => "unapplied",
-            (true, false) if whole => "refunded",
-            (true, false) => "partly refunded",
-            _ if whole => "applied",
-            _ => "partly applied",
+        let (refunded, transferred) = (!self.refunded.is_zero(), !self.transferred.is_zero());
+        match (self.applied.is_zero(), refunded, transferred) {
+            (true, false, false) => "unapplied",
+            (false, _, _) if whole => "applied",
+            (false, _, _) => "partly applied",
+            (true, true, false) if whole => "refunded",
+            (true, true, false) => "partly refunded",
+            (true, false, true) if whole => "transferred",
+            (true, false, true) => "partly transferred",
+            (true, true, true) if whole => "refunded and transferred",
+            (true, true, true) => "partly refunded and transferred",
         }
     }
 }
+
+/// How much of a payment `e` was moved to another customer (one column,
+/// after [`CREDIT_USE`]'s three).
+const TRANSFERRED: &str = "(SELECT COALESCE(SUM(s.amount_cents), 0) FROM payout_sources s \
+     JOIN entries p ON p.id = s.payout_id WHERE s.credit_id = e.id AND p.counterpart IS NOT NULL)";
 
 impl Reads<'_> {
     /// A window of the payments a customer made, newest first.
@@ -59,7 +73,7 @@ impl Reads<'_> {
     ) -> Result<Vec<Payment>> {
         let cols = cols_of("e");
         let sql = format!(
-            "SELECT {cols}, {CREDIT_USE} \
+            "SELECT {cols}, {CREDIT_USE}, {TRANSFERRED} \
              FROM entries e WHERE e.customer_id = ?1 AND {PAYMENT} \
              ORDER BY e.date DESC, e.id DESC LIMIT ?2 OFFSET ?3"
         );
@@ -67,10 +81,12 @@ impl Reads<'_> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt.query_map(params![customer.0, limit, offset as i64], |r| {
             let (applied, paid_out, invoices) = self.credit_use(r)?;
+            let transferred = self.money(r.get(super::entries::NCOLS + 3)?);
             Ok(Payment {
                 entry: self.entry_from(r)?,
                 applied,
-                paid_out,
+                refunded: paid_out - transferred,
+                transferred,
                 invoices,
             })
         })?;

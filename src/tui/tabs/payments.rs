@@ -67,10 +67,13 @@ pub fn note(p: &Payment, cur: &crate::domain::Currency) -> (String, String) {
         format!("Status: {}", p.status()),
         format!("Applied to invoices: {}", cur.display(p.applied)),
     ];
-    if !p.paid_out.is_zero() {
+    if !p.refunded.is_zero() {
+        lines.push(format!("Refunded: {}", cur.display(p.refunded)));
+    }
+    if !p.transferred.is_zero() {
         lines.push(format!(
-            "Refunded or transferred: {}",
-            cur.display(p.paid_out)
+            "Transferred to another customer: {}",
+            cur.display(p.transferred)
         ));
     }
     if !p.invoices.is_empty() {

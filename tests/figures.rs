@@ -237,7 +237,7 @@ fn payment<'a>(list: &'a Value, id: &str) -> &'a Value {
     list.as_array()
         .expect("payments")
         .iter()
-        .find(|p| p["id"].to_string() == id)
+        .find(|p| p["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id))
         .unwrap_or_else(|| panic!("payment {id} in {list}"))
 }
 

@@ -543,7 +543,14 @@ fn a_large_import_keeps_indexes_month_totals_and_balances_right() {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .unwrap();
-        assert_eq!((got_b, got_c), (billed[m], collected[m]), "month {}", m + 1);
+        // December's refund of 1.00 is money given back: not collected.
+        let refunded = if m == 11 { 100 } else { 0 };
+        assert_eq!(
+            (got_b, got_c),
+            (billed[m], collected[m] - refunded),
+            "month {}",
+            m + 1
+        );
     }
     // The triggers are back: a new entry counts at once.
     b.ok(&["charge", "1", "1", "--tax", "0", "--date", "2026-12-01"]);
@@ -555,7 +562,7 @@ fn a_large_import_keeps_indexes_month_totals_and_balances_right() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(indexes, 5, "every entries index is rebuilt");
+    assert_eq!(indexes, 6, "every entries index is rebuilt");
     assert_eq!(customer_indexes(&conn), before, "and every customers index");
     // Search finds the customers the import created.
     let found = b.ok(&["customer", "list", "--search", "Customer 39"]);

@@ -107,7 +107,7 @@ fn a_reminder_from_the_command_line_is_recorded_like_the_full_screens() {
 
 /// hledger's balance of `account` in the journal `tally export journal`
 /// writes, as hledger prints it (`0` when it nets to nothing).
-fn hledger_balance(b: &Book, account: &str) -> Option<String> {
+fn hledger_balance(b: &Book, account: &str) -> Option<rust_decimal::Decimal> {
     if !common::e2e::have("hledger", "hledger_balance") {
         return None;
     }
@@ -144,10 +144,21 @@ fn hledger_balance(b: &Book, account: &str) -> Option<String> {
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
-    // "-8.25 USD  liabilities:sales tax", or "0  liabilities:sales tax".
+    // One line per account: "-8.25 USD  liabilities:sales tax", or
+    // "0  liabilities:sales tax"; summed over the accounts under `account`.
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let amount = text.trim().split("  ").next().unwrap_or_default();
-    Some(amount.trim_end_matches(" USD").to_string())
+    let total: rust_decimal::Decimal = text
+        .lines()
+        .filter_map(|l| l.trim().split("  ").next())
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            a.trim_end_matches(" USD")
+                .replace(',', "")
+                .parse::<rust_decimal::Decimal>()
+        })
+        .map(|a| a.expect("an hledger amount"))
+        .sum();
+    Some(total)
 }
 
 #[test]
@@ -195,7 +206,7 @@ fn a_void_invoice_was_paid_nothing_and_asks_nothing_everywhere() {
     assert_eq!(c["balance"], "40.00", "{c}");
     // The void takes its tax back out of what is owed to the tax office.
     if let Some(tax) = hledger_balance(&b, "liabilities:sales tax") {
-        assert_eq!(tax, "0", "sales tax left after the void");
+        assert!(tax.is_zero(), "sales tax left after the void: {tax}");
     }
 }
 
@@ -309,4 +320,165 @@ fn a_credit_transfer_is_shown_as_a_transfer_not_a_refund() {
     );
     let table = b.ok(&["payment", "list", "1"]);
     assert!(table.contains("TRANSFERRED"), "{table}");
+}
+
+fn money(s: &str) -> rust_decimal::Decimal {
+    s.parse().unwrap_or_else(|_| panic!("not a number: {s}"))
+}
+
+fn dec(v: &Value) -> rust_decimal::Decimal {
+    v.as_str()
+        .unwrap_or_else(|| panic!("not a money string: {v}"))
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {v}"))
+}
+
+/// Every customer's `customer show --json`.
+fn shows(b: &Book) -> Vec<Value> {
+    let list = b.json(&["customer", "list", "--json", "--limit", "1000"]);
+    list.as_array()
+        .expect("list")
+        .iter()
+        .map(|c| b.json(&["customer", "show", &c["id"].to_string(), "--json"]))
+        .collect()
+}
+
+/// A book with tax, partial payments, a void, a credit memo and refund, a
+/// transfer, and two customers brought in with opening balances.
+fn mixed_book() -> Book {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann Lee"]);
+    b.ok(&["customer", "add", "Bob Stone"]);
+    b.ok(&["customer", "add", "Cara Diaz"]);
+    b.ok(&[
+        "charge",
+        "1",
+        "200",
+        "--tax",
+        "8.25%",
+        "--date",
+        &days_ago(50),
+    ]);
+    b.ok(&["invoice", "draft", "1"]);
+    b.ok(&["invoice", "finalize", "1", "--date", &days_ago(50)]);
+    b.ok(&[
+        "invoice",
+        "pay",
+        "INV-0001",
+        "--amount",
+        "100",
+        "--date",
+        &days_ago(20),
+    ]);
+    b.ok(&["charge", "2", "92.55", "--tax", "0"]);
+    b.ok(&["invoice", "draft", "2"]);
+    b.ok(&["invoice", "finalize", "2"]);
+    b.ok(&["invoice", "void", "INV-0002"]);
+    b.ok(&["charge", "3", "300", "--tax", "0", "--date", &days_ago(10)]);
+    b.ok(&["invoice", "draft", "3"]);
+    b.ok(&["invoice", "finalize", "3", "--date", &days_ago(10)]);
+    b.ok(&["invoice", "pay", "INV-0003", "--method", "card"]);
+    b.ok(&[
+        "refund",
+        "3",
+        "100",
+        "--invoice",
+        "INV-0003",
+        "--method",
+        "card",
+    ]);
+    b.ok(&["credit", "3", "60", "--method", "cash"]);
+    b.ok(&["credit-transfer", "3", "1", "25"]);
+    let file = b.dir.path().join("old.csv");
+    std::fs::write(&file, "Customer,Email,Open Balance\r\nDee Old,dee@example.com,\"1,250.00\"\r\nEd Prepaid,ed@example.com,(40.00)\r\n").expect("write csv");
+    b.ok(&[
+        "import",
+        "customers",
+        file.to_str().expect("utf8"),
+        "--opening-balances",
+        "--date",
+        &days_ago(40),
+    ]);
+    b
+}
+
+#[test]
+fn the_month_report_summed_equals_the_customers_own_totals() {
+    let b = mixed_book();
+    let shows = shows(&b);
+    let sum = |key: &str| {
+        shows
+            .iter()
+            .map(|c| dec(&c[key]))
+            .sum::<rust_decimal::Decimal>()
+    };
+    let month = b.json(&["report", "month", "--json"]);
+    let months = month["months"].as_array().expect("months");
+    let msum = |key: &str| {
+        months
+            .iter()
+            .map(|m| dec(&m[key]))
+            .sum::<rust_decimal::Decimal>()
+    };
+    // 216.50 to Ann and 300.00 to Cara less her 100.00 memo; Bob's void and
+    // the opening balances billed nothing here.
+    assert_eq!(sum("total_billed"), "416.50".parse().unwrap());
+    assert_eq!(msum("billed"), sum("total_billed"), "{month}");
+    // 100.00 + 300.00 + 60.00 received, 100.00 refunded.
+    assert_eq!(sum("total_collected"), "360.00".parse().unwrap());
+    assert_eq!(msum("collected"), sum("total_collected"), "{month}");
+    let dee = shows.iter().find(|c| c["name"] == "Dee Old").expect("Dee");
+    assert_eq!(
+        (
+            dee["total_billed"].as_str(),
+            dee["total_collected"].as_str(),
+            dee["opening_balance"].as_str()
+        ),
+        (Some("0.00"), Some("0.00"), Some("-1250.00"))
+    );
+    // What is outstanding at this month's end is what everyone owes less
+    // the credit they hold.
+    let net: rust_decimal::Decimal = shows.iter().map(|c| -dec(&c["balance"])).sum();
+    assert_eq!(dec(&months.last().expect("a month")["outstanding"]), net);
+    // The aging total is what the list says is owed; its credit is theirs.
+    let aging = b.json(&["report", "aging", "--json"]);
+    let owed: rust_decimal::Decimal = shows
+        .iter()
+        .map(|c| (-dec(&c["balance"])).max(rust_decimal::Decimal::ZERO))
+        .sum();
+    let held: rust_decimal::Decimal = shows
+        .iter()
+        .map(|c| dec(&c["balance"]).max(rust_decimal::Decimal::ZERO))
+        .sum();
+    assert_eq!(
+        (
+            dec(&aging["totals"]["total"]),
+            dec(&aging["totals"]["credit_held"])
+        ),
+        (owed, held),
+        "{aging}"
+    );
+    b.ok(&["check"]);
+}
+
+#[test]
+fn opening_balances_sit_against_equity_in_the_journal() {
+    let b = mixed_book();
+    let Some(equity) = hledger_balance(&b, "equity:opening balances") else {
+        return;
+    };
+    // Dee brought 1,250.00 of debt, Ed 40.00 of credit.
+    assert_eq!(equity, money("-1210.00"));
+    let sales = hledger_balance(&b, "income:sales").unwrap_or_default();
+    assert_eq!(
+        sales,
+        money("-592.55"),
+        "200.00 + 92.55 + 300.00: sales, never an opening balance"
+    );
+    let cash = hledger_balance(&b, "assets:cash").unwrap_or_default();
+    assert_eq!(
+        cash,
+        money("360.00"),
+        "received less refunded, no opening balance"
+    );
 }

@@ -103,7 +103,12 @@ fn check(book: &Book, customers: &[CustomerId]) {
     let (today, kept) = book.aging(None).unwrap();
     let terms = Config::default().billing.payment_terms_days;
     assert!(!r.anything_after(today).unwrap());
-    assert_eq!(kept, r.aging_scan(today, terms).unwrap());
+    let mut scanned = r.aging_scan(today, terms).unwrap();
+    for row in &mut scanned {
+        tally::domain::figures::net_aging(&mut row.buckets, &mut row.credit);
+    }
+    scanned.retain(|row| row.total() != 0 || row.credit != 0);
+    assert_eq!(kept, scanned);
     let seqs = r.invoice_seqs().unwrap();
     assert_eq!(
         seqs,

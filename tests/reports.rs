@@ -66,11 +66,11 @@ fn owed_amounts_fall_in_the_buckets_their_due_dates_put_them() {
     assert_eq!(ann["total"], "145.00");
     let bob = &r["customers"][1];
     assert_eq!(
-        (bob["total"].as_str(), bob["unapplied_credit"].as_str()),
+        (bob["total"].as_str(), bob["credit_held"].as_str()),
         (Some("0.00"), Some("30.00"))
     );
     assert_eq!(r["totals"]["total"], "145.00");
-    assert_eq!(r["totals"]["unapplied_credit"], "30.00");
+    assert_eq!(r["totals"]["credit_held"], "30.00");
     // As of 2026-04-01 the later payment and charge did not exist yet:
     // INV-0002 was fully owed, 1 day late; INV-0001 60 days late.
     let past = aging(&b, "2026-04-01");
@@ -101,7 +101,9 @@ fn owed_amounts_fall_in_the_buckets_their_due_dates_put_them() {
         "name",
     ]);
     assert!(
-        csv.starts_with("ID,NAME,CURRENT,1-30,31-60,61-90,OVER 90,TOTAL,CREDIT\r\n1,Ann,20.00,"),
+        csv.starts_with(
+            "ID,NAME,CURRENT,1-30,31-60,61-90,OVER 90,TOTAL,CREDIT HELD\r\n1,Ann,20.00,"
+        ),
         "{csv}"
     );
     let text = b.ok(&["report", "aging", "--as-of", "2026-05-01"]);
@@ -122,7 +124,7 @@ fn as_of_today_owed_less_credit_is_minus_the_balance_for_everyone() {
         let balance = dec(&c["balance"]);
         match rows.iter().find(|x| x["id"] == c["id"]) {
             Some(row) => assert_eq!(
-                dec(&row["total"]) - dec(&row["unapplied_credit"]),
+                dec(&row["total"]) - dec(&row["credit_held"]),
                 -balance,
                 "{row}"
             ),
@@ -346,11 +348,19 @@ fn month_totals_follow_every_kind_of_change() {
         "{first}"
     );
     let second = month_of(&b, &key(m2));
-    // A transfer in and a void's credit are not money collected.
+    // A transfer in is not money collected; a refund gives money back.
     assert_eq!(
         (dec(&second["billed"]), dec(&second["collected"])),
-        (Decimal::from(30), Decimal::from(80)),
+        (Decimal::from(30), Decimal::from(70)),
         "{second}"
+    );
+    // The void takes its invoice out of what was billed in the month it
+    // was voided (this one), not out of the month it was issued.
+    let this_month = month_of(&b, &key(this));
+    assert_eq!(
+        dec(&this_month["billed"]),
+        Decimal::from(-30),
+        "{this_month}"
     );
     // Owed less credit held at the end of this month is minus the sum of
     // every balance (nothing is dated later).

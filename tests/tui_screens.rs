@@ -773,11 +773,7 @@ fn book_amounts(b: &Book) -> std::collections::HashSet<String> {
     let (_, rows) = b.aging(None).unwrap();
     let totals = tally::ops::aging_totals(&rows);
     for row in rows.iter().chain([&totals]) {
-        for m in row
-            .buckets
-            .iter()
-            .chain([&row.total(), &row.unapplied_credit])
-        {
+        for m in row.buckets.iter().chain([&row.total(), &row.credit]) {
             add(cur.from_minor(*m));
         }
     }
@@ -1830,7 +1826,7 @@ fn aging_sorts_by_every_column_and_enter_opens_the_customer_esc_returns() {
         );
     }
     keys(&mut r, "s");
-    let credit: Vec<i64> = rows(&r).iter().map(|x| x.unapplied_credit).collect();
+    let credit: Vec<i64> = rows(&r).iter().map(|x| x.credit).collect();
     assert!(credit.windows(2).all(|p| p[0] >= p[1]), "{credit:?}");
     keys(&mut r, "s");
     let names: Vec<String> = rows(&r).iter().map(|x| x.name.to_lowercase()).collect();

@@ -251,7 +251,7 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
         say!("  {:<16}{v}", format!("{k}:"));
     }
     say!();
-    let money = [
+    let mut money = vec![
         ("balance", b.balance),
         ("available credit", b.available_credit),
         ("outstanding", b.outstanding),
@@ -259,6 +259,9 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
         ("total billed", b.total_billed),
         ("total collected", b.total_collected),
     ];
+    if !b.opening_balance.is_zero() {
+        money.push(("opening balance", b.opening_balance));
+    }
     let width = money
         .iter()
         .map(|(_, v)| cur.plain(*v).len())

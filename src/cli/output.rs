@@ -109,6 +109,7 @@ pub fn customer_detail_json(c: &Customer, b: &BalanceBreakdown, cur: &Currency) 
         "uninvoiced": cur.plain(b.uninvoiced),
         "total_billed": cur.plain(b.total_billed),
         "total_collected": cur.plain(b.total_collected),
+        "opening_balance": cur.plain(b.opening_balance),
         "address": c.address,
         "tax_id": c.tax_id,
         "legal_name": c.legal_name,

@@ -26,7 +26,7 @@ pub enum ReportCmd {
     },
     /// Receivables aging: per customer, owed amounts not yet due and 1–30,
     /// 31–60, 61–90 and over 90 days past due (open invoices by due date,
-    /// charges not invoiced by their date plus terms), and unapplied credit.
+    /// charges not invoiced by their date plus terms), and the credit they hold (owed amounts net of it, oldest first).
     Aging {
         /// As of this day, YYYY-MM-DD (default: today); later entries are ignored.
         #[arg(long, allow_hyphen_values = true)]
@@ -202,7 +202,7 @@ pub fn run(book: &Book, cmd: ReportCmd) -> Result<()> {
             m.insert((*k).into(), money(v).into());
         }
         m.insert("total".into(), money(r.total()).into());
-        m.insert("unapplied_credit".into(), money(r.unapplied_credit).into());
+        m.insert("credit_held".into(), money(r.credit).into());
         m
     };
     if json {
@@ -222,13 +222,21 @@ pub fn run(book: &Book, cmd: ReportCmd) -> Result<()> {
         }));
     }
     let header = [
-        "ID", "NAME", "CURRENT", "1-30", "31-60", "61-90", "OVER 90", "TOTAL", "CREDIT",
+        "ID",
+        "NAME",
+        "CURRENT",
+        "1-30",
+        "31-60",
+        "61-90",
+        "OVER 90",
+        "TOTAL",
+        "CREDIT HELD",
     ];
     let cells = |r: &AgingRow| -> Vec<String> {
         let mut v = vec![r.id.to_string(), r.name.clone()];
         v.extend(r.buckets.iter().map(|b| money(*b)));
         v.push(money(r.total()));
-        v.push(money(r.unapplied_credit));
+        v.push(money(r.credit));
         v
     };
     if csv {

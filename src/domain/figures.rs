@@ -82,6 +82,18 @@ impl PastDue {
     }
 }
 
+/// Nets what a customer owes by age against the credit they hold, the
+/// oldest debt first (in minor units): the aging report then shows what is
+/// owed net, as the customer list does, and the credit left is their net
+/// credit, the same figure the list's "Credit held" sums.
+pub fn net_aging(buckets: &mut [i64; 5], credit: &mut i64) {
+    for b in buckets.iter_mut().rev() {
+        let take = (*b).min(*credit).max(0);
+        *b -= take;
+        *credit -= take;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +131,16 @@ mod tests {
         // Credit covers it all: nothing is late to ask for.
         let p = PastDue::new(vec![inv("INV-0001", 10000, 3)], d(2500));
         assert_eq!((p.amount, p.days_late()), (Decimal::ZERO, None));
+    }
+
+    #[test]
+    fn aging_nets_credit_against_the_oldest_debt_first() {
+        let (mut b, mut c) = ([100, 50, 0, 0, 30], 60);
+        net_aging(&mut b, &mut c);
+        assert_eq!((b, c), ([100, 20, 0, 0, 0], 0));
+        let (mut b, mut c) = ([10, 0, 0, 0, 5], 45);
+        net_aging(&mut b, &mut c);
+        assert_eq!((b, c), ([0, 0, 0, 0, 0], 30));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! sub-account (positive while they owe, so it is minus tally's balance);
 //! charges credit revenue and sales tax, payments debit a cash account per
 //! method, refunds the reverse, voids and credit memos debit their own
-//! revenue accounts (a void reverses its invoice's sales tax too), and transfers between customers pass through a
+//! revenue accounts (a void reverses its invoice's sales tax too), opening
+//! balances brought from another system sit against opening equity, and transfers between customers pass through a
 //! clearing account that nets to zero. Invoice numbers become tags
 //! (hledger) or links (beancount).
 
@@ -45,6 +46,9 @@ pub struct JournalEntry<'a> {
     pub void: bool,
     /// A void credit's share that reverses the voided invoice's tax.
     pub void_tax: Decimal,
+    /// An opening balance: booked against opening equity, not as a sale or
+    /// as cash received.
+    pub opening: bool,
     pub memo: bool,
     pub transfer: bool,
 }
@@ -84,6 +88,7 @@ impl<W: Write> Journal<W> {
             "assets:cash:transfer",
             "assets:cash:other",
             "equity:transfers",
+            "equity:opening balances",
         ];
         match flavor {
             Flavor::Hledger => {
@@ -129,7 +134,10 @@ impl<W: Write> Journal<W> {
             .unwrap_or_else(|| customer_account(self.flavor, e.customer, ""));
         let cash = format!("assets:cash:{}", e.method.map_or("other", Method::as_str));
         let total = e.amount + e.tax;
+        let opening = "equity:opening balances".to_string();
         let mut legs: Vec<(String, Decimal)> = match e.kind {
+            EntryKind::Charge if e.opening => vec![(receivable, total), (opening, -total)],
+            EntryKind::Credit if e.opening => vec![(opening, e.amount), (receivable, -e.amount)],
             EntryKind::Charge => {
                 let mut legs = vec![(receivable, total), ("income:sales".into(), -e.amount)];
                 if !e.tax.is_zero() {

@@ -190,6 +190,7 @@ impl Book {
                             invoice: e.invoice.as_deref(),
                             void: e.void,
                             void_tax: e.void_tax,
+                            opening: e.opening,
                             memo: e.memo,
                             transfer: e.transfer,
                         };

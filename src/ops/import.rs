@@ -656,6 +656,7 @@ impl Ctx<'_> {
         };
         let now = self.clock.now();
         let entry = tx.insert_entry(id, &e, now)?;
+        tx.mark_opening(entry)?;
         let detail = format!(
             "{} #{entry}: opening balance {}; balance 0.00 → {}",
             kind.as_str(),

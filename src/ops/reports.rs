@@ -7,7 +7,9 @@ use crate::store::AgingRow;
 
 impl Book {
     /// Receivables aging as of `as_of` (default: today): each customer who
-    /// owed or held credit that day, owed amounts by days past due.
+    /// owed or held credit that day, what they owed net of the credit they
+    /// held by days past due (credit pays the oldest first), and the credit
+    /// left: net, like the customer list's figures.
     pub fn aging(&self, as_of: Option<NaiveDate>) -> Result<(NaiveDate, Vec<AgingRow>)> {
         let day = as_of.unwrap_or_else(|| self.clock.today());
         let terms = self.config.billing.payment_terms_days;
@@ -15,11 +17,16 @@ impl Book {
         // quarter's end since which nothing was recorded): the kept sums
         // answer without reading all history.
         self.snapshot(|r| {
-            let rows = if r.anything_after(day)? {
+            let mut rows = if r.anything_after(day)? {
                 r.aging_scan(day, terms)?
             } else {
                 r.aging_kept(day, terms)?
             };
+            // What is owed net of credit held, as the customer list says.
+            for row in &mut rows {
+                crate::domain::figures::net_aging(&mut row.buckets, &mut row.credit);
+            }
+            rows.retain(|row| row.total() != 0 || row.credit != 0);
             Ok((day, rows))
         })
     }
@@ -165,7 +172,7 @@ impl AgingSort {
             AgingSort::Total => rows.sort_by_key(|r| (Reverse(r.total()), r.id)),
             AgingSort::Name => rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id)),
             AgingSort::Bucket(i) => rows.sort_by_key(|r| (Reverse(r.buckets[i.min(4)]), r.id)),
-            AgingSort::Credit => rows.sort_by_key(|r| (Reverse(r.unapplied_credit), r.id)),
+            AgingSort::Credit => rows.sort_by_key(|r| (Reverse(r.credit), r.id)),
         }
     }
 }
@@ -177,7 +184,7 @@ pub fn aging_totals(rows: &[AgingRow]) -> AgingRow {
         for (t, b) in totals.buckets.iter_mut().zip(r.buckets) {
             *t += b;
         }
-        totals.unapplied_credit += r.unapplied_credit;
+        totals.credit += r.credit;
     }
     totals
 }

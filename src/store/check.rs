@@ -223,11 +223,13 @@ impl Reads<'_> {
     fn summaries(&self, report: &mut CheckReport) -> Result<()> {
         report.ran.push("day totals");
         let mut stmt = self.conn.prepare(
-            "WITH f AS (SELECT day, SUM(billed) AS b, SUM(collected) AS c, SUM(credited) AS r, \
-                        SUM(paid_out) AS p, count(*) AS n FROM day_figures GROUP BY day) \
+            "WITH f AS (SELECT day, SUM(billed) AS b, SUM(collected) AS c, SUM(transfers_in) AS r, \
+                        SUM(transfers_out) AS p, SUM(opening) AS o, count(*) AS n FROM day_figures GROUP BY day) \
              SELECT COALESCE(f.day, t.day) FROM f FULL JOIN day_totals t ON t.day = f.day \
              WHERE COALESCE(f.b, 0) <> COALESCE(t.billed_cents, 0) OR COALESCE(f.c, 0) <> COALESCE(t.collected_cents, 0) \
-                OR COALESCE(f.r, 0) <> COALESCE(t.credited_cents, 0) OR COALESCE(f.p, 0) <> COALESCE(t.paid_out_cents, 0) \
+                OR COALESCE(f.r, 0) <> COALESCE(t.transfers_in_cents, 0) \
+                OR COALESCE(f.p, 0) <> COALESCE(t.transfers_out_cents, 0) \
+                OR COALESCE(f.o, 0) <> COALESCE(t.opening_cents, 0) \
                 OR COALESCE(f.n, 0) <> COALESCE(t.entries, 0) \
              ORDER BY 1 LIMIT ?1",
         )?;

@@ -55,11 +55,15 @@ pub struct BalanceBreakdown {
     /// Charges (with tax) not on a finalized invoice.
     pub uninvoiced: Decimal,
     /// Every charge with tax, less the totals of voided invoices and the
-    /// credit memos written against invoices.
+    /// credit memos written against invoices; never an opening balance.
     pub total_billed: Decimal,
     /// Every payment received, less what was refunded (void credits, credit
-    /// memos and credit transferred in are not money received).
+    /// memos, credit transferred in and opening balances are not money
+    /// received).
     pub total_collected: Decimal,
+    /// The balance brought from another system when the customer was
+    /// imported (owner's sign: negative = they owed), zero for most.
+    pub opening_balance: Decimal,
 }
 
 impl Reads<'_> {
@@ -184,6 +188,18 @@ impl Reads<'_> {
             - one(
                 "SELECT COALESCE(SUM(total_cents), 0) FROM invoices WHERE customer_id = ?1 AND status = 'void'",
             )?;
+        // Opening balances are neither billed nor collected here: they
+        // were billed and collected (or not) in the system they came from.
+        let (opening_charged, opening_credited) = self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(SUM(iif(kind = 'charge', amount_cents + tax_cents, 0)), 0), \
+                 COALESCE(SUM(iif(kind = 'credit', amount_cents, 0)), 0) \
+                 FROM entries WHERE customer_id = ?1 AND opening = 1",
+            )?
+            .query_row([customer.0], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })?;
         let outstanding = one(
             "SELECT COALESCE(SUM(i.total_cents - COALESCE((SELECT SUM(amount_cents) FROM allocations \
              WHERE invoice_id = i.id), 0)), 0) FROM invoices i WHERE i.customer_id = ?1 AND i.status = 'open'",
@@ -193,13 +209,25 @@ impl Reads<'_> {
             available_credit: self.money(credits - allocated - paid_out),
             outstanding: self.money(outstanding),
             uninvoiced: self.money(uninvoiced),
-            total_billed: self.money(billed - memos),
-            total_collected: self.money(payments - refunded),
+            total_billed: self.money(billed - memos - opening_charged),
+            total_collected: self.money(payments - refunded - opening_credited),
+            opening_balance: self.money(opening_credited - opening_charged),
         })
     }
 }
 
 impl Tx<'_> {
+    /// Marks a line just inserted as an opening balance: neither billed nor
+    /// collected, booked against opening equity (migration 14). The day
+    /// totals' triggers move it to the opening column.
+    pub fn mark_opening(&self, entry: EntryId) -> Result<()> {
+        let n = self.tx.execute(
+            "UPDATE entries SET opening = 1 WHERE id = ?1 AND kind IN ('charge', 'credit')",
+            [entry.0],
+        )?;
+        super::guard(n, || format!("entry {entry} is gone"))
+    }
+
     pub fn insert_entry(
         &self,
         customer: CustomerId,

@@ -490,8 +490,8 @@ impl Tx<'_> {
     /// sums.
     fn add_sums(&self, sink: &EntrySink<'_>) -> Result<()> {
         let mut day = self.tx.prepare_cached(
-            "INSERT INTO day_totals (day, billed_cents, collected_cents, credited_cents, paid_out_cents, entries) \
-             VALUES (?1, ?2, ?3, 0, 0, ?4) \
+            "INSERT INTO day_totals (day, billed_cents, collected_cents, entries) \
+             VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT (day) DO UPDATE SET \
                 billed_cents = billed_cents + excluded.billed_cents, \
                 collected_cents = collected_cents + excluded.collected_cents, \
@@ -602,7 +602,8 @@ impl Reads<'_> {
              e.description, e.method, e.date, e.reference, e.counterpart IS NOT NULL, \
              COALESCE(i.number, v.number, m.number), e.void_of IS NOT NULL, e.memo_of IS NOT NULL, \
              CASE WHEN e.void_of IS NOT NULL THEN \
-              (SELECT COALESCE(SUM(x.tax_cents), 0) FROM entries x WHERE x.invoice_id = e.void_of) ELSE 0 END \
+              (SELECT COALESCE(SUM(x.tax_cents), 0) FROM entries x WHERE x.invoice_id = e.void_of) ELSE 0 END, \
+             e.opening \
              FROM entries e JOIN customers c ON c.id = e.customer_id \
              LEFT JOIN invoices i ON i.id = e.invoice_id AND i.status <> 'draft' \
              LEFT JOIN invoices v ON v.id = e.void_of LEFT JOIN invoices m ON m.id = e.memo_of \
@@ -629,6 +630,7 @@ impl Reads<'_> {
                 void: r.get(13)?,
                 memo: r.get(14)?,
                 void_tax: self.money(r.get(15)?),
+                opening: r.get(16)?,
             };
             f(&e)?;
         }
@@ -658,6 +660,8 @@ pub struct ExportEntry {
     pub void: bool,
     /// For a void credit, the voided invoice's tax (reversed with it).
     pub void_tax: Decimal,
+    /// An opening balance brought from another system.
+    pub opening: bool,
     pub memo: bool,
 }
 
@@ -750,7 +754,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(indexes, 5, "every index is back");
+        assert_eq!(indexes, 6, "every index is back");
     }
 
     #[test]

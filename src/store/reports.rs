@@ -20,7 +20,9 @@ pub struct AgingRow {
     pub name: String,
     /// Not yet due; then 1–30, 31–60, 61–90 and over 90 days past due.
     pub buckets: [i64; 5],
-    pub unapplied_credit: i64,
+    /// Credit not applied to any invoice. `Book::aging` nets it against
+    /// the buckets, so there it is the customer's net credit.
+    pub credit: i64,
 }
 
 impl AgingRow {
@@ -81,7 +83,7 @@ impl Reads<'_> {
                     id: r.get(0)?,
                     name: r.get(1)?,
                     buckets: [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
-                    unapplied_credit: r.get(7)?,
+                    credit: r.get(7)?,
                 })
             },
         )?;
@@ -188,7 +190,7 @@ impl Reads<'_> {
                     id: c,
                     name: r.get(3)?,
                     buckets,
-                    unapplied_credit: credit,
+                    credit,
                 });
             }
         }
@@ -393,20 +395,23 @@ impl Reads<'_> {
 pub struct MonthTotals {
     /// `YYYY-MM`.
     pub month: String,
-    /// Charges with their tax.
+    /// Charges with their tax, less the voids and credit memos written in
+    /// the month (`figures`: billed).
     pub billed: i64,
-    /// Payments: money received.
+    /// Money received, less what was refunded (`figures`: collected).
     pub collected: i64,
-    /// Other credit: voids' and memos' credits, credit transferred in.
-    pub credited: i64,
-    /// Refunds and credit transferred out.
-    pub paid_out: i64,
+    /// Credit moved in from another customer.
+    pub transfers_in: i64,
+    /// Credit moved out to another customer.
+    pub transfers_out: i64,
+    /// Opening balances brought from another system, signed as owed.
+    pub opening: i64,
 }
 
 impl MonthTotals {
     /// How much the month moved what customers owe, less credit they hold.
     pub fn net_receivable(&self) -> i64 {
-        self.billed - self.collected - self.credited + self.paid_out
+        self.billed - self.collected - self.transfers_in + self.transfers_out + self.opening
     }
 }
 
@@ -418,14 +423,14 @@ impl Reads<'_> {
         // Days compare as text: every day of `to` sorts before `to` + "-99".
         let (first, last) = (format!("{from}-01"), format!("{to}-99"));
         let before: i64 = self.conn.query_row(
-            "SELECT COALESCE(SUM(billed_cents - collected_cents - credited_cents + paid_out_cents), 0) \
-             FROM day_totals WHERE day < ?1",
+            "SELECT COALESCE(SUM(billed_cents - collected_cents - transfers_in_cents \
+             + transfers_out_cents + opening_cents), 0) FROM day_totals WHERE day < ?1",
             [&first],
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT substr(day, 1, 7) AS month, SUM(billed_cents), SUM(collected_cents), \
-             SUM(credited_cents), SUM(paid_out_cents) \
+             SUM(transfers_in_cents), SUM(transfers_out_cents), SUM(opening_cents) \
              FROM day_totals WHERE day >= ?1 AND day <= ?2 GROUP BY month ORDER BY month",
         )?;
         let rows = stmt.query_map([&first, &last], |r| {
@@ -433,8 +438,9 @@ impl Reads<'_> {
                 month: r.get(0)?,
                 billed: r.get(1)?,
                 collected: r.get(2)?,
-                credited: r.get(3)?,
-                paid_out: r.get(4)?,
+                transfers_in: r.get(3)?,
+                transfers_out: r.get(4)?,
+                opening: r.get(5)?,
             })
         })?;
         Ok((before, rows.collect::<rusqlite::Result<_>>()?))

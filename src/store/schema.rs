@@ -549,6 +549,108 @@ const MIGRATIONS: &[&str] = &[
         WHERE customer_id = (SELECT customer_id FROM entries WHERE id = new.credit_id);
     END;
     "#,
+    // 14: one definition of billed and collected (DESIGN §6), and opening
+    // balances as their own kind of line. A day's `billed` is its charges
+    // less the voids and credit memos written that day; `collected` is the
+    // money received less what was refunded; transfers between customers
+    // and opening balances (the debt or credit a customer brought from the
+    // system the owner left) are kept apart, so the month report summed
+    // over every month equals the customers' own totals. Opening balances
+    // were imported as lines described "Opening balance" whose import the
+    // timeline recorded; those are marked. The day totals are rebuilt.
+    r#"
+    ALTER TABLE entries ADD COLUMN opening INTEGER NOT NULL DEFAULT 0
+        CHECK (opening IN (0, 1));
+    UPDATE entries SET opening = 1
+    WHERE description = 'Opening balance' AND kind IN ('charge', 'credit') AND invoice_id IS NULL
+      AND EXISTS (SELECT 1 FROM timeline t WHERE t.customer_id = entries.customer_id
+                  AND t.action = 'entries.imported'
+                  AND t.detail LIKE entries.kind || ' #' || entries.id || ': opening balance %');
+    CREATE INDEX entries_opening ON entries (customer_id) WHERE opening = 1;
+    DROP TRIGGER entries_days_insert;
+    DROP TRIGGER entries_days_delete;
+    DROP TRIGGER entries_days_update_before;
+    DROP TRIGGER entries_days_update_after;
+    DROP VIEW day_figures;
+    DROP TABLE day_totals;
+    CREATE TABLE day_totals (
+        day                 TEXT PRIMARY KEY CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        billed_cents        INTEGER NOT NULL DEFAULT 0,
+        collected_cents     INTEGER NOT NULL DEFAULT 0,
+        transfers_in_cents  INTEGER NOT NULL DEFAULT 0,
+        transfers_out_cents INTEGER NOT NULL DEFAULT 0,
+        -- Opening balances, signed as owed: a debt positive, a credit negative.
+        opening_cents       INTEGER NOT NULL DEFAULT 0,
+        -- How many entries are dated that day.
+        entries             INTEGER NOT NULL DEFAULT 0
+    ) STRICT, WITHOUT ROWID;
+    CREATE VIEW day_figures AS
+        SELECT id, date AS day,
+               iif(kind = 'charge' AND opening = 0, amount_cents + tax_cents, 0)
+                 - iif(kind = 'credit' AND (void_of IS NOT NULL OR memo_of IS NOT NULL), amount_cents, 0)
+                 AS billed,
+               iif(kind = 'credit' AND opening = 0 AND void_of IS NULL AND memo_of IS NULL
+                   AND counterpart IS NULL, amount_cents, 0)
+                 - iif(kind = 'payout' AND counterpart IS NULL, amount_cents, 0)
+                 AS collected,
+               iif(kind = 'credit' AND counterpart IS NOT NULL, amount_cents, 0) AS transfers_in,
+               iif(kind = 'payout' AND counterpart IS NOT NULL, amount_cents, 0) AS transfers_out,
+               iif(opening = 1, iif(kind = 'charge', amount_cents + tax_cents, -amount_cents), 0) AS opening
+        FROM entries;
+    INSERT INTO day_totals
+        SELECT day, SUM(billed), SUM(collected), SUM(transfers_in), SUM(transfers_out), SUM(opening), count(*)
+        FROM day_figures GROUP BY day;
+    CREATE TRIGGER entries_days_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO day_totals
+            SELECT day, billed, collected, transfers_in, transfers_out, opening, 1
+            FROM day_figures WHERE id = new.id
+        ON CONFLICT (day) DO UPDATE SET
+            billed_cents = billed_cents + excluded.billed_cents,
+            collected_cents = collected_cents + excluded.collected_cents,
+            transfers_in_cents = transfers_in_cents + excluded.transfers_in_cents,
+            transfers_out_cents = transfers_out_cents + excluded.transfers_out_cents,
+            opening_cents = opening_cents + excluded.opening_cents,
+            entries = entries + 1;
+    END;
+    CREATE TRIGGER entries_days_delete BEFORE DELETE ON entries BEGIN
+        UPDATE day_totals SET
+            billed_cents = billed_cents - f.billed,
+            collected_cents = collected_cents - f.collected,
+            transfers_in_cents = transfers_in_cents - f.transfers_in,
+            transfers_out_cents = transfers_out_cents - f.transfers_out,
+            opening_cents = opening_cents - f.opening,
+            entries = entries - 1
+        FROM (SELECT * FROM day_figures WHERE id = old.id) AS f
+        WHERE day_totals.day = f.day;
+    END;
+    CREATE TRIGGER entries_days_update_before
+        BEFORE UPDATE OF kind, amount_cents, tax_cents, date, void_of, memo_of, counterpart, opening
+        ON entries BEGIN
+        UPDATE day_totals SET
+            billed_cents = billed_cents - f.billed,
+            collected_cents = collected_cents - f.collected,
+            transfers_in_cents = transfers_in_cents - f.transfers_in,
+            transfers_out_cents = transfers_out_cents - f.transfers_out,
+            opening_cents = opening_cents - f.opening,
+            entries = entries - 1
+        FROM (SELECT * FROM day_figures WHERE id = old.id) AS f
+        WHERE day_totals.day = f.day;
+    END;
+    CREATE TRIGGER entries_days_update_after
+        AFTER UPDATE OF kind, amount_cents, tax_cents, date, void_of, memo_of, counterpart, opening
+        ON entries BEGIN
+        INSERT INTO day_totals
+            SELECT day, billed, collected, transfers_in, transfers_out, opening, 1
+            FROM day_figures WHERE id = new.id
+        ON CONFLICT (day) DO UPDATE SET
+            billed_cents = billed_cents + excluded.billed_cents,
+            collected_cents = collected_cents + excluded.collected_cents,
+            transfers_in_cents = transfers_in_cents + excluded.transfers_in_cents,
+            transfers_out_cents = transfers_out_cents + excluded.transfers_out_cents,
+            opening_cents = opening_cents + excluded.opening_cents,
+            entries = entries + 1;
+    END;
+    "#,
 ];
 
 /// The schema version this binary writes.
@@ -762,6 +864,60 @@ mod tests {
     }
 
     #[test]
+    fn migration_14_marks_imported_opening_balances_and_sums_days_anew() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..13] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 13).unwrap();
+        // Two imported opening balances (a debt, a credit), a typed line
+        // that only reads "Opening balance", a sale, a void and a refund.
+        conn.execute_batch(
+            "INSERT INTO customers (id, name, name_key, balance_cents, last_activity, created_at) VALUES (1, 'A', 'a', 0, 't', 't');
+             INSERT INTO customers (id, name, name_key, balance_cents, last_activity, created_at) VALUES (2, 'B', 'b', 0, 't', 't');
+             INSERT INTO entries (id, customer_id, kind, amount_cents, description, date, created_at)
+                 VALUES (1, 1, 'charge', 5000, 'Opening balance', '2026-01-01', 't');
+             INSERT INTO entries (id, customer_id, kind, amount_cents, description, method, date, created_at)
+                 VALUES (2, 2, 'credit', 700, 'Opening balance', 'other', '2026-01-01', 't');
+             INSERT INTO entries (id, customer_id, kind, amount_cents, description, date, created_at)
+                 VALUES (3, 1, 'charge', 300, 'Opening balance', '2026-01-01', 't');
+             INSERT INTO timeline (customer_id, at, actor, action, detail) VALUES
+                 (1, 't', 'cli', 'entries.imported', 'charge #1: opening balance 50.00; balance 0.00 → -50.00'),
+                 (2, 't', 'cli', 'entries.imported', 'credit #2: opening balance 7.00; balance 0.00 → 7.00');
+             INSERT INTO invoices (id, customer_id, status, seq, number, issue_date, due_date, total_cents, created_at)
+                 VALUES (1, 1, 'void', 1, 'INV-0001', '2026-01-01', '2026-01-31', 1000, 't');
+             INSERT INTO entries (id, customer_id, kind, amount_cents, description, date, created_at, invoice_id)
+                 VALUES (4, 1, 'charge', 1000, 'job', '2026-01-01', 't', 1);
+             INSERT INTO entries (id, customer_id, kind, amount_cents, description, method, date, created_at, void_of)
+                 VALUES (5, 1, 'credit', 1000, 'Void INV-0001', 'other', '2026-01-01', 't', 1);
+             INSERT INTO entries (id, customer_id, kind, amount_cents, description, method, date, created_at)
+                 VALUES (6, 2, 'credit', 200, 'pay', 'card', '2026-01-01', 't');
+             INSERT INTO entries (id, customer_id, kind, amount_cents, description, method, date, created_at)
+                 VALUES (7, 2, 'payout', 50, 'refund', 'card', '2026-01-01', 't');",
+        )
+        .unwrap();
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        let marked: Vec<i64> = conn
+            .prepare("SELECT id FROM entries WHERE opening = 1 ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(marked, [1, 2], "only what the timeline says was imported");
+        let day: (i64, i64, i64) = conn
+            .query_row(
+                "SELECT billed_cents, collected_cents, opening_cents FROM day_totals WHERE day = '2026-01-01'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        // Billed: the typed 3.00 and the voided 10.00 less its void;
+        // collected: 2.00 less the 0.50 refunded; opening 50.00 − 7.00.
+        assert_eq!(day, (300, 150, 4300));
+    }
+
+    #[test]
     fn migration_6_keeps_every_entry_and_allocation_of_an_older_book() {
         let mut conn = Connection::open_in_memory().unwrap();
         for sql in &MIGRATIONS[..5] {
@@ -813,8 +969,8 @@ mod tests {
             )
             .unwrap();
         assert_eq!(
-            indexes, 5,
-            "four from migration 6, one from 8, one from 10; 11 makes two one"
+            indexes, 6,
+            "four from migration 6, one from 8, one from 10; 11 makes two one; one from 14"
         );
         // Migrations 9 and 10 sum what the older book already held.
         let days: Vec<(String, i64, i64)> = conn

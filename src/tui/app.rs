@@ -1459,6 +1459,7 @@ mod tests {
             uninvoiced: Decimal::ZERO,
             total_billed: Decimal::ZERO,
             total_collected: Decimal::ZERO,
+            opening_balance: Decimal::ZERO,
         };
         let answer = |offset, summary: bool| {
             Action::CustomerLoaded(Box::new(CustomerLoad {

@@ -95,7 +95,7 @@ fn body(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         c.extend(r.buckets.iter().map(|b| money(*b)));
         let total = cur.from_minor(r.total());
         c.push(styled(cur.display(total), ui.theme.balance(-total)));
-        let credit = cur.from_minor(r.unapplied_credit);
+        let credit = cur.from_minor(r.credit);
         c.push(styled(cur.display(credit), ui.theme.balance(credit)));
         c
     };
@@ -107,7 +107,7 @@ fn body(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         col("61–90", Kind::Money, 5),
         col("Over 90", Kind::Money, 6),
         col("Total", Kind::Money, 9),
-        col("Credit", Kind::Money, 1),
+        col("Credit held", Kind::Money, 1),
     ]);
     let rows = area.height.saturating_sub(2) as usize;
     let end = (v.window.offset + rows).min(v.rows.len());

@@ -4,6 +4,11 @@
 //! charges; a paused customer is charged but not invoiced; and the balance
 //! identity holds once contract charges are invoiced and paid.
 
+// Contracts here start in the 2090s: adding one charges the periods
+// already started as of today, and these tests move time with
+// `billing run --date`, so every period must still be in the future when
+// the contract is added.
+
 mod common;
 
 use common::Book;
@@ -51,61 +56,62 @@ fn a_monthly_contract_started_three_months_ago_charges_three_times_once() {
         "--value",
         "150",
         "--start",
-        "2026-01-31",
+        "2098-01-31",
     ]);
     assert_eq!(id.trim(), "1");
-    let said = run(&b, "2026-04-15");
+    let said = run(&b, "2098-04-15");
     assert!(
-        said.contains("charged 2026-01-31, 2026-02-28, 2026-03-31"),
+        said.contains("charged 2098-01-31, 2098-02-28, 2098-03-31"),
         "{said}"
     );
     assert_eq!(
         charges(&b),
         [
             (
-                "2026-01-31".into(),
+                "2098-01-31".into(),
                 "-150.00".into(),
-                "Monthly lawn care — Jan 2026".into()
+                "Monthly lawn care — Jan 2098".into()
             ),
             (
-                "2026-02-28".into(),
+                "2098-02-28".into(),
                 "-150.00".into(),
-                "Monthly lawn care — Feb 2026".into()
+                "Monthly lawn care — Feb 2098".into()
             ),
             (
-                "2026-03-31".into(),
+                "2098-03-31".into(),
                 "-150.00".into(),
-                "Monthly lawn care — Mar 2026".into()
+                "Monthly lawn care — Mar 2098".into()
             ),
         ]
     );
     // The second run posts nothing.
-    let again = run(&b, "2026-04-15");
+    let again = run(&b, "2098-04-15");
     assert!(!again.contains("charged"), "{again}");
     assert_eq!(charges(&b).len(), 3);
     // A new value applies from the next period; posted charges stay.
     b.ok(&["contract", "edit", "1", "--value", "175"]);
-    run(&b, "2026-04-30");
+    run(&b, "2098-04-30");
     let now = charges(&b);
     assert_eq!(now.len(), 4);
     assert_eq!(
         now[3],
         (
-            "2026-04-30".into(),
+            "2098-04-30".into(),
             "-175.00".into(),
-            "Monthly lawn care — Apr 2026".into()
+            "Monthly lawn care — Apr 2098".into()
         )
     );
     assert!(now[..3].iter().all(|c| c.1 == "-150.00"));
     // An end date stops charges after it.
-    b.ok(&["contract", "end", "1", "--date", "2026-06-15"]);
-    run(&b, "2027-01-01");
+    b.ok(&["contract", "end", "1", "--date", "2098-06-15"]);
+    run(&b, "2099-01-01");
     let dates: Vec<String> = charges(&b).into_iter().map(|c| c.0).collect();
-    assert_eq!(dates.last().map(String::as_str), Some("2026-05-31"));
+    assert_eq!(dates.last().map(String::as_str), Some("2098-05-31"));
     let show = b.json(&["contract", "show", "1", "--json"]);
     assert_eq!(show["periods_charged"], 5);
     assert_eq!(show["billed"], "800.00");
-    assert_eq!(show["status"], "ended");
+    // Its status is read as of today, before it starts.
+    assert_eq!(show["status"], "scheduled");
     let timeline = b.json(&["timeline", "1", "--json"]);
     let actions: Vec<&str> = timeline
         .as_array()
@@ -135,7 +141,7 @@ fn leap_years_one_time_contracts_and_bad_input() {
         "--value",
         "80",
         "--start",
-        "2024-02-29",
+        "2096-02-29",
     ]);
     b.ok(&[
         "contract",
@@ -147,13 +153,13 @@ fn leap_years_one_time_contracts_and_bad_input() {
         "--value",
         "1,200",
         "--start",
-        "2026-03-01",
+        "2098-03-01",
     ]);
-    run(&b, "2026-03-01");
+    run(&b, "2098-03-01");
     let dates: Vec<String> = charges(&b).into_iter().map(|c| c.0).collect();
     assert_eq!(
         dates,
-        ["2024-02-29", "2025-02-28", "2026-02-28", "2026-03-01"]
+        ["2096-02-29", "2097-02-28", "2098-02-28", "2098-03-01"]
     );
     b.refused(
         &[
@@ -172,7 +178,7 @@ fn leap_years_one_time_contracts_and_bad_input() {
             "--value",
             "1",
             "--start",
-            "2026-01-01",
+            "2098-01-01",
         ],
         "customer 9 not found",
     );
@@ -205,10 +211,10 @@ fn a_paused_customer_is_charged_but_not_invoiced_and_invoiced_charges_keep_the_i
             "--value",
             "100",
             "--start",
-            "2026-09-01",
+            "2098-09-01",
         ]);
     }
-    run(&b, "2026-11-15");
+    run(&b, "2098-11-15");
     let invoices = b.json(&["invoice", "list", "--json"]);
     let owners: Vec<i64> = invoices
         .as_array()
@@ -245,7 +251,7 @@ fn a_paused_customer_is_charged_but_not_invoiced_and_invoiced_charges_keep_the_i
             i["contract_period"].as_str().unwrap()
         })
         .collect();
-    assert_eq!(periods, ["2026-09-01", "2026-10-01"]);
+    assert_eq!(periods, ["2098-09-01", "2098-10-01"]);
     assert_eq!(
         b.json(&["invoice", "list", "--contract", "2", "--json"]),
         serde_json::json!([])

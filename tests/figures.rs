@@ -482,3 +482,42 @@ fn opening_balances_sit_against_equity_in_the_journal() {
         "received less refunded, no opening balance"
     );
 }
+
+#[test]
+fn a_contract_added_from_the_command_line_charges_its_started_periods_at_once() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann Lee"]);
+    let start = days_ago(70);
+    let out = b.run(&[
+        "contract",
+        "add",
+        "1",
+        "Lawn care",
+        "--type",
+        "recurring",
+        "--value",
+        "150",
+        "--start",
+        &start,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    // Started 70 days ago: three monthly periods have begun.
+    assert!(said.contains("Charged 3 periods already started"), "{said}");
+    let history = b.json(&["history", "1", "--json"]);
+    assert_eq!(history.as_array().map(Vec::len), Some(3), "{history}");
+    assert_eq!(
+        b.json(&["customer", "show", "1", "--json"])["balance"],
+        "-450.00"
+    );
+    // A billing run afterwards charges nothing twice.
+    b.ok(&["billing", "run"]);
+    assert_eq!(
+        b.json(&["history", "1", "--json"]).as_array().map(Vec::len),
+        Some(3)
+    );
+}

@@ -1683,7 +1683,7 @@ fn opening_tally_posts_a_contracts_started_periods_once() {
             false,
         )
         .unwrap();
-    // The clock says 2026-11-21: three monthly periods have started.
+    // Made on 2026-08-20, before it started: nothing to charge yet.
     let input = ContractInput {
         name: "Lawn care".into(),
         kind: "recurring".into(),
@@ -1691,7 +1691,14 @@ fn opening_tally_posts_a_contracts_started_periods_once() {
         start: "2026-09-01".into(),
         ..Default::default()
     };
-    b.add_contract(ann, &input).unwrap();
+    let august = Clock::Fixed(Utc.with_ymd_and_hms(2026, 8, 20, 12, 0, 0).unwrap());
+    let mut b = b.with_clock(august);
+    let (_, charged) = b.add_contract(ann, &input).unwrap();
+    assert!(charged.is_empty(), "{charged:?}");
+    // Opened on 2026-11-21: three monthly periods have started since.
+    let b = b.with_clock(Clock::Fixed(
+        Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap(),
+    ));
     let ui = || Ui {
         keymap: Keymap::new(&BTreeMap::new()).unwrap(),
         theme: Theme { color: false },

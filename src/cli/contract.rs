@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::Subcommand;
 use serde_json::json;
 
-use super::output::{print_json, say, table};
+use super::output::{esay, print_json, say, table};
 use crate::domain::contract::{Contract, ContractId, ContractInput};
 use crate::domain::customer::CustomerId;
 use crate::ops::{Book, ContractEdit, billed_text};
@@ -109,8 +109,15 @@ pub fn run(book: &mut Book, cmd: ContractCmd) -> Result<()> {
                 terms,
                 notes,
             };
-            let id = book.add_contract(CustomerId(customer), &input)?;
+            let (id, periods) = book.add_contract(CustomerId(customer), &input)?;
             say!("{id}");
+            if !periods.is_empty() {
+                esay!(
+                    "Charged {} already started: {}",
+                    crate::domain::text::count(periods.len(), "period", "periods"),
+                    periods.join(", ")
+                );
+            }
         }
         ContractCmd::List { customer, json } => {
             let customer = customer.map(CustomerId);

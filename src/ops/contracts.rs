@@ -41,13 +41,15 @@ impl Book {
             .ok_or(OpsError::from(ContractError::NotFound(id)))
     }
 
-    /// `tally contract add`: returns the new contract's id. Its charges are
-    /// posted by the next catch-up.
+    /// Adds a contract and, in the same transaction, charges the periods
+    /// of it that have already started (as the next catch-up would): the
+    /// one way the command line and the full screen add a contract.
+    /// Returns its id and the periods charged.
     pub fn add_contract(
         &mut self,
         customer: CustomerId,
         input: &ContractInput,
-    ) -> Result<ContractId> {
+    ) -> Result<(ContractId, Vec<String>)> {
         let today = self.clock.today();
         let c = input
             .validate(self.currency(), today)
@@ -58,7 +60,15 @@ impl Book {
             let id = tx.insert_contract(customer, &c, now)?;
             let detail = format!("contract #{id} {}: {}", c.name, cx.describe_contract(&c));
             tx.log(customer, now, cx.actor, "contract.added", &detail)?;
-            Ok(id)
+            let added = tx
+                .reads()
+                .contract(id)?
+                .ok_or(OpsError::from(ContractError::NotFound(id)))?;
+            let periods = cx
+                .charge_due(tx, &added, today)?
+                .map(|p| p.periods)
+                .unwrap_or_default();
+            Ok((id, periods))
         })
     }
 
@@ -139,22 +149,7 @@ impl Book {
         self.transact(|tx, cx| {
             let mut posted = Vec::new();
             for c in tx.reads().contracts_to_charge(today)? {
-                let charged = tx.reads().charged_periods(c.id)?;
-                let due: Vec<_> = c
-                    .due_periods(today)
-                    .into_iter()
-                    .filter(|p| !charged.contains(&p.key))
-                    .collect();
-                if due.is_empty() {
-                    continue;
-                }
-                cx.post_periods(tx, &c, &due)?;
-                posted.push(ContractCharges {
-                    contract: c.id,
-                    customer: c.customer_id,
-                    name: c.name.clone(),
-                    periods: due.iter().map(|p| p.key.clone()).collect(),
-                });
+                posted.extend(cx.charge_due(tx, &c, today)?);
             }
             Ok(posted)
         })
@@ -162,6 +157,32 @@ impl Book {
 }
 
 impl Ctx<'_> {
+    /// Posts the started periods of `c` not charged yet, as of `today`;
+    /// `None` when there were none.
+    fn charge_due(
+        &self,
+        tx: &Tx<'_>,
+        c: &Contract,
+        today: NaiveDate,
+    ) -> Result<Option<ContractCharges>> {
+        let charged = tx.reads().charged_periods(c.id)?;
+        let due: Vec<_> = c
+            .due_periods(today)
+            .into_iter()
+            .filter(|p| !charged.contains(&p.key))
+            .collect();
+        if due.is_empty() {
+            return Ok(None);
+        }
+        self.post_periods(tx, c, &due)?;
+        Ok(Some(ContractCharges {
+            contract: c.id,
+            customer: c.customer_id,
+            name: c.name.clone(),
+            periods: due.iter().map(|p| p.key.clone()).collect(),
+        }))
+    }
+
     fn post_periods(
         &self,
         tx: &Tx<'_>,

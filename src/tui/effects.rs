@@ -136,29 +136,18 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
                 ))
             })
         }
-        // Made while tally is open: its started periods are charged now,
-        // by the same catch-up that runs when tally opens.
         Effect::LoadReport(kind) => load_report(book, kind),
         Effect::Remind(id) => remind(book, clipboard, id),
+        // Its started periods are charged with it, in one transaction.
         Effect::AddContract { customer, input } => match book.add_contract(customer, &input) {
-            Ok(id) => {
-                let today = book.clock().today();
-                book.contract_catch_up(today).map(|posted| {
-                    let n: usize = posted
-                        .iter()
-                        .filter(|c| c.contract == id)
-                        .map(|c| c.periods.len())
-                        .sum();
-                    Action::Saved {
-                        message: format!(
-                            "Contract #{id} {} made; {} charged so far",
-                            input.name.trim(),
-                            crate::domain::text::count(n, "period", "periods")
-                        ),
-                        customer,
-                    }
-                })
-            }
+            Ok((id, periods)) => Ok(Action::Saved {
+                message: format!(
+                    "Contract #{id} {} made; {} charged so far",
+                    input.name.trim(),
+                    crate::domain::text::count(periods.len(), "period", "periods")
+                ),
+                customer,
+            }),
             Err(OpsError::Contract(crate::domain::contract::ContractError::Field(all))) => {
                 return Action::FormInvalid(
                     all.split("; ")

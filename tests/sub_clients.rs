@@ -120,3 +120,92 @@ fn a_parent_timeline_says_when_a_sub_client_joins_or_leaves() {
             .contains(&"customer.sub_client_added sub-client Oak Annex (#3) added".to_string())
     );
 }
+
+fn token_of(link: &str) -> String {
+    link.trim()
+        .rsplit('/')
+        .next()
+        .expect("a link ends in its token")
+        .to_string()
+}
+
+/// Bill to parent, end to end: the parent is asked to pay for the
+/// sub-client billed to it (page, statement, reminder, `customer show`),
+/// each line naming the sub-client; the sub-client is never asked.
+#[test]
+fn the_parent_is_asked_to_pay_for_its_billed_sub_client_everywhere() {
+    let b = family();
+    let parent = token_of(&b.ok(&["link", "generate", "1"]));
+    let tower = token_of(&b.ok(&["link", "generate", "2"]));
+    b.ok(&["contact", "add", "1", "Maria Lopez", "--primary"]);
+    b.ok(&["invoice", "draft", "2"]);
+    b.ok(&["invoice", "finalize", "1"]);
+    let server = common::web::Server::start(&b);
+    // The parent's page: its own 10.00 and Oak Tower's 250.00.
+    let page = server.get(&format!("/p/{parent}")).body;
+    assert!(page.contains("id=\"balance\">$260.00<"), "{page}");
+    assert!(
+        page.contains("<dt>For Oak Tower</dt><dd>$250.00</dd>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<dt>Your account</dt><dd>$10.00</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("Invoice INV-0001 for Oak Tower"), "{page}");
+    assert!(!page.contains("You're all set"), "{page}");
+    // The parent can open the sub-client's invoice; the sub-client cannot.
+    let invoices = b.json(&["invoice", "list", "--json"]);
+    let inv = invoices[0]["id"].to_string();
+    assert_eq!(
+        server.get(&format!("/p/{parent}/invoices/{inv}")).status,
+        200
+    );
+    assert_eq!(
+        server.get(&format!("/p/{tower}/invoices/{inv}")).status,
+        404
+    );
+    // The sub-client's page says who pays, with no amount, tip or card form.
+    let page = server.get(&format!("/p/{tower}")).body;
+    assert!(
+        page.contains("Your invoices are billed to Oak Property Group."),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Amount due") && !page.contains("Add a tip"),
+        "{page}"
+    );
+    // The parent's statement names the sub-client's lines and closes at
+    // what the page asks; the sub-client's asks nothing.
+    let statement = server.get(&format!("/p/{parent}/statement")).body;
+    assert!(
+        statement.contains("Charge for Oak Tower: Lobby plants"),
+        "{statement}"
+    );
+    assert!(
+        statement.contains("Amount due</td><td class=\"num\">$260.00"),
+        "{statement}"
+    );
+    let statement = server.get(&format!("/p/{tower}/statement")).body;
+    assert!(
+        statement.contains("Billed to</td><td class=\"num\">Oak Property Group"),
+        "{statement}"
+    );
+    assert!(!statement.contains("Pay online"), "{statement}");
+    // A reminder for the sub-client goes to the parent: its contact, its link.
+    let text = b.ok(&["link", "message", "2", "--no-copy"]);
+    assert!(text.starts_with("Hi Maria,"), "{text}");
+    assert!(
+        text.contains("$250.00") && text.contains(&parent) && !text.contains(&tower),
+        "{text}"
+    );
+    // The parent's own reminder asks for everything it is asked to pay.
+    let text = b.ok(&["link", "message", "1", "--no-copy"]);
+    assert!(text.contains("$260.00"), "{text}");
+    let show = b.json(&["customer", "show", "1", "--json"]);
+    assert_eq!(show["asked_to_pay"], "260.00", "{show}");
+    assert_eq!(
+        b.json(&["customer", "show", "2", "--json"])["asked_to_pay"],
+        "0.00"
+    );
+}

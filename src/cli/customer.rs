@@ -177,11 +177,15 @@ fn list(book: &Book, a: ListArgs) -> Result<()> {
 
 fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
     let c = book.customer(id)?;
-    let (b, days, subs) = book.snapshot(|r| {
+    let (b, days, subs, own, asked) = book.snapshot(|r| {
         Ok((
             r.breakdown(id)?,
             r.avg_days_to_collect(id)?,
             r.sub_clients(id, 0, usize::MAX)?,
+            crate::domain::figures::owed(c.balance),
+            // Its own debt and what the sub-clients billed to it owe, or
+            // nothing when it is billed to its parent (`ops::payer`).
+            crate::ops::payer::asked_total(r, &c)?,
         ))
     })?;
     let cur = book.currency();
@@ -213,6 +217,7 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
                 .collect();
             m.insert("sub_clients".into(), list.into());
             m.insert("combined_balance".into(), cur.plain(combined).into());
+            m.insert("asked_to_pay".into(), cur.plain(asked).into());
         }
         return print_json(&v);
     }
@@ -293,6 +298,14 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
             &[0, 3],
         )?;
         say!("  combined balance: {}", cur.plain(combined));
+        if asked != own {
+            say!(
+                "  asked to pay:     {} (its own {} and its sub-clients' {})",
+                cur.plain(asked),
+                cur.plain(own),
+                cur.plain(asked - own)
+            );
+        }
     }
     Ok(())
 }

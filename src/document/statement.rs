@@ -28,10 +28,15 @@ pub struct StatementDoc {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub opening: Decimal,
-    pub lines: Vec<Entry>,
+    /// Each line, with the sub-client's name when it is one billed to
+    /// this customer.
+    pub lines: Vec<(Entry, Option<String>)>,
     /// (number, issue date, total) of invoices issued in the period.
     pub invoices: Vec<(String, NaiveDate, Decimal)>,
     pub link: Option<String>,
+    /// The parent this customer is billed to: then the statement asks
+    /// nothing of them and says who pays.
+    pub billed_to: Option<String>,
 }
 
 /// One row: a date, words, an amount that moves the balance (or none for
@@ -50,7 +55,7 @@ impl StatementDoc {
         let mut rows = Vec::new();
         let mut balance = customer_sign(self.opening);
         let mut invoices = self.invoices.iter().peekable();
-        for e in &self.lines {
+        for (e, whose) in &self.lines {
             // An invoice is issued after the charges it groups and before
             // the payments and voids that answer it.
             let after_issue =
@@ -60,10 +65,14 @@ impl StatementDoc {
             }
             let amount = customer_sign(e.signed_total());
             balance += amount;
+            let label = match whose {
+                Some(name) => format!("{} for {name}", e.label()),
+                None => e.label().to_string(),
+            };
             let what = if e.description.is_empty() {
-                e.label().to_string()
+                label
             } else {
-                format!("{}: {}", e.label(), e.description)
+                format!("{label}: {}", e.description)
             };
             rows.push(Row {
                 date: e.date,
@@ -97,11 +106,22 @@ impl StatementDoc {
 
     /// What the customer owes at the end, in their sign (negative: credit).
     fn closing_due(&self) -> Decimal {
-        customer_sign(self.opening + self.lines.iter().map(Entry::signed_total).sum::<Decimal>())
+        customer_sign(
+            self.opening
+                + self
+                    .lines
+                    .iter()
+                    .map(|(e, _)| e.signed_total())
+                    .sum::<Decimal>(),
+        )
     }
 
-    /// What the customer owes at the end (zero if they hold credit).
+    /// What the customer is asked to pay at the end: zero if they hold
+    /// credit or are billed to their parent.
     fn owed(&self) -> Decimal {
+        if self.billed_to.is_some() {
+            return Decimal::ZERO;
+        }
         self.closing_due().max(Decimal::ZERO)
     }
 
@@ -115,10 +135,12 @@ impl StatementDoc {
         }
     }
 
-    /// The last line: what is due, or the credit they hold.
+    /// The last line: what is due, or the credit they hold, or who pays.
     fn summary(&self) -> (&'static str, String) {
         let closing = self.closing_due();
-        if closing < Decimal::ZERO {
+        if let Some(parent) = &self.billed_to {
+            ("Billed to", parent.clone())
+        } else if closing < Decimal::ZERO {
             ("Account credit", self.currency.display(-closing))
         } else {
             ("Amount due", self.currency.display(closing))
@@ -162,7 +184,7 @@ impl StatementDoc {
             self.due(self.closing_due())
         ));
         let (label, amount) = self.summary();
-        out.push_str(&format!("\n{label}: {amount}\n"));
+        out.push_str(&format!("\n{label}: {}\n", for_terminal(&amount)));
         if let (Some(link), true) = (&self.link, self.owed() > Decimal::ZERO) {
             out.push_str(&format!("Pay online: {link}\n"));
         }

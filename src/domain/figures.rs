@@ -52,11 +52,11 @@ pub struct PastDue {
 }
 
 impl PastDue {
-    /// The figure from the invoices past due and the customer's balance.
-    pub fn new(invoices: Vec<PastDueInvoice>, balance: Decimal) -> PastDue {
+    /// The figure from the invoices past due and what is owed in all.
+    pub fn new(invoices: Vec<PastDueInvoice>, owed: Decimal) -> PastDue {
         let remaining: Decimal = invoices.iter().map(|i| i.remaining).sum();
         PastDue {
-            amount: remaining.min(owed(balance)),
+            amount: remaining.min(owed),
             invoices,
         }
     }
@@ -122,14 +122,14 @@ mod tests {
     #[test]
     fn past_due_is_the_late_invoices_never_more_than_owed() {
         // $848 late, $120 charged this week: the balance is -$968.
-        let p = PastDue::new(vec![inv("INV-0001", 84800, 35)], d(-96800));
+        let p = PastDue::new(vec![inv("INV-0001", 84800, 35)], owed(d(-96800)));
         assert_eq!(p.amount, d(84800));
         assert_eq!(p.days_late(), Some(35));
         // Unapplied credit of $50 against a $100 late invoice.
-        let p = PastDue::new(vec![inv("INV-0001", 10000, 3)], d(-5000));
+        let p = PastDue::new(vec![inv("INV-0001", 10000, 3)], owed(d(-5000)));
         assert_eq!(p.amount, d(5000));
         // Credit covers it all: nothing is late to ask for.
-        let p = PastDue::new(vec![inv("INV-0001", 10000, 3)], d(2500));
+        let p = PastDue::new(vec![inv("INV-0001", 10000, 3)], owed(d(2500)));
         assert_eq!((p.amount, p.days_late()), (Decimal::ZERO, None));
     }
 
@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn invoice_numbers_read_as_a_list() {
-        let p = |n: &[&str]| PastDue::new(n.iter().map(|n| inv(n, 100, 1)).collect(), d(-1000));
+        let p = |n: &[&str]| PastDue::new(n.iter().map(|n| inv(n, 100, 1)).collect(), d(1000));
         assert_eq!(p(&[]).numbers(), "");
         assert_eq!(p(&["INV-1"]).numbers(), "INV-1");
         assert_eq!(p(&["INV-1", "INV-2"]).numbers(), "INV-1 and INV-2");

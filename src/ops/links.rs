@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Book, OpsError, Result, find_customer};
+use super::{Book, OpsError, Result, find_customer, payer};
 use crate::domain::Currency;
 use crate::domain::customer::CustomerId;
 use crate::domain::figures::{self, PastDue};
@@ -23,6 +23,11 @@ pub struct ReminderText {
     pub owed: Decimal,
     /// What of it is past due, and on which invoices.
     pub past_due: PastDue,
+    /// Whom it is for: the customer, or the parent they are billed to
+    /// (whose link and contact it carries).
+    pub to: CustomerId,
+    /// Whose debts it asks for: each is recorded as reminded.
+    pub covers: Vec<CustomerId>,
     /// Which template: "message", or "gentle", "firm", "final" when an
     /// invoice is past due.
     pub tone: &'static str,
@@ -110,18 +115,23 @@ impl Book {
         let config = self.config();
         let cur = self.currency();
         self.snapshot(|r| {
-            let customer = find_customer(r, id)?;
-            let owed = require_owed(&customer, cur)?;
-            let past_due = PastDue::new(r.past_due_invoices(id, today)?, customer.balance);
+            // Who is asked: the parent, for a sub-client billed to it.
+            let asked = payer::asked_for(r, id, today)?;
+            let owed = asked.total();
+            if owed.is_zero() {
+                return Err(nothing_owed(&find_customer(r, id)?, cur));
+            }
+            let payer = &asked.payer;
             let link = r
-                .active_link(id)?
+                .active_link(payer.id)?
                 .map(|l| link::url(&config.portal.base_url, &l.token))
-                .ok_or(OpsError::NoLink(id))?;
+                .ok_or(OpsError::NoLink(payer.id))?;
             // The primary contact, when there is one, is who reads the message.
             let greeted = r
-                .primary_contact(id)?
+                .primary_contact(payer.id)?
                 .map(|c| c.details.name)
-                .unwrap_or_else(|| customer.name.clone());
+                .unwrap_or_else(|| payer.name.clone());
+            let past_due = asked.past_due;
             let (tone, template) = match past_due.days_late() {
                 Some(days) => config.collections.for_days(days),
                 None => ("message", config.portal.message.as_str()),
@@ -144,35 +154,54 @@ impl Book {
                 business: &config.business.name,
             }
             .fill(template);
+            let mut covers: Vec<CustomerId> = asked.for_subs.iter().map(|(c, _)| c.id).collect();
+            if !asked.own.is_zero() || covers.is_empty() {
+                covers.insert(0, payer.id);
+            }
             Ok(ReminderText {
                 text,
                 link,
                 owed,
                 past_due,
                 tone,
+                to: payer.id,
+                covers,
             })
         })
     }
 
-    /// Refuses, with what they hold, when the customer owes nothing: the
-    /// check a reminder makes, for a front end to make before it does
-    /// anything on the way to one (such as making a link).
+    /// Who is asked to pay for `id`: the parent it is billed to, or itself.
+    pub fn payer(&self, id: CustomerId) -> Result<CustomerId> {
+        self.snapshot(|r| {
+            let c = find_customer(r, id)?;
+            Ok(payer::billed_to(r, &c)?.map_or(id, |p| p.id))
+        })
+    }
+
+    /// Refuses, with what they hold, when nobody is asked to pay anything
+    /// because of `id`: the check a reminder makes, for a front end to
+    /// make before it does anything on the way to one (such as making a
+    /// link).
     pub fn require_owed(&self, id: CustomerId) -> Result<Decimal> {
-        require_owed(&self.customer(id)?, self.currency())
+        let today = self.clock().today();
+        let cur = self.currency();
+        self.snapshot(|r| {
+            let owed = payer::asked_for(r, id, today)?.total();
+            if owed.is_zero() {
+                return Err(nothing_owed(&find_customer(r, id)?, cur));
+            }
+            Ok(owed)
+        })
     }
 }
 
-/// What `customer` owes, or why there is nothing to remind them of.
-fn require_owed(customer: &crate::domain::Customer, cur: &Currency) -> Result<Decimal> {
-    let owed = figures::owed(customer.balance);
-    if owed.is_zero() {
-        let credit = figures::net_credit(customer.balance);
-        return Err(OpsError::NothingOwed {
-            id: customer.id,
-            credit: (!credit.is_zero()).then(|| cur.display(credit)),
-        });
+/// Why there is nothing to remind `customer` of, with the credit they hold.
+fn nothing_owed(customer: &crate::domain::Customer, cur: &Currency) -> OpsError {
+    let credit = figures::net_credit(customer.balance);
+    OpsError::NothingOwed {
+        id: customer.id,
+        credit: (!credit.is_zero()).then(|| cur.display(credit)),
     }
-    Ok(owed)
 }
 
 #[cfg(test)]

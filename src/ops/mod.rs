@@ -25,6 +25,7 @@ mod glance;
 mod import;
 mod invoices;
 mod links;
+pub mod payer;
 pub mod portal;
 mod reports;
 

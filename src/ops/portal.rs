@@ -3,18 +3,21 @@
 //! on a read-only connection next to a TUI that is writing.
 //!
 //! Invariants: an unknown token, a revoked token and an invoice that is not
-//! this customer's finalized, unpaid invoice all come back as `None`, so the
-//! server answers them identically.
+//! a finalized, unpaid invoice this customer is asked to pay all come back
+//! as `None`, so the server answers them identically. Who is asked to pay
+//! what is `ops::payer`'s rule: a parent's page carries its sub-clients
+//! billed to it; theirs says who they are billed to.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::Result;
+use super::{Result, payer};
 use crate::config::Config;
 use crate::document::invoice::InvoiceDoc;
+use crate::domain::figures;
 use crate::domain::invoice::InvoiceFilter;
 use crate::domain::link::{self, Token};
-use crate::domain::{Customer, Entry, Invoice, InvoiceId, InvoiceStatus};
+use crate::domain::{Customer, CustomerId, Entry, Invoice, InvoiceId, InvoiceStatus};
 use crate::store::{InvoiceQuery, Reads};
 
 /// How many line items "View recent charges" shows.
@@ -28,30 +31,42 @@ pub struct Account {
     pub customer: Customer,
     /// Newest first, at most [`RECENT_ITEMS`].
     pub recent: Vec<Entry>,
-    /// Finalized, unpaid invoices, oldest due first.
-    pub invoices: Vec<Invoice>,
+    /// Finalized, unpaid invoices it is asked to pay, oldest due first,
+    /// each with the sub-client's name when it is one billed to them.
+    pub invoices: Vec<(Invoice, Option<String>)>,
+    /// The parent this customer is billed to (then it is asked nothing).
+    pub billed_to: Option<String>,
+    /// What it owes itself, and what each sub-client billed to it owes.
+    pub own: Decimal,
+    pub for_subs: Vec<(String, Decimal)>,
 }
 
-/// The page's three states, from the customer's balance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The page's states, from what the customer is asked to pay.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Standing {
-    /// Balance zero: "You're all set!"
+    /// Nothing asked, nothing held: "You're all set!"
     Settled,
-    /// Balance positive: account credit of this amount.
+    /// Nothing asked, and account credit of this amount.
     Credit(Decimal),
-    /// Balance negative: the customer owes this (positive) amount.
+    /// The customer is asked to pay this (positive) amount.
     Owes(Decimal),
+    /// Billed to this parent: the parent is asked, not this customer.
+    BilledTo(String),
 }
 
 impl Account {
     pub fn standing(&self) -> Standing {
-        let b = self.customer.balance;
-        if b.is_zero() {
-            Standing::Settled
-        } else if b.is_sign_positive() {
-            Standing::Credit(b)
+        if let Some(parent) = &self.billed_to {
+            return Standing::BilledTo(parent.clone());
+        }
+        let asked = self.own + self.for_subs.iter().map(|(_, o)| *o).sum::<Decimal>();
+        let credit = figures::net_credit(self.customer.balance);
+        if !asked.is_zero() {
+            Standing::Owes(asked)
+        } else if !credit.is_zero() {
+            Standing::Credit(credit)
         } else {
-            Standing::Owes(-b)
+            Standing::Settled
         }
     }
 }
@@ -65,7 +80,42 @@ pub fn account(reads: &Reads<'_>, token: &Token) -> Result<Option<Account>> {
         return Ok(None);
     };
     let recent = reads.history(id, 0, RECENT_ITEMS)?;
-    let invoices = reads.invoices(&InvoiceQuery {
+    if let Some(parent) = payer::billed_to(reads, &customer)? {
+        return Ok(Some(Account {
+            customer,
+            recent,
+            invoices: Vec::new(),
+            billed_to: Some(parent.name),
+            own: Decimal::ZERO,
+            for_subs: Vec::new(),
+        }));
+    }
+    let mut invoices: Vec<(Invoice, Option<String>)> = open_invoices(reads, id)?
+        .into_iter()
+        .map(|i| (i, None))
+        .collect();
+    for sub in billed_subs(reads, id)? {
+        invoices.extend(
+            open_invoices(reads, sub.id)?
+                .into_iter()
+                .map(|i| (i, Some(sub.name.clone()))),
+        );
+    }
+    invoices.sort_by_key(|(i, _)| (i.due_date, i.id));
+    invoices.truncate(MAX_INVOICES);
+    let (own, for_subs) = payer::owed_parts(reads, &customer)?;
+    Ok(Some(Account {
+        own,
+        for_subs: for_subs.into_iter().map(|(c, o)| (c.name, o)).collect(),
+        customer,
+        recent,
+        invoices,
+        billed_to: None,
+    }))
+}
+
+fn open_invoices(reads: &Reads<'_>, id: CustomerId) -> Result<Vec<Invoice>> {
+    Ok(reads.invoices(&InvoiceQuery {
         customer: Some(id),
         filter: InvoiceFilter::Status(InvoiceStatus::Open),
         sort: crate::domain::invoice::InvoiceSort::DueDate,
@@ -73,12 +123,14 @@ pub fn account(reads: &Reads<'_>, token: &Token) -> Result<Option<Account>> {
         contract: None,
         offset: 0,
         limit: MAX_INVOICES,
-    })?;
-    Ok(Some(Account {
-        customer,
-        recent,
-        invoices,
-    }))
+    })?)
+}
+
+/// The sub-clients billed to `parent`.
+fn billed_subs(reads: &Reads<'_>, parent: CustomerId) -> Result<Vec<Customer>> {
+    let mut subs = reads.sub_clients(parent, 0, payer::MAX_BILLED_SUBS)?;
+    subs.retain(|s| s.bill_to_parent);
+    Ok(subs)
 }
 
 /// One of the token's customer's open invoices as a document.
@@ -108,12 +160,21 @@ pub fn invoice_doc(
     let Some(customer_id) = reads.link_customer(token)? else {
         return Ok(None);
     };
-    let shown = reads
+    let Some(invoice) = reads
         .invoice(invoice)?
-        .filter(|i| i.customer_id == customer_id && i.status == InvoiceStatus::Open);
-    let (Some(invoice), Some(customer)) = (shown, reads.customer(customer_id)?) else {
+        .filter(|i| i.status == InvoiceStatus::Open)
+    else {
         return Ok(None);
     };
+    // Shown to whoever is asked to pay it: its customer, or the parent it
+    // is billed to (never to a sub-client billed to its parent).
+    let Some(customer) = reads.customer(invoice.customer_id)? else {
+        return Ok(None);
+    };
+    let payer = payer::billed_to(reads, &customer)?.map_or(customer.id, |p| p.id);
+    if payer != customer_id {
+        return Ok(None);
+    }
     // Addressed as the owner's export is; the link stays the one the
     // visitor came by, so "back" returns to their page.
     let (customer, on_behalf_of) = super::invoices::addressee(reads, customer)?;

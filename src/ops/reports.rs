@@ -47,7 +47,10 @@ impl Book {
 }
 
 /// A statement read through `r` (the owner's, or the portal's read-only
-/// view): from `from` (default: the customer's first entry) to `to`.
+/// view): from `from` (default: the customer's first entry) to `to`. A
+/// parent's carries the lines of the sub-clients billed to it, each named;
+/// a sub-client billed to its parent says so instead of asking to be paid
+/// (`ops::payer`).
 pub(crate) fn statement_doc(
     r: &crate::store::Reads<'_>,
     config: &crate::config::Config,
@@ -56,8 +59,37 @@ pub(crate) fn statement_doc(
     to: NaiveDate,
 ) -> Result<crate::document::statement::StatementDoc> {
     let c = super::find_customer(r, customer)?;
-    let from = from.or(r.first_entry_date(customer)?).unwrap_or(to);
-    let (opening, lines) = r.statement_entries(customer, from, to)?;
+    let billed_to = super::payer::billed_to(r, &c)?.map(|p| p.name);
+    let mut scope = vec![(customer, None)];
+    if billed_to.is_none() {
+        for sub in r.sub_clients(customer, 0, super::payer::MAX_BILLED_SUBS)? {
+            if sub.bill_to_parent {
+                scope.push((sub.id, Some(sub.name)));
+            }
+        }
+    }
+    let mut first: Option<NaiveDate> = None;
+    for (id, _) in &scope {
+        if let Some(d) = r.first_entry_date(*id)? {
+            first = Some(first.map_or(d, |f| f.min(d)));
+        }
+    }
+    let from = from.or(first).unwrap_or(to);
+    let (mut opening, mut lines, mut invoices) = (0, Vec::new(), Vec::new());
+    for (id, whose) in scope {
+        let (o, l) = r.statement_entries(id, from, to)?;
+        opening += o;
+        lines.extend(l.into_iter().map(|e| (e, whose.clone())));
+        invoices.extend(r.invoices_issued(id, from, to)?.into_iter().map(
+            |(n, d, t)| match &whose {
+                Some(name) => (format!("{n} for {name}"), d, t),
+                None => (n, d, t),
+            },
+        ));
+    }
+    // Of one day, in the order they were written.
+    lines.sort_by_key(|(e, _)| (e.date, e.id));
+    invoices.sort_by_key(|(_, d, _)| *d);
     let currency = config.currency();
     let link = r
         .active_link(customer)?
@@ -66,12 +98,13 @@ pub(crate) fn statement_doc(
         business: config.business.clone(),
         opening: currency.from_minor(opening),
         currency,
-        invoices: r.invoices_issued(customer, from, to)?,
+        invoices,
         customer: c,
         from,
         to,
         lines,
         link,
+        billed_to,
     })
 }
 
@@ -82,10 +115,10 @@ impl Book {
         self.snapshot(|r| Ok(r.overdue(today)?))
     }
 
-    /// Records on the customer's timeline that `reminder` was sent (copied
-    /// to send), with what it asked for, so the collections list and
-    /// `report overdue` can say when they last heard. The one way every
-    /// front end records a reminder.
+    /// Records on the timeline of each customer whose debt `reminder` asks
+    /// for that it was sent (copied to send), with what it asked, so the
+    /// collections list and `report overdue` can say when they last heard.
+    /// The one way every front end records a reminder.
     pub fn record_reminder(
         &mut self,
         customer: crate::domain::CustomerId,
@@ -103,14 +136,19 @@ impl Book {
                     cx.money(reminder.owed)
                 )
             };
-            let detail = format!("{} reminder copied to send; {asked}", reminder.tone);
-            tx.log(
-                customer,
-                cx.clock.now(),
-                cx.actor,
-                "customer.reminded",
-                &detail,
-            )?;
+            let to = if reminder.to == customer {
+                String::new()
+            } else {
+                format!(" to customer {} (billed to them)", reminder.to)
+            };
+            let detail = format!("{} reminder copied to send{to}; {asked}", reminder.tone);
+            let now = cx.clock.now();
+            let mut who = vec![customer];
+            who.extend(reminder.covers.iter().filter(|c| **c != customer));
+            for c in who {
+                super::find_customer(&tx.reads(), c)?;
+                tx.log(c, now, cx.actor, "customer.reminded", &detail)?;
+            }
             Ok(())
         })
     }

@@ -48,17 +48,22 @@ impl PageContext<'_> {
 /// The customer's page for `tip` percent.
 pub fn account_page(cx: &PageContext<'_>, account: &Account, tip: u32) -> String {
     let standing = account.standing();
-    let mut body = match standing {
+    let mut body = match &standing {
         Standing::Settled => {
             "<section class=\"card settled\"><p class=\"big\">You're all set! You have no outstanding balance.</p></section>\n".to_string()
         }
         Standing::Credit(c) => format!(
             "<section class=\"card credit\"><p class=\"big\">Account credit: {}</p><p>It will go toward your next charges.</p></section>\n",
-            cx.money(c)
+            cx.money(*c)
         ),
         Standing::Owes(owed) => format!(
-            "<section class=\"card due\"><p class=\"label\">Amount due</p><p class=\"amount\" id=\"balance\">{}</p></section>\n",
-            cx.money(owed)
+            "<section class=\"card due\"><p class=\"label\">Amount due</p><p class=\"amount\" id=\"balance\">{}</p>{}</section>\n",
+            cx.money(*owed),
+            asked_for_subs(cx, account),
+        ),
+        Standing::BilledTo(parent) => format!(
+            "<section class=\"card settled\"><p class=\"big\">Your invoices are billed to {}.</p><p>They are paid through that account, so there is nothing to pay here.</p></section>\n",
+            escape(parent)
         ),
     };
     body.push_str(&recent_items(cx, &account.recent));
@@ -126,14 +131,42 @@ fn recent_items(cx: &PageContext<'_>, items: &[Entry]) -> String {
     )
 }
 
-/// Finalized, unpaid invoices, each linking to its own page.
-fn invoices(cx: &PageContext<'_>, invoices: &[Invoice]) -> String {
+/// What a parent's amount due is made of, when sub-clients are billed to
+/// it: its own account and each sub-client by name.
+fn asked_for_subs(cx: &PageContext<'_>, account: &Account) -> String {
+    if account.for_subs.is_empty() {
+        return String::new();
+    }
+    let mut rows = String::new();
+    if !account.own.is_zero() {
+        rows.push_str(&format!(
+            "<dt>Your account</dt><dd>{}</dd>",
+            cx.money(account.own)
+        ));
+    }
+    for (name, owed) in &account.for_subs {
+        rows.push_str(&format!(
+            "<dt>For {}</dt><dd>{}</dd>",
+            escape(name),
+            cx.money(*owed)
+        ));
+    }
+    format!("<dl class=\"totals for-subs\">{rows}</dl>")
+}
+
+/// Finalized, unpaid invoices, each linking to its own page; a sub-client's
+/// says whose it is.
+fn invoices(cx: &PageContext<'_>, invoices: &[(Invoice, Option<String>)]) -> String {
     if invoices.is_empty() {
         return String::new();
     }
     let rows: String = invoices
         .iter()
-        .map(|i| {
+        .map(|(i, sub)| {
+            let whose = sub
+                .as_deref()
+                .map(|n| format!(" for {}", escape(n)))
+                .unwrap_or_default();
             let due = i
                 .due_date
                 .map(|d| d.format("%b %-d, %Y").to_string())
@@ -144,7 +177,7 @@ fn invoices(cx: &PageContext<'_>, invoices: &[Invoice]) -> String {
                 format!("Due {due}")
             };
             format!(
-                "<li><div class=\"row\"><a href=\"/p/{}/invoices/{}\">Invoice {}</a><span class=\"amt\">{}</span></div><div class=\"sub\"><span>{due}</span><span>of {}</span></div></li>\n",
+                "<li><div class=\"row\"><a href=\"/p/{}/invoices/{}\">Invoice {}{whose}</a><span class=\"amt\">{}</span></div><div class=\"sub\"><span>{due}</span><span>of {}</span></div></li>\n",
                 cx.token.as_str(),
                 i.id,
                 escape(&i.label()),

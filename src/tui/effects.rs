@@ -438,11 +438,13 @@ fn copy_reminder(
 /// `m` on the collections screen: the reminder carries the payment link,
 /// so a customer without one gets one first.
 fn remind(book: &mut Book, clipboard: &mut Session, id: CustomerId) -> Result<Action, OpsError> {
-    // Refused before a link is made for someone who owes nothing.
+    // Refused before a link is made for someone who owes nothing; the
+    // link is the payer's (the parent, for a sub-client billed to it).
     book.require_owed(id)?;
-    let made = match book.link(id)? {
+    let payer = book.payer(id)?;
+    let made = match book.link(payer)? {
         Some(_) => false,
-        None => match book.generate_link(id) {
+        None => match book.generate_link(payer) {
             Ok(_) => true,
             // Another tally made it meanwhile: use theirs.
             Err(OpsError::LinkExists(_)) => false,

@@ -458,6 +458,17 @@ fn the_month_report_summed_equals_the_customers_own_totals() {
         (owed, held),
         "{aging}"
     );
+    // An opening balance was due when the old system said: dated 40 days
+    // ago, it is 31-60 days late, not 10 (its date plus 30 days' terms),
+    // today (kept sums) and as of yesterday (a pass over the book).
+    for as_of in [days_ago(0), days_ago(1)] {
+        let aging = b.json(&["report", "aging", "--as-of", &as_of, "--json"]);
+        let dee = aging["customers"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["name"] == "Dee Old"))
+            .unwrap_or_else(|| panic!("Dee in {aging}"));
+        assert_eq!(dee["days_31_60"], "1250.00", "{as_of}: {dee}");
+    }
     b.ok(&["check"]);
 }
 

@@ -41,7 +41,8 @@ WITH items(customer_id, owed, late) AS (
     FROM invoices i WHERE i.status <> 'draft' AND i.issue_date <= :d
     UNION ALL
     SELECT e.customer_id, e.amount_cents + e.tax_cents,
-           CAST(julianday(:d) - julianday(e.date) AS INTEGER) - COALESCE(c.payment_terms_days, :terms)
+           CAST(julianday(:d) - julianday(e.date) AS INTEGER)
+             - iif(e.opening = 1, 0, COALESCE(c.payment_terms_days, :terms))
     FROM entries e JOIN customers c ON c.id = e.customer_id
     LEFT JOIN invoices i ON i.id = e.invoice_id
     WHERE e.kind = 'charge' AND e.date <= :d
@@ -146,6 +147,22 @@ impl Reads<'_> {
             |c, date, cents| {
                 owed[slot(c)][column_of(c, date)] += cents;
                 recent[slot(c)] += cents;
+                Ok(())
+            },
+        )?;
+        // Opening balances were due when the old system said: they age
+        // from their own date, with no terms. Few (one per imported
+        // customer), read through their own index and moved from the
+        // column their terms gave them; older ones are over 90 days late
+        // either way.
+        let due_at_once = Ladder::new(as_of, 0);
+        self.each_row(
+            "SELECT customer_id, date, amount_cents + tax_cents FROM entries INDEXED BY entries_opening \
+             WHERE opening = 1 AND kind = 'charge' AND invoice_id IS NULL AND date > ?1 AND date <= ?2",
+            [day(since), day(as_of)],
+            |c, date, cents| {
+                owed[slot(c)][column_of(c, date)] -= cents;
+                owed[slot(c)][due_at_once.column(date)] += cents;
                 Ok(())
             },
         )?;

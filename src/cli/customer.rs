@@ -177,12 +177,11 @@ fn list(book: &Book, a: ListArgs) -> Result<()> {
 
 fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
     let c = book.customer(id)?;
-    let (b, days, subs, own, asked) = book.snapshot(|r| {
+    let (b, days, subs, asked) = book.snapshot(|r| {
         Ok((
             r.breakdown(id)?,
             r.avg_days_to_collect(id)?,
             r.sub_clients(id, 0, usize::MAX)?,
-            crate::domain::figures::owed(c.balance),
             // Its own debt and what the sub-clients billed to it owe, or
             // nothing when it is billed to its parent (`ops::payer`).
             crate::ops::payer::asked_total(r, &c)?,
@@ -298,12 +297,10 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
             &[0, 3],
         )?;
         say!("  combined balance: {}", cur.plain(combined));
-        if asked != own {
+        if subs.iter().any(|s| s.bill_to_parent) {
             say!(
-                "  asked to pay:     {} (its own {} and its sub-clients' {})",
-                cur.plain(asked),
-                cur.plain(own),
-                cur.plain(asked - own)
+                "  asked to pay:     {} (with the sub-clients billed here)",
+                cur.plain(asked)
             );
         }
     }

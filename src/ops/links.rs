@@ -117,7 +117,7 @@ impl Book {
         self.snapshot(|r| {
             // Who is asked: the parent, for a sub-client billed to it.
             let asked = payer::asked_for(r, id, today)?;
-            let owed = asked.total();
+            let owed = asked.owed;
             if owed.is_zero() {
                 return Err(nothing_owed(&find_customer(r, id)?, cur));
             }
@@ -154,10 +154,7 @@ impl Book {
                 business: &config.business.name,
             }
             .fill(template);
-            let mut covers: Vec<CustomerId> = asked.for_subs.iter().map(|(c, _)| c.id).collect();
-            if !asked.own.is_zero() || covers.is_empty() {
-                covers.insert(0, payer.id);
-            }
+            let covers = asked.covers;
             Ok(ReminderText {
                 text,
                 link,
@@ -186,7 +183,7 @@ impl Book {
         let today = self.clock().today();
         let cur = self.currency();
         self.snapshot(|r| {
-            let owed = payer::asked_for(r, id, today)?.total();
+            let owed = payer::asked_for(r, id, today)?.owed;
             if owed.is_zero() {
                 return Err(nothing_owed(&find_customer(r, id)?, cur));
             }

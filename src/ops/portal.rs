@@ -36,9 +36,13 @@ pub struct Account {
     pub invoices: Vec<(Invoice, Option<String>)>,
     /// The parent this customer is billed to (then it is asked nothing).
     pub billed_to: Option<String>,
-    /// What it owes itself, and what each sub-client billed to it owes.
-    pub own: Decimal,
-    pub for_subs: Vec<(String, Decimal)>,
+    /// For a parent with sub-clients billed to it: each member's part of
+    /// what the group owes (customer's sign: negative is credit), its own
+    /// first as `None`, then each sub-client by name. Empty otherwise.
+    pub parts: Vec<(Option<String>, Decimal)>,
+    /// The group's balances summed (owner's sign); the customer's own
+    /// balance when it has no sub-clients billed to it.
+    pub group_balance: Decimal,
 }
 
 /// The page's states, from what the customer is asked to pay.
@@ -59,10 +63,10 @@ impl Account {
         if let Some(parent) = &self.billed_to {
             return Standing::BilledTo(parent.clone());
         }
-        let asked = self.own + self.for_subs.iter().map(|(_, o)| *o).sum::<Decimal>();
-        let credit = figures::net_credit(self.customer.balance);
-        if !asked.is_zero() {
-            Standing::Owes(asked)
+        let owed = figures::owed(self.group_balance);
+        let credit = figures::net_credit(self.group_balance);
+        if !owed.is_zero() {
+            Standing::Owes(owed)
         } else if !credit.is_zero() {
             Standing::Credit(credit)
         } else {
@@ -86,31 +90,33 @@ pub fn account(reads: &Reads<'_>, token: &Token) -> Result<Option<Account>> {
             recent,
             invoices: Vec::new(),
             billed_to: Some(parent.name),
-            own: Decimal::ZERO,
-            for_subs: Vec::new(),
+            parts: Vec::new(),
+            group_balance: Decimal::ZERO,
         }));
     }
+    let group = payer::group(reads, customer)?;
     let mut invoices: Vec<(Invoice, Option<String>)> = open_invoices(reads, id)?
         .into_iter()
         .map(|i| (i, None))
         .collect();
-    for sub in billed_subs(reads, id)? {
-        invoices.extend(
-            open_invoices(reads, sub.id)?
-                .into_iter()
-                .map(|i| (i, Some(sub.name.clone()))),
-        );
+    let mut parts = Vec::new();
+    if !group.subs.is_empty() {
+        parts.push((None, figures::customer_sign(group.payer.balance)));
+    }
+    for sub in &group.subs {
+        let mine = open_invoices(reads, sub.id)?;
+        invoices.extend(mine.into_iter().map(|i| (i, Some(sub.name.clone()))));
+        parts.push((Some(sub.name.clone()), figures::customer_sign(sub.balance)));
     }
     invoices.sort_by_key(|(i, _)| (i.due_date, i.id));
     invoices.truncate(MAX_INVOICES);
-    let (own, for_subs) = payer::owed_parts(reads, &customer)?;
     Ok(Some(Account {
-        own,
-        for_subs: for_subs.into_iter().map(|(c, o)| (c.name, o)).collect(),
-        customer,
+        group_balance: group.balance(),
+        customer: group.payer,
         recent,
         invoices,
         billed_to: None,
+        parts,
     }))
 }
 
@@ -124,13 +130,6 @@ fn open_invoices(reads: &Reads<'_>, id: CustomerId) -> Result<Vec<Invoice>> {
         offset: 0,
         limit: MAX_INVOICES,
     })?)
-}
-
-/// The sub-clients billed to `parent`.
-fn billed_subs(reads: &Reads<'_>, parent: CustomerId) -> Result<Vec<Customer>> {
-    let mut subs = reads.sub_clients(parent, 0, payer::MAX_BILLED_SUBS)?;
-    subs.retain(|s| s.bill_to_parent);
-    Ok(subs)
 }
 
 /// One of the token's customer's open invoices as a document.

@@ -132,24 +132,27 @@ fn recent_items(cx: &PageContext<'_>, items: &[Entry]) -> String {
 }
 
 /// What a parent's amount due is made of, when sub-clients are billed to
-/// it: its own account and each sub-client by name.
+/// it: its own account and each sub-client by name (credit as credit).
 fn asked_for_subs(cx: &PageContext<'_>, account: &Account) -> String {
-    if account.for_subs.is_empty() {
+    let rows: String = account
+        .parts
+        .iter()
+        .filter(|(_, part)| !part.is_zero())
+        .map(|(name, part)| {
+            let who = match name {
+                None => "Your account".to_string(),
+                Some(n) => format!("For {}", escape(n)),
+            };
+            let amount = if part.is_sign_negative() {
+                format!("{} credit", cx.money(-*part))
+            } else {
+                cx.money(*part)
+            };
+            format!("<dt>{who}</dt><dd>{amount}</dd>")
+        })
+        .collect();
+    if rows.is_empty() {
         return String::new();
-    }
-    let mut rows = String::new();
-    if !account.own.is_zero() {
-        rows.push_str(&format!(
-            "<dt>Your account</dt><dd>{}</dd>",
-            cx.money(account.own)
-        ));
-    }
-    for (name, owed) in &account.for_subs {
-        rows.push_str(&format!(
-            "<dt>For {}</dt><dd>{}</dd>",
-            escape(name),
-            cx.money(*owed)
-        ));
     }
     format!("<dl class=\"totals for-subs\">{rows}</dl>")
 }

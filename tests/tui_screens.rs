@@ -1949,3 +1949,122 @@ fn cycling_the_sort_keeps_the_customer_on_their_row_and_counts_their_place_later
     let want = r.book.reads().customers(&q).unwrap().remove(0).id;
     assert_eq!(r.app.selected_customer().unwrap().id, want);
 }
+
+/// What a book holds that a use case writes, without who wrote it or
+/// when: entries, contracts and their periods, and the timeline's words.
+fn written_rows(path: &std::path::Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT customer_id, kind, amount_cents, tax_cents, description, date, contract_id FROM entries ORDER BY id",
+        "SELECT customer_id, name, every, value_cents, start_date, end_date, terms_days, notes FROM contracts ORDER BY id",
+        "SELECT contract_id, period, entry_id FROM contract_periods ORDER BY contract_id, period",
+        "SELECT customer_id, action, detail FROM timeline ORDER BY id",
+    ] {
+        let mut st = conn.prepare(sql).unwrap();
+        let n = st.column_count();
+        let rows = st
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap();
+        out.extend(rows.map(|r| r.unwrap()));
+    }
+    out
+}
+
+/// One use case, one place: adding a contract (with its started periods
+/// charged) and recording a reminder leave the same rows whether the
+/// owner uses the command line or the full screen.
+#[test]
+fn the_command_line_and_the_full_screen_leave_the_same_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tui_book, cli_book) = (dir.path().join("tui.tally"), dir.path().join("cli.tally"));
+    let start = (chrono::Local::now().date_naive() - chrono::Duration::days(70)).to_string();
+    {
+        let mut b = Book::open(&tui_book, Config::default(), "setup").unwrap();
+        let ann = b
+            .add_customer(
+                tally::domain::CustomerDetails {
+                    name: "Ann Lee".into(),
+                    ..Default::default()
+                },
+                false,
+            )
+            .unwrap();
+        b.generate_link(ann).unwrap();
+    }
+    std::fs::copy(&tui_book, &cli_book).unwrap();
+    // The full screen: C on the customer, then m.
+    let book = Book::open(&tui_book, Config::default(), "tui:test").unwrap();
+    let ui = Ui {
+        keymap: Keymap::new(&BTreeMap::new()).unwrap(),
+        theme: Theme { color: false },
+    };
+    let mut r = Runner::new(book, ui, (120, 36));
+    r.clipboard = tally::clipboard::Session::recording();
+    press(&mut r, KeyCode::Enter);
+    keys(&mut r, "9C");
+    keys(&mut r, "Lawn care");
+    for _ in 0..3 {
+        press(&mut r, KeyCode::Tab);
+    }
+    keys(&mut r, "150");
+    press(&mut r, KeyCode::Tab);
+    ctrl(&mut r, 'u');
+    keys(&mut r, &start);
+    press(&mut r, KeyCode::Enter);
+    assert!(
+        screen(&r).contains("3 periods charged so far"),
+        "{}",
+        screen(&r)
+    );
+    keys(&mut r, "m");
+    assert_eq!(r.clipboard.recorded().len(), 1, "{}", screen(&r));
+    drop(r);
+    // The command line, on a copy of the same book.
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tally"))
+            .env_remove("TALLY_DB")
+            .env_remove("TALLY_CONFIG")
+            .env("XDG_CONFIG_HOME", dir.path().join("xdg"))
+            .env("HOME", dir.path())
+            .arg("--db")
+            .arg(&cli_book)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    cli(&[
+        "contract",
+        "add",
+        "1",
+        "Lawn care",
+        "--type",
+        "recurring",
+        "--value",
+        "150",
+        "--start",
+        &start,
+    ]);
+    cli(&["link", "message", "1", "--no-copy"]);
+    let (tui, cli) = (written_rows(&tui_book), written_rows(&cli_book));
+    assert_eq!(tui, cli);
+    assert!(
+        tui.iter().any(|r| r.contains("customer.reminded")),
+        "{tui:?}"
+    );
+    assert_eq!(
+        tui.iter().filter(|r| r.contains("\"charge\"")).count(),
+        3,
+        "{tui:?}"
+    );
+}

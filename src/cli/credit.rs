@@ -40,8 +40,9 @@ pub struct RefundArgs {
 pub struct TransferArgs {
     /// The customer whose available credit moves.
     pub from: i64,
-    /// The customer who receives it.
-    pub to: i64,
+    /// The customer who receives it: an id, or part of a name only one
+    /// customer's name contains.
+    pub to: String,
     /// How much of FROM's available credit to move, e.g. 25 or 24.99.
     #[arg(allow_hyphen_values = true)]
     pub amount: String,
@@ -85,7 +86,9 @@ pub fn transfer(book: &mut Book, a: TransferArgs) -> Result<()> {
         description: a.desc,
         date: a.date,
     };
-    let (out, into) = book.transfer_credit(CustomerId(a.from), CustomerId(a.to), &input)?;
+    let from = CustomerId(a.from);
+    let to = book.find_customer_named(&a.to, Some(from))?;
+    let (out, into) = book.transfer_credit(from, to, &input)?;
     say!("{out} {into}");
     Ok(())
 }

@@ -33,6 +33,54 @@ impl std::fmt::Display for Duplicate {
 }
 
 impl Book {
+    /// The customer a person means by `typed`: an id (`12` or `#12`), or
+    /// part of a name that only one customer's name contains (other than
+    /// `except`, the customer being edited or paying). The one lookup the
+    /// command line and the full screen share.
+    pub fn find_customer_named(
+        &self,
+        typed: &str,
+        except: Option<CustomerId>,
+    ) -> Result<CustomerId> {
+        let typed = typed.trim();
+        if let Ok(id) = typed.trim_start_matches('#').parse::<i64>() {
+            return Ok(find_customer(&self.reads(), CustomerId(id))?.id);
+        }
+        if typed.is_empty() {
+            return Err(OpsError::CustomerName(
+                "no customer given: type a name or an id".into(),
+            ));
+        }
+        let query = crate::store::CustomerQuery {
+            sort: crate::domain::CustomerSort::Name,
+            search: Some(typed.to_string()),
+            offset: 0,
+            limit: 50,
+        };
+        let lower = typed.to_lowercase();
+        let found: Vec<_> = self
+            .reads()
+            .customers(&query)?
+            .into_iter()
+            .filter(|c| Some(c.id) != except && c.name.to_lowercase().contains(&lower))
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(one.id),
+            [] => Err(OpsError::CustomerName(format!(
+                "no customer's name contains \"{typed}\": type part of a name, or an id"
+            ))),
+            many => Err(OpsError::CustomerName(format!(
+                "{} customers match \"{typed}\": {}; type more of the name, or the id",
+                many.len(),
+                many.iter()
+                    .take(4)
+                    .map(|c| format!("{} (#{})", c.name, c.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
     /// The first existing customer this one may duplicate: same email
     /// (case-insensitive), else a name equal but for case and punctuation.
     pub fn find_duplicate(

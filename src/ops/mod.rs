@@ -58,6 +58,9 @@ pub use reports::{AgingSort, aging_totals};
 pub enum OpsError {
     #[error("customer {0} not found: `tally customer list` shows the ids")]
     NoCustomer(CustomerId),
+    /// A name typed for a customer that names none, or several.
+    #[error("{0}")]
+    CustomerName(String),
     #[error("entry {0} not found: `tally history CUSTOMER_ID` shows the entry ids")]
     NoEntry(EntryId),
     #[error("{}", join_fields(.0))]

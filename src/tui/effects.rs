@@ -586,36 +586,11 @@ fn load_customer(
 
 /// The one customer whose name contains `name` (case-insensitive), other
 /// than the one being edited; otherwise a message saying what matched.
+/// A customer typed by name or id, for a form field: the message to mark
+/// it with when it names none or several.
 fn find_parent(book: &Book, name: &str, me: Option<CustomerId>) -> Result<CustomerId, String> {
-    let query = CustomerQuery {
-        sort: crate::domain::CustomerSort::Name,
-        search: Some(name.to_string()),
-        offset: 0,
-        limit: 50,
-    };
-    let lower = name.to_lowercase();
-    let found: Vec<_> = book
-        .reads()
-        .customers(&query)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter(|c| Some(c.id) != me && c.name.to_lowercase().contains(&lower))
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(one.id),
-        [] => Err(format!(
-            "no customer's name contains \"{name}\": type part of a name, or an id"
-        )),
-        many => Err(format!(
-            "{} customers match \"{name}\": {}; type more of the name, or the id",
-            many.len(),
-            many.iter()
-                .take(4)
-                .map(|c| format!("{} (#{})", c.name, c.id))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
+    book.find_customer_named(name, me)
+        .map_err(|e| e.to_string())
 }
 
 fn save_customer(
@@ -727,10 +702,9 @@ fn refund(book: &mut Book, customer: CustomerId, input: &RefundInput) -> Action 
 }
 
 fn transfer(book: &mut Book, from: CustomerId, to: &str, input: &TransferInput) -> Action {
-    let target = match to.trim_start_matches('#').parse::<i64>() {
-        Ok(id) => Ok(CustomerId(id)),
-        Err(_) if to.is_empty() => Err("who receives the credit: type a name or id".to_string()),
-        Err(_) => find_parent(book, to, Some(from)),
+    let target = match to.trim() {
+        "" => Err("who receives the credit: type a name or id".to_string()),
+        typed => find_parent(book, typed, Some(from)),
     };
     let to = match target {
         Ok(id) => id,

@@ -537,3 +537,40 @@ fn a_contract_added_from_the_command_line_charges_its_started_periods_at_once() 
         Some(3)
     );
 }
+
+#[test]
+fn an_opening_balance_is_not_this_books_days_to_collect() {
+    let b = Book::new();
+    let file = b.dir.path().join("old.csv");
+    std::fs::write(
+        &file,
+        "Customer,Email,Open Balance\r\nDee Old,dee@example.com,\"1,250.00\"\r\n",
+    )
+    .expect("csv");
+    b.ok(&[
+        "import",
+        "customers",
+        file.to_str().expect("utf8"),
+        "--opening-balances",
+    ]);
+    b.ok(&["customer", "add", "Ann Lee"]);
+    b.ok(&["charge", "2", "100", "--tax", "0"]);
+    b.ok(&["credit", "2", "50"]);
+    let month = b.json(&["report", "month", "--json"]);
+    let now = month["months"]
+        .as_array()
+        .and_then(|m| m.last())
+        .expect("this month");
+    assert_eq!(
+        (now["billed"].as_str(), now["collected"].as_str()),
+        (Some("100.00"), Some("50.00")),
+        "{now}"
+    );
+    assert_eq!(
+        now["outstanding"], "1300.00",
+        "what is owed, opening balance included: {now}"
+    );
+    // Half of what this book billed is still owed: about half the month.
+    let days = now["days_to_collect"].as_u64().expect("days");
+    assert!((14..=16).contains(&days), "{now}");
+}

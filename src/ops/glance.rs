@@ -6,7 +6,8 @@
 //! "Outstanding" at a month's end is what customers owed less the credit
 //! they held, summed over every month up to it; "days to collect" is the
 //! month's days sales outstanding (seed 004): outstanding at its end ÷
-//! what it billed × its days, in whole days.
+//! what it billed × its days, in whole days, leaving out opening balances
+//! (billed in the system the owner left, not by this book).
 
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
@@ -71,7 +72,7 @@ impl Book {
             Ok((months, top))
         })?;
         let cur = self.currency();
-        let mut outstanding = before;
+        let (mut outstanding, mut opening) = (before.net_receivable, before.opening);
         let months = (0..GLANCE_MONTHS)
             .filter_map(|k| first.checked_add_months(Months::new(k)))
             .map(|month| {
@@ -81,12 +82,16 @@ impl Book {
                     .cloned()
                     .unwrap_or_default();
                 outstanding += t.net_receivable();
+                opening += t.opening;
+                // Opening balances were billed elsewhere: what is still
+                // owed of them is not this book's days to collect.
+                let billed_here = outstanding - opening;
                 MonthGlance {
                     month,
                     billed: cur.from_minor(t.billed),
                     collected: cur.from_minor(t.collected),
                     outstanding: cur.from_minor(outstanding),
-                    days_to_collect: days_to_collect(&t, outstanding, month),
+                    days_to_collect: days_to_collect(&t, billed_here, month),
                 }
             })
             .collect();

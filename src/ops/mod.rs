@@ -126,10 +126,10 @@ impl From<CustomerError> for OpsError {
 
 fn nothing_owed(id: CustomerId, credit: Option<&str>) -> String {
     match credit {
-        Some(c) => format!(
-            "customer {id} owes nothing (they hold {c} of credit): there is nothing to ask them to pay"
-        ),
-        None => format!("customer {id} owes nothing: there is nothing to ask them to pay"),
+        Some(c) => {
+            format!("customer {id} holds {c} of credit and owes nothing: no reminder to send")
+        }
+        None => format!("customer {id} owes nothing: no reminder to send"),
     }
 }
 

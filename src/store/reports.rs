@@ -425,6 +425,15 @@ pub struct MonthTotals {
     pub opening: i64,
 }
 
+/// What stood before the first month a report asks for, in minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MonthStart {
+    /// What customers owed less the credit they held.
+    pub net_receivable: i64,
+    /// The opening balances in it.
+    pub opening: i64,
+}
+
 impl MonthTotals {
     /// How much the month moved what customers owe, less credit they hold.
     pub fn net_receivable(&self) -> i64 {
@@ -434,16 +443,23 @@ impl MonthTotals {
 
 impl Reads<'_> {
     /// The kept totals of the months `from..=to` (`YYYY-MM`) that have any
-    /// entry, oldest first, and what was owed less credit held at the start
-    /// of `from` (the sum of every earlier month's movement).
-    pub fn month_totals(&self, from: &str, to: &str) -> Result<(i64, Vec<MonthTotals>)> {
+    /// entry, oldest first, and as of the start of `from` (the sum of every
+    /// earlier month's movement): what was owed less credit held, and the
+    /// opening balances in it.
+    pub fn month_totals(&self, from: &str, to: &str) -> Result<(MonthStart, Vec<MonthTotals>)> {
         // Days compare as text: every day of `to` sorts before `to` + "-99".
         let (first, last) = (format!("{from}-01"), format!("{to}-99"));
-        let before: i64 = self.conn.query_row(
+        let before = self.conn.query_row(
             "SELECT COALESCE(SUM(billed_cents - collected_cents - transfers_in_cents \
-             + transfers_out_cents + opening_cents), 0) FROM day_totals WHERE day < ?1",
+             + transfers_out_cents + opening_cents), 0), COALESCE(SUM(opening_cents), 0) \
+             FROM day_totals WHERE day < ?1",
             [&first],
-            |r| r.get(0),
+            |r| {
+                Ok(MonthStart {
+                    net_receivable: r.get(0)?,
+                    opening: r.get(1)?,
+                })
+            },
         )?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT substr(day, 1, 7) AS month, SUM(billed_cents), SUM(collected_cents), \

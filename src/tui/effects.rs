@@ -397,7 +397,20 @@ fn link_op(book: &mut Book, clipboard: &mut Session, op: LinkOp) -> Result<Actio
         }
         LinkOp::Copy(id) => ("Link", book.require_link(id)?),
         LinkOp::CopyReminder(id) => {
-            return copy_reminder(book, clipboard, id).map(|sent| match sent {
+            let copied = match copy_reminder(book, clipboard, id) {
+                Err(OpsError::NoLink(payer)) if payer == id => {
+                    return Ok(Action::Failed(
+                        "No payment link yet: press g to generate one".into(),
+                    ));
+                }
+                Err(OpsError::NoLink(payer)) => {
+                    return Ok(Action::Failed(format!(
+                        "This customer is billed to customer {payer}, who has no payment link yet: generate theirs (g on their screen)"
+                    )));
+                }
+                other => other,
+            };
+            return copied.map(|sent| match sent {
                 Ok(message) => Action::Copied(message),
                 Err(message) => Action::Failed(format!(
                     "{message}; the link is shown above to copy by hand"

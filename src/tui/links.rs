@@ -28,7 +28,9 @@ impl App {
                 return self.error("This customer already has a link: y copies it, R replaces it");
             }
             Command::GenerateLink => LinkOp::Generate(id),
-            Command::RegenerateLink | Command::CopyLink | Command::CopyReminder if !has_link => {
+            // A reminder may carry a parent's link (bill to parent), and
+            // is refused first for someone who owes nothing: `ops` decides.
+            Command::RegenerateLink | Command::CopyLink if !has_link => {
                 return self.error("No payment link yet: press g to generate one");
             }
             Command::RegenerateLink => {

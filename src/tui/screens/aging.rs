@@ -107,7 +107,7 @@ fn body(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         col("61–90", Kind::Money, 5),
         col("Over 90", Kind::Money, 6),
         col("Total", Kind::Money, 9),
-        col("Credit held", Kind::Money, 1),
+        col("Credit", Kind::Money, 1),
     ]);
     let rows = area.height.saturating_sub(2) as usize;
     let end = (v.window.offset + rows).min(v.rows.len());

@@ -60,6 +60,16 @@ pub(super) fn open_read_only_file(path: &Path) -> rusqlite::Result<Connection> {
     Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
 }
 
+/// Whether a rollback journal is waiting beside the book: a bulk import
+/// that had the book to itself writes through one, and a process killed
+/// mid-write leaves it "hot". The book may then be shorter than its new
+/// header says until SQLite, on the next open, copies the old pages back.
+pub(super) fn hot_journal(path: &Path) -> bool {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    std::fs::metadata(Path::new(&journal)).is_ok_and(|m| m.len() > 0)
+}
+
 /// Whether some connection has the book open: SQLite keeps the `-shm` file
 /// of a WAL book for as long as one does.
 pub(super) fn in_use(path: &Path) -> bool {

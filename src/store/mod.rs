@@ -468,10 +468,11 @@ pub(crate) fn guard(rows: usize, what: impl FnOnce() -> String) -> Result<()> {
 /// While another tally has the book open (its `-shm` file exists), a
 /// checkpoint may have written the new header before growing the file, so
 /// a short file is only called damaged when it still is once nobody has the
-/// book open.
+/// book open. Nor while a hot rollback journal waits beside it (a write
+/// killed part-way): SQLite puts the old pages back on open.
 fn check_header(path: &Path) -> Result<()> {
     match read_header(path)? {
-        Some((actual, expected)) if !files::in_use(path) => {
+        Some((actual, expected)) if !files::in_use(path) && !files::hot_journal(path) => {
             // Re-read: a checkpoint may have finished between the two looks.
             match read_header(path)? {
                 Some(_) => Err(StoreError::Truncated {

@@ -315,6 +315,33 @@ fn every_page_state_fits_its_cards_at_phone_and_desktop_widths() {
                 &["charge", "{id}", "99.99", "--desc", "Mulch"],
             ][..],
         ),
+        // A parent asked to pay for a sub-client billed to it (customer 5,
+        // made here), whose page says who pays.
+        (
+            "parent",
+            &[
+                &["charge", "{id}", "40", "--tax", "0"][..],
+                &[
+                    "customer",
+                    "add",
+                    "Northside Community Garden Association Annex",
+                    "--parent",
+                    "{id}",
+                    "--bill-parent",
+                ],
+                &[
+                    "charge",
+                    "5",
+                    "1,234.56",
+                    "--tax",
+                    "0",
+                    "--desc",
+                    "Raised beds",
+                ],
+                &["invoice", "draft", "5"],
+                &["invoice", "finalize", "2"],
+            ][..],
+        ),
     ] {
         let id = book
             .ok(&["customer", "add", &format!("Page {name}")])
@@ -333,6 +360,13 @@ fn every_page_state_fits_its_cards_at_phone_and_desktop_widths() {
             // The statement of account, linked as "Download statement".
             pages.push(("statement".into(), format!("/p/{token}/statement")));
             pages.push(("invoice".into(), format!("/p/{token}/invoices/1")));
+        }
+        if name == "parent" {
+            pages.push(("parent-statement".into(), format!("/p/{token}/statement")));
+            pages.push(("parent-invoice".into(), format!("/p/{token}/invoices/2")));
+            let sub = book.ok(&["link", "generate", "5"]).trim().to_string();
+            let sub = sub.rsplit('/').next().expect("token").to_string();
+            pages.push(("billed-to-parent".into(), format!("/p/{sub}")));
         }
     }
     let server = Server::start(&book);
@@ -353,12 +387,22 @@ fn every_page_state_fits_its_cards_at_phone_and_desktop_widths() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    // The invoice page leads back to the balance page.
-    browser.open(&server.url(&pages[pages.len() - 1].1));
-    // The link is the customer's own ([portal] base_url), so compare paths.
-    let back = browser
-        .eval("new URL((document.querySelector('a.back') || {}).href || 'http://x/').pathname");
-    assert_eq!(back, pages[2].1.as_str(), "a way back to the balance page");
+    // An invoice page leads back to the balance page it was opened from
+    // (a sub-client's invoice, to its parent's).
+    let path = |n: &str| {
+        pages
+            .iter()
+            .find(|(name, _)| name == n)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_else(|| panic!("no {n} page"))
+    };
+    for (invoice, page) in [("invoice", "owes"), ("parent-invoice", "parent")] {
+        browser.open(&server.url(&path(invoice)));
+        // The link is the customer's own ([portal] base_url): compare paths.
+        let back = browser
+            .eval("new URL((document.querySelector('a.back') || {}).href || 'http://x/').pathname");
+        assert_eq!(back, path(page).as_str(), "a way back from {invoice}");
+    }
 }
 
 impl Drop for Browser {

@@ -152,7 +152,11 @@ fn the_parent_is_asked_to_pay_for_its_billed_sub_client_everywhere() {
         page.contains("<dt>Your account</dt><dd>$10.00</dd>"),
         "{page}"
     );
-    assert!(page.contains("Invoice INV-0001 for Oak Tower"), "{page}");
+    assert!(
+        page.contains("Invoice INV-0001</a>")
+            && page.contains("<div class=\"whose\">for Oak Tower</div>"),
+        "{page}"
+    );
     assert!(!page.contains("You're all set"), "{page}");
     // The parent can open the sub-client's invoice; the sub-client cannot.
     let invoices = b.json(&["invoice", "list", "--json"]);

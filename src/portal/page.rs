@@ -166,9 +166,10 @@ fn invoices(cx: &PageContext<'_>, invoices: &[(Invoice, Option<String>)]) -> Str
     let rows: String = invoices
         .iter()
         .map(|(i, sub)| {
+            // On its own line: a sub-client's name may be long.
             let whose = sub
                 .as_deref()
-                .map(|n| format!(" for {}", escape(n)))
+                .map(|n| format!("<div class=\"whose\">for {}</div>", escape(n)))
                 .unwrap_or_default();
             let due = i
                 .due_date
@@ -180,7 +181,7 @@ fn invoices(cx: &PageContext<'_>, invoices: &[(Invoice, Option<String>)]) -> Str
                 format!("Due {due}")
             };
             format!(
-                "<li><div class=\"row\"><a href=\"/p/{}/invoices/{}\">Invoice {}{whose}</a><span class=\"amt\">{}</span></div><div class=\"sub\"><span>{due}</span><span>of {}</span></div></li>\n",
+                "<li><div class=\"row\"><a href=\"/p/{}/invoices/{}\">Invoice {}</a><span class=\"amt\">{}</span></div>{whose}<div class=\"sub\"><span>{due}</span><span>of {}</span></div></li>\n",
                 cx.token.as_str(),
                 i.id,
                 escape(&i.label()),

@@ -9,6 +9,18 @@
 //!   positive, and a payment makes it smaller.
 //!
 //! The README's figure table defines each of these in the same words.
+//! Figures summed over many rows are defined where they are summed, once:
+//! - balance: `customers.balance_cents`, kept with each entry (store);
+//! - available credit, outstanding, uninvoiced, total billed and
+//!   collected, opening balance: `store::entries::BalanceBreakdown`;
+//! - billed and collected by day and month: the `day_figures` view
+//!   (migration 14), which the kept day totals, `tally check` and the
+//!   month report all read;
+//! - refunded and transferred per payment: `store::payments`;
+//! - days to collect: `store::payments::avg_days_to_collect` (a customer)
+//!   and `ops::glance` (a month);
+//! - who is asked to pay what: `ops::payer`;
+//! - owed, credit held, past due and the customer's sign: here.
 
 use rust_decimal::Decimal;
 

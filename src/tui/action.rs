@@ -172,6 +172,9 @@ pub struct CustomerSummary {
     pub avg_days: Option<rust_decimal::Decimal>,
     /// How many sub-clients, and the sum of their balances.
     pub sub_clients: (usize, rust_decimal::Decimal),
+    /// What the customer is asked to pay (`ops::payer`): with the
+    /// sub-clients billed to it, or nothing when billed to its parent.
+    pub asked: rust_decimal::Decimal,
 }
 
 /// One invoice opened from the Invoices tab: its charges, the credits that
@@ -199,6 +202,7 @@ pub struct CustomerPage {
     pub link: Option<String>,
     pub avg_days: Option<rust_decimal::Decimal>,
     pub sub_clients: (usize, rust_decimal::Decimal),
+    pub asked: rust_decimal::Decimal,
 }
 
 impl CustomerPage {

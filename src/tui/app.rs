@@ -1012,6 +1012,7 @@ impl App {
                     link: s.link,
                     avg_days: s.avg_days,
                     sub_clients: s.sub_clients,
+                    asked: s.asked,
                 });
             }
             (None, Some(page)) => {
@@ -1474,6 +1475,7 @@ mod tests {
                     count: 100,
                     link: None,
                     sub_clients: (0, Decimal::ZERO),
+                    asked: Decimal::ZERO,
                 }),
             }))
         };

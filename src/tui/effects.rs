@@ -566,8 +566,10 @@ fn load_customer(
 ) -> Result<Action, OpsError> {
     let r = book.reads();
     let summary = if summary {
+        let customer = book.customer(id)?;
         Some(CustomerSummary {
-            customer: book.customer(id)?,
+            asked: crate::ops::payer::asked_total(&r, &customer)?,
+            customer,
             breakdown: r.breakdown(id)?,
             count: r.count_entries(id)? as usize,
             link: book.link_of_known(id)?,

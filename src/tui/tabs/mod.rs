@@ -459,11 +459,16 @@ pub fn detail(app: &App, page: &super::action::CustomerPage, tab: Tab) -> Vec<St
         Tab::Contracts => vec![count("contract", "contracts")],
         Tab::SubClients => {
             let combined = cur.display(page.breakdown.balance + page.sub_clients.1);
+            // Shown when sub-clients billed here change what it is asked.
+            let asked = (page.asked != crate::domain::figures::owed(page.breakdown.balance))
+                .then(|| format!(" · asked to pay {}", cur.display(page.asked)))
+                .unwrap_or_default();
             vec![
                 format!(
-                    "{} · combined balance {combined}",
+                    "{} · combined balance {combined}{asked}",
                     count("sub-client", "sub-clients")
                 ),
+                format!("combined {combined}{asked}"),
                 format!("combined {combined}"),
             ]
         }

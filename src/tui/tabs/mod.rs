@@ -460,9 +460,11 @@ pub fn detail(app: &App, page: &super::action::CustomerPage, tab: Tab) -> Vec<St
         Tab::SubClients => {
             let combined = cur.display(page.breakdown.balance + page.sub_clients.1);
             // Shown when sub-clients billed here change what it is asked.
-            let asked = (page.asked != crate::domain::figures::owed(page.breakdown.balance))
-                .then(|| format!(" · asked to pay {}", cur.display(page.asked)))
-                .unwrap_or_default();
+            let asked = if page.asked != crate::domain::figures::owed(page.breakdown.balance) {
+                format!(" · asked to pay {}", cur.display(page.asked))
+            } else {
+                String::new()
+            };
             vec![
                 format!(
                     "{} · combined balance {combined}{asked}",

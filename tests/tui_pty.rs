@@ -492,3 +492,67 @@ fn every_customer_tab_opens_and_agrees_with_the_cli() {
     s.send("q");
     tui.wait_exit();
 }
+
+/// Another process holds the book's write lock for up to 10 s (as a long
+/// billing run or import does): every command that only reads, and the
+/// full screen's first screen, answer at once; a writer waits its turn and
+/// says the book is busy.
+#[test]
+fn the_book_reads_at_once_while_another_process_writes() {
+    let b = common::Book::new();
+    b.ok(&["customer", "add", "Ann Lee"]);
+    b.ok(&["charge", "1", "150", "--tax", "0"]);
+    b.ok(&["link", "generate", "1"]);
+    let db = b.db.clone();
+    let (locked, release) = (
+        std::sync::mpsc::channel::<()>(),
+        std::sync::mpsc::channel::<()>(),
+    );
+    let (locked_tx, locked_rx) = locked;
+    let (release_tx, release_rx) = release;
+    let writer = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        conn.execute_batch("BEGIN IMMEDIATE; UPDATE customers SET name = name;")
+            .expect("write lock");
+        locked_tx.send(()).expect("signal");
+        let _ = release_rx.recv_timeout(Duration::from_secs(10));
+        conn.execute_batch("ROLLBACK").expect("rollback");
+    });
+    locked_rx.recv().expect("locked");
+    let out = b.dir.path().join("copy.tally");
+    let reads: [&[&str]; 11] = [
+        &["customer", "list"],
+        &["customer", "show", "1"],
+        &["history", "1"],
+        &["timeline", "1"],
+        &["report", "aging"],
+        &["report", "month"],
+        &["export", "customers"],
+        &["link", "show", "1"],
+        &["check"],
+        &["statement", "1"],
+        &["backup", out.to_str().expect("utf8"), "--force"],
+    ];
+    for args in reads {
+        let start = Instant::now();
+        b.ok(args);
+        let took = start.elapsed();
+        assert!(took < Duration::from_secs(1), "{args:?} took {took:?}");
+    }
+    let start = Instant::now();
+    let mut tui = Tui::start(&b.db, b.dir.path(), &[], &[]);
+    tui.screen.wait_for("Owed to you");
+    let took = start.elapsed();
+    assert!(
+        took < Duration::from_secs(2),
+        "the first screen took {took:?}"
+    );
+    tui.screen.wait_for("Another tally is writing the book");
+    tui.screen.send("q");
+    tui.wait_exit();
+    // The lock was really held: a writer waits, then says the book is busy.
+    b.refused(&["charge", "1", "5"], "the book is busy");
+    release_tx.send(()).expect("release");
+    writer.join().expect("writer");
+    b.ok(&["charge", "1", "5"]);
+}

@@ -237,6 +237,15 @@ impl Book {
         self.snapshot(|r| Ok(r.check(depth)?))
     }
 
+    /// Runs `f` with every write that finds the book locked by another
+    /// tally refused at once (`StoreError::Busy`) instead of waiting.
+    pub fn without_waiting<T>(&mut self, f: impl FnOnce(&mut Book) -> Result<T>) -> Result<T> {
+        self.store.wait_when_busy(false)?;
+        let out = f(self);
+        self.store.wait_when_busy(true)?;
+        out
+    }
+
     /// The one way a use case changes the book: `f` runs inside one
     /// `BEGIN IMMEDIATE` transaction and sees the book only through `tx`.
     fn transact<T>(&mut self, f: impl FnOnce(&Tx<'_>, &Ctx<'_>) -> Result<T>) -> Result<T> {

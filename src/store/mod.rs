@@ -286,7 +286,7 @@ impl Store {
 
     fn setup(mut conn: Connection, path: &Path, currency: &Currency) -> Result<Store> {
         conn.busy_timeout(BUSY_WAIT)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        into_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // 32 MB of page cache (SQLite's default is 2 MB): an import of a
@@ -319,6 +319,14 @@ impl Store {
             conn: &self.conn,
             cur: &self.currency,
         }
+    }
+
+    /// Whether a write that finds the book locked by another tally waits
+    /// for it (up to the busy timeout) or fails at once with
+    /// [`StoreError::Busy`].
+    pub fn wait_when_busy(&self, wait: bool) -> Result<()> {
+        let d = if wait { BUSY_WAIT } else { Duration::ZERO };
+        Ok(self.conn.busy_timeout(d)?)
     }
 
     /// Runs `f` in one read transaction: every query in it sees the same
@@ -457,6 +465,33 @@ pub(crate) fn guard(rows: usize, what: impl FnOnce() -> String) -> Result<()> {
         Ok(())
     } else {
         Err(StoreError::Changed(what()))
+    }
+}
+
+/// Puts the book in WAL mode, where readers never wait for a writer. A
+/// book already in it is left alone (asking for the mode again would wait
+/// for a writer's lock). One another tally has switched to a rollback
+/// journal for a bulk import stays so: that tally switches it back when it
+/// is done, and switching it here would wait for the whole import.
+fn into_wal(conn: &Connection) -> Result<()> {
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+    if mode.eq_ignore_ascii_case("wal") {
+        return Ok(());
+    }
+    conn.busy_timeout(Duration::ZERO)?;
+    let set = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0));
+    conn.busy_timeout(BUSY_WAIT)?;
+    match set {
+        Ok(_) => Ok(()),
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

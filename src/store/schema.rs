@@ -683,6 +683,14 @@ pub(super) fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
 /// inside that transaction, so two tallys opening a new book at once apply
 /// each migration once.
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    // An up-to-date book needs no write lock: reading the version takes
+    // none in WAL mode, so opening it never waits for another tally that
+    // is writing (a billing run, an import).
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if version == SCHEMA_VERSION && app_id == APPLICATION_ID {
+        return Ok(());
+    }
     // A migration may rebuild a table that others reference; SQLite only
     // allows that with enforcement off, and it cannot be switched inside a
     // transaction. Each migration checks the keys itself before committing.

@@ -197,8 +197,16 @@ fn start_check(book: &Book) -> Option<app::Status> {
 /// periods, then the monthly billing cycle.
 fn billing_catch_up(book: &mut Book) -> Option<app::Status> {
     let today = book.clock().today();
-    let contracts = match book.contract_catch_up(today) {
+    // Never waited for: with another tally writing (a billing run, an
+    // import), the screen opens at once and the catch-up runs next time.
+    let contracts = match book.without_waiting(|b| b.contract_catch_up(today)) {
         Ok(posted) => posted,
+        Err(crate::ops::OpsError::Store(crate::store::StoreError::Busy)) => {
+            return Some(app::Status {
+                text: "Another tally is writing the book: contracts and monthly billing catch up next time".into(),
+                error: false,
+            });
+        }
         Err(e) => {
             return Some(app::Status {
                 text: format!("Contract charges were not posted: {e}"),
@@ -233,7 +241,7 @@ fn billing_catch_up(book: &mut Book) -> Option<app::Status> {
 }
 
 fn billing_run_status(book: &mut Book, today: chrono::NaiveDate) -> Option<app::Status> {
-    match book.billing_run(today) {
+    match book.without_waiting(|b| b.billing_run(today)) {
         Ok(made) if made.is_empty() => None,
         Ok(made) => {
             let names: Vec<String> = made

@@ -588,3 +588,64 @@ fn kill_9_mid_bulk_import_leaves_all_of_it_or_none() {
         assert_eq!(journal_mode(&b), "wal", "the book is back on its log");
     }
 }
+
+/// An owner opens the book while a bulk import works: every read answers
+/// at once (with the book as it was before the import) instead of waiting
+/// for the import's lock, and the import is all there afterwards.
+#[test]
+fn the_book_reads_while_a_bulk_import_works() {
+    let b = owing(false);
+    // Long descriptions: more than the import's page cache holds, as a
+    // real migration is, so it cannot keep every page until it commits.
+    let mut csv = String::from("date,customer,email,type,amount,tax,description\n");
+    let notes = "Weekly garden visit - mowing and edging and hedge trimming and weeding ".repeat(5);
+    for i in 0..150_000 {
+        let who = i % 5_000;
+        csv.push_str(&format!(
+            "2026-03-{:02},Bulk {who},b{who}@example.com,charge,1.00,0,Job {i} {notes}\n",
+            1 + i % 28
+        ));
+    }
+    let file = b.dir.path().join("big.csv");
+    std::fs::write(&file, csv).expect("write big.csv");
+    let mut import = spawn(&b, &["import", "entries", file.to_str().expect("utf8")]);
+    // With nobody else in the book, the import writes through a rollback
+    // journal: wait until it does, so the reads below meet that case.
+    let journal = b.dir.path().join("book.tally-journal");
+    let start = std::time::Instant::now();
+    while !journal.exists() && start.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(journal.exists(), "the import never wrote through a journal");
+    let mut during = 0;
+    while import.try_wait().expect("poll").is_none() {
+        let start = std::time::Instant::now();
+        let out = b.run(&["customer", "list", "--limit", "3"]);
+        let took = start.elapsed();
+        let running = import.try_wait().expect("poll").is_none();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if running {
+            during += 1;
+            assert!(
+                took < std::time::Duration::from_secs(1),
+                "a read during the import took {took:?}"
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let done = import.wait_with_output().expect("import");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(during >= 3, "only {during} reads ran while the import did");
+    check(&b, "reads during a bulk import");
+    let list = b.json(&["customer", "list", "--json", "--limit", "10000"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(5_001));
+    assert_eq!(journal_mode(&b), "wal", "the book is back on its log");
+}

@@ -376,7 +376,17 @@ impl Store {
             .pragma_update(None, "foreign_keys", false)
             .map_err(StoreError::from)?;
         let direct = self.journal_mode("DELETE", Duration::ZERO);
+        // Through a rollback journal, a writer that spills its cache into
+        // the book locks every reader out until it commits. Kept in memory
+        // instead, the import holds only the lock that lets readers in, up
+        // to the moment it commits.
+        if matches!(direct, Ok(true)) {
+            self.conn
+                .pragma_update(None, "cache_spill", false)
+                .map_err(StoreError::from)?;
+        }
         let value = self.transaction(true, f);
+        let _ = self.conn.pragma_update(None, "cache_spill", true);
         let on = self.conn.pragma_update(None, "foreign_keys", true);
         let wal = match direct {
             Ok(true) => self.journal_mode("WAL", BUSY_WAIT).map(|_| ()),

@@ -556,3 +556,44 @@ fn the_book_reads_at_once_while_another_process_writes() {
     writer.join().expect("writer");
     b.ok(&["charge", "1", "5"]);
 }
+
+/// `export customers`, `export entries` and `export journal` on a
+/// terminal show stored text as every other command does: no ESC, C1 or
+/// bidi character reaches it raw. To a pipe, the bytes stay faithful.
+#[test]
+fn exports_on_a_terminal_show_stored_text_never_obey_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.tally");
+    let tally = |args: &[&str]| cli(&db, dir.path(), args);
+    for (i, _) in common::hostile::CASES.iter().enumerate() {
+        let id = tally(&["customer", "add", &common::hostile::name(i)]);
+        tally(&[
+            "charge",
+            id.trim(),
+            "5",
+            "--desc",
+            &common::hostile::name(i),
+        ]);
+    }
+    for what in ["customers", "entries", "journal"] {
+        let mut tui = Tui::start(&db, dir.path(), &[], &["export", what]);
+        tui.wait_exit();
+        // Everything the child wrote has arrived once its last row has.
+        let start = Instant::now();
+        while !tui.screen.raw().contains("N7") && start.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let raw = tui.screen.raw();
+        assert!(raw.contains("N7"), "{what}: {raw:?}");
+        // The terminal turns \n into \r\n itself; anything else is ours.
+        let bad = common::hostile::unsafe_chars(&raw.replace('\r', ""));
+        assert!(bad.is_empty(), "{what} on a terminal: {bad:?} in {raw:?}");
+        // The CSVs show it escaped; the journal's names have it removed.
+        if what != "journal" {
+            assert!(raw.contains("\\x1b"), "{what}: shown escaped: {raw:?}");
+        }
+    }
+    // A pipe gets the stored bytes as they are (a CSV a program reads).
+    let piped = tally(&["export", "customers"]);
+    assert!(piped.contains("\u{1b}[2J") && piped.contains('\u{202e}'));
+}

@@ -210,7 +210,15 @@ pub fn export(book: &Book, a: ExportArgs) -> Result<()> {
         }
         None => {
             let stdout = std::io::stdout();
-            match book.export(what, std::io::BufWriter::new(stdout.lock())) {
+            // On a terminal, stored text is shown, never obeyed.
+            let out: Box<dyn std::io::Write> = if stdout.is_terminal() {
+                Box::new(super::output::TerminalLines::new(std::io::BufWriter::new(
+                    stdout.lock(),
+                )))
+            } else {
+                Box::new(std::io::BufWriter::new(stdout.lock()))
+            };
+            match book.export(what, out) {
                 Err(crate::ops::OpsError::Store(crate::store::StoreError::Unreadable {
                     source,
                     ..

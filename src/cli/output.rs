@@ -50,6 +50,58 @@ pub fn to_stderr(s: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{}", lines_for_terminal(s));
 }
 
+/// A writer that shows stored text on a terminal as every other command
+/// does (`lines_for_terminal`): for an export written to a terminal rather
+/// than a file or pipe, which get the faithful bytes. Works a line at a
+/// time, so a line's characters are never split; CRLF ends stay CRLF.
+pub struct TerminalLines<W: Write> {
+    out: W,
+    line: Vec<u8>,
+}
+
+impl<W: Write> TerminalLines<W> {
+    pub fn new(out: W) -> Self {
+        TerminalLines {
+            out,
+            line: Vec::new(),
+        }
+    }
+
+    fn emit(&mut self) -> std::io::Result<()> {
+        let text = String::from_utf8_lossy(&self.line);
+        let (body, end) = match text.strip_suffix("\r\n") {
+            Some(b) => (b, "\r\n"),
+            None => match text.strip_suffix('\n') {
+                Some(b) => (b, "\n"),
+                None => (text.as_ref(), ""),
+            },
+        };
+        self.out.write_all(for_terminal(body).as_bytes())?;
+        self.out.write_all(end.as_bytes())?;
+        self.line.clear();
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for TerminalLines<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            self.line.push(b);
+            if b == b'\n' {
+                self.emit()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.line.is_empty() {
+            self.emit()?;
+        }
+        self.out.flush()
+    }
+}
+
 use crate::domain::{Currency, Customer, Entry, Invoice};
 use crate::store::BalanceBreakdown;
 

@@ -20,8 +20,9 @@ fn is_bidi(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Characters that must not reach a terminal raw.
-fn is_unsafe(c: char) -> bool {
+/// Characters that must not reach a terminal raw (nor an account name):
+/// controls, bidirectional formatting, line and paragraph separators.
+pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_bidi(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 

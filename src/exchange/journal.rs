@@ -298,10 +298,17 @@ fn bean_string(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-/// One line of text: control characters become spaces.
+/// One line of text: control and bidirectional formatting characters
+/// become spaces (an account name carrying U+202E would read reversed).
 fn clean(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if crate::domain::text::is_unsafe(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         .trim()
         .to_string()

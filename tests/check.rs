@@ -208,3 +208,50 @@ fn kept_summaries_that_differ_from_their_entries() {
         "customer 1: paid: kept 45.05 but their entries sum to 45.00",
     );
 }
+
+/// Overwrites the first bytes of the b-tree page at the root of `table`,
+/// as a bad disk sector would.
+fn damage_page_of(b: &Book, table: &str) -> i64 {
+    let root: i64 = {
+        let conn = rusqlite::Connection::open(&b.db).expect("open");
+        conn.query_row(
+            "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .expect("root page")
+    };
+    use std::io::{Seek, SeekFrom, Write};
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&b.db)
+        .expect("open the file");
+    f.seek(SeekFrom::Start(4096 * (root as u64 - 1) + 8))
+        .expect("seek");
+    f.write_all(&[0x00, 0x00, 0x7f, 0xff].repeat(20))
+        .expect("damage");
+    root
+}
+
+#[test]
+fn a_damaged_page_is_named_by_check_and_blamed_on_the_book_by_backup() {
+    let b = sound();
+    b.ok(&["customer", "add", "Bob"]);
+    let root = damage_page_of(&b, "timeline");
+    // SQLite's words name the page: "Tree 13 page 13 cell 9: …", or,
+    // where it cannot walk the tree, tally's "table timeline (root page 13)".
+    failed(&b, "integrity", &format!("page {root}"));
+    let copy = b.dir.path().join("copy.tally");
+    let e = b.refused(
+        &["backup", copy.to_str().expect("utf8")],
+        "book.tally is damaged",
+    );
+    assert!(!e.contains(".partial"), "{e}");
+    let left: Vec<_> = std::fs::read_dir(b.dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("copy.tally"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -649,3 +649,47 @@ fn the_book_reads_while_a_bulk_import_works() {
     assert_eq!(list.as_array().map(Vec::len), Some(5_001));
     assert_eq!(journal_mode(&b), "wal", "the book is back on its log");
 }
+
+/// A backup killed at any moment leaves its temporary copy behind; the
+/// next backup to the same place removes it (and never a live one's).
+#[test]
+fn a_backup_killed_part_way_leaves_nothing_after_the_next_backup() {
+    let b = owing(true);
+    b.ok(&["--demo", "customer", "list"]);
+    let file = bulk_file(&b);
+    b.ok(&["import", "entries", &file]);
+    let dest = b.dir.path().join("copy.tally");
+    let dest_arg = dest.to_str().expect("utf8").to_string();
+    let leftovers = || -> Vec<String> {
+        std::fs::read_dir(b.dir.path())
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.starts_with(".copy.tally.partial-"))
+            .collect()
+    };
+    let mut rng = Lcg::new();
+    let mut left_behind = 0;
+    for _ in 0..20 {
+        let child = spawn(&b, &["backup", &dest_arg, "--force"]);
+        kill_after(child, rng.below(60_000));
+        left_behind += usize::from(!leftovers().is_empty());
+    }
+    // Whatever the kills left, one from a process long gone for sure, and
+    // one of a live process (this test's), which must stay.
+    let dead = b.dir.path().join(".copy.tally.partial-4000000000");
+    std::fs::write(&dead, b"half a book").expect("write");
+    std::fs::write(
+        b.dir.path().join(".copy.tally.partial-4000000000-journal"),
+        b"j",
+    )
+    .expect("write");
+    let live = format!(".copy.tally.partial-{}", std::process::id());
+    std::fs::write(b.dir.path().join(&live), b"being written").expect("write");
+    b.ok(&["backup", &dest_arg, "--force"]);
+    assert_eq!(
+        leftovers(),
+        vec![live],
+        "after {left_behind} kills left one"
+    );
+}

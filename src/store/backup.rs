@@ -4,7 +4,8 @@
 //! Invariants: the copy is written beside its destination under a
 //! temporary name and renamed into place only once complete and checked,
 //! so a backup file is never half written; an existing file is replaced
-//! only when the caller says so.
+//! only when the caller says so. A temporary copy a killed backup left
+//! (its process gone) is removed by the next backup to the same place.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -38,14 +39,20 @@ impl Store {
         if dest.exists() && !replace {
             return Err(StoreError::BackupExists(dest.to_path_buf()));
         }
+        remove_stale_copies(dest);
         let tmp = temp_beside(dest);
         let copied = self.copy_into(&tmp, &mut progress);
         let checked = copied.and_then(|()| verify(&tmp));
         let report = match checked {
             Ok(r) => r,
             Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
+                remove_with_side_files(&tmp);
+                // The copy is the book page for page: damage found in it is
+                // the book's.
+                return Err(match e {
+                    StoreError::Corrupt(_) => StoreError::Corrupt(self.path().to_path_buf()),
+                    other => other,
+                });
             }
         };
         std::fs::rename(&tmp, dest).map_err(|source| StoreError::Unreadable {
@@ -112,9 +119,62 @@ fn verify(path: &Path) -> Result<BackupReport> {
 }
 
 fn temp_beside(dest: &Path) -> PathBuf {
+    dest.with_file_name(format!("{}{}", temp_prefix(dest), std::process::id()))
+}
+
+/// `.NAME.partial-`: what every temporary copy for `dest` is called, but
+/// for the id of the process writing it.
+fn temp_prefix(dest: &Path) -> String {
     let name = dest
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "backup".into());
-    dest.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+    format!(".{name}.partial-")
+}
+
+/// A copy and the journal files SQLite may have left beside it.
+fn remove_with_side_files(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    for side in ["-journal", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(side);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+/// Removes the temporary copies for `dest` that backups killed part-way
+/// left behind: those whose process is gone. A live backup's is kept.
+fn remove_stale_copies(dest: &Path) {
+    let prefix = temp_prefix(dest);
+    let dir = match dest.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` is running. Where that cannot be known (no
+/// `/proc`), it is taken to be, so nothing another backup is writing is
+/// ever removed.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return true;
+    }
+    proc.join(pid.to_string()).exists()
 }

@@ -48,6 +48,44 @@ pub struct CheckReport {
     pub problems: Vec<Problem>,
 }
 
+fn is_corrupt(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+impl Reads<'_> {
+    /// What SQLite's integrity check reports, of the whole book or one
+    /// table: each problem (page, table or index), nothing when sound.
+    fn integrity_rows(&self, table: Option<&str>) -> rusqlite::Result<Vec<String>> {
+        let sql = match table {
+            None => "PRAGMA integrity_check(20)".to_string(),
+            Some(t) => format!("PRAGMA integrity_check(\"{}\")", t.replace('"', "\"\"")),
+        };
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let row = row?;
+            if row != "ok" {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The book's tables and their root pages, from the schema (which
+    /// lives on page 1, read whenever the book opens).
+    fn tables(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT name, rootpage FROM sqlite_schema WHERE type = 'table' AND rootpage > 0 ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
 /// At most this many offending rows are listed per check.
 const SHOWN: i64 = 20;
 
@@ -59,6 +97,15 @@ impl Reads<'_> {
         let full = depth == Depth::Full;
         if full {
             self.sqlite_check(&mut report)?;
+            if !report.is_ok() {
+                // The rules below read tables SQLite says are damaged: what
+                // they said would be about the damage, not the book.
+                report.push(
+                    "integrity",
+                    "the book's own rules were not checked: restore it from a backup first".into(),
+                );
+                return Ok(report);
+            }
         }
         self.numbering(&mut report)?;
         if full {
@@ -71,13 +118,33 @@ impl Reads<'_> {
 
     fn sqlite_check(&self, report: &mut CheckReport) -> Result<()> {
         report.ran.push("integrity");
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check(20)")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        for row in rows {
-            let row = row?;
-            if row != "ok" {
-                report.push("integrity", row);
+        match self.integrity_rows(None) {
+            Ok(rows) => {
+                for row in rows {
+                    report.push("integrity", row);
+                }
             }
+            // Damage SQLite cannot even walk past: ask table by table, so
+            // each damaged one is named.
+            Err(e) if is_corrupt(&e) => {
+                for (table, root) in self.tables()? {
+                    match self.integrity_rows(Some(&table)) {
+                        Ok(rows) => rows.into_iter().for_each(|r| report.push("integrity", r)),
+                        Err(e) if is_corrupt(&e) => report.push(
+                            "integrity",
+                            format!("table {table} (root page {root}) cannot be read: {e}"),
+                        ),
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                if report.is_ok() {
+                    report.push("integrity", format!("SQLite reports: {e}"));
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+        if !report.is_ok() {
+            return Ok(());
         }
         report.ran.push("foreign keys");
         let mut stmt = self

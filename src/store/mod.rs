@@ -341,11 +341,13 @@ impl Store {
         };
         run("BEGIN DEFERRED")?;
         let out = f(&self.reads());
-        // A read transaction has nothing to keep: ending it cannot lose data.
-        let end = run("COMMIT");
-        let value = out?;
-        end?;
-        Ok(value)
+        // A read transaction has nothing to keep: ending it cannot lose
+        // data, so one SQLite will not commit (after it met a damaged page)
+        // is rolled back and what was read still stands.
+        if run("COMMIT").is_err() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        out
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits if it returns

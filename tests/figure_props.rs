@@ -237,12 +237,12 @@ fn book_figures_agree(w: &World) {
     let (_, rows) = w.book.aging(None).expect("aging");
     let totals = tally::ops::aging_totals(&rows);
     assert_eq!(
-        cur.from_minor(totals.total()),
+        cur.from_minor_wide(totals.total()),
         owed,
         "aging total is what is owed"
     );
     assert_eq!(
-        cur.from_minor(totals.credit),
+        cur.from_minor_wide(totals.credit),
         held,
         "aging credit is credit held"
     );

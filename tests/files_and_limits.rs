@@ -232,3 +232,56 @@ fn the_list_totals_add_up_balances_near_the_integer_limit() {
     let totals = reads.reads().totals().expect("totals do not overflow");
     assert_eq!(totals.owed.to_string(), "180000000000000000.00");
 }
+
+/// `n` entries of 900,000,000,000.00 for 100 customers named `who`,
+/// spread over `days` days of March.
+fn huge_entries(b: &Book, who: &str, n: u32, days: u32) -> String {
+    let mut csv = String::from("date,customer,email,type,amount,tax,description\n");
+    for i in 0..n {
+        let c = i % 100;
+        csv.push_str(&format!(
+            "2026-03-{:02},{who} {c},{who}{c}@example.com,charge,900000000000,0,Work\n",
+            1 + i % days
+        ));
+    }
+    let file = b.dir.path().join(format!("{who}-{n}-{days}.csv"));
+    std::fs::write(&file, csv).expect("write");
+    file.to_str().expect("utf8").to_string()
+}
+
+#[test]
+fn totals_past_64_bits_are_exact_or_refused_with_tallys_message() {
+    let b = Book::new();
+    b.ok(&["customer", "add", "Seed"]);
+    // 110,000 of them over ten days: every balance and day is under the
+    // limits, the book's total passes 2⁶³ minor units.
+    b.ok(&["import", "entries", &huge_entries(&b, "Big", 110_000, 10)]);
+    let aging = b.json(&["report", "aging", "--as-of", "2026-12-31", "--json"]);
+    assert_eq!(
+        aging["totals"]["total"], "99000000000000000.00",
+        "{}",
+        aging["totals"]
+    );
+    assert_eq!(aging["customers"][0]["total"], "990000000000000.00");
+    let text = b.ok(&["report", "aging", "--as-of", "2026-12-31"]);
+    assert!(text.contains("99000000000000000.00"), "{text}");
+    // A month summed past 2⁶³: tally's own refusal, not SQLite's words.
+    let e = b.refused(&["report", "month"], "too large to compute exactly");
+    assert!(!e.contains("SQLite") && !e.contains("overflow"), "{e}");
+    // 95,000 more on 1 March: new customers, each under the limit, but
+    // that day's kept total would pass 2⁶³.
+    let more = huge_entries(&b, "More", 95_000, 1);
+    let before = b.ok(&["export", "entries"]);
+    let out = b.run(&["import", "entries", &more]);
+    let e = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "{e}");
+    assert!(
+        e.starts_with("error: ") && e.contains("too large to compute exactly"),
+        "{e}"
+    );
+    assert!(!e.contains("REAL"), "{e}");
+    // Nothing was imported (the file's bytes may differ: the import wrote
+    // through a rollback journal and put the log back).
+    assert!(b.ok(&["export", "entries"]) == before, "the book changed");
+    b.ok(&["check"]);
+}

@@ -774,7 +774,7 @@ fn book_amounts(b: &Book) -> std::collections::HashSet<String> {
     let totals = tally::ops::aging_totals(&rows);
     for row in rows.iter().chain([&totals]) {
         for m in row.buckets.iter().chain([&row.total(), &row.credit]) {
-            add(cur.from_minor(*m));
+            add(cur.from_minor_wide(*m));
         }
     }
     let overdue = b.overdue().unwrap();
@@ -1821,19 +1821,19 @@ fn aging_sorts_by_every_column_and_enter_opens_the_customer_esc_returns() {
     keys(&mut r, "A");
     let rows = |r: &Runner| r.app.reports.aging.rows.clone();
     assert!(rows(&r).len() > 5);
-    let totals: Vec<i64> = rows(&r).iter().map(|x| x.total()).collect();
+    let totals: Vec<i128> = rows(&r).iter().map(|x| x.total()).collect();
     assert!(totals.windows(2).all(|p| p[0] >= p[1]), "{totals:?}");
     // Each press of s sorts by the next column, largest first; then name.
     for bucket in [4usize, 3, 2, 1, 0] {
         keys(&mut r, "s");
-        let col: Vec<i64> = rows(&r).iter().map(|x| x.buckets[bucket]).collect();
+        let col: Vec<i128> = rows(&r).iter().map(|x| x.buckets[bucket]).collect();
         assert!(
             col.windows(2).all(|p| p[0] >= p[1]),
             "bucket {bucket}: {col:?}"
         );
     }
     keys(&mut r, "s");
-    let credit: Vec<i64> = rows(&r).iter().map(|x| x.credit).collect();
+    let credit: Vec<i128> = rows(&r).iter().map(|x| x.credit).collect();
     assert!(credit.windows(2).all(|p| p[0] >= p[1]), "{credit:?}");
     keys(&mut r, "s");
     let names: Vec<String> = rows(&r).iter().map(|x| x.name.to_lowercase()).collect();

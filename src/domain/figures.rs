@@ -98,7 +98,7 @@ impl PastDue {
 /// oldest debt first (in minor units): the aging report then shows what is
 /// owed net, as the customer list does, and the credit left is their net
 /// credit, the same figure the list's "Credit held" sums.
-pub fn net_aging(buckets: &mut [i64; 5], credit: &mut i64) {
+pub fn net_aging(buckets: &mut [i128; 5], credit: &mut i128) {
     for b in buckets.iter_mut().rev() {
         let take = (*b).min(*credit).max(0);
         *b -= take;

@@ -176,6 +176,17 @@ impl Currency {
         Decimal::new(minor, self.decimals)
     }
 
+    /// [`Currency::from_minor`] for a sum wider than 64 bits (a report's
+    /// totals); exact up to 28 digits, past which it is held at the most a
+    /// `Decimal` holds rather than wrapped.
+    pub fn from_minor_wide(&self, minor: i128) -> Decimal {
+        Decimal::try_from_i128_with_scale(minor, self.decimals).unwrap_or(if minor < 0 {
+            Decimal::MIN
+        } else {
+            Decimal::MAX
+        })
+    }
+
     /// `-1500.00`: fixed decimals, no grouping, no symbol (CLI tables, JSON).
     pub fn plain(&self, value: Decimal) -> String {
         let mut v = value;

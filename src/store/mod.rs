@@ -160,8 +160,15 @@ impl From<rusqlite::Error> for StoreError {
                 StoreError::Corrupt(PathBuf::from("the book"))
             }
             Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::from("the book")),
-            // SQLite's SUM() and `+` fail this way rather than wrap.
-            _ if e.to_string().contains("integer overflow") => StoreError::Overflow,
+            // SQLite's SUM() fails this way rather than wrap; its `+`
+            // turns to floating point, which a STRICT integer column then
+            // refuses: both are a sum past 64 bits.
+            _ if e.to_string().contains("integer overflow")
+                || e.to_string()
+                    .contains("cannot store REAL value in INTEGER column") =>
+            {
+                StoreError::Overflow
+            }
             _ => StoreError::Sqlite(e),
         }
     }

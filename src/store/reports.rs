@@ -19,14 +19,16 @@ pub struct AgingRow {
     pub id: i64,
     pub name: String,
     /// Not yet due; then 1–30, 31–60, 61–90 and over 90 days past due.
-    pub buckets: [i64; 5],
+    /// In 128 bits: a report's totals over many customers may pass what
+    /// 64 bits hold, and are shown exactly all the same.
+    pub buckets: [i128; 5],
     /// Credit not applied to any invoice. `Book::aging` nets it against
     /// the buckets, so there it is the customer's net credit.
-    pub credit: i64,
+    pub credit: i128,
 }
 
 impl AgingRow {
-    pub fn total(&self) -> i64 {
+    pub fn total(&self) -> i128 {
         self.buckets.iter().sum()
     }
 }
@@ -83,8 +85,14 @@ impl Reads<'_> {
                 Ok(AgingRow {
                     id: r.get(0)?,
                     name: r.get(1)?,
-                    buckets: [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
-                    credit: r.get(7)?,
+                    buckets: [
+                        r.get::<_, i64>(2)?.into(),
+                        r.get::<_, i64>(3)?.into(),
+                        r.get::<_, i64>(4)?.into(),
+                        r.get::<_, i64>(5)?.into(),
+                        r.get::<_, i64>(6)?.into(),
+                    ],
+                    credit: r.get::<_, i64>(7)?.into(),
                 })
             },
         )?;
@@ -198,10 +206,10 @@ impl Reads<'_> {
         while let Some(r) = q.next()? {
             let c: i64 = r.get(0)?;
             let (balance, uninvoiced): (i64, i64) = (r.get(1)?, r.get(2)?);
-            let mut buckets = owed[slot(c)];
-            buckets[4] += uninvoiced - recent[slot(c)];
-            let total: i64 = buckets.iter().sum();
-            let credit = (total + balance).max(0);
+            let mut buckets = owed[slot(c)].map(i128::from);
+            buckets[4] += i128::from(uninvoiced) - i128::from(recent[slot(c)]);
+            let total: i128 = buckets.iter().sum();
+            let credit = (total + i128::from(balance)).max(0);
             if total > 0 || credit > 0 {
                 out.push(AgingRow {
                     id: c,

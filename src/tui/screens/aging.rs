@@ -82,8 +82,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
 fn body(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let v = &app.reports.aging;
     let cur = &app.currency;
-    let money = |m: i64| -> Value {
-        let d = cur.from_minor(m);
+    let money = |m: i128| -> Value {
+        let d = cur.from_minor_wide(m);
         if m == 0 {
             styled(cur.display(d), ui.theme.dim())
         } else {
@@ -93,9 +93,9 @@ fn body(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let cells = |name: String, r: &AgingRow| {
         let mut c: Vec<Value> = vec![name.into()];
         c.extend(r.buckets.iter().map(|b| money(*b)));
-        let total = cur.from_minor(r.total());
+        let total = cur.from_minor_wide(r.total());
         c.push(styled(cur.display(total), ui.theme.balance(-total)));
-        let credit = cur.from_minor(r.credit);
+        let credit = cur.from_minor_wide(r.credit);
         c.push(styled(cur.display(credit), ui.theme.balance(credit)));
         c
     };

@@ -568,3 +568,28 @@ fn a_large_import_keeps_indexes_month_totals_and_balances_right() {
     let found = b.ok(&["customer", "list", "--search", "Customer 39"]);
     assert!(found.contains("Customer 39"), "{found}");
 }
+
+#[test]
+fn today_and_yesterday_in_an_entries_file_are_the_days_around_the_import() {
+    let b = Book::new();
+    let file = write(
+        &b,
+        "days.csv",
+        b"date,customer,email,type,amount,tax,description\ntoday,Ann,ann@example.com,charge,10,0,A\nyesterday,Ann,ann@example.com,charge,5,0,B\n",
+    );
+    b.ok(&["import", "entries", &file]);
+    let today = chrono::Local::now().date_naive();
+    let history = b.json(&["history", "1", "--json"]);
+    let dates: Vec<&str> = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|e| e["date"].as_str())
+        .collect();
+    let want = [
+        today.to_string(),
+        (today - chrono::Duration::days(1)).to_string(),
+    ];
+    assert_eq!(dates, want, "{history}");
+    b.ok(&["check"]);
+}

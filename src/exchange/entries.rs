@@ -19,6 +19,9 @@ use crate::domain::entry::{EntryKind, MAX_DESCRIPTION, Method};
 /// Where each field is in the file's rows.
 #[derive(Debug, Clone, Copy)]
 pub struct EntryColumns {
+    /// The day the import runs: what `today` and `yesterday` in a date
+    /// cell are counted from.
+    today: NaiveDate,
     date: usize,
     customer: Option<usize>,
     email: Option<usize>,
@@ -227,7 +230,11 @@ impl EntryBatch {
 }
 
 impl EntryColumns {
-    pub fn find(headers: &[String], file: &str) -> Result<EntryColumns, FileError> {
+    pub fn find(
+        headers: &[String],
+        file: &str,
+        today: NaiveDate,
+    ) -> Result<EntryColumns, FileError> {
         let need = |names: &[&str], what: &str| {
             columns(headers, names).ok_or_else(|| FileError::Header {
                 file: file.to_string(),
@@ -237,6 +244,7 @@ impl EntryColumns {
             })
         };
         let cols = EntryColumns {
+            today,
             date: need(&["date"], "date")?,
             customer: columns(headers, &["customer", "name"]),
             email: columns(headers, &["email"]),
@@ -268,7 +276,7 @@ impl EntryColumns {
             column: column.to_string(),
             reason,
         };
-        let date = parse_day(cell(Some(self.date))).map_err(|r| bad("date", r))?;
+        let date = parse_day(cell(Some(self.date)), self.today).map_err(|r| bad("date", r))?;
         let kind = match cell(Some(self.kind)).to_ascii_lowercase().as_str() {
             "charge" => EntryKind::Charge,
             "credit" | "payment" => EntryKind::Credit,
@@ -334,13 +342,13 @@ impl EntryColumns {
     }
 }
 
-/// A file's date: `YYYY-MM-DD` only (a file has no "today").
-fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    if s.is_empty() {
+/// A file's date: `YYYY-MM-DD`, or `today` / `yesterday` counted from the
+/// day the import runs. An empty cell is refused: a row needs its date.
+fn parse_day(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    if s.trim().is_empty() {
         return Err("is empty: every row needs its date, YYYY-MM-DD".into());
     }
-    // Any fixed "today" will do: an empty date was refused above.
-    crate::domain::date::parse_date(s, NaiveDate::MIN).map_err(|e| e.to_string())
+    crate::domain::date::parse_date(s, today).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -351,11 +359,30 @@ mod tests {
         s.split(',').map(str::to_string).collect()
     }
 
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("a day")
+    }
+
+    #[test]
+    fn today_and_yesterday_count_from_the_day_the_import_runs() {
+        let cur = Currency::default();
+        let h = headers("date,customer,type,amount");
+        let cols = EntryColumns::find(&h, "e.csv", day(2026, 11, 21)).unwrap();
+        let date = |cell: &str| {
+            cols.parse("e.csv", 2, &[cell, "Ann", "charge", "5"], &cur)
+                .map(|r| r.date)
+        };
+        assert_eq!(date("today").unwrap(), day(2026, 11, 21));
+        assert_eq!(date(" Yesterday ").unwrap(), day(2026, 11, 20));
+        assert_eq!(date("2026-03-01").unwrap(), day(2026, 3, 1));
+        assert!(date("").is_err() && date("soon").is_err());
+    }
+
     #[test]
     fn a_row_is_read_by_its_header_and_each_problem_names_its_cell() {
         let cur = Currency::default();
         let h = headers("type,amount,date,email,customer,tax,description");
-        let cols = EntryColumns::find(&h, "e.csv").unwrap();
+        let cols = EntryColumns::find(&h, "e.csv", day(2026, 11, 21)).unwrap();
         let row = cols
             .parse(
                 "e.csv",
@@ -390,7 +417,9 @@ mod tests {
         assert!(
             err(&["charge", "5", "2026-03-01", "", "", "", ""]).contains("name who this is for")
         );
-        let missing = EntryColumns::find(&headers("date,amount,customer"), "e.csv").unwrap_err();
+        let missing =
+            EntryColumns::find(&headers("date,amount,customer"), "e.csv", day(2026, 11, 21))
+                .unwrap_err();
         assert!(missing.to_string().contains("no type column"), "{missing}");
     }
 

@@ -101,7 +101,7 @@ impl Book {
     ) -> Result<EntriesImported> {
         let src = CsvFile::new(file, bytes)?;
         let (headers, mut rows) = src.rows()?;
-        let cols = EntryColumns::find(&headers, file)?;
+        let cols = EntryColumns::find(&headers, file, self.clock.today())?;
         let lines = memchr::memchr_iter(b'\n', bytes).count();
         // A file that is a good part of the book goes in faster with the
         // entries indexes built afterwards in one pass, and without

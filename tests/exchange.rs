@@ -593,3 +593,35 @@ fn today_and_yesterday_in_an_entries_file_are_the_days_around_the_import() {
     assert_eq!(dates, want, "{history}");
     b.ok(&["check"]);
 }
+
+/// Stripe's customers export (all columns), as `../shared/fixtures`
+/// has it: its "Account Balance" is read (negative = credit), never its
+/// "Total Spend".
+#[test]
+fn a_stripe_export_brings_its_account_balances() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/imports/stripe/customers_all_columns.csv");
+    if !fixture.exists() {
+        eprintln!(
+            "SKIPPED a_stripe_export_brings_its_account_balances: no {}",
+            fixture.display()
+        );
+        return;
+    }
+    let b = Book::new();
+    b.ok(&[
+        "import",
+        "customers",
+        fixture.to_str().expect("utf8"),
+        "--opening-balances",
+    ]);
+    let bal = balances(&b);
+    assert_eq!(bal["Hannah Petrov"], "270.00", "{bal:?}");
+    assert_eq!(bal["Omar Diaz"], "1584.25", "{bal:?}");
+    assert_eq!(bal["=Equals Design Co"], "-75.00", "{bal:?}");
+    assert_eq!(
+        bal["Omar Bell"], "0.00",
+        "Total Spend 99.00 is not a balance"
+    );
+    b.ok(&["check"]);
+}

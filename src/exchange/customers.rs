@@ -123,7 +123,9 @@ impl CustomerColumns {
             address: address_parts.iter().filter_map(|n| c(&[n])).collect(),
             notes: c(&["notes", "description", "note"]),
             id: (source == Source::Stripe).then(|| c(&["id"])).flatten(),
-            balance: c(&["open balance", "balance"]),
+            // Stripe's is "Account Balance"; its "Total Spend" and the
+            // like are not balances and are never read.
+            balance: c(&["open balance", "account balance", "balance"]),
             currency: c(&["currency"]),
         };
         if cols.name.is_none() && cols.email.is_none() && cols.company.is_none() {
@@ -191,12 +193,20 @@ impl CustomerColumns {
     }
 }
 
-/// A signed amount as other systems write it: `-12.50`, `(12.50)`, `$1,200`.
+/// A signed amount as other systems write it: `-12.50`, `(12.50)`,
+/// `$1,200`, and the sign after the symbol as Invoice Ninja writes it,
+/// `$-142.85`.
 fn signed(s: &str, currency: &Currency) -> Result<Decimal, String> {
+    let s = s.trim();
     let (negative, rest) =
         if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
             (true, inner)
         } else if let Some(r) = s.strip_prefix('-') {
+            (true, r)
+        } else if let Some(r) = s
+            .strip_prefix(currency.symbol.as_str())
+            .and_then(|r| r.strip_prefix('-'))
+        {
             (true, r)
         } else {
             (false, s)
@@ -285,6 +295,36 @@ mod tests {
         let cols = CustomerColumns::find(&plain, Source::Csv, "p.csv").unwrap();
         let row = cols.parse(2, &["Cy", "", "", "", "(5.00)"], &cur).unwrap();
         assert_eq!(row.balance.map(|b| b.to_string()).as_deref(), Some("-5.00"));
+        let row = cols
+            .parse(2, &["Cy", "", "", "", "$-142.85"], &cur)
+            .unwrap();
+        assert_eq!(
+            row.balance.map(|b| b.to_string()).as_deref(),
+            Some("-142.85")
+        );
+        // Stripe's balance column is "Account Balance".
+        let stripe = h("id,Email,Name,Created (UTC),Account Balance,Currency,Total Spend");
+        let cols = CustomerColumns::find(&stripe, Source::Stripe, "s.csv").unwrap();
+        let row = cols
+            .parse(
+                2,
+                &[
+                    "cus_1",
+                    "a@x.com",
+                    "A",
+                    "2023-08-28 20:18",
+                    "125.00",
+                    "usd",
+                    "900.00",
+                ],
+                &cur,
+            )
+            .unwrap();
+        assert_eq!(
+            row.balance.map(|b| b.to_string()).as_deref(),
+            Some("-125.00"),
+            "owed"
+        );
         assert_eq!(
             cols.parse(3, &["", "", "", "", ""], &cur).unwrap_err(),
             "no name, company or email"

@@ -625,3 +625,69 @@ fn a_stripe_export_brings_its_account_balances() {
     );
     b.ok(&["check"]);
 }
+
+/// The fixtures of other systems' exports (`../shared/fixtures/imports`),
+/// when this checkout has them beside it.
+fn fixtures() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/imports");
+    if dir.exists() {
+        Some(dir)
+    } else {
+        eprintln!("SKIPPED: no {}", dir.display());
+        None
+    }
+}
+
+/// Imports one fixture file into an empty book with its `import_options`
+/// and compares every customer with its `expected.json`: name, email,
+/// phone, address, parent and balance, and the rows it skips.
+fn matches_expected(dir: &std::path::Path, folder: &str, file: &str) {
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join(folder).join("expected.json")).expect("expected.json"),
+    )
+    .expect("json");
+    let want = &expected["files"][file];
+    let b = Book::new();
+    let path = dir.join(folder).join(file);
+    let mut args = vec!["import", "customers", path.to_str().expect("utf8")];
+    if want["import_options"] == "--opening-balances" {
+        args.push("--opening-balances");
+    }
+    let out = b.ok(&args);
+    let list = b.json(&["customer", "list", "--json", "--limit", "10000"]);
+    let got = list.as_array().expect("list");
+    let name_of = |id: &Value| -> Value {
+        got.iter()
+            .find(|c| &c["id"] == id)
+            .map_or(Value::Null, |c| c["name"].clone())
+    };
+    let customers = want["customers"].as_array().expect("customers");
+    assert_eq!(got.len(), customers.len(), "{file}: {out}");
+    for c in customers {
+        let found = got
+            .iter()
+            .find(|g| g["name"] == c["name"] && g["email"] == c["email"])
+            .unwrap_or_else(|| panic!("{file}: no {} in {list}", c["name"]));
+        let show = b.json(&["customer", "show", &found["id"].to_string(), "--json"]);
+        let seen = serde_json::json!({
+            "phone": show["phone"], "address": show["address"],
+            "parent": name_of(&show["parent_id"]), "balance": show["balance"],
+        });
+        let wanted = serde_json::json!({
+            "phone": c["phone"], "address": c["address"],
+            "parent": c["parent"], "balance": c["balance"],
+        });
+        assert_eq!(seen, wanted, "{file}: {}", c["name"]);
+    }
+    for s in want["skipped_rows"].as_array().into_iter().flatten() {
+        let line = format!("line {}: skipped", s["line"]);
+        assert!(out.contains(&line), "{file}: {line} in {out}");
+    }
+    b.ok(&["check"]);
+}
+
+#[test]
+fn a_quickbooks_customer_list_with_its_title_lines_total_row_and_sub_customers() {
+    let Some(dir) = fixtures() else { return };
+    matches_expected(&dir, "quickbooks", "customer_list_open_balance.csv");
+}

@@ -9,8 +9,51 @@ use super::FileError;
 /// A file's text, checked, with the delimiter its header uses.
 pub struct Source<'a> {
     pub name: String,
+    /// From the header on: title lines above it are left out.
     text: &'a [u8],
     delimiter: u8,
+    /// The line the header is on (1 unless title lines precede it).
+    header_line: usize,
+}
+
+/// At most this many lines before a header are taken as title lines.
+const MAX_TITLE_LINES: usize = 10;
+
+/// Where the header starts: past the title lines some systems write above
+/// it (QuickBooks' company, report name and "As of March 31, 2025";
+/// Invoice Ninja's version line and entity name). The header is the first
+/// line of two or more cells that the next non-blank line matches cell for
+/// cell (a title line's stray comma gives it two cells, but not the
+/// header's count). (byte offset, line number); the first line when none
+/// is found, so a malformed file is refused as before.
+fn header_start(text: &[u8]) -> (usize, usize) {
+    let cells = |line: &[u8]| -> usize {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter_of(line))
+            .from_reader(line)
+            .byte_records()
+            .next()
+            .and_then(Result::ok)
+            .map_or(0, |r| r.len())
+    };
+    let mut lines = Vec::new();
+    let mut offset = 0;
+    for line in text.split(|b| *b == b'\n').take(MAX_TITLE_LINES + 2) {
+        if !line.trim_ascii().is_empty() {
+            lines.push((offset, cells(line)));
+        }
+        offset += line.len() + 1;
+    }
+    let numbered = |at: usize| 1 + text[..at].iter().filter(|b| **b == b'\n').count();
+    for (i, &(at, n)) in lines.iter().enumerate().take(MAX_TITLE_LINES + 1) {
+        let next = lines.get(i + 1).map(|l| l.1);
+        if n >= 2 && next.is_none_or(|m| m == n) {
+            return (at, numbered(at));
+        }
+    }
+    (0, 1)
 }
 
 impl<'a> Source<'a> {
@@ -31,11 +74,14 @@ impl<'a> Source<'a> {
         if text.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(FileError::Empty { file });
         }
+        let (start, header_line) = header_start(text);
+        let text = &text[start.min(text.len())..];
         let header = text.split(|b| *b == b'\n').next().unwrap_or_default();
         Ok(Source {
             name: file,
             text,
             delimiter: delimiter_of(header),
+            header_line,
         })
     }
 
@@ -60,7 +106,7 @@ impl<'a> Source<'a> {
                 reader,
                 record: csv::ByteRecord::new(),
                 text: self.text,
-                counted: (0, 1),
+                counted: (0, self.header_line),
             },
         ))
     }
@@ -194,6 +240,23 @@ mod tests {
             plain.1[1],
             (3, vec!["Lee, Bo".to_string(), "b@x.com".into()])
         );
+    }
+
+    #[test]
+    fn title_lines_above_the_header_are_left_out_and_lines_keep_their_numbers() {
+        let qb = all(b"Lawn Pros LLC\r\nCustomer Contact List\r\nAs of March 31, 2025\r\n\r\nCustomer,Email,Open Balance\r\nAnn,a@x.com,1.00\r\n")
+            .unwrap();
+        assert_eq!(qb.0, ["customer", "email", "open balance"]);
+        assert_eq!(
+            qb.1,
+            [(6, vec!["Ann".to_string(), "a@x.com".into(), "1.00".into()])]
+        );
+        let ninja = all(b"\"Invoice Ninja v4.5.17 - March 31, 2025 4:05 pm\"\n\nCLIENTS\n\"Name\",\"Balance\"\n\"Bo\",\"$1.00\"\n").unwrap();
+        assert_eq!(ninja.0, ["name", "balance"]);
+        assert_eq!(ninja.1[0].0, 5);
+        // A file of one column has no title lines to skip.
+        let single = all(b"name\nAnn\nBo\n").unwrap();
+        assert_eq!((single.0.len(), single.1.len()), (1, 2));
     }
 
     #[test]

@@ -63,6 +63,11 @@ pub struct CustomerRow {
     /// In tally's sign; `None` when the file has no balance column or cell.
     pub balance: Option<Decimal>,
     pub currency: Option<String>,
+    /// QuickBooks' sub-customers are `Parent:Child`: the full name of the
+    /// parent (itself maybe `Parent:Child`); the row's name is the last part.
+    pub parent_path: Option<String>,
+    /// The name as the file wrote it (the whole `Parent:Child` path).
+    pub full_name: String,
 }
 
 /// Where each field is, for one source.
@@ -119,7 +124,7 @@ impl CustomerColumns {
             ]),
             company: c(&["company", "company name"]),
             email: c(&["email", "email address", "e-mail"]),
-            phone: c(&["phone", "phone number", "mobile"]),
+            phone: c(&["phone", "phone number", "phone numbers", "mobile"]),
             address: address_parts.iter().filter_map(|n| c(&[n])).collect(),
             notes: c(&["notes", "description", "note"]),
             id: (source == Source::Stripe).then(|| c(&["id"])).flatten(),
@@ -156,6 +161,20 @@ impl CustomerColumns {
             .into_iter()
             .find(|s| !s.is_empty())
             .ok_or("no name, company or email")?;
+        // A report's total is not a customer (QuickBooks ends its lists
+        // with "Total", its reports with "TOTAL" and "Total for …").
+        if name.eq_ignore_ascii_case("total") || name.starts_with("Total for ") {
+            return Err("a total row, not a customer".into());
+        }
+        let full_name = name.to_string();
+        let (parent_path, name) = match name.rsplit_once(':') {
+            Some((parent, child))
+                if self.source == Source::QuickBooks && !child.trim().is_empty() =>
+            {
+                (Some(parent.trim().to_string()), child.trim())
+            }
+            _ => (None, name),
+        };
         let address: Vec<&str> = self
             .address
             .iter()
@@ -180,7 +199,7 @@ impl CustomerColumns {
             details: CustomerDetails {
                 name: name.to_string(),
                 email: opt(email),
-                phone: opt(cell(self.phone)),
+                phone: opt(first_phone(cell(self.phone))),
                 address: (!address.is_empty()).then(|| address.join(", ")),
                 legal_name: opt(company).filter(|c| c != name),
                 notes,
@@ -189,8 +208,30 @@ impl CustomerColumns {
             reference,
             balance,
             currency: opt(&cell(self.currency).to_ascii_uppercase()),
+            parent_path,
+            full_name,
         })
     }
+}
+
+/// The first number of a labelled phone cell, as QuickBooks writes it
+/// (`Phone: (410) 555-0142 Mobile: (603) 555-0126`); any other cell as is.
+fn first_phone(cell: &str) -> &str {
+    const LABELS: [&str; 4] = ["Phone:", "Mobile:", "Fax:", "Other:"];
+    let Some((at, label)) = LABELS
+        .iter()
+        .filter_map(|l| cell.find(l).map(|at| (at, *l)))
+        .min_by_key(|(at, _)| *at)
+    else {
+        return cell;
+    };
+    let rest = &cell[at + label.len()..];
+    let end = LABELS
+        .iter()
+        .filter_map(|l| rest.find(l))
+        .min()
+        .unwrap_or(rest.len());
+    rest[..end].trim()
 }
 
 /// A signed amount as other systems write it: `-12.50`, `(12.50)`,
@@ -290,6 +331,28 @@ mod tests {
         );
         assert_eq!(row.reference.as_deref(), Some("cus_123"));
         assert_eq!(row.currency.as_deref(), Some("USD"));
+        let qb = h("Customer,Phone Numbers,Email,Open Balance");
+        let cols = CustomerColumns::find(&qb, Source::QuickBooks, "q.csv").unwrap();
+        let row = cols
+            .parse(
+                3,
+                &[
+                    "Harbor:North Office:Dock",
+                    "Phone: (410) 555-0142 Mobile: (603) 555-0126",
+                    "",
+                    "98.50",
+                ],
+                &cur,
+            )
+            .unwrap();
+        assert_eq!(row.details.name, "Dock");
+        assert_eq!(row.parent_path.as_deref(), Some("Harbor:North Office"));
+        assert_eq!(row.details.phone.as_deref(), Some("(410) 555-0142"));
+        assert_eq!(
+            cols.parse(9, &["Total", "", "", "40,351.50"], &cur)
+                .unwrap_err(),
+            "a total row, not a customer"
+        );
         let plain = h("name,email,phone,address,balance");
         assert_eq!(Source::guess(&plain), Source::Csv);
         let cols = CustomerColumns::find(&plain, Source::Csv, "p.csv").unwrap();

@@ -48,6 +48,9 @@ pub struct CustomerImport {
     pub skipped: Vec<(usize, String)>,
     /// Opening balances posted: (customer, balance in tally's sign).
     pub balances: Vec<(CustomerId, Decimal)>,
+    /// Each row's full name as the file wrote it (`Parent:Child`) and the
+    /// customer it became, so a sub-customer finds its parent.
+    pub by_full_name: std::collections::HashMap<String, CustomerId>,
 }
 
 /// What an entries import did.
@@ -590,14 +593,28 @@ impl Ctx<'_> {
             None => None,
         };
         if let Some(id) = by_email {
+            report.by_full_name.insert(row.full_name.clone(), id);
             report.matched.push((line, id, row.details.name, "email"));
             return Ok(());
         }
         if let Some(id) = r.customer_id_by_name(&row.details.name)? {
+            report.by_full_name.insert(row.full_name.clone(), id);
             report.matched.push((line, id, row.details.name, "name"));
             return Ok(());
         }
-        let details = match row.details.clone().validated() {
+        let mut details = row.details.clone();
+        if let Some(path) = &row.parent_path {
+            // Parents come before their sub-customers in these exports.
+            let Some(parent) = report.by_full_name.get(path).copied() else {
+                report.skipped.push((
+                    line,
+                    format!("its parent \"{path}\" is not in the file above it"),
+                ));
+                return Ok(());
+            };
+            details.parent_id = Some(parent);
+        }
+        let details = match details.validated() {
             Ok(d) => d,
             Err(e) => {
                 report.skipped.push((line, e.to_string()));
@@ -628,6 +645,7 @@ impl Ctx<'_> {
             self.opening_balance(tx, id, b, date)?;
             report.balances.push((id, b));
         }
+        report.by_full_name.insert(row.full_name, id);
         report.created.push((line, id, details.name));
         Ok(())
     }

@@ -691,3 +691,9 @@ fn a_quickbooks_customer_list_with_its_title_lines_total_row_and_sub_customers()
     let Some(dir) = fixtures() else { return };
     matches_expected(&dir, "quickbooks", "customer_list_open_balance.csv");
 }
+
+#[test]
+fn a_stripe_customer_export_merges_by_email_and_keeps_namesakes_apart() {
+    let Some(dir) = fixtures() else { return };
+    matches_expected(&dir, "stripe", "customers_all_columns.csv");
+}

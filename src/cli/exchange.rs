@@ -157,6 +157,12 @@ fn print_customers(r: &crate::ops::CustomerImport, dry_run: bool) -> Result<()> 
             .iter()
             .map(|(l, why)| (*l, format!("skipped: {why}"))),
     );
+    lines.extend(
+        r.notes
+            .iter()
+            .map(|(l, note)| (*l, format!("note: {note}"))),
+    );
+    // Stable: a row's fate first, then its note.
     lines.sort_by_key(|(l, _)| *l);
     for (line, text) in lines {
         say!("line {line}: {text}");

@@ -103,6 +103,15 @@ impl CustomerColumns {
                 "zip",
                 "country",
             ],
+            // The card's billing address is the one Stripe has; its
+            // country is the card's, not part of the address people write.
+            Source::Stripe => &[
+                "card address line1",
+                "card address line2",
+                "card address city",
+                "card address state",
+                "card address zip",
+            ],
             _ => &[
                 "address",
                 "street",

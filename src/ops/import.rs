@@ -48,6 +48,9 @@ pub struct CustomerImport {
     pub skipped: Vec<(usize, String)>,
     /// Opening balances posted: (customer, balance in tally's sign).
     pub balances: Vec<(CustomerId, Decimal)>,
+    /// (line, note) said beside a row's fate: a customer created although
+    /// one of the same name exists (another email: two people).
+    pub notes: Vec<(usize, String)>,
     /// Each row's full name as the file wrote it (`Parent:Child`) and the
     /// customer it became, so a sub-customer finds its parent.
     pub by_full_name: std::collections::HashMap<String, CustomerId>,
@@ -598,9 +601,20 @@ impl Ctx<'_> {
             return Ok(());
         }
         if let Some(id) = r.customer_id_by_name(&row.details.name)? {
-            report.by_full_name.insert(row.full_name.clone(), id);
-            report.matched.push((line, id, row.details.name, "name"));
-            return Ok(());
+            // The same name with another email is another person: never
+            // merged by name (Stripe and QuickBooks exports hold both).
+            let theirs = r.customer(id)?.and_then(|c| c.email);
+            match (&theirs, &row.details.email) {
+                (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => report.notes.push((
+                    line,
+                    format!("customer {id} has the same name and another email: created apart"),
+                )),
+                _ => {
+                    report.by_full_name.insert(row.full_name.clone(), id);
+                    report.matched.push((line, id, row.details.name, "name"));
+                    return Ok(());
+                }
+            }
         }
         let mut details = row.details.clone();
         if let Some(path) = &row.parent_path {

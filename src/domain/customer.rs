@@ -241,7 +241,18 @@ pub fn check_email(email: &str) -> Result<(), CustomerError> {
 }
 
 pub fn check_phone(phone: &str) -> Result<(), CustomerError> {
-    let allowed = phone
+    // An extension may follow the number: "410-555-0142 x89", "… ext. 89".
+    let lower = phone.to_ascii_lowercase();
+    let number = ["ext.", "ext", "x"]
+        .iter()
+        .filter_map(|mark| {
+            let at = lower.rfind(mark)?;
+            let rest = lower[at + mark.len()..].trim();
+            (!rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())).then(|| &phone[..at])
+        })
+        .next()
+        .unwrap_or(phone);
+    let allowed = number
         .chars()
         .all(|c| c.is_ascii_digit() || " +()-.".contains(c));
     let digits = phone.chars().filter(char::is_ascii_digit).count();

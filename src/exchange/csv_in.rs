@@ -27,7 +27,8 @@ const MAX_TITLE_LINES: usize = 10;
 /// header's count). (byte offset, line number); the first line when none
 /// is found, so a malformed file is refused as before.
 fn header_start(text: &[u8]) -> (usize, usize) {
-    let cells = |line: &[u8]| -> usize {
+    // (cells, of which not empty) of one line.
+    let cells = |line: &[u8]| -> (usize, usize) {
         csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -36,20 +37,28 @@ fn header_start(text: &[u8]) -> (usize, usize) {
             .byte_records()
             .next()
             .and_then(Result::ok)
-            .map_or(0, |r| r.len())
+            .map_or((0, 0), |r| {
+                (
+                    r.len(),
+                    r.iter().filter(|c| !c.trim_ascii().is_empty()).count(),
+                )
+            })
     };
     let mut lines = Vec::new();
     let mut offset = 0;
     for line in text.split(|b| *b == b'\n').take(MAX_TITLE_LINES + 2) {
-        if !line.trim_ascii().is_empty() {
-            lines.push((offset, cells(line)));
+        let (n, filled) = cells(line);
+        // Blank, or a title padded out to the header's width with empty
+        // cells (Invoice Ninja's), is no header.
+        if filled > 0 {
+            lines.push((offset, n, filled));
         }
         offset += line.len() + 1;
     }
     let numbered = |at: usize| 1 + text[..at].iter().filter(|b| **b == b'\n').count();
-    for (i, &(at, n)) in lines.iter().enumerate().take(MAX_TITLE_LINES + 1) {
+    for (i, &(at, n, filled)) in lines.iter().enumerate().take(MAX_TITLE_LINES + 1) {
         let next = lines.get(i + 1).map(|l| l.1);
-        if n >= 2 && next.is_none_or(|m| m == n) {
+        if filled >= 2 && next.is_none_or(|m| m == n) {
             return (at, numbered(at));
         }
     }
@@ -145,6 +154,11 @@ impl Rows<'_> {
                 Ok(Some((line, cells)))
             }
             Err(e) => {
+                if let Some(p) = e.position()
+                    && self.is_footer(p.byte() as usize)
+                {
+                    return Ok(None);
+                }
                 let line = e.position().map(|p| self.line_at(p.byte() as usize));
                 Err(row_error(&self.name, e, line))
             }
@@ -153,6 +167,34 @@ impl Rows<'_> {
 }
 
 impl Rows<'_> {
+    /// Whether a row that does not fit the header, starting at byte `at`,
+    /// is a report's footer rather than data: after a blank line, with at
+    /// most two lines to the end (QuickBooks' "Tuesday, April 1, 2025
+    /// 09:14 AM GMTZ").
+    fn is_footer(&self, at: usize) -> bool {
+        let at = at.min(self.text.len());
+        // Line breaks on either side of `at` up to the text around it: two
+        // or more make a blank line between the data and this row.
+        let before = self.text[..at]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_whitespace())
+            .filter(|b| **b == b'\n')
+            .count();
+        let after_breaks = self.text[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .filter(|b| **b == b'\n')
+            .count();
+        let blank_before = before + after_breaks >= 2;
+        let after = &self.text[at..];
+        let left = after
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.trim_ascii().is_empty())
+            .count();
+        blank_before && left <= 2
+    }
+
     /// The line a record starting at byte `at` begins on (line breaks
     /// before its first character do not count as part of it).
     fn line_at(&mut self, mut at: usize) -> usize {

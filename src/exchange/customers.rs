@@ -18,16 +18,35 @@ use crate::domain::customer::CustomerDetails;
 pub enum Source {
     QuickBooks,
     Stripe,
+    InvoiceNinja,
+    FreshBooks,
+    Wave,
+    Zoho,
+    Xero,
+    Square,
+    Akaunting,
     Csv,
 }
 
 impl Source {
+    const ALL: [Source; 10] = [
+        Source::QuickBooks,
+        Source::Stripe,
+        Source::InvoiceNinja,
+        Source::FreshBooks,
+        Source::Wave,
+        Source::Zoho,
+        Source::Xero,
+        Source::Square,
+        Source::Akaunting,
+        Source::Csv,
+    ];
+
     pub fn parse(s: &str) -> Option<Source> {
         match s.to_ascii_lowercase().as_str() {
-            "quickbooks" | "qbo" => Some(Source::QuickBooks),
-            "stripe" => Some(Source::Stripe),
-            "csv" => Some(Source::Csv),
-            _ => None,
+            "qbo" => Some(Source::QuickBooks),
+            "invoice-ninja" | "ninja" => Some(Source::InvoiceNinja),
+            other => Source::ALL.into_iter().find(|x| x.as_str() == other),
         }
     }
 
@@ -36,20 +55,139 @@ impl Source {
         match self {
             Source::QuickBooks => "quickbooks",
             Source::Stripe => "stripe",
+            Source::InvoiceNinja => "invoiceninja",
+            Source::FreshBooks => "freshbooks",
+            Source::Wave => "wave",
+            Source::Zoho => "zoho",
+            Source::Xero => "xero",
+            Source::Square => "square",
+            Source::Akaunting => "akaunting",
             Source::Csv => "csv",
         }
     }
 
-    /// The system a header looks like it came from.
+    /// The system a header looks like it came from (names lower-cased).
     pub fn guess(headers: &[String]) -> Source {
         let has = |n: &str| headers.iter().any(|h| h == n);
-        if has("open balance") || (has("display name") || has("customer")) && has("company") {
+        if has("display name") && has("emailid") {
+            Source::Zoho
+        } else if has("open balance")
+            || has("phone numbers")
+            || has("customer full name")
+            || (has("display name") || has("customer")) && has("company")
+        {
             Source::QuickBooks
         } else if has("id") && (has("created (utc)") || has("created")) {
             Source::Stripe
+        } else if has("paid to date") || has("id number") && has("balance") {
+            Source::InvoiceNinja
+        } else if has("organization") && has("first name") {
+            Source::FreshBooks
+        } else if has("customer_name") {
+            Source::Wave
+        } else if has("contactname") || has("*contactname") {
+            Source::Xero
+        } else if has("square customer id") || has("reference id") && has("first name") {
+            Source::Square
+        } else if has("user_id") && has("currency_code") {
+            Source::Akaunting
         } else {
             Source::Csv
         }
+    }
+
+    /// The columns, in order, that make up an address in this system's
+    /// export (a country alone is no address).
+    fn address_parts(self) -> &'static [&'static str] {
+        match self {
+            Source::QuickBooks => &[
+                "billing address",
+                "billing street",
+                "street address",
+                "street",
+                "city",
+                "state",
+                "zip",
+                "country",
+            ],
+            // The card's billing address is the one Stripe has; its
+            // country is the card's, not part of the address people write.
+            Source::Stripe => &[
+                "card address line1",
+                "card address line2",
+                "card address city",
+                "card address state",
+                "card address zip",
+            ],
+            Source::InvoiceNinja => &[
+                "billing street",
+                "billing apt/suite",
+                "billing city",
+                "billing state/province",
+                "billing postal code",
+                "billing country",
+            ],
+            Source::FreshBooks => &["street", "city", "province/state", "country", "postal code"],
+            Source::Wave => &[
+                "address_line_1",
+                "address_line_2",
+                "city",
+                "province/state",
+                "postal_code/zip_code",
+                "country",
+            ],
+            Source::Zoho => &[
+                "billing address",
+                "billing street2",
+                "billing city",
+                "billing state",
+                "billing code",
+                "billing country",
+            ],
+            Source::Xero => &[
+                "poaddressline1",
+                "poaddressline2",
+                "poaddressline3",
+                "poaddressline4",
+                "pocity",
+                "poregion",
+                "popostalcode",
+                "pocountry",
+            ],
+            Source::Square => &[
+                "street address 1",
+                "street address 2",
+                "city",
+                "state",
+                "postal code",
+            ],
+            Source::Akaunting | Source::Csv => &[
+                "address",
+                "street",
+                "city",
+                "state",
+                "zip",
+                "postal code",
+                "country",
+            ],
+        }
+    }
+
+    /// Whether the file's balance is positive when the customer owes (and
+    /// so negated into tally's sign): QuickBooks' Open Balance, Stripe's
+    /// Account Balance, Invoice Ninja's Balance. A plain sheet's is read
+    /// as tally writes it.
+    fn owed_is_positive(self) -> bool {
+        matches!(
+            self,
+            Source::QuickBooks | Source::Stripe | Source::InvoiceNinja
+        )
+    }
+
+    /// Whether a person's first and last name come before the company as
+    /// the customer's name (Square's customers are people).
+    fn person_first(self) -> bool {
+        self == Source::Square
     }
 }
 
@@ -76,9 +214,13 @@ pub struct CustomerColumns {
     source: Source,
     name: Option<usize>,
     company: Option<usize>,
+    first: Option<usize>,
+    last: Option<usize>,
     email: Option<usize>,
-    phone: Option<usize>,
+    phone: Vec<usize>,
     address: Vec<usize>,
+    /// Those of `address` that hold a country.
+    countries: Vec<usize>,
     notes: Option<usize>,
     id: Option<usize>,
     balance: Option<usize>,
@@ -92,55 +234,66 @@ impl CustomerColumns {
         file: &str,
     ) -> Result<CustomerColumns, FileError> {
         let c = |names: &[&str]| columns(headers, names);
-        let address_parts: &[&str] = match source {
-            Source::QuickBooks => &[
-                "billing address",
-                "billing street",
-                "street address",
-                "street",
-                "city",
-                "state",
-                "zip",
-                "country",
-            ],
-            // The card's billing address is the one Stripe has; its
-            // country is the card's, not part of the address people write.
-            Source::Stripe => &[
-                "card address line1",
-                "card address line2",
-                "card address city",
-                "card address state",
-                "card address zip",
-            ],
-            _ => &[
-                "address",
-                "street",
-                "city",
-                "state",
-                "zip",
-                "postal code",
-                "country",
-            ],
-        };
         let cols = CustomerColumns {
             source,
             name: c(&[
                 "display name",
                 "customer",
+                "customer full name",
                 "name",
                 "customer name",
+                "customer_name",
+                "client name",
+                "contactname",
+                "*contactname",
                 "full name",
             ]),
-            company: c(&["company", "company name"]),
-            email: c(&["email", "email address", "e-mail"]),
-            phone: c(&["phone", "phone number", "phone numbers", "mobile"]),
-            address: address_parts.iter().filter_map(|n| c(&[n])).collect(),
+            company: c(&["company", "company name", "organization"]),
+            first: c(&["first name", "firstname"]),
+            last: c(&["last name", "lastname"]),
+            email: c(&[
+                "email",
+                "email address",
+                "e-mail",
+                "emailid",
+                "emailaddress",
+            ]),
+            // Every phone column, in the file's order: the first number
+            // given is the one kept (Invoice Ninja has the client's phone
+            // and then the contact's, often only the second filled).
+            phone: headers
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| {
+                    [
+                        "phone",
+                        "phone number",
+                        "phone numbers",
+                        "phonenumber",
+                        "mobile",
+                        "mobilephone",
+                    ]
+                    .contains(&h.as_str())
+                })
+                .map(|(i, _)| i)
+                .collect(),
+            address: source
+                .address_parts()
+                .iter()
+                .filter_map(|n| c(&[n]))
+                .collect(),
+            countries: source
+                .address_parts()
+                .iter()
+                .filter(|n| n.ends_with("country"))
+                .filter_map(|n| c(&[n]))
+                .collect(),
             notes: c(&["notes", "description", "note"]),
             id: (source == Source::Stripe).then(|| c(&["id"])).flatten(),
             // Stripe's is "Account Balance"; its "Total Spend" and the
             // like are not balances and are never read.
             balance: c(&["open balance", "account balance", "balance"]),
-            currency: c(&["currency"]),
+            currency: c(&["currency", "currency_code", "currency code"]),
         };
         if cols.name.is_none() && cols.email.is_none() && cols.company.is_none() {
             return Err(FileError::Header {
@@ -163,10 +316,22 @@ impl CustomerColumns {
         cells: &[&str],
         currency: &Currency,
     ) -> Result<CustomerRow, String> {
-        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i).copied()).unwrap_or("");
+        // Akaunting writes a bare NULL for nothing.
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| cells.get(i).copied())
+                .filter(|c| *c != "NULL")
+                .unwrap_or("")
+        };
         let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
         let (name, company, email) = (cell(self.name), cell(self.company), cell(self.email));
-        let name = [name, company, email]
+        let person = format!("{} {}", cell(self.first), cell(self.last));
+        let person = person.trim();
+        let order = if self.source.person_first() {
+            [name, person, company, email]
+        } else {
+            [name, company, person, email]
+        };
+        let name = order
             .into_iter()
             .find(|s| !s.is_empty())
             .ok_or("no name, company or email")?;
@@ -184,17 +349,27 @@ impl CustomerColumns {
             }
             _ => (None, name),
         };
-        let address: Vec<&str> = self
+        let present: Vec<usize> = self
             .address
             .iter()
-            .map(|&i| cell(Some(i)))
-            .filter(|s| !s.is_empty())
+            .copied()
+            .filter(|&i| !cell(Some(i)).is_empty())
             .collect();
+        // A country alone (Invoice2go's client list) is no address.
+        let address: Vec<&str> = if present.iter().all(|i| self.countries.contains(i)) {
+            Vec::new()
+        } else {
+            present.iter().map(|&i| cell(Some(i))).collect()
+        };
         let balance = match cell(self.balance) {
             "" => None,
             b => {
                 let v = signed(b, currency).map_err(|e| format!("balance {e}"))?;
-                Some(if self.source == Source::Csv { v } else { -v })
+                Some(if self.source.owed_is_positive() {
+                    -v
+                } else {
+                    v
+                })
             }
         };
         let reference = opt(cell(self.id));
@@ -208,7 +383,12 @@ impl CustomerColumns {
             details: CustomerDetails {
                 name: name.to_string(),
                 email: opt(email),
-                phone: opt(first_phone(cell(self.phone))),
+                phone: self
+                    .phone
+                    .iter()
+                    .map(|&i| first_phone(cell(Some(i))))
+                    .find(|p| !p.is_empty())
+                    .and_then(opt),
                 address: (!address.is_empty()).then(|| address.join(", ")),
                 legal_name: opt(company).filter(|c| c != name),
                 notes,
@@ -261,8 +441,22 @@ fn signed(s: &str, currency: &Currency) -> Result<Decimal, String> {
         } else {
             (false, s)
         };
-    let v = currency.parse_tax(rest).map_err(|e| e.to_string())?;
+    let rest = european(rest).unwrap_or_else(|| rest.to_string());
+    let v = currency.parse_tax(&rest).map_err(|e| e.to_string())?;
     Ok(if negative { -v } else { v })
+}
+
+/// `1.250,00` or `42,5` (a spreadsheet saved in a European locale) as
+/// `1250.00` / `42.5`; `None` for anything else. Only a comma followed by
+/// one or two digits to the end counts as a decimal comma: `1,250` is a
+/// thousand and two hundred fifty, as everywhere else.
+fn european(s: &str) -> Option<String> {
+    let (whole, frac) = s.rsplit_once(',')?;
+    let decimal = (1..=2).contains(&frac.len()) && frac.chars().all(|c| c.is_ascii_digit());
+    let grouped = whole
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == '$');
+    (decimal && grouped).then(|| format!("{}.{frac}", whole.replace('.', "")))
 }
 
 #[cfg(test)]

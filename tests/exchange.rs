@@ -725,3 +725,32 @@ fn each_systems_customer_list_imports_as_that_system_showed_it() {
         matches_expected(&dir, folder, file);
     }
 }
+
+#[test]
+fn an_entries_file_takes_other_systems_dates() {
+    let b = Book::new();
+    let file = write(
+        &b,
+        "dates.csv",
+        b"date,customer,email,type,amount,tax,description\n10/20/2019,Ann,ann@example.com,charge,10,0,A\n2023-08-28 20:18,Ann,ann@example.com,charge,5,0,B\nJan 28 2021,Ann,ann@example.com,credit,3,,C\n",
+    );
+    b.ok(&["import", "entries", &file]);
+    let history = b.json(&["history", "1", "--json"]);
+    let dates: Vec<&str> = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|e| e["date"].as_str())
+        .collect();
+    assert_eq!(
+        dates,
+        ["2023-08-28", "2021-01-28", "2019-10-20"],
+        "{history}"
+    );
+    let bad = write(
+        &b,
+        "bad.csv",
+        b"date,customer,email,type,amount,tax,description\n20/10/2019,Ann,ann@example.com,charge,10,0,A\n",
+    );
+    b.refused(&["import", "entries", &bad], "line 2, column date");
+}

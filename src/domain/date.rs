@@ -2,7 +2,8 @@
 //!
 //! Accepted: `YYYY-MM-DD` for a real calendar day, plus `today` and
 //! `yesterday` as shorthands (relative to the clock the caller passes, so
-//! tests stay deterministic).
+//! tests stay deterministic). Files from other systems may also write
+//! their dates in those systems' ways ([`parse_file_date`]).
 
 use chrono::{Days, NaiveDate};
 use thiserror::Error;
@@ -23,6 +24,37 @@ pub enum DateError {
 /// (a date plus at most ten years of terms) still have four-digit years.
 pub const FIRST_YEAR: i32 = 1900;
 pub const LAST_YEAR: i32 = 2199;
+
+/// A date as another system's export writes it: what [`parse_date`]
+/// takes, and `2023-08-28 20:18` (a time after the day, dropped),
+/// `10/20/2019` (month first, as US exports write it), `Jan 28 2021` and
+/// `January 28, 2021`. The error is [`parse_date`]'s, naming the forms.
+pub fn parse_file_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
+    let s = input.trim();
+    if let Ok(d) = parse_date(s, today) {
+        return Ok(d);
+    }
+    let in_range = |d: NaiveDate| {
+        if (FIRST_YEAR..=LAST_YEAR).contains(&chrono::Datelike::year(&d)) {
+            Ok(d)
+        } else {
+            Err(DateError::OutOfRange(s.into()))
+        }
+    };
+    // A timestamp: its day.
+    if let Some((day, _time)) = s.split_once([' ', 'T'])
+        && day.len() == 10
+        && day.as_bytes()[4] == b'-'
+    {
+        return parse_date(day, today);
+    }
+    for format in ["%m/%d/%Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(s, format) {
+            return in_range(d);
+        }
+    }
+    Err(DateError::Format(s.into()))
+}
 
 /// Parses a typed date. An empty input means `today`.
 pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
@@ -98,6 +130,25 @@ mod tests {
             format_date(parse_date("yesterday", today()).unwrap()),
             "2026-11-20"
         );
+    }
+
+    #[test]
+    fn other_systems_dates_are_read() {
+        let d = |s: &str| parse_file_date(s, today());
+        let want = NaiveDate::from_ymd_opt(2019, 10, 20).unwrap();
+        assert_eq!(d("10/20/2019"), Ok(want));
+        assert_eq!(d("2019-10-20 20:18"), Ok(want));
+        assert_eq!(d("2019-10-20T20:18:00"), Ok(want));
+        assert_eq!(d("Oct 20 2019"), Ok(want));
+        assert_eq!(d("October 20, 2019"), Ok(want));
+        assert_eq!(
+            d("1/2/2025"),
+            Ok(NaiveDate::from_ymd_opt(2025, 1, 2).unwrap())
+        );
+        assert_eq!(d("yesterday"), Ok(today().pred_opt().unwrap()));
+        assert!(matches!(d("13/20/2019"), Err(DateError::Format(_))));
+        assert!(matches!(d("01/02/1800"), Err(DateError::OutOfRange(_))));
+        assert!(matches!(d("soon"), Err(DateError::Format(_))));
     }
 
     #[test]

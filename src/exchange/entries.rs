@@ -342,13 +342,14 @@ impl EntryColumns {
     }
 }
 
-/// A file's date: `YYYY-MM-DD`, or `today` / `yesterday` counted from the
-/// day the import runs. An empty cell is refused: a row needs its date.
+/// A file's date: `YYYY-MM-DD` (or another system's way of writing it:
+/// `parse_file_date`), or `today` / `yesterday` counted from the day the
+/// import runs. An empty cell is refused: a row needs its date.
 fn parse_day(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     if s.trim().is_empty() {
         return Err("is empty: every row needs its date, YYYY-MM-DD".into());
     }
-    crate::domain::date::parse_date(s, today).map_err(|e| e.to_string())
+    crate::domain::date::parse_file_date(s, today).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

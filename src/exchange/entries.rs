@@ -409,7 +409,7 @@ mod tests {
             err(&["charge", "abc", "2026-03-01", "", "Ann", "", ""]),
             "e.csv line 7, column amount: \"abc\" is not an amount: use digits like 150, 150.50, 1,500.00 or $150"
         );
-        assert!(err(&["charge", "5", "03/01/2026", "", "Ann", "", ""]).contains("column date"));
+        assert!(err(&["charge", "5", "31/01/2026", "", "Ann", "", ""]).contains("column date"));
         assert!(
             err(&["gift", "5", "2026-03-01", "", "Ann", "", ""])
                 .contains("use charge, credit or refund")

@@ -580,12 +580,7 @@ fn today_and_yesterday_in_an_entries_file_are_the_days_around_the_import() {
     b.ok(&["import", "entries", &file]);
     let today = chrono::Local::now().date_naive();
     let history = b.json(&["history", "1", "--json"]);
-    let dates: Vec<&str> = history
-        .as_array()
-        .expect("history")
-        .iter()
-        .filter_map(|e| e["date"].as_str())
-        .collect();
+    let dates = dates_of(&history);
     let want = [
         today.to_string(),
         (today - chrono::Duration::days(1)).to_string(),
@@ -736,12 +731,7 @@ fn an_entries_file_takes_other_systems_dates() {
     );
     b.ok(&["import", "entries", &file]);
     let history = b.json(&["history", "1", "--json"]);
-    let dates: Vec<&str> = history
-        .as_array()
-        .expect("history")
-        .iter()
-        .filter_map(|e| e["date"].as_str())
-        .collect();
+    let dates = dates_of(&history);
     assert_eq!(
         dates,
         ["2023-08-28", "2021-01-28", "2019-10-20"],
@@ -753,4 +743,14 @@ fn an_entries_file_takes_other_systems_dates() {
         b"date,customer,email,type,amount,tax,description\n20/10/2019,Ann,ann@example.com,charge,10,0,A\n",
     );
     b.refused(&["import", "entries", &bad], "line 2, column date");
+}
+
+/// The dates of a `history --json`, newest first.
+fn dates_of(history: &Value) -> Vec<&str> {
+    history
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|e| e["date"].as_str())
+        .collect()
 }

@@ -62,11 +62,8 @@ pub(crate) fn statement_doc(
     let billed_to = super::payer::billed_to(r, &c)?.map(|p| p.name);
     let mut scope = vec![(customer, None)];
     if billed_to.is_none() {
-        for sub in r.sub_clients(customer, 0, super::payer::MAX_BILLED_SUBS)? {
-            if sub.bill_to_parent {
-                scope.push((sub.id, Some(sub.name)));
-            }
-        }
+        let group = super::payer::group(r, c.clone())?;
+        scope.extend(group.subs.into_iter().map(|s| (s.id, Some(s.name))));
     }
     let mut first: Option<NaiveDate> = None;
     for (id, _) in &scope {

@@ -23,7 +23,10 @@ pub enum ImportCmd {
         /// The CSV file (UTF-8; comma or semicolon separated).
         file: PathBuf,
         /// Which system wrote it (default: recognised from the header).
-        #[arg(long, value_parser = ["quickbooks", "stripe", "csv"])]
+        #[arg(long, value_parser = [
+            "quickbooks", "stripe", "invoiceninja", "freshbooks", "wave", "zoho",
+            "xero", "square", "akaunting", "csv",
+        ])]
         source: Option<String>,
         /// Post each new customer's open balance as an "Opening balance".
         #[arg(long)]
@@ -31,6 +34,28 @@ pub enum ImportCmd {
         /// The opening balances' date, YYYY-MM-DD (default: today).
         #[arg(long, allow_hyphen_values = true)]
         date: Option<String>,
+        /// Say what would happen; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Open invoices and unapplied credits from another system's export
+    /// (Stripe, QuickBooks A/R Aging Detail, Invoice Ninja, FreshBooks,
+    /// Zoho Invoice, Wave transactions, Invoice2go, Invoicely), with their
+    /// own numbers and due dates. Payments exports are read too and say
+    /// what they change. All rows in one transaction; importing the same
+    /// file again changes nothing.
+    #[command(visible_alias = "payments")]
+    Invoices {
+        /// The CSV file as the old system exported it.
+        file: PathBuf,
+        /// How to read a date like 03/04/2025: mm/dd/yyyy (the default,
+        /// as US exports write) or dd/mm/yyyy.
+        #[arg(long, value_parser = ["mm/dd/yyyy", "dd/mm/yyyy"])]
+        date_format: Option<String>,
+        /// Match a customer of the same name even when the emails differ
+        /// (otherwise created apart and reported).
+        #[arg(long)]
+        merge_by_name: bool,
         /// Say what would happen; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -90,6 +115,22 @@ pub fn import(book: &mut Book, cmd: ImportCmd) -> Result<()> {
             };
             let report = book.import_customers(&file.display().to_string(), &bytes, &opts)?;
             print_customers(&report, dry_run)
+        }
+        ImportCmd::Invoices {
+            file,
+            date_format,
+            merge_by_name,
+            dry_run,
+        } => {
+            let bytes = read(&file)?;
+            let opts = crate::ops::InvoiceImportOptions {
+                dry_run,
+                day_first: date_format.as_deref() == Some("dd/mm/yyyy"),
+                merge_by_name,
+            };
+            let name = file.display().to_string();
+            let report = book.import_invoices(&name, &bytes, opts)?;
+            print_invoices(book, &name, &report, dry_run)
         }
         ImportCmd::Entries { file, timings } => {
             let bytes = read(&file)?;
@@ -182,6 +223,71 @@ fn print_customers(r: &crate::ops::CustomerImport, dry_run: bool) -> Result<()> 
                 count(r.balances.len(), "customer", "customers")
             )
         }
+    );
+    if dry_run {
+        say!("Dry run: nothing was written.");
+    }
+    Ok(())
+}
+
+fn print_invoices(
+    book: &Book,
+    file: &str,
+    r: &crate::ops::InvoicesImported,
+    dry_run: bool,
+) -> Result<()> {
+    use crate::ops::Fate;
+    let money = |v| book.currency().plain(v);
+    let (mut owed, mut held) = (rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO);
+    let mut customers = std::collections::BTreeSet::new();
+    for (line, fate) in &r.lines {
+        let text = match fate {
+            Fate::CustomerCreated(id, name) => format!("created customer {id} {name}"),
+            Fate::Invoice {
+                customer,
+                number,
+                left,
+            } => {
+                owed += left;
+                customers.insert(*customer);
+                format!(
+                    "invoice {number} for customer {customer}: {} left to pay",
+                    money(*left)
+                )
+            }
+            Fate::Credit { customer, amount } => {
+                held += amount;
+                customers.insert(*customer);
+                format!("credit of {} for customer {customer}", money(*amount))
+            }
+            Fate::AlreadyIn(what) => format!("unchanged: {what}"),
+            Fate::Settled(what) => format!("nothing owed changes: {what}"),
+            Fate::Skipped(why) => format!("skipped: {why}"),
+            Fate::Note(note) => format!("note: {note}"),
+        };
+        say!("line {line}: {text}");
+    }
+    let n = |f: fn(&Fate) -> bool| r.count(f);
+    say!(
+        "{} {} ({} left to pay) and {} ({}) for {} from {file} ({}); {} new, {} unchanged, {} skipped",
+        if dry_run { "Would import" } else { "Imported" },
+        count(
+            n(|f| matches!(f, Fate::Invoice { .. })),
+            "open invoice",
+            "open invoices"
+        ),
+        money(owed),
+        count(n(|f| matches!(f, Fate::Credit { .. })), "credit", "credits"),
+        money(held),
+        count(customers.len(), "customer", "customers"),
+        r.ledger.describe(),
+        count(
+            n(|f| matches!(f, Fate::CustomerCreated(..))),
+            "customer",
+            "customers"
+        ),
+        n(|f| matches!(f, Fate::AlreadyIn(_))),
+        n(|f| matches!(f, Fate::Skipped(_))),
     );
     if dry_run {
         say!("Dry run: nothing was written.");

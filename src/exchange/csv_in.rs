@@ -27,8 +27,8 @@ const MAX_TITLE_LINES: usize = 10;
 /// header's count). (byte offset, line number); the first line when none
 /// is found, so a malformed file is refused as before.
 fn header_start(text: &[u8]) -> (usize, usize) {
-    // (cells, of which not empty) of one line.
-    let cells = |line: &[u8]| -> (usize, usize) {
+    // (cells, of which not empty, whether the first is empty) of one line.
+    let cells = |line: &[u8]| -> (usize, usize, bool) {
         csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -37,28 +37,32 @@ fn header_start(text: &[u8]) -> (usize, usize) {
             .byte_records()
             .next()
             .and_then(Result::ok)
-            .map_or((0, 0), |r| {
+            .map_or((0, 0, false), |r| {
                 (
                     r.len(),
                     r.iter().filter(|c| !c.trim_ascii().is_empty()).count(),
+                    r.get(0).is_some_and(|c| c.trim_ascii().is_empty()),
                 )
             })
     };
     let mut lines = Vec::new();
     let mut offset = 0;
     for line in text.split(|b| *b == b'\n').take(MAX_TITLE_LINES + 2) {
-        let (n, filled) = cells(line);
+        let (n, filled, first_empty) = cells(line);
         // Blank, or a title padded out to the header's width with empty
         // cells (Invoice Ninja's), is no header.
         if filled > 0 {
-            lines.push((offset, n, filled));
+            lines.push((offset, n, filled, first_empty));
         }
         offset += line.len() + 1;
     }
     let numbered = |at: usize| 1 + text[..at].iter().filter(|b| **b == b'\n').count();
-    for (i, &(at, n, filled)) in lines.iter().enumerate().take(MAX_TITLE_LINES + 1) {
+    for (i, &(at, n, filled, first_empty)) in lines.iter().enumerate().take(MAX_TITLE_LINES + 1) {
         let next = lines.get(i + 1).map(|l| l.1);
-        if filled >= 2 && next.is_none_or(|m| m == n) {
+        // A report's header may leave its label column unnamed and name
+        // every other (QuickBooks' Customer Balance Summary: `,Total`).
+        let named = filled >= 2 || (n >= 2 && first_empty && filled == n - 1);
+        if named && next.is_none_or(|m| m == n) {
             return (at, numbered(at));
         }
     }
@@ -102,12 +106,13 @@ impl<'a> Source<'a> {
             .flexible(false)
             .has_headers(true)
             .from_reader(self.text);
-        let headers = reader
+        let headers: Vec<String> = reader
             .byte_headers()
             .map_err(|e| self.csv_error(e))?
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
             .collect();
+        let indented = headers.len() > 1 && headers[0].is_empty();
         Ok((
             headers,
             Rows {
@@ -116,6 +121,7 @@ impl<'a> Source<'a> {
                 record: csv::ByteRecord::new(),
                 text: self.text,
                 counted: (0, self.header_line),
+                indented,
             },
         ))
     }
@@ -134,6 +140,9 @@ pub struct Rows<'a> {
     /// (byte offset, line number there): lines are counted as rows go by,
     /// from the bytes, so CRLF and LF files number their lines alike.
     counted: (usize, usize),
+    /// The first column has no name (a QuickBooks report's labels): its
+    /// cells keep their leading spaces, which say how deep a row sits.
+    indented: bool,
 }
 
 impl Rows<'_> {
@@ -146,10 +155,19 @@ impl Rows<'_> {
                 let start = self.record.position().map_or(0, |p| p.byte() as usize);
                 let line = self.line_at(start);
                 // The whole file was checked as UTF-8 before reading.
+                let indented = self.indented;
                 let cells = self
                     .record
                     .iter()
-                    .map(|c| undo_neutralise(std::str::from_utf8(c).unwrap_or_default().trim()))
+                    .enumerate()
+                    .map(|(i, c)| {
+                        let c = std::str::from_utf8(c).unwrap_or_default();
+                        if i == 0 && indented {
+                            c.trim_end()
+                        } else {
+                            undo_neutralise(c.trim())
+                        }
+                    })
                     .collect();
                 Ok(Some((line, cells)))
             }

@@ -69,7 +69,11 @@ impl Source {
     /// The system a header looks like it came from (names lower-cased).
     pub fn guess(headers: &[String]) -> Source {
         let has = |n: &str| headers.iter().any(|h| h == n);
-        if has("display name") && has("emailid") {
+        let unnamed_first = headers.first().is_some_and(|h| h.is_empty());
+        if unnamed_first && has("total") {
+            // QuickBooks' Customer Balance Summary: `,Total`.
+            Source::QuickBooks
+        } else if has("display name") && has("emailid") {
             Source::Zoho
         } else if has("open balance")
             || has("phone numbers")
@@ -196,7 +200,8 @@ impl Source {
 pub struct CustomerRow {
     pub line: usize,
     pub details: CustomerDetails,
-    /// Stripe's customer id (`cus_…`), kept as a note.
+    /// The id the system gave the customer: Stripe's `cus_…` (also kept
+    /// as a note), Invoice Ninja's ID Number.
     pub reference: Option<String>,
     /// In tally's sign; `None` when the file has no balance column or cell.
     pub balance: Option<Decimal>,
@@ -225,6 +230,9 @@ pub struct CustomerColumns {
     id: Option<usize>,
     balance: Option<usize>,
     currency: Option<usize>,
+    /// QuickBooks' Customer Balance Summary: names in an unnamed first
+    /// column, sub-customers indented under their parent ([`Outline`]).
+    pub outline: bool,
 }
 
 impl CustomerColumns {
@@ -234,9 +242,13 @@ impl CustomerColumns {
         file: &str,
     ) -> Result<CustomerColumns, FileError> {
         let c = |names: &[&str]| columns(headers, names);
+        let outline = source == Source::QuickBooks
+            && headers.first().is_some_and(|h| h.is_empty())
+            && c(&["total"]).is_some();
         let cols = CustomerColumns {
             source,
-            name: c(&[
+            outline,
+            name: if outline { Some(0) } else { None }.or(c(&[
                 "display name",
                 "customer",
                 "customer full name",
@@ -247,7 +259,7 @@ impl CustomerColumns {
                 "contactname",
                 "*contactname",
                 "full name",
-            ]),
+            ])),
             company: c(&["company", "company name", "organization"]),
             first: c(&["first name", "firstname"]),
             last: c(&["last name", "lastname"]),
@@ -289,10 +301,20 @@ impl CustomerColumns {
                 .filter_map(|n| c(&[n]))
                 .collect(),
             notes: c(&["notes", "description", "note"]),
-            id: (source == Source::Stripe).then(|| c(&["id"])).flatten(),
+            // The id the system knows the customer by, for the files
+            // that name customers by it (Stripe's invoices).
+            id: match source {
+                Source::Stripe => c(&["id"]),
+                Source::InvoiceNinja => c(&["id number"]),
+                _ => None,
+            },
             // Stripe's is "Account Balance"; its "Total Spend" and the
             // like are not balances and are never read.
-            balance: c(&["open balance", "account balance", "balance"]),
+            balance: c(&["open balance", "account balance", "balance"]).or(if outline {
+                c(&["total"])
+            } else {
+                None
+            }),
             currency: c(&["currency", "currency_code", "currency code"]),
         };
         if cols.name.is_none() && cols.email.is_none() && cols.company.is_none() {
@@ -307,6 +329,15 @@ impl CustomerColumns {
 
     pub fn source(&self) -> Source {
         self.source
+    }
+
+    /// The id another file from the same system knows this row's customer
+    /// by: its own id, or a QuickBooks customer's full name.
+    pub fn outside_id(&self, row: &CustomerRow) -> Option<String> {
+        match self.source {
+            Source::QuickBooks => Some(row.full_name.clone()),
+            _ => row.reference.clone(),
+        }
     }
 
     /// One row, or why it is skipped.
@@ -374,7 +405,7 @@ impl CustomerColumns {
         };
         let reference = opt(cell(self.id));
         let mut notes = opt(cell(self.notes));
-        if let Some(id) = &reference {
+        if let Some(id) = reference.as_ref().filter(|_| self.source == Source::Stripe) {
             let from = format!("Stripe customer {id}");
             notes = Some(notes.map_or(from.clone(), |n| format!("{n}\n{from}")));
         }
@@ -403,6 +434,40 @@ impl CustomerColumns {
     }
 }
 
+/// Where a row of QuickBooks' Customer Balance Summary sits: the report
+/// indents each sub-customer three spaces under its parent, shows only
+/// its own name, and closes a parent's group with "Total <parent>".
+#[derive(Debug, Default)]
+pub struct Outline {
+    /// The names of the rows above, one per depth.
+    stack: Vec<String>,
+}
+
+/// A row of an outline: a customer by full name (`Parent:Child`), or a
+/// parent's subtotal.
+#[derive(Debug, PartialEq)]
+pub enum Placed {
+    Customer(String),
+    Subtotal(String),
+}
+
+impl Outline {
+    pub fn place(&mut self, cell: &str) -> Placed {
+        let name = cell.trim();
+        let depth = (cell.len() - cell.trim_start().len()) / 3;
+        if let Some(parent) = name.strip_prefix("Total ")
+            && self.stack.get(depth).is_some_and(|p| p == parent)
+        {
+            let full = self.stack[..=depth].join(":");
+            self.stack.truncate(depth);
+            return Placed::Subtotal(full);
+        }
+        self.stack.truncate(depth);
+        self.stack.push(name.to_string());
+        Placed::Customer(self.stack.join(":"))
+    }
+}
+
 /// The first number of a labelled phone cell, as QuickBooks writes it
 /// (`Phone: (410) 555-0142 Mobile: (603) 555-0126`); any other cell as is.
 fn first_phone(cell: &str) -> &str {
@@ -426,7 +491,7 @@ fn first_phone(cell: &str) -> &str {
 /// A signed amount as other systems write it: `-12.50`, `(12.50)`,
 /// `$1,200`, and the sign after the symbol as Invoice Ninja writes it,
 /// `$-142.85`.
-fn signed(s: &str, currency: &Currency) -> Result<Decimal, String> {
+pub(crate) fn signed(s: &str, currency: &Currency) -> Result<Decimal, String> {
     let s = s.trim();
     let (negative, rest) =
         if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {

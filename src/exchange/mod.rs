@@ -13,6 +13,7 @@ pub mod csv_in;
 pub mod csv_out;
 pub mod customers;
 pub mod entries;
+pub mod invoices;
 pub mod journal;
 
 use thiserror::Error;

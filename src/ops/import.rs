@@ -20,7 +20,7 @@ use crate::domain::customer::{CustomerDetails, CustomerId};
 use crate::domain::entry::{EntryKind, Method};
 use crate::exchange::FileError;
 use crate::exchange::csv_in::Source as CsvFile;
-use crate::exchange::customers::{CustomerColumns, Source};
+use crate::exchange::customers::{CustomerColumns, Placed, Source};
 use crate::exchange::entries::{BatchEntry, CustomerKeys, EntryBatch, EntryColumns, ParsedEntry};
 use crate::store::{BulkEntry, BulkKind, Indexed, NewPayout, Tx};
 
@@ -86,8 +86,23 @@ impl Book {
                 ..Default::default()
             };
             let mut any = false;
-            while let Some((line, cells)) = rows.next_row()? {
+            let mut outline = crate::exchange::customers::Outline::default();
+            while let Some((line, mut cells)) = rows.next_row()? {
                 any = true;
+                let full;
+                if cols.outline && !cells.is_empty() {
+                    match outline.place(cells[0]) {
+                        Placed::Customer(name) => full = name,
+                        Placed::Subtotal(parent) => {
+                            let why = format!(
+                                "subtotal row: {parent}'s own balance plus its sub-customers'"
+                            );
+                            report.skipped.push((line, why));
+                            continue;
+                        }
+                    }
+                    cells[0] = &full;
+                }
                 cx.customer_row(tx, &cols, line, &cells, opts, date, file, &mut report)?;
             }
             if !any {
@@ -591,13 +606,30 @@ impl Ctx<'_> {
             }
         };
         let r = tx.reads();
+        let system = cols.source().as_str();
+        let outside = cols.outside_id(&row);
+        let remember = |id: CustomerId| -> Result<()> {
+            if let Some(oid) = &outside {
+                tx.record_outside_id(system, oid, id)?;
+            }
+            Ok(())
+        };
+        let known = match &outside {
+            Some(oid) => r.customer_by_outside_id(system, oid)?,
+            None => None,
+        };
         let by_email = match &row.details.email {
             Some(e) => r.customer_id_by_email(e)?,
             None => None,
         };
-        if let Some(id) = by_email {
+        let matched = known
+            .map(|id| (id, "id"))
+            .or_else(|| by_email.map(|id| (id, "email")));
+        if let Some((id, by)) = matched {
+            remember(id)?;
+            self.unposted_balance(cols, &row, opts, id, line, report);
             report.by_full_name.insert(row.full_name.clone(), id);
-            report.matched.push((line, id, row.details.name, "email"));
+            report.matched.push((line, id, row.details.name, by));
             return Ok(());
         }
         if let Some(id) = r.customer_id_by_name(&row.details.name)? {
@@ -610,6 +642,8 @@ impl Ctx<'_> {
                     format!("customer {id} has the same name and another email: created apart"),
                 )),
                 _ => {
+                    remember(id)?;
+                    self.unposted_balance(cols, &row, opts, id, line, report);
                     report.by_full_name.insert(row.full_name.clone(), id);
                     report.matched.push((line, id, row.details.name, "name"));
                     return Ok(());
@@ -635,9 +669,10 @@ impl Ctx<'_> {
                 return Ok(());
             }
         };
-        let balance = row
-            .balance
-            .filter(|b| opts.opening_balances && !b.is_zero());
+        // A balance report holds nothing but balances: importing it means
+        // bringing them in.
+        let wanted = opts.opening_balances || cols.outline;
+        let balance = row.balance.filter(|b| wanted && !b.is_zero());
         if let (Some(_), Some(code)) = (balance, &row.currency)
             && *code != cur.code
         {
@@ -655,6 +690,7 @@ impl Ctx<'_> {
             details.name
         );
         tx.log(id, now, self.actor, "customer.created", &detail)?;
+        remember(id)?;
         if let Some(b) = balance {
             self.opening_balance(tx, id, b, date)?;
             report.balances.push((id, b));
@@ -662,6 +698,30 @@ impl Ctx<'_> {
         report.by_full_name.insert(row.full_name, id);
         report.created.push((line, id, details.name));
         Ok(())
+    }
+
+    /// A matched row's balance is never posted (the customer's book is
+    /// already here, and a second import must change nothing): said, so
+    /// no balance is dropped without a word.
+    fn unposted_balance(
+        &self,
+        cols: &CustomerColumns,
+        row: &crate::exchange::customers::CustomerRow,
+        opts: &ImportOptions,
+        id: CustomerId,
+        line: usize,
+        report: &mut CustomerImport,
+    ) {
+        let wanted = opts.opening_balances || cols.outline;
+        if let Some(b) = row.balance.filter(|b| wanted && !b.is_zero()) {
+            report.notes.push((
+                line,
+                format!(
+                    "balance {} not brought in: customer {id} is already in the book                      (add an entry if it is still owed)",
+                    self.money(b)
+                ),
+            ));
+        }
     }
 
     /// One "Opening balance" line: a charge when the customer owes, a

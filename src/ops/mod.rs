@@ -23,6 +23,7 @@ mod entries;
 mod export;
 mod glance;
 mod import;
+mod import_invoices;
 mod invoices;
 mod links;
 pub mod payer;
@@ -50,6 +51,7 @@ pub use documents::Attachment;
 pub use export::Export;
 pub use glance::{GLANCE_MONTHS, Glance, MonthGlance};
 pub use import::{CustomerImport, EntriesImported, ImportOptions};
+pub use import_invoices::{Fate, InvoiceImportOptions, InvoicesImported};
 pub use invoices::{Cancelled, PaymentInput};
 pub use links::{ReminderText, new_token};
 pub use reports::{AgingSort, aging_totals};
@@ -332,7 +334,12 @@ pub(crate) fn find_entry(r: &Reads<'_>, id: EntryId) -> Result<Entry> {
 
 pub(crate) fn find_invoice(r: &Reads<'_>, i: &InvoiceRef) -> Result<Invoice> {
     let found = match i {
-        InvoiceRef::Id(id) => r.invoice(*id)?,
+        // An invoice brought from another system may be numbered `1006`:
+        // a number that is no invoice's id is tried as that number.
+        InvoiceRef::Id(id) => match r.invoice(*id)? {
+            Some(found) => Some(found),
+            None => r.invoice_by_number(&id.to_string())?,
+        },
         InvoiceRef::Number(n) => r.invoice_by_number(n)?,
     };
     found.ok_or_else(|| OpsError::NoInvoice(i.to_string()))

@@ -665,6 +665,93 @@ pub struct ExportEntry {
     pub memo: bool,
 }
 
+/// Ids other systems gave customers, and what an import of their open
+/// invoices writes (migration 15).
+impl Reads<'_> {
+    /// The customer another system knew by `outside_id`.
+    pub fn customer_by_outside_id(
+        &self,
+        system: &str,
+        outside_id: &str,
+    ) -> Result<Option<CustomerId>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT customer_id FROM outside_ids WHERE system = ?1 AND outside_id = ?2",
+            )?
+            .query_row([system, outside_id], |r| Ok(CustomerId(r.get(0)?)))
+            .optional()?)
+    }
+
+    /// The ids other systems gave a customer, as (system, id).
+    pub fn outside_ids(&self, customer: CustomerId) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT system, outside_id FROM outside_ids WHERE customer_id = ?1 ORDER BY system, outside_id",
+        )?;
+        let rows = stmt.query_map([customer.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether a customer already has a credit with this outside
+    /// reference (an imported credit memo, brought in once).
+    pub fn has_credit_referenced(&self, customer: CustomerId, reference: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM entries WHERE customer_id = ?1 AND kind = 'credit' AND reference = ?2)",
+            params![customer.0, reference],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+impl Tx<'_> {
+    /// Remembers that `system` knew this customer as `outside_id`; an id
+    /// already remembered keeps its customer.
+    pub fn record_outside_id(
+        &self,
+        system: &str,
+        outside_id: &str,
+        customer: CustomerId,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO outside_ids (system, outside_id, customer_id) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![system, outside_id, customer.0])?;
+        Ok(())
+    }
+
+    /// An invoice brought from `origin` with its own number: open, with
+    /// its frozen total, outside tally's numbering (no `seq`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_imported_invoice(
+        &self,
+        customer: CustomerId,
+        number: &str,
+        origin: &str,
+        issued: NaiveDate,
+        due: NaiveDate,
+        total: Decimal,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::invoice::InvoiceId> {
+        self.tx.execute(
+            "INSERT INTO invoices (customer_id, status, number, issue_date, due_date, total_cents, created_at, origin) \
+             VALUES (?1, 'open', ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                customer.0,
+                number,
+                super::day(issued),
+                super::day(due),
+                self.minor(total)?,
+                ts(now),
+                origin
+            ],
+        )?;
+        Ok(crate::domain::invoice::InvoiceId(
+            self.tx.last_insert_rowid(),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -651,6 +651,56 @@ const MIGRATIONS: &[&str] = &[
             entries = entries + 1;
     END;
     "#,
+    // 15: books brought from other systems. An imported invoice keeps the
+    // old system's number (`origin` says which system) and takes no place
+    // in tally's gapless sequence: `seq` stays NULL on it. The table is
+    // rebuilt because SQLite cannot change a CHECK in place. Customers
+    // remember the ids other systems gave them (a Stripe `cus_…`, a
+    // QuickBooks full name), several per customer, so a second file finds
+    // them again; and a customer can be archived (hidden from lists and
+    // reminders, history kept).
+    r#"
+    CREATE TABLE invoices_v15 (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        status      TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'paid', 'void')),
+        seq         INTEGER UNIQUE CHECK (seq IS NULL OR seq > 0),
+        number      TEXT UNIQUE,
+        issue_date  TEXT CHECK (issue_date IS NULL OR issue_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        due_date    TEXT CHECK (due_date IS NULL OR due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        total_cents INTEGER CHECK (total_cents IS NULL OR total_cents > 0),
+        period      TEXT CHECK (period IS NULL OR period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+        created_at  TEXT NOT NULL,
+        origin      TEXT CHECK (origin IS NULL OR length(origin) > 0),
+        CHECK ((status = 'draft') = (number IS NULL)),
+        CHECK ((seq IS NULL) = (status = 'draft' OR origin IS NOT NULL)),
+        CHECK ((number IS NULL) = (issue_date IS NULL)),
+        CHECK ((number IS NULL) = (due_date IS NULL)),
+        CHECK ((number IS NULL) = (total_cents IS NULL))
+    ) STRICT;
+    INSERT INTO invoices_v15 (id, customer_id, status, seq, number, issue_date, due_date, total_cents,
+                              period, created_at)
+        SELECT id, customer_id, status, seq, number, issue_date, due_date, total_cents, period, created_at
+        FROM invoices;
+    -- Keep the ids of deleted drafts used: AUTOINCREMENT's counter moves
+    -- to the new table before the old one (and its counter) is dropped.
+    DELETE FROM sqlite_sequence WHERE name = 'invoices_v15';
+    UPDATE sqlite_sequence SET name = 'invoices_v15' WHERE name = 'invoices';
+    DROP TABLE invoices;
+    ALTER TABLE invoices_v15 RENAME TO invoices;
+    CREATE INDEX invoices_by_customer ON invoices (customer_id, id);
+    CREATE INDEX invoices_by_status ON invoices (status, due_date);
+
+    CREATE TABLE outside_ids (
+        system      TEXT NOT NULL CHECK (length(system) > 0),
+        outside_id  TEXT NOT NULL CHECK (length(outside_id) > 0),
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        PRIMARY KEY (system, outside_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX outside_ids_by_customer ON outside_ids (customer_id);
+
+    ALTER TABLE customers ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1));
+    "#,
 ];
 
 /// The schema version this binary writes.

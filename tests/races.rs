@@ -693,3 +693,55 @@ fn a_backup_killed_part_way_leaves_nothing_after_the_next_backup() {
         "after {left_behind} kills left one"
     );
 }
+
+/// Two customers for one person: 1 owes 100.00 on INV-0001, 2 owes 40.00.
+fn twice_entered() -> Book {
+    let b = owing(true);
+    b.ok(&["customer", "add", "Dup Again", "--email", "dup@example.com"]);
+    b.ok(&["charge", "2", "40", "--tax", "0"]);
+    b
+}
+
+#[test]
+fn merging_while_the_other_customer_is_charged_loses_no_money() {
+    scenario(
+        "merge vs charge",
+        twice_entered,
+        &["customer", "merge", "2", "1"],
+        &["charge", "2", "7", "--tax", "0"],
+        |b, outs| {
+            let charged = outs.1.status.success();
+            assert!(outs.0.status.success(), "the merge itself always can");
+            let want = if charged { "-147.00" } else { "-140.00" };
+            let one = b.json(&["customer", "show", "1", "--json"]);
+            assert_eq!(one["balance"], want, "every charge on the merged customer");
+            assert_eq!(
+                b.json(&["customer", "list", "--json"])
+                    .as_array()
+                    .unwrap()
+                    .len(),
+                1
+            );
+        },
+    );
+}
+
+#[test]
+fn archiving_while_a_charge_lands_never_hides_what_is_owed() {
+    scenario(
+        "archive vs charge",
+        || {
+            let b = Book::new();
+            b.ok(&["customer", "add", "Quiet"]);
+            b
+        },
+        &["customer", "archive", "1"],
+        &["charge", "1", "5", "--tax", "0"],
+        |b, _| {
+            let shown = b.json(&["customer", "list", "--json"]);
+            let owed = b.json(&["customer", "show", "1", "--json"])["balance"] == "-5.00";
+            assert!(owed, "the charge always lands");
+            assert_eq!(shown.as_array().unwrap().len(), 1, "owing: listed");
+        },
+    );
+}

@@ -1,4 +1,4 @@
-//! `tally customer add|list|show|edit`.
+//! `tally customer add|list|show|edit|merge|archive|restore`.
 
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
@@ -26,6 +26,27 @@ pub enum CustomerCmd {
     },
     /// Change a customer's details. An empty value ("") clears a field.
     Edit(EditArgs),
+    /// Join a customer entered twice: everything of FROM (entries,
+    /// invoices, payment link, contacts, documents, contracts, timeline,
+    /// sub-clients) moves to INTO, and FROM is removed. FROM's email and
+    /// phone are kept on INTO, or as a contact when INTO has its own.
+    Merge {
+        /// The customer that goes away (id or a unique part of the name).
+        from: String,
+        /// The customer that stays.
+        into: String,
+    },
+    /// Hide a customer with a zero balance from lists and reminders; their
+    /// history stays, `customer show` still finds them.
+    Archive {
+        /// Customer id, or a unique part of the name.
+        id: String,
+    },
+    /// Bring an archived customer back into lists and reminders.
+    Restore {
+        /// Customer id, or a unique part of the name.
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +92,9 @@ pub struct ListArgs {
     pub search: Option<String>,
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Only the archived customers (hidden from every other list).
+    #[arg(long)]
+    pub archived: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -118,6 +142,48 @@ pub fn run(book: &mut Book, cmd: CustomerCmd) -> Result<()> {
         CustomerCmd::List(a) => list(book, a),
         CustomerCmd::Show { id, json } => show(book, CustomerId(id), json),
         CustomerCmd::Edit(a) => edit(book, a),
+        CustomerCmd::Merge { from, into } => {
+            let from = book.find_customer_named(&from, None)?;
+            let into = book.find_customer_named(&into, Some(from))?;
+            let m = book.merge_customers(from, into)?;
+            let money = |v| book.currency().display(v);
+            say!(
+                "Merged customer {} {} into customer {}: balance {} → {}",
+                m.from,
+                m.from_name,
+                m.into,
+                money(m.balance_before),
+                money(m.balance_after)
+            );
+            if m.link_revoked {
+                say!(
+                    "Customer {}'s payment link no longer works; customer {}'s does.",
+                    m.from,
+                    m.into
+                );
+            }
+            Ok(())
+        }
+        CustomerCmd::Archive { id } => {
+            let id = book.find_customer_named(&id, None)?;
+            if book.archive_customer(id, true)? {
+                say!(
+                    "Archived customer {id}: hidden from lists and reminders (`tally customer restore {id}` brings them back)"
+                );
+            } else {
+                say!("Customer {id} was already archived");
+            }
+            Ok(())
+        }
+        CustomerCmd::Restore { id } => {
+            let id = book.find_customer_named(&id, None)?;
+            if book.archive_customer(id, false)? {
+                say!("Restored customer {id}");
+            } else {
+                say!("Customer {id} was not archived");
+            }
+            Ok(())
+        }
     }
 }
 
@@ -154,7 +220,11 @@ fn list(book: &Book, a: ListArgs) -> Result<()> {
         offset: 0,
         limit: a.limit.unwrap_or(usize::MAX >> 1),
     };
-    let customers = book.reads().customers(&query)?;
+    let customers = if a.archived {
+        book.reads().archived_customers()?
+    } else {
+        book.reads().customers(&query)?
+    };
     let cur = book.currency();
     if a.json {
         return print_json(&customers.iter().map(|c| customer_json(c, cur)).collect());
@@ -238,6 +308,15 @@ fn show(book: &Book, id: CustomerId, json: bool) -> Result<()> {
         fields.push(("parent", format!("{p}{bill}")));
     }
     fields.push(("billing cycle", c.billing_cycle.as_str().into()));
+    if c.archived {
+        fields.push((
+            "archived",
+            format!(
+                "yes: hidden from lists while the balance is zero (`tally customer restore {}`)",
+                c.id
+            ),
+        ));
+    }
     if let Some(d) = c.payment_terms_days {
         fields.push(("payment terms", format!("{d} days")));
     }

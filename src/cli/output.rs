@@ -167,6 +167,7 @@ pub fn customer_detail_json(c: &Customer, b: &BalanceBreakdown, cur: &Currency) 
         "legal_name": c.legal_name,
         "notes": c.notes,
         "parent_id": c.parent_id.map(|p| p.0),
+        "archived": c.archived,
         "bill_to_parent": c.bill_to_parent,
         "invoices_paused": c.invoices_paused,
         "portal_delivery": c.portal_delivery,

@@ -91,6 +91,8 @@ pub struct Customer {
     pub balance: Decimal,
     pub last_activity: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
+    /// Hidden from lists and reminders while the balance is zero.
+    pub archived: bool,
 }
 
 /// The editable details of a customer, already validated.

@@ -264,3 +264,139 @@ fn terms(days: Option<u32>) -> String {
     days.map(|d| format!("{d} days"))
         .unwrap_or_else(|| "default".into())
 }
+
+/// What `tally customer merge` did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    pub from: CustomerId,
+    pub from_name: String,
+    pub into: CustomerId,
+    pub balance_before: rust_decimal::Decimal,
+    pub balance_after: rust_decimal::Decimal,
+    /// `from`'s payment link was revoked (`into` kept its own).
+    pub link_revoked: bool,
+}
+
+impl Book {
+    /// `tally customer merge FROM INTO`: one customer who was entered
+    /// twice becomes one. Everything of `from` moves to `into` in one
+    /// transaction, every rule read inside it; `from`'s email and phone
+    /// are kept (on `into` where it has none, else as a contact).
+    pub fn merge_customers(&mut self, from: CustomerId, into: CustomerId) -> Result<Merged> {
+        if from == into {
+            return Err(OpsError::CustomerName(format!(
+                "customer {from} cannot be merged into itself: name two customers"
+            )));
+        }
+        self.transact(|tx, cx| {
+            let r = tx.reads();
+            let (f, i) = (find_customer(&r, from)?, find_customer(&r, into)?);
+            if r.is_ancestor_or_self(from, into)? {
+                return Err(OpsError::CustomerName(format!(
+                    "customer {into} is a sub-client under customer {from}: merge the sub-client \
+                     into its parent instead (`tally customer merge {into} {from}`)"
+                )));
+            }
+            let had_link = r.active_link(from)?.is_some() && r.active_link(into)?.is_some();
+            let now = cx.clock.now();
+            keep_identity(tx, cx, &f, &i)?;
+            tx.merge_customer(from, into, now)?;
+            let after = find_customer(&tx.reads(), into)?.balance;
+            let detail = format!(
+                "merged customer {from} {} into this one{}; balance {} → {}",
+                f.name,
+                if had_link {
+                    " (its payment link was revoked; this one's stays)".to_string()
+                } else {
+                    String::new()
+                },
+                cx.money(i.balance),
+                cx.money(after)
+            );
+            tx.log(into, now, cx.actor, "customer.merged", &detail)?;
+            Ok(Merged {
+                from,
+                from_name: f.name,
+                into,
+                balance_before: i.balance,
+                balance_after: after,
+                link_revoked: had_link,
+            })
+        })
+    }
+
+    /// `tally customer archive ID` (or restore): a customer with a zero
+    /// balance is hidden from lists and reminders, their history kept.
+    /// Returns false when they already were.
+    pub fn archive_customer(&mut self, id: CustomerId, archive: bool) -> Result<bool> {
+        self.transact(|tx, cx| {
+            let c = find_customer(&tx.reads(), id)?;
+            if c.archived == archive {
+                return Ok(false);
+            }
+            if archive && !c.balance.is_zero() {
+                let (what, amount) = if c.balance < rust_decimal::Decimal::ZERO {
+                    ("owes", -c.balance)
+                } else {
+                    ("holds credit of", c.balance)
+                };
+                return Err(OpsError::CustomerName(format!(
+                    "customer {id} {what} {}: only a customer with a zero balance can be archived",
+                    cx.money(amount)
+                )));
+            }
+            tx.set_archived(id, archive)?;
+            let (action, detail) = if archive {
+                (
+                    "customer.archived",
+                    "archived: hidden from lists and reminders",
+                )
+            } else {
+                ("customer.restored", "restored from the archive")
+            };
+            tx.log(id, cx.clock.now(), cx.actor, action, detail)?;
+            Ok(true)
+        })
+    }
+}
+
+/// `from`'s email and phone are not lost in a merge: `into` takes them
+/// where it has none, otherwise they become a contact of `into`; its
+/// notes are kept after `into`'s.
+fn keep_identity(
+    tx: &Tx<'_>,
+    cx: &Ctx<'_>,
+    from: &crate::domain::customer::Customer,
+    into: &crate::domain::customer::Customer,
+) -> Result<()> {
+    let mut details = CustomerDetails::from(into);
+    let mut contact = crate::domain::contact::ContactDetails {
+        name: from.name.clone(),
+        role: Some(format!("merged from customer {}", from.id)),
+        ..Default::default()
+    };
+    match (&into.email, &from.email) {
+        (None, Some(e)) => details.email = Some(e.clone()),
+        (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => contact.email = Some(b.clone()),
+        _ => {}
+    }
+    match (&into.phone, &from.phone) {
+        (None, Some(p)) => details.phone = Some(p.clone()),
+        (Some(a), Some(b)) if a != b => contact.phone = Some(b.clone()),
+        _ => {}
+    }
+    if let Some(n) = &from.notes {
+        details.notes = Some(match &details.notes {
+            Some(mine) => format!("{mine}\n{n}"),
+            None => n.clone(),
+        });
+    }
+    let now = cx.clock.now();
+    if contact.email.is_some() || contact.phone.is_some() {
+        tx.insert_contact(into.id, &contact, now)?;
+    }
+    if details != CustomerDetails::from(into) {
+        tx.update_customer(into.id, &details, now)?;
+    }
+    Ok(())
+}

@@ -46,7 +46,7 @@ use crate::store::{Reads, Store, StoreError, Tx};
 
 pub use contracts::{ContractCharges, ContractEdit, billed_text};
 pub use credits::{RefundInput, TransferInput};
-pub use customers::Duplicate;
+pub use customers::{Duplicate, Merged};
 pub use documents::Attachment;
 pub use export::Export;
 pub use glance::{GLANCE_MONTHS, Glance, MonthGlance};

@@ -12,14 +12,14 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, ToSql, params};
 use rust_decimal::Decimal;
 
-use super::{Reads, Result, StoreError, Tx, parse_ts, ts};
+use super::{Reads, Result, StoreError, Tx, guard, parse_ts, ts};
 use crate::domain::customer::{
     BillingCycle, Customer, CustomerDetails, CustomerId, CustomerSort, name_key,
 };
 
 const COLS: &str = "id, name, email, phone, address, tax_id, legal_name, notes, parent_id, \
     bill_to_parent, invoices_paused, portal_delivery, billing_cycle, source, balance_cents, \
-    last_activity, created_at, payment_terms_days";
+    last_activity, created_at, payment_terms_days, archived";
 
 /// The largest balance, either way, a customer may reach, in minor units
 /// (10¹⁷: a quadrillion dollars at two decimals). A single entry is below
@@ -169,6 +169,21 @@ pub(super) const TOTALS_SUMMED: &str = "SELECT \
     COALESCE(SUM(CASE WHEN balance_cents > 0 THEN balance_cents & 4294967295 END), 0), \
     count(*) FROM customers";
 
+/// An archived customer with nothing owed either way: left out of every
+/// list (migration 15). Few, and found through their own partial index,
+/// so counts subtract them instead of reading every row to test it.
+const HIDDEN: &str = "(archived = 1 AND balance_cents = 0)";
+
+/// How many of the customers `cond` keeps (with `t` in scope when
+/// `with_t`) are hidden, through the partial index of hidden ones.
+fn hidden_count(cond: &str, extra: &str) -> String {
+    format!(
+        "(SELECT count(*) FROM customers INDEXED BY customers_hidden{} \
+         WHERE archived = 1 AND balance_cents = 0 AND {cond}{extra})",
+        if extra.is_empty() { "" } else { ", t" }
+    )
+}
+
 /// Pages from this offset on may be read from the end of the list.
 const TAIL_FROM: usize = 64;
 
@@ -276,6 +291,7 @@ impl Reads<'_> {
             last_activity: parse_ts(15, &r.get::<_, String>(15)?)?,
             created_at: parse_ts(16, &r.get::<_, String>(16)?)?,
             payment_terms_days: r.get(17)?,
+            archived: r.get(18)?,
         })
     }
 
@@ -286,6 +302,17 @@ impl Reads<'_> {
             .prepare_cached(&sql)?
             .query_row([id.0], |r| self.customer_from(r))
             .optional()?)
+    }
+
+    /// The customers every list leaves out (archived, owing nothing), by name.
+    pub fn archived_customers(&self) -> Result<Vec<Customer>> {
+        let sql = format!(
+            "SELECT {COLS} FROM customers INDEXED BY customers_hidden WHERE {HIDDEN} \
+             ORDER BY name COLLATE NOCASE, id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], |r| self.customer_from(r))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// One page of customers, read through the index that matches `sort`.
@@ -316,7 +343,7 @@ impl Reads<'_> {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT {COLS} FROM customers ORDER BY {} LIMIT ?1 OFFSET ?2",
+            "SELECT {COLS} FROM customers WHERE NOT {HIDDEN} ORDER BY {} LIMIT ?1 OFFSET ?2",
             reverse_order_by(q.sort)
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -330,7 +357,8 @@ impl Reads<'_> {
     /// The page `q` names as one SQL query over the rows `search` keeps.
     fn customers_where(&self, q: &CustomerQuery, search: &Search) -> Result<Vec<Customer>> {
         let sql = format!(
-            "SELECT {COLS} FROM customers WHERE {} ORDER BY {} LIMIT :limit OFFSET :offset",
+            "SELECT {COLS} FROM customers WHERE {} AND NOT {HIDDEN} ORDER BY {} \
+             LIMIT :limit OFFSET :offset",
             search.condition(),
             order_by(q.sort)
         );
@@ -356,13 +384,14 @@ impl Reads<'_> {
                 });
             }
             Search::Like(_) => format!(
-                "SELECT id FROM customers WHERE {} LIMIT :cap",
+                "SELECT id FROM customers WHERE {} AND NOT {HIDDEN} LIMIT :cap",
                 search.condition()
             ),
-            Search::Index(_) => {
-                "SELECT rowid FROM customer_search WHERE customer_search MATCH :pat LIMIT :cap"
-                    .to_string()
-            }
+            Search::Index(_) => format!(
+                "SELECT rowid FROM customer_search WHERE customer_search MATCH :pat \
+                 AND rowid NOT IN (SELECT id FROM customers INDEXED BY customers_hidden \
+                 WHERE {HIDDEN}) LIMIT :cap"
+            ),
         };
         let limit = i64::try_from(cap).map_or(i64::MAX, |c| c.saturating_add(1));
         let params = search.params(vec![(":cap", &limit)]);
@@ -389,15 +418,19 @@ impl Reads<'_> {
     fn count_all(&self) -> Result<usize> {
         let n: i64 = self
             .conn
-            .prepare_cached("SELECT count(*) FROM customers")?
+            .prepare_cached(&format!(
+                "SELECT (SELECT count(*) FROM customers) - {}",
+                hidden_count("1", "")
+            ))?
             .query_row([], |r| r.get(0))?;
         Ok(n as usize)
     }
 
     fn count_where(&self, search: &Search) -> Result<usize> {
+        let cond = search.condition();
         let sql = format!(
-            "SELECT count(*) FROM customers WHERE {}",
-            search.condition()
+            "SELECT (SELECT count(*) FROM customers WHERE {cond}) - {}",
+            hidden_count(cond, "")
         );
         let params = search.params(vec![]);
         let n: i64 = self.conn.query_row(&sql, params.as_slice(), |r| r.get(0))?;
@@ -601,7 +634,7 @@ impl Reads<'_> {
             }
             let sql = format!(
                 "WITH t AS ({SORT_KEY_OF_ID}) SELECT {COLS} FROM customers, t \
-                 WHERE {} AND {range} ORDER BY {order} LIMIT :n",
+                 WHERE {} AND NOT {HIDDEN} AND {range} ORDER BY {order} LIMIT :n",
                 search.condition()
             );
             let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -633,10 +666,15 @@ impl Reads<'_> {
         let cond = search.condition();
         let ranges = key_ranges(sort, Side::Before)
             .into_iter()
-            .map(|range| format!("(SELECT count(*) FROM customers, t WHERE {cond} AND {range})"))
+            .map(|range| {
+                format!(
+                    "(SELECT count(*) FROM customers, t WHERE {cond} AND {range}) - {}",
+                    hidden_count(cond, &format!(" AND {range}"))
+                )
+            })
             .collect::<Vec<_>>();
         let sql = format!(
-            "WITH t AS ({SORT_KEY_OF_ID} AND {cond}) SELECT {} FROM t",
+            "WITH t AS ({SORT_KEY_OF_ID} AND {cond} AND NOT {HIDDEN}) SELECT {} FROM t",
             ranges.join(" + ")
         );
         let params = search.params(vec![(":id", &id.0)]);
@@ -792,6 +830,90 @@ impl Tx<'_> {
     /// Moves the maintained balance by `delta` and stamps activity, refusing
     /// (and so rolling back) a balance past the limit. Called only by the
     /// entry writers, in the same transaction as the entry change.
+    /// Moves everything of customer `from` to `into` and deletes `from`:
+    /// entries (and with them balances, kept sums and allocations),
+    /// invoices, billed months, timeline, contacts, documents, contracts,
+    /// outside ids, sub-clients, and the payment link when `into` has
+    /// none (otherwise `from`'s is revoked). One contact stays primary.
+    /// The caller has checked the two may be merged, in this transaction.
+    pub fn merge_customer(
+        &self,
+        from: CustomerId,
+        into: CustomerId,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (f, i) = (from.0, into.0);
+        let moved: i64 = self.tx.query_row(
+            "SELECT balance_cents FROM customers WHERE id = ?1",
+            [f],
+            |r| r.get(0),
+        )?;
+        // The primary contact of `into` stays primary.
+        self.tx.execute(
+            "UPDATE contacts SET is_primary = 0 WHERE customer_id = ?1 \
+             AND EXISTS (SELECT 1 FROM contacts WHERE customer_id = ?2 AND is_primary = 1)",
+            params![f, i],
+        )?;
+        self.tx.execute(
+            "UPDATE payment_links SET revoked_at = ?3 WHERE customer_id = ?1 AND revoked_at IS NULL \
+             AND EXISTS (SELECT 1 FROM payment_links WHERE customer_id = ?2 AND revoked_at IS NULL)",
+            params![f, i, ts(now)],
+        )?;
+        // A month both were billed for stays billed, on `into`'s invoice.
+        self.tx.execute(
+            "DELETE FROM billed_periods WHERE customer_id = ?1 \
+             AND period IN (SELECT period FROM billed_periods WHERE customer_id = ?2)",
+            params![f, i],
+        )?;
+        for table in [
+            "entries",
+            "invoices",
+            "billed_periods",
+            "timeline",
+            "contacts",
+            "documents",
+            "contracts",
+            "payment_links",
+            "outside_ids",
+        ] {
+            self.tx.execute(
+                &format!("UPDATE {table} SET customer_id = ?2 WHERE customer_id = ?1"),
+                params![f, i],
+            )?;
+        }
+        self.tx.execute(
+            "UPDATE customers SET parent_id = ?2 WHERE parent_id = ?1",
+            params![f, i],
+        )?;
+        // Its balance moved with its entries: it is `into`'s now.
+        self.tx
+            .execute("UPDATE customers SET balance_cents = 0 WHERE id = ?1", [f])?;
+        let n = self.tx.execute(
+            "UPDATE customers SET balance_cents = balance_cents + ?2, \
+             last_activity = max(last_activity, ?3) WHERE id = ?1 AND abs(balance_cents + ?2) <= ?4",
+            params![i, moved, ts(now), BALANCE_LIMIT_MINOR],
+        )?;
+        if n == 0 {
+            return Err(self.past_balance_limit());
+        }
+        self.tx
+            .execute("DELETE FROM customer_sums WHERE customer_id = ?1", [f])?;
+        let n = self
+            .tx
+            .execute("DELETE FROM customers WHERE id = ?1", [f])?;
+        guard(n, || format!("customer {from} is gone"))
+    }
+
+    /// Archives (or restores) a customer: hidden from lists and reminders
+    /// while their balance is zero.
+    pub fn set_archived(&self, id: CustomerId, archived: bool) -> Result<()> {
+        let n = self.tx.execute(
+            "UPDATE customers SET archived = ?2 WHERE id = ?1",
+            params![id.0, archived],
+        )?;
+        guard(n, || format!("customer {id} is gone"))
+    }
+
     pub(super) fn adjust_balance(
         &self,
         id: CustomerId,

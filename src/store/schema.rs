@@ -700,6 +700,9 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX outside_ids_by_customer ON outside_ids (customer_id);
 
     ALTER TABLE customers ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1));
+    -- The hidden ones (archived, owing nothing either way): few, counted
+    -- and skipped through this index without reading the others.
+    CREATE INDEX customers_hidden ON customers (id) WHERE archived = 1 AND balance_cents = 0;
     "#,
 ];
 
@@ -973,6 +976,61 @@ mod tests {
         // Billed: the typed 3.00 and the voided 10.00 less its void;
         // collected: 2.00 less the 0.50 refunded; opening 50.00 − 7.00.
         assert_eq!(day, (300, 150, 4300));
+    }
+
+    #[test]
+    fn migration_15_keeps_invoices_and_their_id_counter_and_lets_imported_ones_in() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..14] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 14).unwrap();
+        conn.execute_batch(
+            "INSERT INTO customers (id, name, name_key, balance_cents, last_activity, created_at) VALUES (1, 'A', 'a', -100, 't', 't');
+             INSERT INTO invoices (id, customer_id, status, seq, number, issue_date, due_date, total_cents, created_at)
+                 VALUES (1, 1, 'open', 1, 'INV-0001', '2026-01-01', '2026-01-31', 100, 't');
+             INSERT INTO invoices (id, customer_id, created_at) VALUES (2, 1, 't');
+             DELETE FROM invoices WHERE id = 2;
+             INSERT INTO entries (id, customer_id, kind, amount_cents, description, date, created_at, invoice_id)
+                 VALUES (1, 1, 'charge', 100, 'job', '2026-01-01', 't', 1);",
+        )
+        .unwrap();
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        let kept: (String, i64) = conn
+            .query_row(
+                "SELECT number, total_cents FROM invoices WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, ("INV-0001".to_string(), 100));
+        conn.execute(
+            "INSERT INTO invoices (customer_id, created_at) VALUES (1, 't')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(
+            conn.last_insert_rowid(),
+            3,
+            "a deleted draft's id is not reused"
+        );
+        // An imported invoice: its own number, no place in the sequence.
+        conn.execute(
+            "INSERT INTO invoices (customer_id, status, number, issue_date, due_date, total_cents, created_at, origin) \
+             VALUES (1, 'open', '1031', '2025-03-09', '2025-04-08', 5, 't', 'quickbooks')",
+            [],
+        )
+        .unwrap();
+        for bad in [
+            // tally's own finalized invoice always has a sequence number;
+            "INSERT INTO invoices (customer_id, status, number, issue_date, due_date, total_cents, created_at) \
+             VALUES (1, 'open', 'X-1', '2025-03-09', '2025-04-08', 5, 't')",
+            // an imported one never does.
+            "INSERT INTO invoices (customer_id, status, seq, number, issue_date, due_date, total_cents, created_at, origin) \
+             VALUES (1, 'open', 2, 'X-2', '2025-03-09', '2025-04-08', 5, 't', 'stripe')",
+        ] {
+            assert!(conn.execute(bad, []).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1119,6 +1119,7 @@ mod tests {
             portal_delivery: false,
             billing_cycle: Default::default(),
             payment_terms_days: None,
+            archived: false,
             source: "manual".into(),
             balance: Decimal::new(cents, 2),
             last_activity: t,

@@ -1568,6 +1568,12 @@ fn the_command_menu_imports_exports_and_backs_up_beside_the_screen() {
     press(&mut r, KeyCode::Tab);
     keys(&mut r, csv.to_str().unwrap());
     press(&mut r, KeyCode::Enter);
+    // First what it would do: its first lines, then yes or no.
+    let s = screen(&r);
+    assert!(r.job.is_none(), "nothing runs before yes: {s}");
+    assert!(s.contains("2 rows to import, all or none"), "{s}");
+    assert!(s.contains("line 2: 2026-11-01,Ann Lee"), "{s}");
+    press(&mut r, KeyCode::Char('y'));
     assert!(r.job.is_some(), "{}", screen(&r));
     finish_job(&mut r);
     let s = screen(&r);
@@ -1583,7 +1589,7 @@ fn the_command_menu_imports_exports_and_backs_up_beside_the_screen() {
     let out = dir.path().join("book.journal");
     for attempt in 0..2 {
         keys(&mut r, ":");
-        for _ in 0..5 {
+        for _ in 0..6 {
             press(&mut r, KeyCode::Right);
         }
         press(&mut r, KeyCode::Tab);
@@ -1616,6 +1622,47 @@ fn the_command_menu_imports_exports_and_backs_up_beside_the_screen() {
         screen(&r)
     );
     assert!(copy.exists());
+    // Open invoices from another system: previewed as they will be read,
+    // nothing written on no, imported on yes.
+    let open = dir.path().join("invoicely.csv");
+    std::fs::write(
+        &open,
+        "\"Date\",\"Due\",\"Details\",\"Client\",\"Status\",\"Total\"\n\
+         \"Jan 26 2025\",\"Feb 10 2025\",\"INV-1\",\"Ann Lee\",\"Due\",\"1,835.30\"\n\
+         \"Feb 18 2025\",\"Mar 05 2025\",\"INV-2\",\"Cy New\",\"Paid\",\"80.70\"\n",
+    )
+    .unwrap();
+    for answer in ['n', 'y'] {
+        keys(&mut r, ":");
+        press(&mut r, KeyCode::Right);
+        press(&mut r, KeyCode::Right);
+        press(&mut r, KeyCode::Tab);
+        keys(&mut r, open.to_str().unwrap());
+        press(&mut r, KeyCode::Enter);
+        let s = screen(&r);
+        assert!(s.contains("line 2: invoice INV-1 for customer 1"), "{s}");
+        assert!(s.contains("Would import 1 open invoice"), "{s}");
+        press(&mut r, KeyCode::Char(answer));
+        if answer == 'y' {
+            finish_job(&mut r);
+        }
+    }
+    let s = screen(&r);
+    assert!(
+        s.contains("Imported 1 open invoice (1835.30 left to pay)"),
+        "{s}"
+    );
+    assert_eq!(
+        r.book
+            .reads()
+            .invoice_by_number("INV-1")
+            .unwrap()
+            .unwrap()
+            .total
+            .to_string(),
+        "1835.30",
+        "imported once: no wrote nothing"
+    );
 }
 
 #[test]
@@ -2066,5 +2113,70 @@ fn the_command_line_and_the_full_screen_leave_the_same_rows() {
         tui.iter().filter(|r| r.contains("\"charge\"")).count(),
         3,
         "{tui:?}"
+    );
+}
+
+/// `U` merges the open customer into another (typed by name) and shows
+/// the one that stays; `Z` archives only a customer who owes nothing.
+#[test]
+fn a_customer_is_merged_and_archived_from_its_screen() {
+    let mut r = runner(true);
+    press(&mut r, KeyCode::Enter);
+    let first = r.app.customer.as_ref().unwrap().id;
+    let before = r.book.customer(first).unwrap();
+    press(&mut r, KeyCode::Char('U'));
+    assert!(screen(&r).contains("Merge customer"), "{}", screen(&r));
+    keys(&mut r, "no such person");
+    press(&mut r, KeyCode::Enter);
+    assert!(
+        screen(&r).contains("no such person"),
+        "refused in the form: {}",
+        screen(&r)
+    );
+    press(&mut r, KeyCode::Esc);
+    let into = r
+        .book
+        .reads()
+        .customers(&tally::store::CustomerQuery {
+            sort: tally::domain::CustomerSort::Name,
+            search: None,
+            offset: 0,
+            limit: 50,
+        })
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id != first && c.parent_id.is_none() && before.parent_id != Some(c.id))
+        .unwrap();
+    let expected = into.balance + before.balance;
+    press(&mut r, KeyCode::Char('U'));
+    keys(&mut r, &into.id.to_string());
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(
+        s.contains(&format!("Merged {} into customer {}", before.name, into.id)),
+        "{s}"
+    );
+    assert_eq!(
+        r.app.customer.as_ref().unwrap().id,
+        into.id,
+        "shows the one that stays"
+    );
+    assert_eq!(r.book.customer(into.id).unwrap().balance, expected);
+    assert!(r.book.customer(first).is_err(), "the merged one is gone");
+    // It owes: archiving is refused with why.
+    press(&mut r, KeyCode::Char('Z'));
+    press(&mut r, KeyCode::Char('y'));
+    if !expected.is_zero() {
+        assert!(
+            screen(&r).contains("only a customer with a zero balance"),
+            "{}",
+            screen(&r)
+        );
+    }
+    assert!(
+        r.book
+            .check(tally::store::check::Depth::Full)
+            .unwrap()
+            .is_ok()
     );
 }

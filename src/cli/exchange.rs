@@ -182,48 +182,10 @@ fn read(file: &PathBuf) -> Result<Vec<u8>> {
 }
 
 fn print_customers(r: &crate::ops::CustomerImport, dry_run: bool) -> Result<()> {
-    let mut lines: Vec<(usize, String)> = Vec::new();
-    lines.extend(
-        r.created
-            .iter()
-            .map(|(l, id, n)| (*l, format!("created customer {id} {n}"))),
-    );
-    lines.extend(
-        r.matched
-            .iter()
-            .map(|(l, id, n, by)| (*l, format!("matched customer {id} {n} (by {by})"))),
-    );
-    lines.extend(
-        r.skipped
-            .iter()
-            .map(|(l, why)| (*l, format!("skipped: {why}"))),
-    );
-    lines.extend(
-        r.notes
-            .iter()
-            .map(|(l, note)| (*l, format!("note: {note}"))),
-    );
-    // Stable: a row's fate first, then its note.
-    lines.sort_by_key(|(l, _)| *l);
-    for (line, text) in lines {
+    for (line, text) in r.lines() {
         say!("line {line}: {text}");
     }
-    let source = r.source.map_or("csv", Source::as_str);
-    say!(
-        "{} {}, matched {}, skipped {} ({source}){}",
-        if dry_run { "Would create" } else { "Created" },
-        r.created.len(),
-        r.matched.len(),
-        r.skipped.len(),
-        if r.balances.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; opening balances for {}",
-                count(r.balances.len(), "customer", "customers")
-            )
-        }
-    );
+    say!("{}", r.summary(dry_run));
     if dry_run {
         say!("Dry run: nothing was written.");
     }
@@ -236,59 +198,10 @@ fn print_invoices(
     r: &crate::ops::InvoicesImported,
     dry_run: bool,
 ) -> Result<()> {
-    use crate::ops::Fate;
-    let money = |v| book.currency().plain(v);
-    let (mut owed, mut held) = (rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO);
-    let mut customers = std::collections::BTreeSet::new();
-    for (line, fate) in &r.lines {
-        let text = match fate {
-            Fate::CustomerCreated(id, name) => format!("created customer {id} {name}"),
-            Fate::Invoice {
-                customer,
-                number,
-                left,
-            } => {
-                owed += left;
-                customers.insert(*customer);
-                format!(
-                    "invoice {number} for customer {customer}: {} left to pay",
-                    money(*left)
-                )
-            }
-            Fate::Credit { customer, amount } => {
-                held += amount;
-                customers.insert(*customer);
-                format!("credit of {} for customer {customer}", money(*amount))
-            }
-            Fate::AlreadyIn(what) => format!("unchanged: {what}"),
-            Fate::Settled(what) => format!("nothing owed changes: {what}"),
-            Fate::Skipped(why) => format!("skipped: {why}"),
-            Fate::Note(note) => format!("note: {note}"),
-        };
+    for (line, text) in r.lines(book.currency()) {
         say!("line {line}: {text}");
     }
-    let n = |f: fn(&Fate) -> bool| r.count(f);
-    say!(
-        "{} {} ({} left to pay) and {} ({}) for {} from {file} ({}); {} new, {} unchanged, {} skipped",
-        if dry_run { "Would import" } else { "Imported" },
-        count(
-            n(|f| matches!(f, Fate::Invoice { .. })),
-            "open invoice",
-            "open invoices"
-        ),
-        money(owed),
-        count(n(|f| matches!(f, Fate::Credit { .. })), "credit", "credits"),
-        money(held),
-        count(customers.len(), "customer", "customers"),
-        r.ledger.describe(),
-        count(
-            n(|f| matches!(f, Fate::CustomerCreated(..))),
-            "customer",
-            "customers"
-        ),
-        n(|f| matches!(f, Fate::AlreadyIn(_))),
-        n(|f| matches!(f, Fate::Skipped(_))),
-    );
+    say!("{}", r.summary(file, book.currency(), dry_run));
     if dry_run {
         say!("Dry run: nothing was written.");
     }

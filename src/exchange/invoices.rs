@@ -445,18 +445,15 @@ fn stripe_payments(t: &Table<'_>, out: &mut OpenItems) -> Result<(), FileError> 
             ));
             continue;
         }
-        let net = t.amount(row, amount)? - t.amount(row, refunded)?;
+        let net = t
+            .currency
+            .plain(t.amount(row, amount)? - t.amount(row, refunded)?);
         let what = match t.cell(row, invoice) {
-            "" => "a direct charge paid on the spot".to_string(),
-            inv => format!("paid Stripe invoice {inv}"),
+            "" => format!("a direct charge of {net} (after refunds), paid on the spot"),
+            inv => format!("a payment of {net} (after refunds) on Stripe invoice {inv}"),
         };
-        out.settled.push((
-            line,
-            format!(
-                "{} net {what}: settled in Stripe, changes nothing owed",
-                t.currency.plain(net)
-            ),
-        ));
+        out.settled
+            .push((line, format!("{what}: settled in Stripe")));
     }
     Ok(())
 }

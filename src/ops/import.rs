@@ -56,6 +56,56 @@ pub struct CustomerImport {
     pub by_full_name: std::collections::HashMap<String, CustomerId>,
 }
 
+impl CustomerImport {
+    /// Each row's fate, in the file's order: (line, what happened), a
+    /// row's fate before its note.
+    pub fn lines(&self) -> Vec<(usize, String)> {
+        let mut lines: Vec<(usize, String)> = Vec::new();
+        lines.extend(
+            self.created
+                .iter()
+                .map(|(l, id, n)| (*l, format!("created customer {id} {n}"))),
+        );
+        lines.extend(
+            self.matched
+                .iter()
+                .map(|(l, id, n, by)| (*l, format!("matched customer {id} {n} (by {by})"))),
+        );
+        lines.extend(
+            self.skipped
+                .iter()
+                .map(|(l, why)| (*l, format!("skipped: {why}"))),
+        );
+        lines.extend(
+            self.notes
+                .iter()
+                .map(|(l, note)| (*l, format!("note: {note}"))),
+        );
+        lines.sort_by_key(|(l, _)| *l);
+        lines
+    }
+
+    /// "Created 20, matched 1, skipped 1 (stripe); opening balances for 9 customers".
+    pub fn summary(&self, dry_run: bool) -> String {
+        let source = self.source.map_or("csv", Source::as_str);
+        format!(
+            "{} {}, matched {}, skipped {} ({source}){}",
+            if dry_run { "Would create" } else { "Created" },
+            self.created.len(),
+            self.matched.len(),
+            self.skipped.len(),
+            if self.balances.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; opening balances for {}",
+                    crate::domain::text::count(self.balances.len(), "customer", "customers")
+                )
+            }
+        )
+    }
+}
+
 /// What an entries import did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EntriesImported {

@@ -20,6 +20,7 @@
 use rust_decimal::Decimal;
 
 use super::{Book, Ctx, Result};
+use crate::domain::Currency;
 use crate::domain::customer::{CustomerDetails, CustomerId};
 use crate::domain::entry::{EntryKind, Method, NewEntry};
 use crate::exchange::invoices::{Item, Ledger, OpenItem, Who, read};
@@ -63,6 +64,84 @@ pub enum Fate {
 impl InvoicesImported {
     pub fn count(&self, f: impl Fn(&Fate) -> bool) -> usize {
         self.lines.iter().filter(|(_, x)| f(x)).count()
+    }
+
+    /// Each row's fate as the owner reads it, in the file's order.
+    pub fn lines(&self, cur: &Currency) -> Vec<(usize, String)> {
+        let money = |v| cur.plain(v);
+        self.lines
+            .iter()
+            .map(|(line, fate)| {
+                let text = match fate {
+                    Fate::CustomerCreated(id, name) => format!("created customer {id} {name}"),
+                    Fate::Invoice {
+                        customer,
+                        number,
+                        left,
+                    } => format!(
+                        "invoice {number} for customer {customer}: {} left to pay",
+                        money(*left)
+                    ),
+                    Fate::Credit { customer, amount } => {
+                        format!("credit of {} for customer {customer}", money(*amount))
+                    }
+                    Fate::AlreadyIn(what) => format!("unchanged: {what}"),
+                    Fate::Settled(what) => format!("nothing owed changes: {what}"),
+                    Fate::Skipped(why) => format!("skipped: {why}"),
+                    Fate::Note(note) => format!("note: {note}"),
+                };
+                (*line, text)
+            })
+            .collect()
+    }
+
+    /// One line: what came in, for whom, and what was left aside.
+    pub fn summary(&self, file: &str, cur: &Currency, dry_run: bool) -> String {
+        let (mut owed, mut held) = (Decimal::ZERO, Decimal::ZERO);
+        let mut customers = std::collections::BTreeSet::new();
+        for (_, fate) in &self.lines {
+            match fate {
+                Fate::Invoice { customer, left, .. } => {
+                    owed += left;
+                    customers.insert(*customer);
+                }
+                Fate::Credit { customer, amount } => {
+                    held += amount;
+                    customers.insert(*customer);
+                }
+                _ => {}
+            }
+        }
+        let count = crate::domain::text::count;
+        let n = |f: fn(&Fate) -> bool| self.count(f);
+        let skipped = n(|f| matches!(f, Fate::Skipped(_)));
+        if customers.is_empty() && n(|f| matches!(f, Fate::AlreadyIn(_))) == 0 {
+            return format!(
+                "Nothing owed changes: {} from {file} ({}) settled in the old system; {skipped} skipped",
+                count(n(|f| matches!(f, Fate::Settled(_))), "row", "rows"),
+                self.ledger.describe(),
+            );
+        }
+        format!(
+            "{} {} ({} left to pay) and {} ({}) for {} from {file} ({}); {} new, {} unchanged, {skipped} skipped",
+            if dry_run { "Would import" } else { "Imported" },
+            count(
+                n(|f| matches!(f, Fate::Invoice { .. })),
+                "open invoice",
+                "open invoices"
+            ),
+            cur.plain(owed),
+            count(n(|f| matches!(f, Fate::Credit { .. })), "credit", "credits"),
+            cur.plain(held),
+            count(customers.len(), "customer", "customers"),
+            self.ledger.describe(),
+            count(
+                n(|f| matches!(f, Fate::CustomerCreated(..))),
+                "customer",
+                "customers"
+            ),
+            n(|f| matches!(f, Fate::AlreadyIn(_))),
+        )
     }
 }
 

@@ -60,6 +60,9 @@ pub enum Command {
     CopyLink,
     RegenerateLink,
     CopyReminder,
+    // A customer entered twice, or done with.
+    MergeCustomer,
+    ArchiveCustomer,
     // Reports, from the customer list.
     Aging,
     Collections,
@@ -125,6 +128,18 @@ pub enum Action {
     Copied(String),
     /// A `:` command finished: its summary, or what went wrong.
     JobDone(Result<String, String>),
+    /// Two customers became one: show the one that stays.
+    Merged {
+        message: String,
+        into: CustomerId,
+    },
+    /// A `:` command that needs no preview: start it.
+    StartJobNow(super::jobs::JobSpec),
+    /// What an import from the `:` menu would do; yes starts it.
+    JobPreviewed {
+        spec: super::jobs::JobSpec,
+        text: String,
+    },
     /// What the attach form's path would store (or why it cannot).
     AttachPreview(Option<String>),
     /// A report screen's data, read in one snapshot.

@@ -90,6 +90,19 @@ pub enum Effect {
     RemoveContact(crate::domain::contact::ContactId),
     /// A `:` command, run beside the screen by the runner.
     StartJob(super::jobs::JobSpec),
+    /// `tally customer merge FROM INTO`, INTO as typed.
+    MergeCustomer {
+        from: CustomerId,
+        into: String,
+    },
+    /// `tally customer archive` (or restore).
+    ArchiveCustomer {
+        id: CustomerId,
+        archive: bool,
+    },
+    /// An import from the `:` menu, rehearsed to show what it would do
+    /// before the owner says yes.
+    PreviewJob(super::jobs::JobSpec),
     /// What a path typed in the attach form would store.
     InspectAttachment {
         path: std::path::PathBuf,
@@ -443,6 +456,20 @@ impl App {
                 }
                 self.info(&message);
             }
+            Action::StartJobNow(spec) => fx.push(Effect::StartJob(spec)),
+            Action::Merged { message, into } => {
+                self.overlay = None;
+                self.info(&message);
+                self.customer = Some(CustomerView::new(into));
+                self.screen = Screen::Customer;
+                self.reload_all(Some(into));
+            }
+            Action::JobPreviewed { spec, text } => {
+                self.overlay = Some(Overlay::Confirm {
+                    message: text,
+                    effect: Box::new(Effect::StartJob(spec)),
+                });
+            }
             Action::AttachPreview(text) => {
                 if let Some(Overlay::Form(f)) = &mut self.overlay
                     && matches!(f.kind, FormKind::Attach { .. })
@@ -544,6 +571,34 @@ impl App {
                     let today = self.today.format("%Y-%m-%d").to_string();
                     let form = super::tabs::forms::contract(v.id, &today);
                     self.overlay = Some(Overlay::Form(Box::new(form)));
+                }
+            }
+            Command::MergeCustomer => {
+                if let Some(page) = self.customer.as_ref().and_then(|v| v.page.as_ref()) {
+                    let c = &page.customer;
+                    let form = super::tabs::forms::merge(c.id, &c.name);
+                    self.overlay = Some(Overlay::Form(Box::new(form)));
+                }
+            }
+            Command::ArchiveCustomer => {
+                if let Some(page) = self.customer.as_ref().and_then(|v| v.page.as_ref()) {
+                    let c = &page.customer;
+                    let message = if c.archived {
+                        format!("Restore {} to the lists?", c.name)
+                    } else {
+                        format!(
+                            "Archive {}?\nHidden from lists and reminders while the balance is zero; \
+                             the history stays.",
+                            c.name
+                        )
+                    };
+                    self.overlay = Some(Overlay::Confirm {
+                        message,
+                        effect: Box::new(Effect::ArchiveCustomer {
+                            id: c.id,
+                            archive: !c.archived,
+                        }),
+                    });
                 }
             }
             Command::CommandMenu => {
@@ -893,10 +948,14 @@ impl App {
                     });
                 }
             }
+            FormKind::Merge { customer } => fx.push(Effect::MergeCustomer {
+                from: customer,
+                into: f.value(0).to_string(),
+            }),
             FormKind::Command => match super::menu::spec(f) {
                 Ok(spec) => {
                     self.overlay = None;
-                    fx.push(Effect::StartJob(spec));
+                    fx.push(Effect::PreviewJob(spec));
                 }
                 Err(problem) => {
                     f.set_errors(&[problem]);

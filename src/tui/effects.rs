@@ -88,6 +88,18 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
             .map(|page| Action::TabLoaded(Box::new(page))),
         Effect::Refund { customer, input } => return refund(book, customer, &input),
         Effect::Transfer { from, to, input } => return transfer(book, from, &to, &input),
+        Effect::MergeCustomer { from, into } => return merge(book, from, &into),
+        Effect::ArchiveCustomer { id, archive } => book.archive_customer(id, archive).map(|_| {
+            let message = if archive {
+                format!("Archived customer {id}: hidden from lists while the balance is zero")
+            } else {
+                format!("Restored customer {id} to the lists")
+            };
+            Action::Saved {
+                message,
+                customer: id,
+            }
+        }),
         Effect::SaveContact {
             customer,
             contact,
@@ -97,6 +109,13 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
         Effect::StartJob(_) => Ok(Action::Failed(
             "commands from the menu run only in the full-screen book".into(),
         )),
+        // Anything but an import starts at once; an import shows what it
+        // would do first.
+        Effect::PreviewJob(spec) => match super::jobs::preview(book, &spec) {
+            None => return Action::StartJobNow(spec),
+            Some(Ok(text)) => Ok(Action::JobPreviewed { spec, text }),
+            Some(Err(why)) => Ok(Action::Failed(why)),
+        },
         Effect::InspectAttachment { path, name } => {
             let text = match book.inspect_attachment(&path, name.as_deref()) {
                 Ok(a) => format!(
@@ -744,6 +763,36 @@ fn transfer(book: &mut Book, from: CustomerId, to: &str, input: &TransferInput) 
         }
         other => credit_failure(other, forms::transfer_field, forms::tf::AMOUNT),
     })
+}
+
+fn merge(book: &mut Book, from: CustomerId, into: &str) -> Action {
+    let into = match into.trim() {
+        "" => Err("which customer stays: type a name or id".to_string()),
+        typed => find_parent(book, typed, Some(from)),
+    };
+    let into = match into {
+        Ok(id) => id,
+        Err(m) => return Action::FormInvalid(vec![(0, m)]),
+    };
+    match book.merge_customers(from, into) {
+        Ok(m) => Action::Merged {
+            message: format!(
+                "Merged {} into customer {}: balance {} → {}{}",
+                m.from_name,
+                m.into,
+                book.currency().display(m.balance_before),
+                book.currency().display(m.balance_after),
+                if m.link_revoked {
+                    "; the merged customer's link no longer works"
+                } else {
+                    ""
+                }
+            ),
+            into,
+        },
+        Err(e @ OpsError::CustomerName(_)) => Action::FormInvalid(vec![(0, e.to_string())]),
+        Err(other) => failure(other),
+    }
 }
 
 fn save_contact(

@@ -72,6 +72,10 @@ pub enum FormKind {
     },
     /// The `:` command menu.
     Command,
+    /// Merge this customer into another (`U`).
+    Merge {
+        customer: CustomerId,
+    },
     /// Make a contract (`C`).
     Contract {
         customer: CustomerId,
@@ -291,6 +295,7 @@ impl Form {
                 self.title_suffix.as_deref().unwrap_or("the customer")
             ),
             FormKind::Command => "Command".into(),
+            FormKind::Merge { customer } => format!("Merge customer {customer} into"),
             FormKind::Attach { .. } => "Attach a document".into(),
             FormKind::Contract { .. } => "New contract".into(),
             FormKind::SaveDocument { id } => format!("Save a copy of document #{id}"),

@@ -22,6 +22,9 @@ pub enum JobSpec {
     ImportEntries {
         path: PathBuf,
     },
+    ImportInvoices {
+        path: PathBuf,
+    },
     Export {
         what: Export,
         path: PathBuf,
@@ -41,6 +44,9 @@ impl JobSpec {
                 format!("Importing customers from {}", name(path))
             }
             JobSpec::ImportEntries { path } => format!("Importing entries from {}", name(path)),
+            JobSpec::ImportInvoices { path } => {
+                format!("Importing open invoices from {}", name(path))
+            }
             JobSpec::Export { path, .. } => format!("Exporting to {}", name(path)),
             JobSpec::Backup { path, .. } => format!("Backing up to {}", name(path)),
         }
@@ -147,6 +153,14 @@ fn run(
                 done.created.len()
             ))
         }
+        JobSpec::ImportInvoices { path } => {
+            let bytes = read(&path)?;
+            let name = path.display().to_string();
+            let r = book
+                .import_invoices(&name, &bytes, Default::default())
+                .map_err(err)?;
+            Ok(r.summary(&name, book.currency(), false))
+        }
         JobSpec::Export {
             what,
             path,
@@ -176,6 +190,94 @@ fn run(
                 r.path.display()
             ))
         }
+    }
+}
+
+/// How many of a file's rows a preview shows as read.
+const PREVIEW_ROWS: usize = 4;
+
+/// What an import would do, shown before it runs: its first rows as tally
+/// reads them and what it would create, match and skip (the same import,
+/// rehearsed and rolled back). An entries file, which may be millions of
+/// rows, shows its first lines and its size instead. `None` for commands
+/// that are not imports.
+pub fn preview(book: &mut Book, spec: &JobSpec) -> Option<Result<String, String>> {
+    let importing = matches!(
+        spec,
+        JobSpec::ImportCustomers { .. }
+            | JobSpec::ImportInvoices { .. }
+            | JobSpec::ImportEntries { .. }
+    );
+    importing.then(|| rehearse(book, spec))
+}
+
+fn rehearse(book: &mut Book, spec: &JobSpec) -> Result<String, String> {
+    let err = |e: crate::ops::OpsError| e.to_string();
+    let read =
+        |p: &PathBuf| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let first = |lines: Vec<(usize, String)>| -> String {
+        let mut text: Vec<String> = lines
+            .iter()
+            .take(PREVIEW_ROWS)
+            .map(|(l, t)| format!("line {l}: {t}"))
+            .collect();
+        if lines.len() > PREVIEW_ROWS {
+            text.push(format!("… and {} more", lines.len() - PREVIEW_ROWS));
+        }
+        text.join("\n")
+    };
+    match spec {
+        JobSpec::ImportCustomers {
+            path,
+            opening_balances,
+        } => {
+            let bytes = read(path)?;
+            let opts = ImportOptions {
+                opening_balances: *opening_balances,
+                dry_run: true,
+                ..Default::default()
+            };
+            let r = book
+                .import_customers(&path.display().to_string(), &bytes, &opts)
+                .map_err(err)?;
+            Ok(format!(
+                "{}\n{}\nImport it?",
+                first(r.lines()),
+                r.summary(true)
+            ))
+        }
+        JobSpec::ImportInvoices { path } => {
+            let bytes = read(path)?;
+            let name = path.display().to_string();
+            let opts = crate::ops::InvoiceImportOptions {
+                dry_run: true,
+                ..Default::default()
+            };
+            let r = book.import_invoices(&name, &bytes, opts).map_err(err)?;
+            let cur = book.currency().clone();
+            Ok(format!(
+                "{}\n{}\nImport it?",
+                first(r.lines(&cur)),
+                r.summary(&name, &cur, true)
+            ))
+        }
+        JobSpec::ImportEntries { path } => {
+            let bytes = read(path)?;
+            let text = String::from_utf8_lossy(&bytes);
+            let rows = text.lines().count().saturating_sub(1);
+            let head: Vec<(usize, String)> = text
+                .lines()
+                .take(PREVIEW_ROWS + 1)
+                .enumerate()
+                .map(|(i, l)| (i + 1, l.to_string()))
+                .collect();
+            Ok(format!(
+                "{}\n{} to import, all or none: one bad row imports nothing.\nImport it?",
+                first(head),
+                crate::domain::text::count(rows, "row", "rows")
+            ))
+        }
+        other => Err(format!("{} is not an import", other.label())),
     }
 }
 

@@ -355,6 +355,20 @@ fn defaults() -> Vec<(
             "Contracts tab",
         ),
         (
+            Command::MergeCustomer,
+            "merge_customer",
+            "U",
+            &[Cu, Tb],
+            "merge this customer into another (this one goes away)",
+        ),
+        (
+            Command::ArchiveCustomer,
+            "archive_customer",
+            "Z",
+            &[Cu, Tb],
+            "archive or restore this customer (zero balance only)",
+        ),
+        (
             Command::CommandMenu,
             "command_menu",
             ":",

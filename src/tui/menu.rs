@@ -14,6 +14,7 @@ use crate::ops::Export;
 pub const COMMANDS: &[&str] = &[
     "import customers",
     "import entries",
+    "import invoices",
     "export customers",
     "export entries",
     "export invoices",
@@ -74,6 +75,7 @@ pub fn spec(f: &Form) -> Result<JobSpec, (usize, String)> {
             opening_balances: yes(mf::OPENING),
         },
         "import entries" => JobSpec::ImportEntries { path },
+        "import invoices" => JobSpec::ImportInvoices { path },
         "export customers" => export(Export::Customers),
         "export entries" => export(Export::Entries),
         "export invoices" => export(Export::Invoices),

@@ -92,6 +92,21 @@ pub fn transfer(customer: CustomerId, name: &str, available: &str, today: &str) 
     form
 }
 
+/// Merge (`U`): the customer that stays, typed as a name or id.
+pub fn merge(customer: CustomerId, name: &str) -> Form {
+    let mut form = Form::with(
+        FormKind::Merge { customer },
+        vec![Field {
+            hint: Some(
+                "the customer that stays: a name or id; everything of this one moves there".into(),
+            ),
+            ..Field::text("Into", "")
+        }],
+    );
+    form.title_suffix = Some(name.to_string());
+    form
+}
+
 pub fn contact(customer: CustomerId, existing: Option<&Contact>) -> Form {
     let d = existing.map(|c| c.details.clone()).unwrap_or_default();
     let opt = |s: Option<String>| s.unwrap_or_default();

@@ -929,3 +929,99 @@ fn combined_exports_give_the_balances_the_old_system_showed() {
         }
     }
 }
+
+/// A file tally does not know is read once its columns are mapped; the
+/// dry run shows the first rows as they will be read; a bad mapping says
+/// what is accepted and changes nothing.
+#[test]
+fn a_column_map_reads_a_file_tally_does_not_know() {
+    let b = Book::new();
+    let file = write(
+        &b,
+        "kunden.csv",
+        b"Kunde,Mail,Telefon,Saldo\nAnn Lee,ann@x.example,555-0101,-12.50\nBo Chan,,,\"3,00\"\n",
+    );
+    // Refused before any book exists: the refusal only (refused() also
+    // holds the book file unchanged, once there is one).
+    let out = b.run(&["import", "customers", &file]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("say which is which with --map"),
+        "{err}"
+    );
+    let map = "Kunde=name,Mail=email,Telefon=phone,Saldo=balance";
+    let dry = b.ok(&[
+        "import",
+        "customers",
+        &file,
+        "--map",
+        map,
+        "--opening-balances",
+        "--dry-run",
+    ]);
+    assert!(
+        dry.contains("line 2 reads as: Ann Lee <ann@x.example> · 555-0101 · balance -12.50"),
+        "{dry}"
+    );
+    assert!(
+        dry.contains("line 3 reads as: Bo Chan · balance 3.00"),
+        "{dry}"
+    );
+    assert!(balances(&b).is_empty(), "a dry run writes nothing");
+    b.refused(
+        &["import", "customers", &file, "--map", "Kunde=nom"],
+        "\"nom\" is not a field: use one of name, company",
+    );
+    b.refused(
+        &["import", "customers", &file, "--map", "Client=name"],
+        "names a column \"client\" the file does not have; its columns are: kunde, mail",
+    );
+    b.ok(&[
+        "import",
+        "customers",
+        &file,
+        "--map",
+        map,
+        "--opening-balances",
+    ]);
+    assert_eq!(
+        balances(&b),
+        BTreeMap::from([
+            ("Ann Lee".to_string(), "-12.50".to_string()),
+            ("Bo Chan".to_string(), "3.00".to_string())
+        ])
+    );
+    // Again: matched, and their balances are said not to be brought twice.
+    let again = b.ok(&[
+        "import",
+        "customers",
+        &file,
+        "--map",
+        map,
+        "--opening-balances",
+    ]);
+    assert!(
+        again.contains("balance -12.50 not brought in: customer 1 is already in the book"),
+        "{again}"
+    );
+    assert_eq!(balances(&b)["Ann Lee"], "-12.50");
+}
+
+/// A Stripe invoice names its customer only by `cus_…`: without the
+/// customers export first it says so, and imports nothing for them.
+#[test]
+fn an_invoice_for_a_customer_the_book_does_not_know_by_id_says_what_to_import_first() {
+    let b = Book::new();
+    let file = write(
+        &b,
+        "inv.csv",
+        b"id,Amount Due,Currency,Customer,Date (UTC),Due Date (UTC),Number,Total,Amount Paid,Status\n\
+          in_1,50.00,usd,cus_X,2025-01-02 10:00,,A-1,50.00,0.00,open\n",
+    );
+    let out = b.ok(&["import", "invoices", &file]);
+    assert!(
+        out.contains("line 2: skipped: customer cus_X is not in the book: import Stripe's customers export first"),
+        "{out}"
+    );
+    assert!(balances(&b).is_empty());
+}

@@ -31,6 +31,12 @@ pub enum ImportCmd {
         /// Post each new customer's open balance as an "Opening balance".
         #[arg(long)]
         opening_balances: bool,
+        /// Which of the file's columns hold which field, for a file tally
+        /// does not recognise: "Client Name=name,EmailID=email". Fields:
+        /// name, company, first_name, last_name, email, phone, address,
+        /// notes, balance, currency.
+        #[arg(long, value_name = "COLUMN=FIELD,…")]
+        map: Option<String>,
         /// The opening balances' date, YYYY-MM-DD (default: today).
         #[arg(long, allow_hyphen_values = true)]
         date: Option<String>,
@@ -99,9 +105,12 @@ pub fn import(book: &mut Book, cmd: ImportCmd) -> Result<()> {
             file,
             source,
             opening_balances,
+            map,
             date,
             dry_run,
         } => {
+            let map = crate::exchange::customers::parse_map(map.as_deref().unwrap_or(""))
+                .map_err(|e| anyhow!(e))?;
             let bytes = read(&file)?;
             let date = date
                 .map(|d| crate::domain::date::parse_date(&d, book.clock().today()))
@@ -112,6 +121,7 @@ pub fn import(book: &mut Book, cmd: ImportCmd) -> Result<()> {
                 opening_balances,
                 date,
                 dry_run,
+                map,
             };
             let report = book.import_customers(&file.display().to_string(), &bytes, &opts)?;
             print_customers(&report, dry_run)
@@ -182,6 +192,11 @@ fn read(file: &PathBuf) -> Result<Vec<u8>> {
 }
 
 fn print_customers(r: &crate::ops::CustomerImport, dry_run: bool) -> Result<()> {
+    if dry_run {
+        for (line, row) in &r.read_as {
+            say!("line {line} reads as: {row}");
+        }
+    }
     for (line, text) in r.lines() {
         say!("line {line}: {text}");
     }

@@ -195,6 +195,79 @@ impl Source {
     }
 }
 
+/// The fields a column can be mapped to with `--map`, and the header name
+/// each stands for.
+pub const MAP_FIELDS: &[(&str, &str)] = &[
+    ("name", "name"),
+    ("company", "company"),
+    ("first_name", "first name"),
+    ("last_name", "last name"),
+    ("email", "email"),
+    ("phone", "phone"),
+    ("address", "address"),
+    ("notes", "notes"),
+    ("balance", "balance"),
+    ("currency", "currency"),
+];
+
+/// Parses `--map "Client Name=name,EmailID=email"` into (column, field)
+/// pairs, the column lower-cased as headers are.
+pub fn parse_map(text: &str) -> Result<Vec<(String, String)>, String> {
+    let fields = || {
+        MAP_FIELDS
+            .iter()
+            .map(|(f, _)| *f)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    text.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|pair| {
+            let (column, field) = pair.split_once('=').ok_or_else(|| {
+                format!("--map \"{pair}\" is not COLUMN=FIELD, e.g. \"Client Name=name\"")
+            })?;
+            let field = field.trim().to_lowercase().replace(' ', "_");
+            let header = MAP_FIELDS
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, h)| h.to_string())
+                .ok_or_else(|| {
+                    format!("--map: \"{field}\" is not a field: use one of {}", fields())
+                })?;
+            Ok((column.trim().to_lowercase(), header))
+        })
+        .collect()
+}
+
+/// Renames the file's columns as `--map` says; a column the file does not
+/// have is refused, naming the columns it has.
+pub fn apply_map(
+    headers: &mut [String],
+    map: &[(String, String)],
+    file: &str,
+) -> Result<(), FileError> {
+    for (column, header) in map {
+        let Some(at) = headers.iter().position(|h| h == column) else {
+            return Err(FileError::Header {
+                file: file.into(),
+                reason: format!(
+                    "--map names a column \"{column}\" the file does not have; its columns are: {}",
+                    headers.join(", ")
+                ),
+            });
+        };
+        // The column it replaces, if the file also has one by that name,
+        // is no longer read.
+        for h in headers.iter_mut() {
+            if h == header {
+                h.insert_str(0, "(unmapped) ");
+            }
+        }
+        headers[at] = header.clone();
+    }
+    Ok(())
+}
+
 /// One customer as the file has it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRow {
@@ -320,8 +393,12 @@ impl CustomerColumns {
         if cols.name.is_none() && cols.email.is_none() && cols.company.is_none() {
             return Err(FileError::Header {
                 file: file.to_string(),
-                reason: "no name, company or email column: a customer list needs at least one"
-                    .into(),
+                reason: format!(
+                    "no name, company or email column: a customer list needs at least one. \
+                     Its columns are: {}; say which is which with --map, e.g. --map \"{}=name\"",
+                    headers.join(", "),
+                    headers.first().map_or("Client", String::as_str)
+                ),
             });
         }
         Ok(cols)

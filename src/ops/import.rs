@@ -34,6 +34,9 @@ pub struct ImportOptions {
     /// The opening balances' date (default: today).
     pub date: Option<NaiveDate>,
     pub dry_run: bool,
+    /// `--map`: (file column, tally field header) pairs for a file tally
+    /// does not recognise; such a file is read as a plain sheet.
+    pub map: Vec<(String, String)>,
 }
 
 /// What a customer import did (or, dry, would do), row by row.
@@ -51,6 +54,9 @@ pub struct CustomerImport {
     /// (line, note) said beside a row's fate: a customer created although
     /// one of the same name exists (another email: two people).
     pub notes: Vec<(usize, String)>,
+    /// The first rows as tally read them: (line, "name <email> · phone ·
+    /// balance"), so a mapping can be checked before anything is written.
+    pub read_as: Vec<(usize, String)>,
     /// Each row's full name as the file wrote it (`Parent:Child`) and the
     /// customer it became, so a sub-customer finds its parent.
     pub by_full_name: std::collections::HashMap<String, CustomerId>,
@@ -106,6 +112,24 @@ impl CustomerImport {
     }
 }
 
+/// How many rows a customer import shows as it read them.
+const READ_AS_ROWS: usize = 3;
+
+/// A row as read: "Ann Lee <ann@x.com> · 555-0101 · balance -12.00".
+fn read_as(row: &crate::exchange::customers::CustomerRow, cur: &crate::domain::Currency) -> String {
+    let d = &row.details;
+    let mut parts = vec![match &d.email {
+        Some(e) => format!("{} <{e}>", d.name),
+        None => d.name.clone(),
+    }];
+    parts.extend(d.phone.clone());
+    parts.extend(d.address.clone());
+    if let Some(b) = row.balance {
+        parts.push(format!("balance {}", cur.plain(b)));
+    }
+    parts.join(" · ")
+}
+
 /// What an entries import did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EntriesImported {
@@ -126,8 +150,13 @@ impl Book {
         opts: &ImportOptions,
     ) -> Result<CustomerImport> {
         let src = CsvFile::new(file, bytes)?;
-        let (headers, mut rows) = src.rows()?;
-        let source = opts.source.unwrap_or_else(|| Source::guess(&headers));
+        let (mut headers, mut rows) = src.rows()?;
+        crate::exchange::customers::apply_map(&mut headers, &opts.map, file)?;
+        let source = match (opts.source, opts.map.is_empty()) {
+            (Some(s), _) => s,
+            (None, true) => Source::guess(&headers),
+            (None, false) => Source::Csv,
+        };
         let cols = CustomerColumns::find(&headers, source, file)?;
         let date = opts.date.unwrap_or_else(|| self.clock.today());
         self.transact_or_rehearse(!opts.dry_run, |tx, cx| {
@@ -655,6 +684,9 @@ impl Ctx<'_> {
                 return Ok(());
             }
         };
+        if report.read_as.len() < READ_AS_ROWS {
+            report.read_as.push((line, read_as(&row, &cur)));
+        }
         let r = tx.reads();
         let system = cols.source().as_str();
         let outside = cols.outside_id(&row);

@@ -18,6 +18,8 @@ pub enum JobSpec {
     ImportCustomers {
         path: PathBuf,
         opening_balances: bool,
+        /// `--map`'s (column, field) pairs.
+        map: Vec<(String, String)>,
     },
     ImportEntries {
         path: PathBuf,
@@ -113,23 +115,23 @@ fn run(
         JobSpec::ImportCustomers {
             path,
             opening_balances,
+            map,
         } => {
             let bytes = read(&path)?;
             let opts = ImportOptions {
                 opening_balances,
+                map,
                 ..Default::default()
             };
             let r = book
                 .import_customers(&path.display().to_string(), &bytes, &opts)
                 .map_err(err)?;
             Ok(format!(
-                "Customers: created {}, matched {}, skipped {}{}",
-                r.created.len(),
-                r.matched.len(),
-                r.skipped.len(),
+                "{}{}",
+                r.summary(false),
                 r.skipped
                     .first()
-                    .map(|(line, why)| format!(" (first: line {line}, {why})"))
+                    .map(|(line, why)| format!(" (first skipped: line {line}, {why})"))
                     .unwrap_or_default()
             ))
         }
@@ -230,18 +232,26 @@ fn rehearse(book: &mut Book, spec: &JobSpec) -> Result<String, String> {
         JobSpec::ImportCustomers {
             path,
             opening_balances,
+            map,
         } => {
             let bytes = read(path)?;
             let opts = ImportOptions {
                 opening_balances: *opening_balances,
                 dry_run: true,
+                map: map.clone(),
                 ..Default::default()
             };
             let r = book
                 .import_customers(&path.display().to_string(), &bytes, &opts)
                 .map_err(err)?;
+            let read_as: Vec<String> = r
+                .read_as
+                .iter()
+                .map(|(l, row)| format!("line {l} reads as: {row}"))
+                .collect();
             Ok(format!(
-                "{}\n{}\nImport it?",
+                "{}\n{}\n{}\nImport it?",
+                read_as.join("\n"),
                 first(r.lines()),
                 r.summary(true)
             ))

@@ -29,6 +29,7 @@ pub mod mf {
     pub const FILE: usize = 1;
     pub const OPENING: usize = 2;
     pub const REPLACE: usize = 3;
+    pub const MAP: usize = 4;
 }
 
 pub fn form() -> Form {
@@ -50,6 +51,10 @@ pub fn form() -> Form {
             Field {
                 hint: Some("export and backup: overwrite an existing file".into()),
                 ..Field::choice("Replace", NO_YES, "no")
+            },
+            Field {
+                hint: Some("import customers: Client Name=name,EmailID=email for a file tally does not know".into()),
+                ..Field::text("Columns", "")
             },
         ],
     )
@@ -73,6 +78,8 @@ pub fn spec(f: &Form) -> Result<JobSpec, (usize, String)> {
         "import customers" => JobSpec::ImportCustomers {
             path,
             opening_balances: yes(mf::OPENING),
+            map: crate::exchange::customers::parse_map(f.value(mf::MAP))
+                .map_err(|e| (mf::MAP, e))?,
         },
         "import entries" => JobSpec::ImportEntries { path },
         "import invoices" => JobSpec::ImportInvoices { path },
@@ -109,7 +116,8 @@ mod tests {
             spec(&f).unwrap(),
             JobSpec::ImportCustomers {
                 path: "/tmp/x.csv".into(),
-                opening_balances: false
+                opening_balances: false,
+                map: Vec::new(),
             }
         );
         f.fields[mf::COMMAND].value = "export journal (beancount)".into();

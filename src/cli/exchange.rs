@@ -37,6 +37,10 @@ pub enum ImportCmd {
         /// notes, balance, currency.
         #[arg(long, value_name = "COLUMN=FIELD,…")]
         map: Option<String>,
+        /// Match a customer of the same name even when the emails differ
+        /// (otherwise created apart and reported).
+        #[arg(long)]
+        merge_by_name: bool,
         /// The opening balances' date, YYYY-MM-DD (default: today).
         #[arg(long, allow_hyphen_values = true)]
         date: Option<String>,
@@ -106,6 +110,7 @@ pub fn import(book: &mut Book, cmd: ImportCmd) -> Result<()> {
             source,
             opening_balances,
             map,
+            merge_by_name,
             date,
             dry_run,
         } => {
@@ -122,6 +127,7 @@ pub fn import(book: &mut Book, cmd: ImportCmd) -> Result<()> {
                 date,
                 dry_run,
                 map,
+                merge_by_name,
             };
             let report = book.import_customers(&file.display().to_string(), &bytes, &opts)?;
             print_customers(&report, dry_run)

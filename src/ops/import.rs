@@ -34,6 +34,8 @@ pub struct ImportOptions {
     /// The opening balances' date (default: today).
     pub date: Option<NaiveDate>,
     pub dry_run: bool,
+    /// Match a same-named customer even when the emails differ.
+    pub merge_by_name: bool,
     /// `--map`: (file column, tally field header) pairs for a file tally
     /// does not recognise; such a file is read as a plain sheet.
     pub map: Vec<(String, String)>,
@@ -719,10 +721,15 @@ impl Ctx<'_> {
             // merged by name (Stripe and QuickBooks exports hold both).
             let theirs = r.customer(id)?.and_then(|c| c.email);
             match (&theirs, &row.details.email) {
-                (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => report.notes.push((
-                    line,
-                    format!("customer {id} has the same name and another email: created apart"),
-                )),
+                (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) && !opts.merge_by_name => {
+                    report.notes.push((
+                        line,
+                        format!(
+                            "customer {id} has the same name and another email: created apart \
+                             (--merge-by-name would match them)"
+                        ),
+                    ))
+                }
                 _ => {
                     remember(id)?;
                     self.unposted_balance(cols, &row, opts, id, line, report);
@@ -731,6 +738,17 @@ impl Ctx<'_> {
                     return Ok(());
                 }
             }
+        }
+        if let Some((id, name)) = r.customer_with_similar_name(&row.details.name, None)?
+            && name != row.details.name
+        {
+            report.notes.push((
+                line,
+                format!(
+                    "customer {id} \"{name}\" differs only in case or spacing: created apart \
+                     (`tally customer merge` joins them)"
+                ),
+            ));
         }
         let mut details = row.details.clone();
         if let Some(path) = &row.parent_path {
@@ -755,6 +773,15 @@ impl Ctx<'_> {
         // bringing them in.
         let wanted = opts.opening_balances || cols.outline;
         let balance = row.balance.filter(|b| wanted && !b.is_zero());
+        if let Some(b) = row.balance.filter(|b| !wanted && !b.is_zero()) {
+            report.notes.push((
+                line,
+                format!(
+                    "balance {} not brought in: --opening-balances posts it",
+                    self.money(b)
+                ),
+            ));
+        }
         if let (Some(_), Some(code)) = (balance, &row.currency)
             && *code != cur.code
         {

@@ -53,7 +53,7 @@ pub fn form() -> Form {
                 ..Field::choice("Replace", NO_YES, "no")
             },
             Field {
-                hint: Some("import customers: Client Name=name,EmailID=email for a file tally does not know".into()),
+                hint: Some("import customers: e.g. Client Name=name,Mail=email".into()),
                 ..Field::text("Columns", "")
             },
         ],

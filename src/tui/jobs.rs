@@ -251,9 +251,9 @@ fn rehearse(book: &mut Book, spec: &JobSpec) -> Result<String, String> {
                 .collect();
             Ok(format!(
                 "{}\n{}\n{}\nImport it?",
+                r.summary(true),
                 read_as.join("\n"),
-                first(r.lines()),
-                r.summary(true)
+                first(r.lines())
             ))
         }
         JobSpec::ImportInvoices { path } => {
@@ -267,8 +267,8 @@ fn rehearse(book: &mut Book, spec: &JobSpec) -> Result<String, String> {
             let cur = book.currency().clone();
             Ok(format!(
                 "{}\n{}\nImport it?",
-                first(r.lines(&cur)),
-                r.summary(&name, &cur, true)
+                r.summary(&short(path), &cur, true),
+                first(r.lines(&cur))
             ))
         }
         JobSpec::ImportEntries { path } => {
@@ -282,13 +282,21 @@ fn rehearse(book: &mut Book, spec: &JobSpec) -> Result<String, String> {
                 .map(|(i, l)| (i + 1, l.to_string()))
                 .collect();
             Ok(format!(
-                "{}\n{} to import, all or none: one bad row imports nothing.\nImport it?",
-                first(head),
-                crate::domain::text::count(rows, "row", "rows")
+                "{} to import, all or none: one bad row imports nothing.\n{}\nImport it?",
+                crate::domain::text::count(rows, "row", "rows"),
+                first(head)
             ))
         }
         other => Err(format!("{} is not an import", other.label())),
     }
+}
+
+/// A file's name without its folders, for a line that must stay short.
+fn short(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// A file to export into; an existing one only when the owner said so.

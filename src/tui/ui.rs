@@ -323,10 +323,26 @@ fn note(frame: &mut Frame, area: Rect, title: &str, text: &str, scroll: usize, u
     frame.render_widget(Paragraph::new(body), inner);
 }
 
+/// At most `room` lines of a message: when it is longer, its first lines
+/// and its last three (the question asked, and what it will do) with "…"
+/// between, so the question and its keys always show.
+fn fit_lines(text: Vec<String>, room: usize) -> Vec<String> {
+    if text.len() <= room || room < 2 {
+        return text;
+    }
+    let tail = 3.min(room - 1);
+    let head = room - tail - 1;
+    let mut out: Vec<String> = text[..head].to_vec();
+    out.push("…".into());
+    out.extend_from_slice(&text[text.len() - tail..]);
+    out
+}
+
 fn confirm(frame: &mut Frame, area: Rect, message: &str, ui: &Ui) {
     // Long explanations wrap to at most 70 columns (or the terminal).
     let max = (area.width.saturating_sub(6) as usize).min(70);
     let text: Vec<String> = message.lines().flat_map(|l| wrap(&safe(l), max)).collect();
+    let text = fit_lines(text, area.height.saturating_sub(4) as usize);
     let width = text.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 4;
     let h = text.len() as u16 + 4;
     let inner = popup(frame, area, width.max(30), h, "Confirm");
@@ -335,4 +351,16 @@ fn confirm(frame: &mut Frame, area: Rect, message: &str, ui: &Ui) {
     let yes_no = [("y".to_string(), "yes"), ("n".to_string(), "no")];
     lines.push(hint_line(&yes_no, inner.width as usize, ui));
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_lines;
+
+    #[test]
+    fn a_long_confirmation_keeps_its_start_and_its_question() {
+        let text: Vec<String> = (1..=10).map(|i| format!("l{i}")).collect();
+        assert_eq!(fit_lines(text.clone(), 20), text, "fits: as it is");
+        assert_eq!(fit_lines(text, 6), ["l1", "l2", "…", "l8", "l9", "l10"]);
+    }
 }

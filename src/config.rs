@@ -22,6 +22,7 @@ pub struct Config {
     pub portal: Portal,
     pub documents: Documents,
     pub collections: Collections,
+    pub publish: Publish,
     /// Action name → key, e.g. `new_customer = "N"`. Read by the TUI.
     pub keys: BTreeMap<String, String>,
 }
@@ -102,6 +103,30 @@ impl Default for Portal {
             base_url: "http://127.0.0.1:8080".into(),
             bind: "127.0.0.1:8080".into(),
             message: DEFAULT_MESSAGE.into(),
+        }
+    }
+}
+
+/// Where the payment pages are published (`tally portal publish`): an
+/// S3-compatible bucket or a folder a static host serves. Credentials come
+/// from the environment or the AWS credentials file, never from here.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Publish {
+    /// `s3://bucket/prefix`, or a folder path; empty: pages are not published.
+    pub target: String,
+    /// The S3 API address of a store other than AWS (R2, B2, MinIO,
+    /// SeaweedFS), e.g. `http://127.0.0.1:8333`; empty for AWS.
+    pub endpoint: String,
+    pub region: String,
+}
+
+impl Default for Publish {
+    fn default() -> Self {
+        Publish {
+            target: String::new(),
+            endpoint: String::new(),
+            region: "us-east-1".into(),
         }
     }
 }
@@ -290,6 +315,34 @@ impl Config {
                 "base_url",
                 format!(
                     "\"{base}\" is not a web address: use one starting with https:// (or http://), such as \"https://pay.example.com\""
+                ),
+            );
+        }
+        let target = &self.publish.target;
+        if let Some(rest) = target.strip_prefix("s3://")
+            && rest.split('/').next().is_none_or(str::is_empty)
+        {
+            return fail(
+                "publish",
+                "target",
+                format!("\"{target}\" names no bucket: use s3://BUCKET or s3://BUCKET/PREFIX"),
+            );
+        }
+        if target.contains("://") && !target.starts_with("s3://") {
+            return fail(
+                "publish",
+                "target",
+                format!("\"{target}\" is neither s3://BUCKET/PREFIX nor a folder path"),
+            );
+        }
+        let endpoint = &self.publish.endpoint;
+        let web = endpoint.starts_with("http://") || endpoint.starts_with("https://");
+        if !endpoint.is_empty() && !web {
+            return fail(
+                "publish",
+                "endpoint",
+                format!(
+                    "\"{endpoint}\" is not a web address: use one such as \"https://ACCOUNT.r2.cloudflarestorage.com\""
                 ),
             );
         }

@@ -14,6 +14,7 @@ pub mod exchange;
 pub mod ops;
 pub mod paths;
 pub mod portal;
+pub mod publish;
 pub mod store;
 pub mod tui;
 

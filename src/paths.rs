@@ -24,3 +24,14 @@ pub fn demo_db() -> Option<PathBuf> {
 pub fn default_config() -> Option<PathBuf> {
     dirs().map(|d| d.config_dir().join("config.toml"))
 }
+
+/// `~/x` → `$HOME/x`; anything else as typed.
+pub fn expand_home(typed: &str) -> PathBuf {
+    match (typed.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ if typed == "~" => {
+            std::env::var_os("HOME").map_or_else(|| PathBuf::from(typed), PathBuf::from)
+        }
+        _ => PathBuf::from(typed),
+    }
+}

@@ -262,6 +262,10 @@ fn customer_figures_agree(w: &World, i: usize) {
             config: &config,
             token,
             today,
+            site: tally::portal::page::Site {
+                root: "",
+                updated: "",
+            },
         },
         &account,
         0,
@@ -269,7 +273,10 @@ fn customer_figures_agree(w: &World, i: usize) {
     let statement = tally::ops::portal::statement_doc(&r, token, &config, today)
         .expect("statement")
         .expect("live link")
-        .html_linked();
+        .html_linked(tally::portal::page::Site {
+            root: "",
+            updated: "",
+        });
     let page_due = after(&page, "id=\"balance\">").map(shown);
     let statement_due = after(&statement, "Amount due</td><td class=\"num\">").map(shown);
     let reminder = w.book.reminder(w.ids[i]);

@@ -17,6 +17,7 @@ mod output;
 mod payment;
 mod portal;
 mod progress;
+mod publish_check;
 mod report;
 mod shell;
 mod timeline;
@@ -143,7 +144,10 @@ impl Command {
         use invoice::InvoiceCmd as I;
         use link::LinkCmd as L;
         match self {
-            Command::Customer(c) => matches!(c, C::Add(_) | C::Edit(_)),
+            Command::Customer(c) => matches!(
+                c,
+                C::Add(_) | C::Edit(_) | C::Merge { .. } | C::Archive { .. } | C::Restore { .. }
+            ),
             Command::History(_)
             | Command::Timeline(_)
             | Command::Check(_)
@@ -153,7 +157,7 @@ impl Command {
             | Command::Export(_)
             | Command::Report(_)
             | Command::Statement(_) => false,
-            Command::Portal(_) => false,
+            Command::Portal(c) => c.writes(),
             Command::Invoice(c) => !matches!(c, I::List { .. } | I::Show { .. } | I::Export { .. }),
             Command::Link(c) => matches!(c, L::Generate { .. } | L::Regenerate { .. }),
             Command::Contact(c) => !matches!(c, contact::ContactCmd::List { .. }),
@@ -220,30 +224,72 @@ fn dispatch(cli: Cli) -> Result<()> {
     let Some(command) = cli.command else {
         return crate::tui::run(book);
     };
+    // The portal's commands hold the book for as long as they run.
+    let command = match command {
+        Command::Portal(c) => return portal::run(book, c),
+        other => other,
+    };
+    let publish_after = command.writes();
+    let done = run_command(&mut book, command);
+    if done.is_ok() && publish_after {
+        publish_briefly(&mut book);
+    }
+    done
+}
+
+/// After a command that wrote, the pages it changed go to storage at once
+/// when `[publish]` is set, for at most a couple of seconds; the rest (or
+/// all, offline) stays due for the next command, the TUI or `portal
+/// publish`. Never fails the command: it is done.
+fn publish_briefly(book: &mut Book) {
+    let target = match crate::publish::Target::from_config(&book.config().publish) {
+        Ok(Some(t)) => t,
+        Ok(None) => return,
+        Err(e) => return output::to_stderr(&format!("pages not published: {e}")),
+    };
+    let publisher = crate::publish::Publisher { target: &target };
+    match publisher.due(book, Some(std::time::Duration::from_secs(2))) {
+        Ok(run) if run.waiting > 0 => output::to_stderr(&format!(
+            "{} still waiting to be published (`tally portal publish` sends them)",
+            crate::domain::text::count(run.waiting, "customer's pages", "customers' pages")
+        )),
+        Ok(_) => {}
+        Err(e) => {
+            let waiting = book.pages_waiting().unwrap_or(0);
+            output::to_stderr(&format!(
+                "pages not published ({e}): {} wait in the book and go out with the next \
+                 command that reaches storage, or `tally portal publish`",
+                crate::domain::text::count(waiting, "customer's pages", "customers' pages")
+            ));
+        }
+    }
+}
+
+fn run_command(book: &mut Book, command: Command) -> Result<()> {
     match command {
-        Command::Customer(c) => customer::run(&mut book, c),
-        Command::Charge(a) => entry::charge(&mut book, a),
-        Command::Credit(a) => entry::credit(&mut book, a),
-        Command::Refund(a) => credit::refund(&mut book, a),
-        Command::CreditTransfer(a) => credit::transfer(&mut book, a),
-        Command::Credits(a) => credit::list(&book, a),
-        Command::History(a) => entry::history(&book, a),
-        Command::Entry(c) => entry::run(&mut book, c),
-        Command::Timeline(a) => timeline::run(&book, a),
-        Command::Invoice(c) => invoice::run(&mut book, c),
-        Command::Billing(c) => invoice::billing(&mut book, c),
-        Command::Link(c) => link::run(&mut book, c),
-        Command::Portal(c) => portal::run(book, c),
-        Command::Check(a) => check::run(&book, a),
-        Command::Payment(c) => payment::run(&book, c),
-        Command::Contact(c) => contact::run(&mut book, c),
-        Command::Backup(a) => backup::run(&book, a),
-        Command::Import(c) => exchange::import(&mut book, c),
-        Command::Document(c) => document::run(&mut book, c),
-        Command::Contract(c) => contract::run(&mut book, c),
-        Command::Export(a) => exchange::export(&book, a),
-        Command::Report(c) => report::run(&book, c),
-        Command::Statement(a) => report::statement(&book, a),
+        Command::Customer(c) => customer::run(book, c),
+        Command::Charge(a) => entry::charge(book, a),
+        Command::Credit(a) => entry::credit(book, a),
+        Command::Refund(a) => credit::refund(book, a),
+        Command::CreditTransfer(a) => credit::transfer(book, a),
+        Command::Credits(a) => credit::list(book, a),
+        Command::History(a) => entry::history(book, a),
+        Command::Entry(c) => entry::run(book, c),
+        Command::Timeline(a) => timeline::run(book, a),
+        Command::Invoice(c) => invoice::run(book, c),
+        Command::Billing(c) => invoice::billing(book, c),
+        Command::Link(c) => link::run(book, c),
+        Command::Portal(_) => unreachable_in_practice(),
+        Command::Check(a) => check::run(book, a),
+        Command::Payment(c) => payment::run(book, c),
+        Command::Contact(c) => contact::run(book, c),
+        Command::Backup(a) => backup::run(book, a),
+        Command::Import(c) => exchange::import(book, c),
+        Command::Document(c) => document::run(book, c),
+        Command::Contract(c) => contract::run(book, c),
+        Command::Export(a) => exchange::export(book, a),
+        Command::Report(c) => report::run(book, c),
+        Command::Statement(a) => report::statement(book, a),
         Command::Completions(_) | Command::Man => unreachable_in_practice(),
     }
 }
@@ -251,7 +297,7 @@ fn dispatch(cli: Cli) -> Result<()> {
 /// Completions and the man page return before a book is opened (above).
 fn unreachable_in_practice() -> Result<()> {
     Err(anyhow!(
-        "completions and the man page are printed without a book"
+        "completions, the man page and the portal commands are handled before this"
     ))
 }
 

@@ -113,10 +113,12 @@ impl InvoiceDoc {
         self.render(format!("<style>\n{STYLESHEET}</style>"), String::new())
     }
 
-    /// The page as the portal serves it: styles from [`STYLESHEET_PATH`],
-    /// so a strict Content-Security-Policy needs no inline exception.
+    /// The page as the portal serves or publishes it: styles from
+    /// [`STYLESHEET_PATH`] under `site.root`, so a strict
+    /// Content-Security-Policy needs no inline exception; the policy in
+    /// the page too, for storage that sends no headers; when it was made.
     /// It leads back to the customer's balance page (their link).
-    pub fn html_linked(&self) -> String {
+    pub fn html_linked(&self, site: crate::portal::page::Site<'_>) -> String {
         let back = self
             .link
             .as_deref()
@@ -127,10 +129,7 @@ impl InvoiceDoc {
                 )
             })
             .unwrap_or_default();
-        self.render(
-            format!("<link rel=\"stylesheet\" href=\"{STYLESHEET_PATH}\"/>"),
-            back,
-        )
+        self.render(linked_head(site), format!("{back}{}", updated_note(site)))
     }
 
     fn render(&self, style: String, back: String) -> String {
@@ -288,4 +287,21 @@ impl InvoiceDoc {
         // character, to a terminal or to a file.
         lines_for_terminal(&(out.join("\n") + "\n")).into_owned()
     }
+}
+
+/// The head of a linked page: its policy and its stylesheet under `root`.
+pub(crate) fn linked_head(site: crate::portal::page::Site<'_>) -> String {
+    format!(
+        "<meta name=\"referrer\" content=\"no-referrer\"/>\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\"/>\n<link rel=\"stylesheet\" href=\"{}{STYLESHEET_PATH}\"/>",
+        crate::portal::page::CSP,
+        escape(site.root)
+    )
+}
+
+/// "Updated 6 Dec, 14:05" under the way back, when the page says when.
+pub(crate) fn updated_note(site: crate::portal::page::Site<'_>) -> String {
+    if site.updated.is_empty() {
+        return String::new();
+    }
+    format!("<p class=\"updated\">Updated {}</p>", escape(site.updated))
 }

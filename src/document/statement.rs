@@ -198,7 +198,7 @@ impl StatementDoc {
 
     /// The portal's page: the stylesheet linked (its Content-Security-Policy
     /// allows no inline styles) and a way back to the balance.
-    pub fn html_linked(&self) -> String {
+    pub fn html_linked(&self, site: crate::portal::page::Site<'_>) -> String {
         let back = self
             .link
             .as_deref()
@@ -209,10 +209,8 @@ impl StatementDoc {
                 )
             })
             .unwrap_or_default();
-        let style = format!(
-            "<link rel=\"stylesheet\" href=\"{}\"/>",
-            super::invoice::STYLESHEET_PATH
-        );
+        let style = super::invoice::linked_head(site);
+        let back = format!("{back}{}", super::invoice::updated_note(site));
         self.html_with(&style, &back)
     }
 

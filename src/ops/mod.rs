@@ -28,6 +28,7 @@ mod invoices;
 mod links;
 pub mod payer;
 pub mod portal;
+mod publish;
 mod reports;
 
 use std::path::Path;
@@ -54,6 +55,7 @@ pub use import::{CustomerImport, EntriesImported, ImportOptions};
 pub use import_invoices::{Fate, InvoiceImportOptions, InvoicesImported};
 pub use invoices::{Cancelled, PaymentInput};
 pub use links::{ReminderText, new_token};
+pub use publish::Sent;
 pub use reports::{AgingSort, aging_totals};
 
 #[derive(Debug, Error)]

@@ -28,11 +28,29 @@ pub fn parse_tip(raw: Option<&str>) -> u32 {
         .unwrap_or(0)
 }
 
+/// Where a page is read from and when it was made: served live (`root`
+/// empty, paths from the host's root) or published under the path of
+/// `[portal] base_url` (`/bucket` for a path-style bucket address).
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    pub root: &'a str,
+    /// "6 Dec, 14:05": when the page's figures were read.
+    pub updated: &'a str,
+}
+
+/// When a page was made, as it says so: "6 Dec, 14:05" in local time.
+pub fn updated_stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono::Local)
+        .format("%-d %b, %H:%M")
+        .to_string()
+}
+
 /// Everything the page needs besides the account.
 pub struct PageContext<'a> {
     pub config: &'a Config,
     pub token: &'a Token,
     pub today: chrono::NaiveDate,
+    pub site: Site<'a>,
 }
 
 impl PageContext<'_> {
@@ -69,7 +87,8 @@ pub fn account_page(cx: &PageContext<'_>, account: &Account, tip: u32) -> String
     body.push_str(&recent_items(cx, &account.recent));
     body.push_str(&invoices(cx, &account.invoices));
     body.push_str(&format!(
-        "<p class=\"statement\"><a href=\"/p/{}/statement\">Download statement</a></p>\n",
+        "<p class=\"statement\"><a href=\"{}/p/{}/statement\">Download statement</a></p>\n",
+        escape(cx.site.root),
         escape(cx.token.as_str())
     ));
     if let Standing::Owes(owed) = standing {
@@ -81,6 +100,9 @@ pub fn account_page(cx: &PageContext<'_>, account: &Account, tip: u32) -> String
     fill(
         LAYOUT,
         &[
+            ("root", escape(cx.site.root)),
+            ("csp", CSP.into()),
+            ("updated", updated_line(cx.site.updated)),
             (
                 "title",
                 escape(&format!("{} · {}", cx.config.business.name, name)),
@@ -181,7 +203,8 @@ fn invoices(cx: &PageContext<'_>, invoices: &[(Invoice, Option<String>)]) -> Str
                 format!("Due {due}")
             };
             format!(
-                "<li><div class=\"row\"><a href=\"/p/{}/invoices/{}\">Invoice {}</a><span class=\"amt\">{}</span></div>{whose}<div class=\"sub\"><span>{due}</span><span>of {}</span></div></li>\n",
+                "<li><div class=\"row\"><a href=\"{}/p/{}/invoices/{}\">Invoice {}</a><span class=\"amt\">{}</span></div>{whose}<div class=\"sub\"><span>{due}</span><span>of {}</span></div></li>\n",
+                escape(cx.site.root),
                 cx.token.as_str(),
                 i.id,
                 escape(&i.label()),
@@ -249,6 +272,20 @@ fn payment_form(cx: &PageContext<'_>, owed: Decimal, tip: u32) -> String {
     )
 }
 
+/// The page's security policy, in the page itself as well as in the
+/// server's header: published pages have no server to send the header.
+/// Scripts and styles only from the page's own origin.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+     form-action 'self'; base-uri 'none'";
+
+/// "Updated 6 Dec, 14:05", or nothing.
+fn updated_line(stamp: &str) -> String {
+    if stamp.is_empty() {
+        return String::new();
+    }
+    format!("<p class=\"updated\">Updated {}</p>", escape(stamp))
+}
+
 /// How to reach the business, from `[business]`.
 fn contact(config: &Config) -> String {
     let b = &config.business;
@@ -292,6 +329,9 @@ fn message_page(config: &Config, heading: &str, message: &str) -> String {
     fill(
         LAYOUT,
         &[
+            ("root", String::new()),
+            ("csp", CSP.into()),
+            ("updated", String::new()),
             ("title", escape(heading)),
             ("business", escape(&config.business.name)),
             ("heading", escape(heading)),

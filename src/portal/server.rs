@@ -153,10 +153,15 @@ async fn account(
         let Some(account) = ops::portal::account(reads, token)? else {
             return Ok(None);
         };
+        let updated = page::updated_stamp(p.clock.now());
         let cx = PageContext {
             config: &p.config,
             token,
             today: p.clock.today(),
+            site: page::Site {
+                root: "",
+                updated: &updated,
+            },
         };
         Ok(Some(page::account_page(&cx, &account, tip)))
     })
@@ -170,7 +175,15 @@ async fn statement(
 ) -> Response {
     lookup(portal, peer, token, move |p, reads, token| {
         let today = p.clock.today();
-        Ok(ops::portal::statement_doc(reads, token, &p.config, today)?.map(|d| d.html_linked()))
+        let updated = page::updated_stamp(p.clock.now());
+        let site = page::Site {
+            root: "",
+            updated: &updated,
+        };
+        Ok(
+            ops::portal::statement_doc(reads, token, &p.config, today)?
+                .map(|d| d.html_linked(site)),
+        )
     })
     .await
 }
@@ -185,8 +198,13 @@ async fn invoice(
         let Some(id) = id else { return Ok(None) };
         let today = p.clock.today();
         Ok(
-            ops::portal::invoice_doc(reads, token, id, &p.config, today)?
-                .map(|doc| doc.html_linked()),
+            ops::portal::invoice_doc(reads, token, id, &p.config, today)?.map(|doc| {
+                let updated = page::updated_stamp(p.clock.now());
+                doc.html_linked(page::Site {
+                    root: "",
+                    updated: &updated,
+                })
+            }),
         )
     })
     .await
@@ -244,14 +262,24 @@ fn unavailable(portal: &Portal, why: &str) -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
 }
 
+/// The files every page loads: (path, body, content type). Served here,
+/// and published beside the pages.
+pub const ASSETS: [(&str, &str, &str); 3] = [
+    ("/assets/portal.css", PORTAL_CSS, "text/css; charset=utf-8"),
+    (
+        "/assets/portal.js",
+        PORTAL_JS,
+        "text/javascript; charset=utf-8",
+    ),
+    (STYLESHEET_PATH, STYLESHEET, "text/css; charset=utf-8"),
+];
+
 async fn asset(Path(name): Path<String>) -> Response {
-    let (body, kind) = match format!("/assets/{name}").as_str() {
-        "/assets/portal.css" => (PORTAL_CSS, "text/css; charset=utf-8"),
-        "/assets/portal.js" => (PORTAL_JS, "text/javascript; charset=utf-8"),
-        p if p == STYLESHEET_PATH => (STYLESHEET, "text/css; charset=utf-8"),
-        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
-    };
-    ([(header::CONTENT_TYPE, kind)], body).into_response()
+    let path = format!("/assets/{name}");
+    match ASSETS.iter().find(|(p, _, _)| *p == path) {
+        Some((_, body, kind)) => ([(header::CONTENT_TYPE, *kind)], *body).into_response(),
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
 }
 
 async fn fallback(State(portal): State<Shared>) -> Response {

@@ -424,7 +424,7 @@ impl Tx<'_> {
         let saved = self.drop_schema_objects(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' \
              AND (name LIKE 'entries_days_%' OR name LIKE 'entries_uninvoiced_%' \
-             OR name LIKE 'entries_sums_%')",
+             OR name LIKE 'entries_sums_%' OR name LIKE 'entries_pages_%')",
             "TRIGGER",
             |_| true,
         )?;
@@ -441,6 +441,15 @@ impl Tx<'_> {
             .map_err(super::StoreError::from)?;
         let value = value?;
         self.add_sums(&sink)?;
+        // The page triggers were aside: every customer with a live link
+        // is due (fewer than the rows by far, and a publish of an
+        // unchanged page sends nothing).
+        self.tx.execute_batch(
+            "INSERT INTO pages_due (customer_id, gen) \
+             SELECT customer_id, (SELECT gen FROM pages_due_next) FROM payment_links WHERE revoked_at IS NULL \
+             ON CONFLICT (customer_id) DO UPDATE SET gen = excluded.gen",
+            )
+            .map_err(super::StoreError::from)?;
         self.recreate(&saved)?;
         Ok(value)
     }

@@ -32,6 +32,7 @@ mod files;
 mod invoices;
 mod links;
 mod payments;
+mod publish;
 mod reports;
 mod schema;
 mod timeline;

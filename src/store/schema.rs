@@ -704,6 +704,95 @@ const MIGRATIONS: &[&str] = &[
     -- and skipped through this index without reading the others.
     CREATE INDEX customers_hidden ON customers (id) WHERE archived = 1 AND balance_cents = 0;
     "#,
+    // 16: published pages. Every change that can alter a customer's pages
+    // (their entries, invoices, allocations, link, details; a sub-client
+    // billed to them) marks them due, by trigger, in the same transaction
+    // as the change; the publisher clears a mark only if it is still the
+    // one it read (`gen`), so a change made while it worked stays due.
+    // `published` is what tally last put in storage, by key and content
+    // hash, so a publish sends only what changed and removes what is no
+    // longer live.
+    r#"
+    CREATE TABLE pages_due (
+        customer_id INTEGER PRIMARY KEY,
+        gen         INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE published (
+        key         TEXT PRIMARY KEY,
+        customer_id INTEGER,
+        hash        TEXT NOT NULL,
+        at          TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX published_by_customer ON published (customer_id);
+    CREATE VIEW pages_due_next AS SELECT COALESCE(MAX(gen), 0) + 1 AS gen FROM pages_due;
+    CREATE TRIGGER entries_pages_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO pages_due (customer_id, gen)
+            SELECT c.id, (SELECT gen FROM pages_due_next) FROM customers c
+            WHERE c.id = new.customer_id
+               OR c.id = (SELECT parent_id FROM customers WHERE id = new.customer_id AND bill_to_parent = 1)
+        ON CONFLICT (customer_id) DO UPDATE SET gen = excluded.gen;
+    END;
+    CREATE TRIGGER entries_pages_update AFTER UPDATE ON entries BEGIN
+        INSERT INTO pages_due (customer_id, gen)
+            SELECT c.id, (SELECT gen FROM pages_due_next) FROM customers c
+            WHERE c.id IN (new.customer_id, old.customer_id)
+               OR c.id = (SELECT parent_id FROM customers WHERE id = new.customer_id AND bill_to_parent = 1)
+        ON CONFLICT (customer_id) DO UPDATE SET gen = excluded.gen;
+    END;
+    CREATE TRIGGER entries_pages_delete AFTER DELETE ON entries BEGIN
+        INSERT INTO pages_due (customer_id, gen)
+            SELECT c.id, (SELECT gen FROM pages_due_next) FROM customers c
+            WHERE c.id = old.customer_id
+               OR c.id = (SELECT parent_id FROM customers WHERE id = old.customer_id AND bill_to_parent = 1)
+        ON CONFLICT (customer_id) DO UPDATE SET gen = excluded.gen;
+    END;
+    CREATE TRIGGER invoices_pages_insert AFTER INSERT ON invoices BEGIN
+        INSERT INTO pages_due (customer_id, gen)
+            SELECT c.id, (SELECT gen FROM pages_due_next) FROM customers c
+            WHERE c.id = new.customer_id
+               OR c.id = (SELECT parent_id FROM customers WHERE id = new.customer_id AND bill_to_parent = 1)
+        ON CONFLICT (customer_id) DO UPDATE SET gen = excluded.gen;
+    END;
+    CREATE TRIGGER invoices_pages_update AFTER UPDATE ON invoices BEGIN
+        INSERT INTO pages_due (customer_id, gen)
+            SELECT c.id, (SELECT gen FROM pages_due_next) FROM customers c
+            WHERE c.id IN (new.customer_id, old.customer_id)
+               OR c.id = (SELECT parent_id FROM customers WHERE id = new.customer_id AND bill_to_parent = 1)
+        ON CONFLICT (customer_id) DO UPDATE SET gen = excluded.gen;
+    END;
+    CREATE TRIGGER allocations_pages AFTER INSERT ON allocations BEGIN
+        INSERT INTO pages_due (customer_id, gen)
+            SELECT i.customer_id, (SELECT gen FROM pages_due_next) FROM invoices i WHERE i.id = new.invoice_id
+        ON CONFLICT (customer_id) DO UPDATE SET gen = excluded.gen;
+    END;
+    CREATE TRIGGER allocations_pages_delete AFTER DELETE ON allocations BEGIN
+        INSERT INTO pages_due (customer_id, gen)
+            SELECT i.customer_id, (SELECT gen FROM pages_due_next) FROM invoices i WHERE i.id = old.invoice_id
+        ON CONFLICT (customer_id) DO UPDATE SET gen = excluded.gen;
+    END;
+    CREATE TRIGGER links_pages_insert AFTER INSERT ON payment_links BEGIN
+        INSERT INTO pages_due (customer_id, gen) VALUES (new.customer_id, (SELECT gen FROM pages_due_next))
+        ON CONFLICT (customer_id) DO UPDATE SET gen = excluded.gen;
+    END;
+    CREATE TRIGGER links_pages_update AFTER UPDATE ON payment_links BEGIN
+        INSERT INTO pages_due (customer_id, gen)
+            SELECT c.id, (SELECT gen FROM pages_due_next) FROM customers c
+            WHERE c.id IN (new.customer_id, old.customer_id)
+        ON CONFLICT (customer_id) DO UPDATE SET gen = excluded.gen;
+    END;
+    CREATE TRIGGER customers_pages_update AFTER UPDATE OF name, email, phone, address, parent_id,
+        bill_to_parent, archived ON customers BEGIN
+        INSERT INTO pages_due (customer_id, gen)
+            SELECT c.id, (SELECT gen FROM pages_due_next) FROM customers c
+            WHERE c.id IN (new.id, new.parent_id, old.parent_id)
+        ON CONFLICT (customer_id) DO UPDATE SET gen = excluded.gen;
+    END;
+    CREATE TRIGGER customers_pages_delete AFTER DELETE ON customers BEGIN
+        DELETE FROM pages_due WHERE customer_id = old.id;
+    END;
+    INSERT INTO pages_due (customer_id, gen)
+        SELECT customer_id, 1 FROM payment_links WHERE revoked_at IS NULL;
+    "#,
 ];
 
 /// The schema version this binary writes.

@@ -3,8 +3,6 @@
 //! entries, invoices or a journal, back up the book. What it starts runs as
 //! a [`crate::tui::jobs::Job`].
 
-use std::path::PathBuf;
-
 use super::form::{Field, Form, FormKind, NO_YES};
 use super::jobs::JobSpec;
 use crate::exchange::journal::Flavor;
@@ -92,20 +90,12 @@ pub fn spec(f: &Form) -> Result<JobSpec, (usize, String)> {
     })
 }
 
-/// `~/x` → `$HOME/x`; anything else as typed.
-pub fn expand_home(typed: &str) -> PathBuf {
-    match (typed.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
-        _ if typed == "~" => {
-            std::env::var_os("HOME").map_or_else(|| PathBuf::from(typed), PathBuf::from)
-        }
-        _ => PathBuf::from(typed),
-    }
-}
+pub use crate::paths::expand_home;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     #[test]
     fn the_menu_turns_its_fields_into_a_command() {

@@ -1,0 +1,164 @@
+//! Publishing the payment pages to storage, so a link opens with the
+//! owner's machine off: `tally portal publish`, the short publish after
+//! each command, and the TUI's background publisher all run
+//! [`Publisher`].
+//!
+//! - `site`: the objects a customer's pages are (rendered as the portal
+//!   serves them), with content hashes.
+//! - `target`: the bucket or folder.
+//!
+//! Invariants:
+//! - The book says what is due (triggers mark a customer in the same
+//!   transaction as any change to their pages) and what storage holds
+//!   (`published`). For each due customer the publisher renders the pages
+//!   from one snapshot, puts what changed, deletes what is no longer
+//!   live (a revoked link's pages, a paid invoice's page), then records
+//!   that and clears the mark in one transaction, only if no change came
+//!   meanwhile. A crash at any point leaves the customer due, and the
+//!   next run converges: putting a page twice is harmless.
+//! - Nothing waits for storage for long: each call has short timeouts,
+//!   and a run given a budget stops when it is spent, leaving the rest due.
+
+pub mod site;
+pub mod target;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use crate::domain::customer::CustomerId;
+use crate::ops::{Book, Sent};
+pub use target::{Target, TargetError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    #[error(transparent)]
+    Book(#[from] crate::ops::OpsError),
+}
+
+impl From<crate::store::StoreError> for PublishError {
+    fn from(e: crate::store::StoreError) -> Self {
+        PublishError::Book(e.into())
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Run {
+    pub customers: usize,
+    pub put: usize,
+    pub deleted: usize,
+    /// Customers still due when the run ended.
+    pub waiting: usize,
+}
+
+/// How many due customers one read of the book takes.
+const BATCH: usize = 64;
+
+pub struct Publisher<'a> {
+    pub target: &'a Target,
+}
+
+impl Publisher<'_> {
+    /// Publishes due customers until none is left or `budget` is spent.
+    pub fn due(&self, book: &mut Book, budget: Option<Duration>) -> Result<Run, PublishError> {
+        let started = Instant::now();
+        let mut run = Run::default();
+        let mut seen = std::collections::HashSet::new();
+        'all: loop {
+            let due = book.reads().pages_due(BATCH)?;
+            let fresh: Vec<_> = due.into_iter().filter(|(c, _)| seen.insert(*c)).collect();
+            if fresh.is_empty() {
+                break;
+            }
+            for (customer, mark) in fresh {
+                if budget.is_some_and(|b| started.elapsed() >= b) {
+                    break 'all;
+                }
+                let (put, deleted) = self.customer(book, customer, mark)?;
+                run.customers += 1;
+                run.put += put;
+                run.deleted += deleted;
+            }
+        }
+        run.waiting = book.pages_waiting()?;
+        Ok(run)
+    }
+
+    /// A full publish: the assets, every customer with a live link or
+    /// pages in storage, and any token's pages in storage that tally has
+    /// no live link for (removed).
+    pub fn all(&self, book: &mut Book) -> Result<Run, PublishError> {
+        let mut run = Run::default();
+        run.put += self.assets(book)?;
+        book.mark_all_pages_due()?;
+        let live: std::collections::HashSet<String> = book
+            .reads()
+            .live_links()?
+            .into_iter()
+            .map(|(_, t)| t.as_str().to_string())
+            .collect();
+        for token in self.target.stored_tokens()? {
+            if !live.contains(&token) {
+                self.target.delete_token(&token)?;
+                run.deleted += 1;
+            }
+        }
+        let due = self.due(book, None)?;
+        run.customers = due.customers;
+        run.put += due.put;
+        run.deleted += due.deleted;
+        run.waiting = due.waiting;
+        Ok(run)
+    }
+
+    /// The stylesheets and script, where they changed.
+    fn assets(&self, book: &mut Book) -> Result<usize, PublishError> {
+        let stored: BTreeMap<String, String> =
+            book.reads().published_of(None)?.into_iter().collect();
+        let mut sent = Sent::default();
+        for o in site::assets() {
+            if stored.get(&o.key) != Some(&o.hash) {
+                self.target.put(&o.key, &o.body, o.content_type)?;
+                sent.put.push((o.key, o.hash));
+            }
+        }
+        book.record_sent(None, None, &sent)?;
+        Ok(sent.put.len())
+    }
+
+    /// One customer's pages: (objects put, objects deleted).
+    fn customer(
+        &self,
+        book: &mut Book,
+        customer: CustomerId,
+        mark: i64,
+    ) -> Result<(usize, usize), PublishError> {
+        let config = book.config().clone();
+        let now = book.clock().now();
+        let (objects, stored) = book.snapshot(|r| {
+            let objects = match r.active_link(customer)? {
+                Some(link) => site::customer_pages(r, &config, &link.token, now)?,
+                None => Vec::new(),
+            };
+            Ok((objects, r.published_of(Some(customer))?))
+        })?;
+        let stored: BTreeMap<String, String> = stored.into_iter().collect();
+        let mut sent = Sent::default();
+        for o in &objects {
+            if stored.get(&o.key) != Some(&o.hash) {
+                self.target.put(&o.key, &o.body, o.content_type)?;
+                sent.put.push((o.key.clone(), o.hash.clone()));
+            }
+        }
+        for key in stored.keys() {
+            if !objects.iter().any(|o| &o.key == key) {
+                self.target.delete(key, site::HTML)?;
+                sent.deleted.push(key.clone());
+            }
+        }
+        book.record_sent(Some(customer), Some(mark), &sent)?;
+        Ok((sent.put.len(), sent.deleted.len()))
+    }
+}

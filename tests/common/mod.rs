@@ -5,6 +5,7 @@
 
 pub mod e2e;
 pub mod hostile;
+pub mod storage;
 pub mod web;
 
 use std::path::PathBuf;

@@ -58,14 +58,14 @@ pub fn run(book: &mut Book, cmd: LinkCmd) -> Result<()> {
         LinkCmd::Copy { customer } => {
             let link = book.require_link(CustomerId(customer))?;
             say!("{link}");
-            copy(&link, "Link")?;
+            copy(&link, "Link", &book.config().portal.base_url)?;
         }
         LinkCmd::Message { customer, no_copy } => {
             let id = CustomerId(customer);
             let reminder = book.reminder(id)?;
             say!("{}", reminder.text);
             if !no_copy {
-                copy(&reminder.text, "Message")?;
+                copy(&reminder.text, "Message", &book.config().portal.base_url)?;
             }
             // Copied to be sent: the timeline says when they were reminded,
             // as it does for `m` in the full-screen book.
@@ -75,9 +75,16 @@ pub fn run(book: &mut Book, cmd: LinkCmd) -> Result<()> {
     Ok(())
 }
 
-fn copy(text: &str, what: &str) -> Result<()> {
+fn copy(text: &str, what: &str, base_url: &str) -> Result<()> {
     let via = clipboard::copy_and_leave(text)
         .with_context(|| format!("copying the {}", what.to_lowercase()))?;
     esay!("{}", via.sentence(what));
+    if let Some(host) = crate::domain::link::loopback_host(base_url) {
+        esay!(
+            "warning: this link points at this computer ({host}): a phone cannot open it. \
+             Publish the pages ([publish] in the config, then `tally portal publish`) and set \
+             [portal] base_url to their public address"
+        );
+    }
     Ok(())
 }

@@ -56,6 +56,31 @@ pub fn url(base_url: &str, token: &Token) -> String {
     format!("{}/p/{}", base_url.trim_end_matches('/'), token.as_str())
 }
 
+/// The host of `base_url` when it is this computer (`127.0.0.1`,
+/// `localhost`, `::1`): a link there cannot reach a customer's phone.
+pub fn loopback_host(base_url: &str) -> Option<String> {
+    let host = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, r)| r)
+        .split('/')
+        .next()
+        .unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = if host.starts_with('[') {
+        host.split(']')
+            .next()
+            .unwrap_or(host)
+            .trim_start_matches('[')
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    let local = name.eq_ignore_ascii_case("localhost")
+        || name.starts_with("127.")
+        || name == "::1"
+        || name == "0.0.0.0";
+    local.then(|| name.to_string())
+}
+
 /// The placeholders a reminder template may use.
 pub const PLACEHOLDERS: [&str; 7] = [
     "first_name",
@@ -173,6 +198,25 @@ pub fn first_name(name: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_link_to_this_computer_is_told_from_a_public_one() {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://localhost",
+            "http://[::1]:8080/x",
+            "http://0.0.0.0:80",
+        ] {
+            assert!(loopback_host(local).is_some(), "{local}");
+        }
+        for public in [
+            "https://pay.example.com",
+            "http://192.168.1.5:8080",
+            "https://localhost.example.com",
+        ] {
+            assert_eq!(loopback_host(public), None, "{public}");
+        }
+    }
     use super::*;
 
     #[test]

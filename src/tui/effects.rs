@@ -429,16 +429,18 @@ fn link_op(book: &mut Book, clipboard: &mut Session, op: LinkOp) -> Result<Actio
                 }
                 other => other,
             };
+            let note = phone_note(book);
             return copied.map(|sent| match sent {
-                Ok(message) => Action::Copied(message),
+                Ok(message) => Action::Copied(format!("{message}{note}")),
                 Err(message) => Action::Failed(format!(
                     "{message}; the link is shown above to copy by hand"
                 )),
             });
         }
     };
+    let note = phone_note(book);
     Ok(match clipboard.copy(&text) {
-        Ok(via) => Action::Copied(via.sentence(what)),
+        Ok(via) => Action::Copied(format!("{}{note}", via.sentence(what))),
         Err(e) => Action::Failed(format!("{e}; the link is shown above to copy by hand")),
     })
 }
@@ -825,4 +827,11 @@ fn save_contact(
         ),
         Err(other) => failure(other),
     }
+}
+
+/// Said after a copied link that points at this computer.
+fn phone_note(book: &Book) -> String {
+    crate::domain::link::loopback_host(&book.config().portal.base_url)
+        .map(|host| format!(". A phone cannot open a {host} link: publish the pages ([publish])"))
+        .unwrap_or_default()
 }

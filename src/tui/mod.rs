@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod keymap;
 pub mod links;
 pub mod menu;
+mod publisher;
 pub mod reports;
 pub mod screens;
 pub mod tabs;
@@ -53,6 +54,8 @@ pub struct Runner {
     seen_version: Option<i64>,
     /// A `:` command running beside the screen.
     pub job: Option<jobs::Job>,
+    /// Sends changed payment pages to storage when `[publish]` is set.
+    publisher: Option<publisher::Background>,
 }
 
 impl Runner {
@@ -79,8 +82,20 @@ impl Runner {
         } else {
             "an amount, or a rate like 8.25%".to_string()
         });
-        app.status = warning.or(catch_up);
+        let (publisher, publish_problem) = match publisher::Background::start(&book) {
+            None => (None, None),
+            Some(Ok(p)) => (Some(p), None),
+            Some(Err(why)) => (
+                None,
+                Some(app::Status {
+                    text: format!("Pages are not published: {why}"),
+                    error: true,
+                }),
+            ),
+        };
+        app.status = warning.or(catch_up).or(publish_problem);
         let mut runner = Runner {
+            publisher,
             app,
             book,
             ui,
@@ -152,6 +167,9 @@ impl Runner {
                 });
                 self.job = Some(job);
             }
+        }
+        if let Some((text, error)) = self.publisher.as_mut().and_then(|p| p.news()) {
+            self.app.status = Some(app::Status { text, error });
         }
         let now = self.book.reads().data_version().ok();
         if now.is_some() && now != self.seen_version {

@@ -107,6 +107,17 @@ fn published_pages_are_what_the_portal_serves_and_follow_each_change() {
     // Publishing again with nothing changed sends nothing.
     let again = b.ok(&["portal", "publish"]);
     assert!(again.contains(": 0 objects put, 0 removed"), "{again}");
+    // A new business name is on every page after the next command.
+    let config = b.dir.path().join("xdg-config/tally/config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("Lawn & Garden Pros", "Green Thumb Co"),
+    )
+    .unwrap();
+    b.ok(&["customer", "add", "Someone Else"]);
+    let page = w.get(&format!("/pages/p/{fresh}"));
+    assert!(page.body.contains("Green Thumb Co"), "{}", page.body);
 }
 
 #[test]
@@ -125,10 +136,24 @@ fn changes_made_while_storage_is_away_wait_and_go_out_when_it_is_back() {
         err.contains("pages not published") && err.contains("1 customer's pages wait"),
         "{err}"
     );
+    // A new link while storage is away: the old one is said to still
+    // open until storage is reached.
+    let out = b.run(&["link", "regenerate", "1"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("The old link's published pages are still in storage"),
+        "{err}"
+    );
+    let fresh = token(&b, "1");
     w.start_again();
     // The next command that reaches storage sends what waited.
     b.ok(&["customer", "add", "Bo Chan"]);
-    let page = w.get(&format!("/pages/p/{t}"));
+    assert_eq!(
+        w.get(&format!("/pages/p/{t}")).status,
+        404,
+        "the old link is gone"
+    );
+    let page = w.get(&format!("/pages/p/{fresh}"));
     assert_eq!(page.status, 200);
     assert!(page.body.contains("$155.00"), "{}", page.body);
 }

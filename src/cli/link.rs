@@ -53,7 +53,22 @@ pub fn run(book: &mut Book, cmd: LinkCmd) -> Result<()> {
         LinkCmd::Show { customer } => say!("{}", book.require_link(CustomerId(customer))?),
         LinkCmd::Regenerate { customer } => {
             say!("{}", book.regenerate_link(CustomerId(customer))?);
-            esay!("The old link no longer works.");
+            // Published pages are deleted now, or said to stay until
+            // storage is reached: the owner must know whether the old
+            // link still opens.
+            match super::publish_now(book) {
+                super::Published::NotSet | super::Published::Done => {
+                    esay!("The old link no longer works.")
+                }
+                super::Published::Waiting(_) => esay!(
+                    "The old link's published pages are still being removed: \
+                     `tally portal publish` finishes it."
+                ),
+                super::Published::Failed(why, _) => esay!(
+                    "The old link's published pages are still in storage ({why}): they are removed \
+                     as soon as storage can be reached (`tally portal publish`)."
+                ),
+            }
         }
         LinkCmd::Copy { customer } => {
             let link = book.require_link(CustomerId(customer))?;

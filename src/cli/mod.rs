@@ -242,26 +242,43 @@ fn dispatch(cli: Cli) -> Result<()> {
 /// all, offline) stays due for the next command, the TUI or `portal
 /// publish`. Never fails the command: it is done.
 fn publish_briefly(book: &mut Book) {
+    match publish_now(book) {
+        Published::NotSet | Published::Done => {}
+        Published::Waiting(n) => output::to_stderr(&format!(
+            "{} still waiting to be published (`tally portal publish` sends them)",
+            crate::domain::text::count(n, "customer's pages", "customers' pages")
+        )),
+        Published::Failed(why, waiting) => output::to_stderr(&format!(
+            "pages not published ({why}): {} wait in the book and go out with the next \
+             command that reaches storage, or `tally portal publish`",
+            crate::domain::text::count(waiting, "customer's pages", "customers' pages")
+        )),
+    }
+}
+
+/// How a short publish went.
+pub(crate) enum Published {
+    /// No `[publish]` target.
+    NotSet,
+    Done,
+    /// This many customers' pages are still due (the time ran out).
+    Waiting(usize),
+    /// Storage refused or could not be reached: why, and how many wait.
+    Failed(String, usize),
+}
+
+/// Sends what is due for at most two seconds.
+pub(crate) fn publish_now(book: &mut Book) -> Published {
     let target = match crate::publish::Target::from_config(&book.config().publish) {
         Ok(Some(t)) => t,
-        Ok(None) => return,
-        Err(e) => return output::to_stderr(&format!("pages not published: {e}")),
+        Ok(None) => return Published::NotSet,
+        Err(e) => return Published::Failed(e.to_string(), book.pages_waiting().unwrap_or(0)),
     };
     let publisher = crate::publish::Publisher { target: &target };
     match publisher.due(book, Some(std::time::Duration::from_secs(2))) {
-        Ok(run) if run.waiting > 0 => output::to_stderr(&format!(
-            "{} still waiting to be published (`tally portal publish` sends them)",
-            crate::domain::text::count(run.waiting, "customer's pages", "customers' pages")
-        )),
-        Ok(_) => {}
-        Err(e) => {
-            let waiting = book.pages_waiting().unwrap_or(0);
-            output::to_stderr(&format!(
-                "pages not published ({e}): {} wait in the book and go out with the next \
-                 command that reaches storage, or `tally portal publish`",
-                crate::domain::text::count(waiting, "customer's pages", "customers' pages")
-            ));
-        }
+        Ok(run) if run.waiting > 0 => Published::Waiting(run.waiting),
+        Ok(_) => Published::Done,
+        Err(e) => Published::Failed(e.to_string(), book.pages_waiting().unwrap_or(0)),
     }
 }
 

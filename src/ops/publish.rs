@@ -44,6 +44,26 @@ impl Book {
         })
     }
 
+    /// Marks every page due when the settings pages are made with (the
+    /// business's name and contacts, the currency, the public address)
+    /// are not those the published pages were made with. Returns whether
+    /// they changed.
+    pub fn pages_settings_changed(&mut self) -> Result<bool> {
+        let c = &self.config;
+        let fingerprint = format!("{:?}|{:?}|{}", c.business, c.currency, c.portal.base_url);
+        // Read first: most runs find nothing changed and take no lock.
+        if self.reads().published_settings()?.as_deref() == Some(fingerprint.as_str()) {
+            return Ok(false);
+        }
+        self.transact(|tx, _| {
+            let changed = tx.swap_published_settings(&fingerprint)?;
+            if changed {
+                tx.mark_all_due()?;
+            }
+            Ok(changed)
+        })
+    }
+
     /// Marks every customer with pages due: a full publish.
     pub fn mark_all_pages_due(&mut self) -> Result<()> {
         self.transact(|tx, _| Ok(tx.mark_all_due()?))

@@ -65,6 +65,10 @@ impl Publisher<'_> {
     pub fn due(&self, book: &mut Book, budget: Option<Duration>) -> Result<Run, PublishError> {
         let started = Instant::now();
         let mut run = Run::default();
+        // A new business name (say) is on every page.
+        if book.pages_settings_changed()? {
+            self.assets(book)?;
+        }
         let mut seen = std::collections::HashSet::new();
         'all: loop {
             let due = book.reads().pages_due(BATCH)?;

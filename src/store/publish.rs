@@ -10,7 +10,7 @@
 //! crash: the next publish sends that again).
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::{Reads, Result, Tx, ts};
 use crate::domain::customer::CustomerId;
@@ -39,6 +39,18 @@ impl Reads<'_> {
             |r| r.get(0),
         )?;
         Ok(n as usize)
+    }
+
+    /// The fingerprint of the settings the pages were last made with.
+    pub fn published_settings(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM book_meta WHERE key = 'published_settings'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Every live link, by customer.
@@ -112,6 +124,27 @@ impl Tx<'_> {
             .prepare_cached("DELETE FROM pages_due WHERE customer_id = ?1 AND gen = ?2")?
             .execute(params![customer.0, mark])?;
         Ok(n > 0)
+    }
+
+    /// The settings the published pages were last made with (a
+    /// fingerprint); replaces it and returns whether it changed.
+    pub fn swap_published_settings(&self, fingerprint: &str) -> Result<bool> {
+        let before: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT value FROM book_meta WHERE key = 'published_settings'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if before.as_deref() == Some(fingerprint) {
+            return Ok(false);
+        }
+        self.tx.execute(
+            "INSERT OR REPLACE INTO book_meta (key, value) VALUES ('published_settings', ?1)",
+            [fingerprint],
+        )?;
+        Ok(true)
     }
 
     /// Marks every customer with a live link or published pages due (a

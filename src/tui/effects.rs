@@ -409,6 +409,16 @@ fn link_op(book: &mut Book, clipboard: &mut Session, op: LinkOp) -> Result<Actio
                 Some((text, false)) if text.contains(&old) => "New payment link: the old one no longer works. The terminal's clipboard may still hold the old link: {CopyLink} copies the new one".to_string(),
                 _ => "New payment link: the old one no longer works. {CopyLink} copies the new one".to_string(),
             };
+            // Published pages go within seconds (the background
+            // publisher); until then the old address still answers.
+            let message = if book.config().publish.target.trim().is_empty() {
+                message
+            } else {
+                message.replace(
+                    "the old one no longer works",
+                    "the old one stops working when its published pages are removed, in seconds",
+                )
+            };
             return Ok(Action::Saved {
                 message,
                 customer: id,

@@ -2,8 +2,10 @@
 //! README cannot drift from what tally does. Every ```sh block is read from
 //! README.md itself; each line that starts with `tally ` runs through bash
 //! (quotes and `# comments` as a reader's shell would take them) and must
-//! succeed. Lines that need a desktop clipboard or run forever (`link copy`,
-//! `link message`, `portal serve`) are skipped; everything else runs.
+//! succeed. Lines that need a desktop clipboard, run forever or need a
+//! bucket (`link copy`, `link message`, `portal serve`, `portal publish`:
+//! tests/publish.rs runs those against a real server) are skipped;
+//! everything else runs.
 
 mod common;
 
@@ -46,6 +48,7 @@ fn skipped(line: &str) -> bool {
         "tally link copy",
         "tally link message",
         "tally portal serve",
+        "tally portal publish",
     ]
     .iter()
     .any(|p| line.starts_with(p))

@@ -95,6 +95,21 @@ pub struct Portal {
     pub bind: String,
     /// The reminder `tally link message` copies; see `domain::link`.
     pub message: String,
+    /// Addresses of reverse proxies in front of `portal serve`: from them
+    /// (only), the client's address is read from `Forwarded` or
+    /// `X-Forwarded-For`, so one client's mistyped links block that
+    /// client, not everyone behind the proxy.
+    pub trusted_proxies: Vec<String>,
+}
+
+impl Portal {
+    /// The trusted proxies' addresses (checked when the config loads).
+    pub fn trusted(&self) -> Vec<std::net::IpAddr> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|a| a.trim().parse().ok())
+            .collect()
+    }
 }
 
 impl Default for Portal {
@@ -103,6 +118,7 @@ impl Default for Portal {
             base_url: "http://127.0.0.1:8080".into(),
             bind: "127.0.0.1:8080".into(),
             message: DEFAULT_MESSAGE.into(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -315,6 +331,20 @@ impl Config {
                 "base_url",
                 format!(
                     "\"{base}\" is not a web address: use one starting with https:// (or http://), such as \"https://pay.example.com\""
+                ),
+            );
+        }
+        if let Some(bad) = self
+            .portal
+            .trusted_proxies
+            .iter()
+            .find(|a| a.trim().parse::<std::net::IpAddr>().is_err())
+        {
+            return fail(
+                "portal",
+                "trusted_proxies",
+                format!(
+                    "\"{bad}\" is not an IP address: list the proxies' addresses, such as [\"127.0.0.1\"]"
                 ),
             );
         }

@@ -181,3 +181,110 @@ unsafe fn libc_socket() -> i32 {
     assert!(fd >= 0, "socket");
     fd
 }
+
+/// A GET with extra headers, from `from` (a 127.0.0.0/8 address), as a
+/// proxy forwards a customer's request; the status code.
+fn get_from(from: &str, to: SocketAddr, path: &str, headers: &str) -> u16 {
+    use std::io::Write;
+    let mut s = socket2_connect_from(from, to);
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {to}\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).expect("status line");
+    String::from_utf8_lossy(&head[9..12])
+        .parse()
+        .expect("status")
+}
+
+/// The portal served from a book whose config trusts 127.0.0.1 as a proxy.
+fn behind_proxy() -> (Book, String, Server) {
+    let (book, token) = book_with_link();
+    let dir = book.dir.path().join("xdg-config/tally");
+    std::fs::create_dir_all(&dir).expect("config dir");
+    std::fs::write(
+        dir.join("config.toml"),
+        "[portal]\ntrusted_proxies = [\"127.0.0.1\"]\n",
+    )
+    .expect("config");
+    let server = Server::start(&book);
+    (book, token, server)
+}
+
+#[test]
+fn behind_a_trusted_proxy_one_clients_bad_guesses_do_not_lock_out_another() {
+    let (_book, token, server) = behind_proxy();
+    let to: SocketAddr = server.addr.parse().expect("addr");
+    let bad = format!("/p/{}", "x".repeat(43));
+    let guesser = "X-Forwarded-For: 203.0.113.5\r\n";
+    let statuses: Vec<u16> = (0..25)
+        .map(|_| get_from("127.0.0.1", to, &bad, guesser))
+        .collect();
+    assert_eq!(
+        statuses.last(),
+        Some(&429),
+        "the guesser is stopped: {statuses:?}"
+    );
+    // Another customer through the same proxy still gets their page.
+    let other = "Forwarded: for=198.51.100.7;proto=https\r\n";
+    assert_eq!(
+        get_from("127.0.0.1", to, &format!("/p/{token}"), other),
+        200
+    );
+    // The guesser stays blocked, even for a good link.
+    assert_eq!(
+        get_from("127.0.0.1", to, &format!("/p/{token}"), guesser),
+        429
+    );
+}
+
+#[test]
+fn forwarding_headers_from_anyone_but_a_trusted_proxy_are_ignored() {
+    let (_book, token, server) = behind_proxy();
+    let to: SocketAddr = server.addr.parse().expect("addr");
+    let bad = format!("/p/{}", "y".repeat(43));
+    // A client that names a new address on every guess is still one client.
+    for i in 0..25 {
+        let spoof = format!("X-Forwarded-For: 192.0.2.{i}\r\n");
+        get_from("127.0.0.3", to, &bad, &spoof);
+    }
+    let spoof = "X-Forwarded-For: 192.0.2.99\r\n";
+    assert_eq!(
+        get_from("127.0.0.3", to, &format!("/p/{token}"), spoof),
+        429
+    );
+}
+
+#[test]
+fn slow_clients_from_many_addresses_do_not_stop_real_requests() {
+    use std::io::Write;
+    let (book, token) = book_with_link();
+    let server = Server::start(&book);
+    let to: SocketAddr = server.addr.parse().expect("addr");
+    // 300 connections from 300 addresses, each sending half a request and
+    // then nothing.
+    let mut slow = Vec::new();
+    for i in 0..300u32 {
+        let from = format!("127.0.{}.{}", 10 + i / 200, 2 + i % 200);
+        let mut s = socket2_connect_from(&from, to);
+        let _ = write!(s, "GET /p/{token} HTTP/1.1\r\nHost: x\r\n");
+        slow.push(s);
+    }
+    let started = Instant::now();
+    let mut ok = 0;
+    for _ in 0..78 {
+        if request(&server.addr, "GET", &format!("/p/{token}")).status == 200 {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 78, "every real request answered");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    drop(slow);
+}

@@ -38,7 +38,8 @@ pub fn serve(
         })?;
         ready(listener.local_addr()?);
         let portal = Arc::new(server::Portal::new(path, config, Clock::System));
-        server::accept_loop(listener, server::router(portal)).await;
+        let trusted = Arc::new(portal.trusted().to_vec());
+        server::accept_loop(listener, server::router(portal), trusted).await;
         Ok(())
     })
 }

@@ -15,7 +15,7 @@
 //!   timeout, connection lifetime, body size, and counts of connections
 //!   and requests in flight.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -70,17 +70,65 @@ pub struct Portal {
     clock: Clock,
     idle: Mutex<Vec<Store>>,
     misses: MissLimiter,
+    trusted: Vec<IpAddr>,
 }
 
 impl Portal {
     pub fn new(path: PathBuf, config: Config, clock: Clock) -> Portal {
         Portal {
             path,
+            trusted: config.portal.trusted(),
             config,
             clock,
             idle: Mutex::new(Vec::new()),
             misses: MissLimiter::default(),
         }
+    }
+
+    /// The proxies whose forwarding headers are believed.
+    pub fn trusted(&self) -> &[IpAddr] {
+        &self.trusted
+    }
+
+    /// Who a request is from: the connection's address, or, when that is
+    /// a trusted proxy, the client it names (`Forwarded: for=`, else the
+    /// last `X-Forwarded-For` entry, the one that proxy added). A header
+    /// from anyone else is ignored: a client cannot pick its own address.
+    fn client(&self, peer: IpAddr, headers: &axum::http::HeaderMap) -> IpAddr {
+        if !self.trusted.contains(&peer) {
+            return peer;
+        }
+        let forwarded = headers
+            .get_all("forwarded")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split([',', ';']))
+            .filter_map(|part| {
+                let (k, v) = part.trim().split_once('=')?;
+                k.trim()
+                    .eq_ignore_ascii_case("for")
+                    .then(|| v.trim().trim_matches('"').to_string())
+            })
+            .next_back();
+        let xff = || {
+            headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(|s| s.trim().to_string())
+                .next_back()
+        };
+        forwarded
+            .or_else(xff)
+            .and_then(|a| {
+                let a = a.trim_start_matches('[');
+                let a = a.split(']').next().unwrap_or(a);
+                a.parse::<IpAddr>()
+                    .ok()
+                    .or_else(|| a.parse::<SocketAddr>().ok().map(|s| s.ip()))
+            })
+            .unwrap_or(peer)
     }
 
     /// Runs `f` on a read-only connection, reusing an idle one if any.
@@ -145,9 +193,11 @@ fn tip_param(query: Option<&str>) -> Option<String> {
 async fn account(
     State(portal): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     Path(token): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
+    let peer = portal.client(peer.ip(), &headers);
     let tip = page::parse_tip(tip_param(query.as_deref()).as_deref());
     lookup(portal, peer, token, move |p, reads, token| {
         let Some(account) = ops::portal::account(reads, token)? else {
@@ -171,8 +221,10 @@ async fn account(
 async fn statement(
     State(portal): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     Path(token): Path<String>,
 ) -> Response {
+    let peer = portal.client(peer.ip(), &headers);
     lookup(portal, peer, token, move |p, reads, token| {
         let today = p.clock.today();
         let updated = page::updated_stamp(p.clock.now());
@@ -191,8 +243,10 @@ async fn statement(
 async fn invoice(
     State(portal): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     Path((token, id)): Path<(String, String)>,
 ) -> Response {
+    let peer = portal.client(peer.ip(), &headers);
     let id = id.parse::<i64>().ok().map(InvoiceId);
     lookup(portal, peer, token, move |p, reads, token| {
         let Some(id) = id else { return Ok(None) };
@@ -215,11 +269,10 @@ async fn invoice(
 /// with the one 404 page (and count it).
 async fn lookup(
     portal: Shared,
-    peer: SocketAddr,
+    ip: IpAddr,
     raw: String,
     render: impl FnOnce(&Portal, &Reads<'_>, &Token) -> ops::Result<Option<String>> + Send + 'static,
 ) -> Response {
-    let ip = peer.ip();
     if let Some(wait) = portal.misses.blocked(ip, Instant::now()) {
         let html = page::too_many_page(&portal.config);
         let retry = wait.as_secs().max(1).to_string();
@@ -318,13 +371,51 @@ impl Drop for ClientSlot {
     }
 }
 
+/// At most this many connections may still be sending their first
+/// request's headers; the oldest of them makes way for a new one.
+pub const MAX_UNFINISHED: usize = 64;
+
+/// Connections that have not finished their first request's headers,
+/// oldest first, each with the way to close it.
+#[derive(Default)]
+struct Unfinished {
+    queue: Mutex<VecDeque<(u64, tokio::sync::oneshot::Sender<()>)>>,
+    next: std::sync::atomic::AtomicU64,
+}
+
+impl Unfinished {
+    /// Registers a new connection; closes the oldest unfinished one when
+    /// there are too many, so slow clients from many addresses cannot
+    /// keep a real one out. Returns its number and its closing signal.
+    fn enter(&self) -> (u64, tokio::sync::oneshot::Receiver<()>) {
+        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        q.push_back((id, tx));
+        while q.len() > MAX_UNFINISHED {
+            if let Some((_, oldest)) = q.pop_front() {
+                let _ = oldest.send(());
+            }
+        }
+        (id, rx)
+    }
+
+    /// The connection sent a whole request: it is no longer at risk.
+    fn finished(&self, id: u64) {
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        q.retain(|(i, _)| *i != id);
+    }
+}
+
 /// Accepts connections until the process is stopped. Each connection gets
 /// its peer address (for the miss limiter), a header read timeout and a
 /// lifetime; connections beyond [`MAX_CONNECTIONS`], or beyond
-/// [`MAX_PER_CLIENT`] from one address, are closed at once.
-pub async fn accept_loop(listener: TcpListener, app: Router) {
+/// [`MAX_PER_CLIENT`] from one address (other than a trusted proxy), are
+/// closed at once, and at most [`MAX_UNFINISHED`] may be mid-headers.
+pub async fn accept_loop(listener: TcpListener, app: Router, trusted: Arc<Vec<IpAddr>>) {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let clients = Arc::new(PerClient::default());
+    let unfinished = Arc::new(Unfinished::default());
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(c) => c,
@@ -335,15 +426,25 @@ pub async fn accept_loop(listener: TcpListener, app: Router) {
                 continue;
             }
         };
-        let Some(client) = clients.claim(peer.ip()) else {
-            continue;
+        // A trusted proxy carries every customer's connections.
+        let client = if trusted.contains(&peer.ip()) {
+            None
+        } else {
+            match clients.claim(peer.ip()) {
+                Some(c) => Some(c),
+                None => continue,
+            }
         };
         let Ok(permit) = slots.clone().try_acquire_owned() else {
             continue;
         };
         let app = app.clone();
+        let (id, evicted) = unfinished.enter();
+        let unfinished = Arc::clone(&unfinished);
         tokio::spawn(async move {
+            let started = Arc::clone(&unfinished);
             let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+                started.finished(id);
                 req.extensions_mut().insert(ConnectInfo(peer));
                 let mut app = app.clone();
                 async move { app.call(req).await }
@@ -353,7 +454,18 @@ pub async fn accept_loop(listener: TcpListener, app: Router) {
                 .header_read_timeout(HEADER_TIMEOUT)
                 .max_buf_size(MAX_HEADER_BUF);
             let conn = http.serve_connection(TokioIo::new(stream), service);
-            let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
+            // Made way for a newer connection while still mid-headers (a
+            // dropped sender means it finished them: never evicted then).
+            let eviction = async move {
+                if evicted.await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::timeout(CONNECTION_LIFETIME, conn) => {}
+                _ = eviction => {}
+            }
+            unfinished.finished(id);
             drop(permit);
             drop(client);
         });

@@ -19,6 +19,7 @@ mod portal;
 mod progress;
 mod publish_check;
 mod report;
+mod setup;
 mod shell;
 mod timeline;
 
@@ -129,6 +130,10 @@ pub enum Command {
     /// A statement of account: opening balance, every line of the period
     /// with the running balance, closing balance, and the payment link.
     Statement(report::StatementArgs),
+    /// First run: asks for the business's name, the currency, where to
+    /// publish the payment pages and their public address, and writes a
+    /// commented config.
+    Setup(setup::SetupArgs),
     /// Print a completion script for bash, zsh or fish (see the README).
     Completions(shell::CompletionsArgs),
     /// Print tally's man page (roff).
@@ -214,6 +219,12 @@ fn dispatch(cli: Cli) -> Result<()> {
             return shell::completions(shell::CompletionsArgs { shell: a.shell });
         }
         Some(Command::Man) => return shell::man(),
+        Some(Command::Setup(_)) => {
+            let Some(Command::Setup(a)) = cli.command else {
+                return unreachable_in_practice();
+            };
+            return setup::run(cli.config, a);
+        }
         _ => {}
     }
     let writes = cli.demo || cli.command.as_ref().is_none_or(Command::writes);
@@ -307,7 +318,7 @@ fn run_command(book: &mut Book, command: Command) -> Result<()> {
         Command::Export(a) => exchange::export(book, a),
         Command::Report(c) => report::run(book, c),
         Command::Statement(a) => report::statement(book, a),
-        Command::Completions(_) | Command::Man => unreachable_in_practice(),
+        Command::Completions(_) | Command::Man | Command::Setup(_) => unreachable_in_practice(),
     }
 }
 

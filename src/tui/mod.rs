@@ -93,7 +93,15 @@ impl Runner {
                 }),
             ),
         };
-        app.status = warning.or(catch_up).or(publish_problem);
+        // A new owner (an empty book and every setting at its default)
+        // is told where the first-run questions are.
+        let first_run = (*book.config() == crate::config::Config::default()
+            && book.reads().count_customers(&None).unwrap_or(1) == 0)
+            .then(|| app::Status {
+                text: "Welcome! `tally setup` asks for your business's name, currency and where to publish payment pages".into(),
+                error: false,
+            });
+        app.status = warning.or(catch_up).or(publish_problem).or(first_run);
         let mut runner = Runner {
             publisher,
             app,

@@ -483,3 +483,138 @@ fn the_page_works_in_a_phone_sized_browser_and_the_tip_changes_the_total() {
     std::fs::write(&path, &png).expect("save screenshot");
     eprintln!("screenshot: {}", path.display());
 }
+
+/// axe-core's script, for the accessibility check: `TALLY_AXE_JS`, or the
+/// copy PyPI's axe-playwright-python carries, in the venv .ci/run makes.
+fn axe_script() -> Option<String> {
+    let from_env = std::env::var_os("TALLY_AXE_JS").map(std::path::PathBuf::from);
+    let found = from_env.filter(|p| p.exists()).or_else(|| {
+        let weed = Command::new("sh")
+            .args(["-c", "command -v weed"])
+            .output()
+            .ok()?;
+        let bin = std::path::PathBuf::from(String::from_utf8_lossy(&weed.stdout).trim());
+        let lib = bin.parent()?.parent()?.join("lib");
+        std::fs::read_dir(lib).ok()?.flatten().find_map(|d| {
+            let p = d
+                .path()
+                .join("site-packages/axe_playwright_python/axe.min.js");
+            p.exists().then_some(p)
+        })
+    });
+    let required = std::env::var("TALLY_REQUIRE_E2E").is_ok_and(|v| v == "1");
+    match found {
+        Some(p) => Some(std::fs::read_to_string(p).expect("axe.min.js")),
+        None => {
+            assert!(!required, "axe-core is missing and TALLY_REQUIRE_E2E=1");
+            eprintln!(
+                "SKIPPED accessibility check: no axe.min.js (pip install --no-deps axe-playwright-python)"
+            );
+            None
+        }
+    }
+}
+
+/// The page as published to storage, opened from storage with tally not
+/// serving it: it fits at phone and desktop widths, a tip changes the total
+/// with no server involved, and axe-core finds no WCAG 2.1 A/AA violation.
+#[test]
+fn a_published_page_fits_tips_and_is_accessible_with_no_server_behind_it() {
+    if !have("chromium", "published page in a browser")
+        || !have("weed", "published page in a browser")
+    {
+        return;
+    }
+    let book = Book::new();
+    let weed = common::storage::Weed::start(book.dir.path().join("weed"), false);
+    common::storage::configure(&book, &weed);
+    book.ok(&["customer", "add", "Ann Lee"]);
+    book.ok(&[
+        "charge",
+        "1",
+        "1,234.50",
+        "--tax",
+        "0",
+        "--desc",
+        "Garden redesign",
+    ]);
+    book.ok(&["invoice", "draft", "1"]);
+    book.ok(&["invoice", "finalize", "1"]);
+    let link = book.ok(&["link", "generate", "1"]).trim().to_string();
+    book.ok(&["portal", "publish"]);
+    let token = link.rsplit('/').next().expect("token").to_string();
+    let base = weed.endpoint();
+    let pages = [
+        format!("{base}/pages/p/{token}"),
+        format!("{base}/pages/p/{token}/statement"),
+        format!("{base}/pages/p/{token}/invoices/1"),
+    ];
+    let axe = axe_script();
+    let mut browser = Browser::start(1280, 844);
+    // axe is added to the page by the test, not by the page's own policy.
+    browser.call("Page.setBypassCSP", json!({"enabled": true}));
+    let mut problems = Vec::new();
+    for width in [320, 375, 390, 1280] {
+        browser.resize(width);
+        for url in &pages {
+            browser.open(url);
+            for p in browser
+                .eval(LAYOUT_PROBLEMS)
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                problems.push(format!("{url} at {width}px: {p}"));
+            }
+            if let Some(axe) = &axe {
+                browser.eval(axe);
+                let found = browser.call(
+                    "Runtime.evaluate",
+                    json!({
+                        "expression": "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}).then(r => r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ')'))",
+                        "awaitPromise": true,
+                        "returnByValue": true
+                    }),
+                );
+                assert!(found["result"]["value"].is_array(), "axe ran: {found}");
+                for v in found["result"]["value"].as_array().into_iter().flatten() {
+                    problems.push(format!("{url} at {width}px: axe: {v}"));
+                }
+            }
+        }
+    }
+    browser.screenshot("published-owes-390");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Tips: storage ignores a query string, so the page's own script shows
+    // each total tally computed. 20% of $1,234.50 is $246.90.
+    browser.resize(390);
+    browser.open(&pages[0]);
+    assert_eq!(
+        browser.eval("document.getElementById('total').textContent"),
+        "$1,234.50"
+    );
+    browser.eval("document.querySelector('input[name=tip][value=\"20\"]').click()");
+    assert_eq!(
+        browser.eval("document.getElementById('total').textContent"),
+        "$1,481.40"
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('tip-amount').textContent"),
+        "$246.90"
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('pay-total').textContent"),
+        "$1,481.40"
+    );
+    // The page says when it was made, and its policy is in the page.
+    assert_eq!(
+        browser.eval("!!document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')"),
+        true
+    );
+    assert!(
+        browser
+            .eval("document.querySelector('.updated').textContent")
+            .as_str()
+            .is_some_and(|t| t.starts_with("Updated "))
+    );
+}

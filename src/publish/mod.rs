@@ -61,7 +61,11 @@ pub struct Publisher<'a> {
 }
 
 impl Publisher<'_> {
-    /// Publishes due customers until none is left or `budget` is spent.
+    /// Publishes due customers until none is left or `budget` is spent,
+    /// a batch at a time: each batch's changed objects go to storage
+    /// together ([`Target::put_all`]), then each customer whose objects
+    /// all went is recorded and cleared. A customer with a failed object
+    /// stays due, and the run stops with the error.
     pub fn due(&self, book: &mut Book, budget: Option<Duration>) -> Result<Run, PublishError> {
         let started = Instant::now();
         let mut run = Run::default();
@@ -70,20 +74,35 @@ impl Publisher<'_> {
             self.assets(book)?;
         }
         let mut seen = std::collections::HashSet::new();
-        'all: loop {
+        loop {
+            if budget.is_some_and(|b| started.elapsed() >= b) {
+                break;
+            }
             let due = book.reads().pages_due(BATCH)?;
             let fresh: Vec<_> = due.into_iter().filter(|(c, _)| seen.insert(*c)).collect();
             if fresh.is_empty() {
                 break;
             }
-            for (customer, mark) in fresh {
-                if budget.is_some_and(|b| started.elapsed() >= b) {
-                    break 'all;
+            let plans = fresh
+                .into_iter()
+                .map(|(customer, mark)| self.plan(book, customer, mark))
+                .collect::<Result<Vec<_>, _>>()?;
+            let outgoing: Vec<&site::Object> = plans.iter().flat_map(|p| p.changed()).collect();
+            let mut outcomes = self.target.put_all(&outgoing).into_iter();
+            let mut failure = None;
+            for plan in &plans {
+                let results: Vec<_> = outcomes.by_ref().take(plan.changed().count()).collect();
+                if let Some(e) = results.into_iter().find_map(Result::err) {
+                    failure.get_or_insert(e);
+                    continue;
                 }
-                let (put, deleted) = self.customer(book, customer, mark)?;
+                let (put, deleted) = self.finish(book, plan)?;
                 run.customers += 1;
                 run.put += put;
                 run.deleted += deleted;
+            }
+            if let Some(e) = failure {
+                return Err(e.into());
             }
         }
         run.waiting = book.pages_waiting()?;
@@ -132,13 +151,9 @@ impl Publisher<'_> {
         Ok(sent.put.len())
     }
 
-    /// One customer's pages: (objects put, objects deleted).
-    fn customer(
-        &self,
-        book: &mut Book,
-        customer: CustomerId,
-        mark: i64,
-    ) -> Result<(usize, usize), PublishError> {
+    /// One customer's pages as they are now, and what storage holds of
+    /// them, from one snapshot.
+    fn plan(&self, book: &Book, customer: CustomerId, mark: i64) -> Result<Plan, PublishError> {
         let config = book.config().clone();
         let now = book.clock().now();
         let (objects, stored) = book.snapshot(|r| {
@@ -148,21 +163,46 @@ impl Publisher<'_> {
             };
             Ok((objects, r.published_of(Some(customer))?))
         })?;
-        let stored: BTreeMap<String, String> = stored.into_iter().collect();
+        Ok(Plan {
+            customer,
+            mark,
+            objects,
+            stored: stored.into_iter().collect(),
+        })
+    }
+
+    /// After a customer's changed objects went: removes what is no longer
+    /// theirs, and records both with their due mark cleared.
+    fn finish(&self, book: &mut Book, plan: &Plan) -> Result<(usize, usize), PublishError> {
         let mut sent = Sent::default();
-        for o in &objects {
-            if stored.get(&o.key) != Some(&o.hash) {
-                self.target.put(&o.key, &o.body, o.content_type)?;
-                sent.put.push((o.key.clone(), o.hash.clone()));
-            }
+        for o in plan.changed() {
+            sent.put.push((o.key.clone(), o.hash.clone()));
         }
-        for key in stored.keys() {
-            if !objects.iter().any(|o| &o.key == key) {
+        for key in plan.stored.keys() {
+            if !plan.objects.iter().any(|o| &o.key == key) {
                 self.target.delete(key, site::HTML)?;
                 sent.deleted.push(key.clone());
             }
         }
-        book.record_sent(Some(customer), Some(mark), &sent)?;
+        book.record_sent(Some(plan.customer), Some(plan.mark), &sent)?;
         Ok((sent.put.len(), sent.deleted.len()))
+    }
+}
+
+/// What one customer's publish is to do.
+struct Plan {
+    customer: CustomerId,
+    mark: i64,
+    objects: Vec<site::Object>,
+    /// key → hash of what storage holds.
+    stored: BTreeMap<String, String>,
+}
+
+impl Plan {
+    /// The objects storage does not hold as they are.
+    fn changed(&self) -> impl Iterator<Item = &site::Object> {
+        self.objects
+            .iter()
+            .filter(|o| self.stored.get(&o.key) != Some(&o.hash))
     }
 }

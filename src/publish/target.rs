@@ -39,6 +39,9 @@ pub enum TargetError {
 
 type Result<T> = std::result::Result<T, TargetError>;
 
+/// How many objects go to storage at once.
+pub const AT_ONCE: usize = 16;
+
 pub enum Target {
     S3 {
         store: Arc<AmazonS3>,
@@ -163,6 +166,46 @@ impl Target {
                 let file = Self::file(dir, key, content_type);
                 write_whole(&file, body).map_err(|e| self.failed(e))
             }
+        }
+    }
+
+    /// Puts many objects, up to [`AT_ONCE`] at a time; each one's outcome,
+    /// in order.
+    pub fn put_all(&self, objects: &[&super::site::Object]) -> Vec<Result<()>> {
+        match self {
+            Target::S3 {
+                store,
+                prefix,
+                runtime,
+                ..
+            } => {
+                let puts = objects.iter().map(|o| {
+                    let attributes = Attributes::from_iter([
+                        (Attribute::ContentType, o.content_type),
+                        (Attribute::CacheControl, "no-cache"),
+                    ]);
+                    let opts = PutOptions {
+                        attributes,
+                        ..Default::default()
+                    };
+                    let path = Self::s3_path(prefix, &o.key);
+                    let payload = PutPayload::from(o.body.clone());
+                    let store = Arc::clone(store);
+                    async move { store.put_opts(&path, payload, opts).await.map(|_| ()) }
+                });
+                let done: Vec<_> = runtime.block_on(
+                    futures_util::stream::iter(puts)
+                        .buffered(AT_ONCE)
+                        .collect::<Vec<_>>(),
+                );
+                done.into_iter()
+                    .map(|r| r.map_err(|e| self.failed(e)))
+                    .collect()
+            }
+            Target::Folder(_) => objects
+                .iter()
+                .map(|o| self.put(&o.key, &o.body, o.content_type))
+                .collect(),
         }
     }
 

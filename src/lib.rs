@@ -11,6 +11,7 @@ pub mod config;
 pub mod document;
 pub mod domain;
 pub mod exchange;
+pub mod first_run;
 pub mod ops;
 pub mod paths;
 pub mod portal;

@@ -73,6 +73,13 @@ impl Tui {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+        // A config (empty: every default) is there, so the first screen is
+        // the book, not the first run's questions (tui_screens tests those).
+        let config = dir.join("config/tally/config.toml");
+        if !config.exists() {
+            std::fs::create_dir_all(config.parent().expect("dir")).expect("config dir");
+            std::fs::write(&config, "").expect("config");
+        }
         cmd.env_remove("TALLY_CONFIG");
         cmd.env_remove("TALLY_DB");
         cmd.env_remove("DISPLAY");

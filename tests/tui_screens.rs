@@ -2180,3 +2180,54 @@ fn a_customer_is_merged_and_archived_from_its_screen() {
             .is_ok()
     );
 }
+
+/// A new owner's first screen asks the first run's questions; the answers
+/// become the config (what `tally setup` writes), an empty book takes the
+/// currency, and a bad answer is refused in its field, writing nothing.
+#[test]
+fn the_first_screen_of_a_new_owner_asks_and_writes_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tally/config.toml");
+    let mut r = runner(false);
+    r.offer_first_run(path.clone());
+    assert!(
+        screen(&r).contains("Welcome: your business"),
+        "{}",
+        screen(&r)
+    );
+    keys(&mut r, "Green Lawns");
+    press(&mut r, KeyCode::Tab);
+    press(&mut r, KeyCode::Tab);
+    ctrl(&mut r, 'u');
+    keys(&mut r, "dollars");
+    press(&mut r, KeyCode::Enter);
+    assert!(
+        screen(&r).contains("\"DOLLARS\" is not a currency"),
+        "{}",
+        screen(&r)
+    );
+    assert!(!path.exists(), "nothing written");
+    ctrl(&mut r, 'u');
+    keys(&mut r, "EUR");
+    press(&mut r, KeyCode::Tab);
+    keys(&mut r, "s3://green-pay");
+    press(&mut r, KeyCode::Enter);
+    let s = screen(&r);
+    assert!(
+        s.contains("Saved to") && s.contains("start tally again"),
+        "{s}"
+    );
+    let config = tally::config::Config::load(&path, true).expect("a config tally reads");
+    assert_eq!(config.business.name, "Green Lawns");
+    assert_eq!(config.currency.code, "EUR");
+    assert_eq!(config.publish.target, "s3://green-pay");
+    assert_eq!(
+        config.portal.base_url,
+        "https://green-pay.s3.us-east-1.amazonaws.com"
+    );
+    assert_eq!(
+        r.book.reads().currency_code(),
+        "USD",
+        "this session keeps its own"
+    );
+}

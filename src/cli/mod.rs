@@ -228,12 +228,14 @@ fn dispatch(cli: Cli) -> Result<()> {
         _ => {}
     }
     let writes = cli.demo || cli.command.as_ref().is_none_or(Command::writes);
+    let config_for_first_run = cli.config.clone();
     let mut book = open_book(db, cli.config, front_end, writes)?;
     if cli.demo {
         crate::ops::demo::populate(&mut book).context("creating the demo book")?;
     }
     let Some(command) = cli.command else {
-        return crate::tui::run(book);
+        let config_path = config_for_first_run.or_else(crate::paths::default_config);
+        return crate::tui::run(book, config_path);
     };
     // The portal's commands hold the book for as long as they run.
     let command = match command {

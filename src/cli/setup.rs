@@ -6,15 +6,13 @@
 //! existing config is kept unless `--replace`.
 
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use super::output::say;
-use crate::config::Config;
-
-const EXAMPLE: &str = include_str!("../../config.example.toml");
+use crate::first_run;
 
 #[derive(Debug, Args)]
 pub struct SetupArgs {
@@ -45,20 +43,6 @@ pub struct SetupArgs {
     pub replace: bool,
 }
 
-/// Symbol and decimals of the currencies people name most; any other
-/// three-letter code gets its code as symbol and two decimals.
-fn currency_parts(code: &str) -> (String, u32) {
-    match code {
-        "USD" | "CAD" | "AUD" | "NZD" | "MXN" | "SGD" | "HKD" => ("$".into(), 2),
-        "EUR" => ("€".into(), 2),
-        "GBP" => ("£".into(), 2),
-        "JPY" => ("¥".into(), 0),
-        "KRW" => ("₩".into(), 0),
-        "INR" => ("₹".into(), 2),
-        other => (format!("{other} "), 2),
-    }
-}
-
 pub fn run(config_path: Option<PathBuf>, a: SetupArgs) -> Result<()> {
     let path = match config_path {
         Some(p) => p,
@@ -87,14 +71,13 @@ pub fn run(config_path: Option<PathBuf>, a: SetupArgs) -> Result<()> {
     let business = ask(a.business, "Business name", "My Business")?;
     let email = ask(a.email, "Business email, shown on the payment page", "")?;
     let phone = ask(a.phone, "Business phone", "")?;
-    let currency = ask(a.currency, "Currency code", "USD")?.to_ascii_uppercase();
+    let currency = ask(a.currency, "Currency code", "USD")?;
     let publish = ask(
         a.publish,
         "Publish the payment pages to (s3://BUCKET, a folder, or empty for none)",
         "",
     )?;
-    let s3 = publish.strip_prefix("s3://");
-    let endpoint = match s3 {
+    let endpoint = match publish.strip_prefix("s3://") {
         Some(_) => ask(
             a.endpoint,
             "Storage endpoint, empty for AWS (e.g. https://ACCOUNT.r2.cloudflarestorage.com)",
@@ -102,51 +85,25 @@ pub fn run(config_path: Option<PathBuf>, a: SetupArgs) -> Result<()> {
         )?,
         None => a.endpoint.unwrap_or_default(),
     };
-    let suggested = match s3 {
-        Some(rest) if endpoint.is_empty() => {
-            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-            let prefix = if prefix.is_empty() {
-                String::new()
-            } else {
-                format!("/{prefix}")
-            };
-            format!("https://{bucket}.s3.us-east-1.amazonaws.com{prefix}")
-        }
-        Some(rest) => format!(
-            "{}/{}",
-            endpoint.trim_end_matches('/'),
-            rest.trim_end_matches('/')
-        ),
-        None => "http://127.0.0.1:8080".into(),
-    };
+    let suggested = first_run::suggested_base_url(&publish, &endpoint);
     let base_url = ask(
         a.base_url,
         "Public address of the pages (links start with it)",
         &suggested,
     )?;
-    let (symbol, decimals) = currency_parts(&currency);
-    let mut text = EXAMPLE.to_string();
-    for (section, key, value) in [
-        ("business", "name", quoted(&business)),
-        ("business", "email", quoted(&email)),
-        ("business", "phone", quoted(&phone)),
-        ("currency", "code", quoted(&currency)),
-        ("currency", "symbol", quoted(&symbol)),
-        ("currency", "decimals", decimals.to_string()),
-        ("portal", "base_url", quoted(&base_url)),
-        ("publish", "target", quoted(&publish)),
-        ("publish", "endpoint", quoted(&endpoint)),
-    ] {
-        text = set(&text, section, key, &value);
-    }
-    text = text.replacen(
-        "# tally configuration. Every key is optional; the values below are the\n# defaults.",
-        "# tally configuration, written by `tally setup`. Every key is optional;\n# the comments say what each does.",
-        1,
-    );
+    let answers = first_run::Answers {
+        business,
+        email,
+        phone,
+        currency,
+        publish: publish.clone(),
+        endpoint,
+        base_url: base_url.clone(),
+    };
     let shown = path.display().to_string();
-    Config::parse(&text, &shown).map_err(|e| anyhow::anyhow!("{e}; nothing was written"))?;
-    write_config(&path, &text)?;
+    let text = first_run::config_text(&answers, &shown)
+        .map_err(|e| anyhow::anyhow!("{e}; nothing was written"))?;
+    first_run::write(&path, &text).with_context(|| format!("cannot write {shown}"))?;
     say!("Wrote {shown}.");
     if crate::domain::link::loopback_host(&base_url).is_some() {
         say!(
@@ -162,50 +119,4 @@ pub fn run(config_path: Option<PathBuf>, a: SetupArgs) -> Result<()> {
     }
     say!("Next: `tally` opens the book; `tally customer add NAME` adds a customer.");
     Ok(())
-}
-
-fn quoted(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
-
-/// `text` with `key = …` in `[section]` set to `value` (a TOML value).
-fn set(text: &str, section: &str, key: &str, value: &str) -> String {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for line in text.lines() {
-        let t = line.trim();
-        if let Some(name) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-            current = name.to_string();
-        }
-        let is_key = t
-            .split_once('=')
-            .is_some_and(|(k, _)| k.trim() == key && !t.starts_with('#'));
-        if current == section && is_key {
-            out.push(format!("{key} = {value}"));
-        } else {
-            out.push(line.to_string());
-        }
-    }
-    out.join("\n") + "\n"
-}
-
-fn write_config(path: &Path, text: &str) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_key_is_set_in_its_own_section_only() {
-        let text = "[a]\nname = \"x\"\n# name = \"y\"\n[b]\nname = \"z\"\n";
-        assert_eq!(
-            set(text, "b", "name", "\"w\""),
-            "[a]\nname = \"x\"\n# name = \"y\"\n[b]\nname = \"w\"\n"
-        );
-    }
 }

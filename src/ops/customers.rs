@@ -265,6 +265,26 @@ fn terms(days: Option<u32>) -> String {
         .unwrap_or_else(|| "default".into())
 }
 
+impl Book {
+    /// The first run's currency, taken by a book that holds nothing yet
+    /// (checked in the same transaction): amounts are stored in its minor
+    /// units, so once anything is in it the currency stays.
+    pub fn adopt_currency_while_empty(&mut self, currency: &crate::domain::Currency) -> Result<()> {
+        if *currency == *self.currency() {
+            return Ok(());
+        }
+        self.transact(|tx, _| {
+            if tx.reads().count_customers(&None)? > 0 {
+                return Err(OpsError::CustomerName(format!(
+                    "the book already keeps {}: its currency cannot change once it has customers",
+                    tx.reads().currency_code()
+                )));
+            }
+            Ok(tx.set_book_currency(&currency.code, currency.decimals)?)
+        })
+    }
+}
+
 /// What `tally customer merge` did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Merged {

@@ -609,6 +609,26 @@ fn keep_statements(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// The book's currency, as the first run sets it.
+impl Reads<'_> {
+    /// The book's currency code, as recorded.
+    pub fn currency_code(&self) -> String {
+        self.cur.code.clone()
+    }
+}
+
+impl Tx<'_> {
+    /// Records a new currency for the book; only for a book that holds
+    /// nothing yet (the caller checks, in this transaction).
+    pub fn set_book_currency(&self, code: &str, decimals: u32) -> Result<()> {
+        self.tx.execute(
+            "INSERT OR REPLACE INTO book_meta (key, value) VALUES ('currency_code', ?1), ('currency_decimals', ?2)",
+            rusqlite::params![code, decimals.to_string()],
+        )?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,6 +90,11 @@ pub enum Effect {
     RemoveContact(crate::domain::contact::ContactId),
     /// A `:` command, run beside the screen by the runner.
     StartJob(super::jobs::JobSpec),
+    /// The first run's answers, to write as the config at `path`.
+    FirstRun {
+        path: std::path::PathBuf,
+        answers: crate::first_run::Answers,
+    },
     /// `tally customer merge FROM INTO`, INTO as typed.
     MergeCustomer {
         from: CustomerId,
@@ -450,7 +455,10 @@ impl App {
             Action::Exported(message) | Action::Copied(message) => {
                 // A copy written from a form is done with the form.
                 if let Some(Overlay::Form(f)) = &self.overlay
-                    && matches!(f.kind, FormKind::SaveDocument { .. })
+                    && matches!(
+                        f.kind,
+                        FormKind::SaveDocument { .. } | FormKind::FirstRun { .. }
+                    )
                 {
                     self.overlay = None;
                 }
@@ -948,6 +956,10 @@ impl App {
                     });
                 }
             }
+            FormKind::FirstRun { path } => fx.push(Effect::FirstRun {
+                path,
+                answers: super::tabs::forms::first_run_answers(f),
+            }),
             FormKind::Merge { customer } => fx.push(Effect::MergeCustomer {
                 from: customer,
                 into: f.value(0).to_string(),

@@ -89,6 +89,7 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
         Effect::Refund { customer, input } => return refund(book, customer, &input),
         Effect::Transfer { from, to, input } => return transfer(book, from, &to, &input),
         Effect::MergeCustomer { from, into } => return merge(book, from, &into),
+        Effect::FirstRun { path, answers } => return first_run(book, &path, &answers),
         Effect::ArchiveCustomer { id, archive } => book.archive_customer(id, archive).map(|_| {
             let message = if archive {
                 format!("Archived customer {id}: hidden from lists while the balance is zero")
@@ -775,6 +776,39 @@ fn transfer(book: &mut Book, from: CustomerId, to: &str, input: &TransferInput) 
         }
         other => credit_failure(other, forms::transfer_field, forms::tf::AMOUNT),
     })
+}
+
+/// Writes the first run's config; an empty book takes its currency.
+fn first_run(book: &mut Book, path: &std::path::Path, a: &crate::first_run::Answers) -> Action {
+    let shown = path.display().to_string();
+    let text = match crate::first_run::config_text(a, &shown) {
+        Ok(t) => t,
+        Err(e) => {
+            // The field says which key; its message says what is wrong.
+            return Action::FormInvalid(vec![match e {
+                crate::config::ConfigError::Invalid { key, message, .. } => {
+                    (forms::first_run_field(&key), message)
+                }
+                other => (0, other.to_string()),
+            }]);
+        }
+    };
+    let code = a.currency.trim().to_ascii_uppercase();
+    let (symbol, decimals) = crate::first_run::currency_parts(&code);
+    let currency = crate::domain::Currency {
+        code,
+        symbol,
+        decimals,
+    };
+    if let Err(e) = book.adopt_currency_while_empty(&currency) {
+        return Action::FormInvalid(vec![(2, e.to_string())]);
+    }
+    if let Err(e) = crate::first_run::write(path, &text) {
+        return Action::Failed(format!("cannot write {shown}: {e}"));
+    }
+    Action::Exported(format!(
+        "Saved to {shown}. Quit (q) and start tally again to use it"
+    ))
 }
 
 fn merge(book: &mut Book, from: CustomerId, into: &str) -> Action {

@@ -76,6 +76,11 @@ pub enum FormKind {
     Merge {
         customer: CustomerId,
     },
+    /// The first run's questions, on an empty book with no config yet;
+    /// the answers are written to `path`.
+    FirstRun {
+        path: std::path::PathBuf,
+    },
     /// Make a contract (`C`).
     Contract {
         customer: CustomerId,
@@ -296,6 +301,7 @@ impl Form {
             ),
             FormKind::Command => "Command".into(),
             FormKind::Merge { customer } => format!("Merge customer {customer} into"),
+            FormKind::FirstRun { .. } => "Welcome: your business".into(),
             FormKind::Attach { .. } => "Attach a document".into(),
             FormKind::Contract { .. } => "New contract".into(),
             FormKind::SaveDocument { id } => format!("Save a copy of document #{id}"),

@@ -161,6 +161,17 @@ impl Runner {
         self.job.is_some()
     }
 
+    /// Opens the first run's questions when the book is empty and every
+    /// setting is at its default (a new owner): answered, they become the
+    /// config at `path`.
+    pub fn offer_first_run(&mut self, path: std::path::PathBuf) {
+        let new = *self.book.config() == crate::config::Config::default()
+            && self.book.reads().count_customers(&None).unwrap_or(1) == 0;
+        if new {
+            self.app.overlay = Some(app::Overlay::Form(Box::new(tabs::forms::first_run(path))));
+        }
+    }
+
     /// Called when no key came for a moment: a running command's progress
     /// or result goes on the status line; if another tally changed the
     /// book since the last look, what is on screen is reloaded.
@@ -305,7 +316,10 @@ const JOB_TICK: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Runs the TUI on `book` until the owner quits. The terminal is restored on
 /// quit, on error and on panic (ratatui's hook).
-pub fn run(book: Book) -> Result<()> {
+/// Runs the full screen. `config_path` is where the first run's answers
+/// are written: on an empty book with no config there yet, the screen
+/// opens on those questions.
+pub fn run(book: Book, config_path: Option<std::path::PathBuf>) -> Result<()> {
     let keymap = Keymap::new(&book.config().keys)?;
     let ui = Ui {
         keymap,
@@ -316,6 +330,9 @@ pub fn run(book: Book) -> Result<()> {
     let result = (|| -> Result<()> {
         let size = terminal.size()?;
         let mut runner = Runner::new(book, ui, (size.width, size.height));
+        if let Some(path) = config_path.filter(|p| !p.exists()) {
+            runner.offer_first_run(path);
+        }
         let mut redraw = true;
         while !runner.app.quit {
             if std::mem::replace(&mut redraw, true) {

@@ -76,6 +76,13 @@ fn published_pages_are_what_the_portal_serves_and_follow_each_change() {
         );
         assert_eq!(published.header("cache-control"), Some("no-cache"));
         assert!(published.body.contains("Content-Security-Policy"), "{path}");
+        assert!(
+            published
+                .body
+                .contains("http-equiv=\"Cache-Control\" content=\"no-cache\""),
+            "{path}"
+        );
+        assert!(published.body.contains("content=\"no-referrer\""), "{path}");
         assert!(published.body.contains("Updated "), "{path}");
         let live = served.get(&path);
         assert_eq!(

@@ -292,7 +292,7 @@ impl InvoiceDoc {
 /// The head of a linked page: its policy and its stylesheet under `root`.
 pub(crate) fn linked_head(site: crate::portal::page::Site<'_>) -> String {
     format!(
-        "<meta name=\"referrer\" content=\"no-referrer\"/>\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\"/>\n<link rel=\"stylesheet\" href=\"{}{STYLESHEET_PATH}\"/>",
+        "<meta name=\"referrer\" content=\"no-referrer\"/>\n<meta http-equiv=\"Cache-Control\" content=\"no-cache\"/>\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\"/>\n<link rel=\"stylesheet\" href=\"{}{STYLESHEET_PATH}\"/>",
         crate::portal::page::CSP,
         escape(site.root)
     )

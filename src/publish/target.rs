@@ -147,18 +147,14 @@ impl Target {
                 runtime,
                 ..
             } => {
-                let attributes = Attributes::from_iter([
-                    (Attribute::ContentType, content_type),
-                    (Attribute::CacheControl, "no-cache"),
-                ]);
-                let opts = PutOptions {
-                    attributes,
-                    ..Default::default()
-                };
                 let path = Self::s3_path(prefix, key);
-                let payload = PutPayload::from(body.to_vec());
+                let put = store.put_opts(
+                    &path,
+                    PutPayload::from(body.to_vec()),
+                    put_options(content_type),
+                );
                 runtime
-                    .block_on(store.put_opts(&path, payload, opts))
+                    .block_on(put)
                     .map(|_| ())
                     .map_err(|e| self.failed(e))
             }
@@ -180,18 +176,13 @@ impl Target {
                 ..
             } => {
                 let puts = objects.iter().map(|o| {
-                    let attributes = Attributes::from_iter([
-                        (Attribute::ContentType, o.content_type),
-                        (Attribute::CacheControl, "no-cache"),
-                    ]);
-                    let opts = PutOptions {
-                        attributes,
-                        ..Default::default()
-                    };
                     let path = Self::s3_path(prefix, &o.key);
                     let payload = PutPayload::from(o.body.clone());
                     let store = Arc::clone(store);
-                    async move { store.put_opts(&path, payload, opts).await.map(|_| ()) }
+                    async move {
+                        let opts = put_options(o.content_type);
+                        store.put_opts(&path, payload, opts).await.map(|_| ())
+                    }
                 });
                 let done: Vec<_> = runtime.block_on(
                     futures_util::stream::iter(puts)
@@ -301,6 +292,18 @@ impl Target {
                 }
             }
         }
+    }
+}
+
+/// How every object is stored: its type, and `no-cache` so a phone
+/// always asks for the current page.
+fn put_options(content_type: &'static str) -> PutOptions {
+    PutOptions {
+        attributes: Attributes::from_iter([
+            (Attribute::ContentType, content_type),
+            (Attribute::CacheControl, "no-cache"),
+        ]),
+        ..Default::default()
     }
 }
 

@@ -169,6 +169,11 @@ impl Runner {
             && self.book.reads().count_customers(&None).unwrap_or(1) == 0;
         if new {
             self.app.overlay = Some(app::Overlay::Form(Box::new(tabs::forms::first_run(path))));
+            self.app.status = Some(app::Status {
+                text: "Welcome! Answer these once; Esc skips (`tally setup` asks again later)"
+                    .into(),
+                error: false,
+            });
         }
     }
 

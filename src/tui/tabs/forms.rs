@@ -102,7 +102,7 @@ pub fn first_run(path: std::path::PathBuf) -> Form {
                 ..Field::text("Business name", "")
             },
             Field {
-                hint: Some("shown on the payment page; may stay empty".into()),
+                hint: Some("shown on the payment page; may be empty".into()),
                 ..Field::text("Email", "")
             },
             Field {
@@ -110,15 +110,15 @@ pub fn first_run(path: std::path::PathBuf) -> Form {
                 ..Field::text("Currency", "USD")
             },
             Field {
-                hint: Some("where payment pages go: s3://BUCKET, a folder, or empty".into()),
+                hint: Some("s3://BUCKET, a folder, or empty for none".into()),
                 ..Field::text("Publish to", "")
             },
             Field {
-                hint: Some("S3 address of a store other than AWS; empty for AWS".into()),
+                hint: Some("S3 address if not AWS; empty for AWS".into()),
                 ..Field::text("Endpoint", "")
             },
             Field {
-                hint: Some("where phones read the pages; empty: the bucket's".into()),
+                hint: Some("where phones read pages; empty: the bucket's".into()),
                 ..Field::text("Public address", "")
             },
         ],

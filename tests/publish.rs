@@ -127,15 +127,29 @@ fn published_pages_are_what_the_portal_serves_and_follow_each_change() {
     assert!(page.body.contains("Green Thumb Co"), "{}", page.body);
 }
 
+/// Storage out of reach: the book's endpoint is pointed at a port nothing
+/// listens on (a SeaweedFS killed and restarted in place sometimes refuses
+/// writes for minutes, which tests the server, not tally), then back.
 #[test]
 fn changes_made_while_storage_is_away_wait_and_go_out_when_it_is_back() {
-    let Some((b, mut w)) = weed("changes_made_while_storage_is_away", false) else {
+    let Some((b, w)) = weed("changes_made_while_storage_is_away", false) else {
         return;
     };
     owing_customer(&b);
     b.ok(&["link", "generate", "1"]);
     let t = token(&b, "1");
-    w.stop();
+    let config = b.dir.path().join("xdg-config/tally/config.toml");
+    let reachable = std::fs::read_to_string(&config).expect("config");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let away = reachable.replace(
+        &format!("endpoint = \"{}\"", w.endpoint()),
+        &format!("endpoint = \"http://127.0.0.1:{closed}\""),
+    );
+    assert_ne!(away, reachable);
+    std::fs::write(&config, &away).expect("config");
     let out = b.run(&["charge", "1", "5", "--tax", "0"]);
     assert!(out.status.success(), "the charge is made all the same");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -151,22 +165,11 @@ fn changes_made_while_storage_is_away_wait_and_go_out_when_it_is_back() {
         err.contains("The old link's published pages are still in storage"),
         "{err}"
     );
+    assert_eq!(w.get(&format!("/pages/p/{t}")).status, 200, "still there");
     let fresh = token(&b, "1");
-    w.start_again();
-    // The next command that reaches storage sends what waited (a server
-    // just restarted may refuse writes for a moment: then the one after).
-    let started = std::time::Instant::now();
-    for i in 0.. {
-        b.ok(&["customer", "add", &format!("Bo Chan {i}")]);
-        if w.get(&format!("/pages/p/{fresh}")).status == 200 {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "never published"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    std::fs::write(&config, &reachable).expect("config");
+    // The next command that reaches storage sends what waited.
+    b.ok(&["customer", "add", "Bo Chan"]);
     assert_eq!(
         w.get(&format!("/pages/p/{t}")).status,
         404,

@@ -58,12 +58,25 @@ impl Book {
             limit: 50,
         };
         let lower = typed.to_lowercase();
-        let found: Vec<_> = self
+        let named = |c: &crate::domain::Customer| {
+            Some(c.id) != except && c.name.to_lowercase().contains(&lower)
+        };
+        let mut found: Vec<_> = self
             .reads()
             .customers(&query)?
             .into_iter()
-            .filter(|c| Some(c.id) != except && c.name.to_lowercase().contains(&lower))
+            .filter(named)
             .collect();
+        // Archived customers are in no list, but still found by name
+        // (to restore one, say).
+        if found.is_empty() {
+            found = self
+                .reads()
+                .archived_customers()?
+                .into_iter()
+                .filter(named)
+                .collect();
+        }
         match found.as_slice() {
             [one] => Ok(one.id),
             [] => Err(OpsError::CustomerName(format!(

@@ -108,8 +108,6 @@ fn run(
     progress: &(AtomicU64, AtomicU64),
 ) -> Result<String, String> {
     let err = |e: crate::ops::OpsError| e.to_string();
-    let read =
-        |p: &PathBuf| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
     let count = crate::domain::text::count;
     match spec {
         JobSpec::ImportCustomers {
@@ -118,11 +116,7 @@ fn run(
             map,
         } => {
             let bytes = read(&path)?;
-            let opts = ImportOptions {
-                opening_balances,
-                map,
-                ..Default::default()
-            };
+            let opts = customer_options(opening_balances, map, false);
             let r = book
                 .import_customers(&path.display().to_string(), &bytes, &opts)
                 .map_err(err)?;
@@ -215,8 +209,6 @@ pub fn preview(book: &mut Book, spec: &JobSpec) -> Option<Result<String, String>
 
 fn rehearse(book: &mut Book, spec: &JobSpec) -> Result<String, String> {
     let err = |e: crate::ops::OpsError| e.to_string();
-    let read =
-        |p: &PathBuf| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
     let first = |lines: Vec<(usize, String)>| -> String {
         let mut text: Vec<String> = lines
             .iter()
@@ -235,12 +227,7 @@ fn rehearse(book: &mut Book, spec: &JobSpec) -> Result<String, String> {
             map,
         } => {
             let bytes = read(path)?;
-            let opts = ImportOptions {
-                opening_balances: *opening_balances,
-                dry_run: true,
-                map: map.clone(),
-                ..Default::default()
-            };
+            let opts = customer_options(*opening_balances, map.clone(), true);
             let r = book
                 .import_customers(&path.display().to_string(), &bytes, &opts)
                 .map_err(err)?;
@@ -297,6 +284,25 @@ fn short(path: &std::path::Path) -> String {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
+}
+
+/// An import's file, or why it cannot be read.
+fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// How a `:` customer import reads its file, run or rehearsed.
+fn customer_options(
+    opening_balances: bool,
+    map: Vec<(String, String)>,
+    dry_run: bool,
+) -> ImportOptions {
+    ImportOptions {
+        opening_balances,
+        map,
+        dry_run,
+        ..Default::default()
+    }
 }
 
 /// A file to export into; an existing one only when the owner said so.

@@ -167,37 +167,56 @@ impl Target {
 
     /// Puts many objects, up to [`AT_ONCE`] at a time; each one's outcome,
     /// in order.
+    ///
+    /// Objects go in waves by depth (`p/T`, then `p/T/statement`, then
+    /// `p/T/invoices/N`), so a page and the pages under it are never in
+    /// flight together: stores built on a file tree (SeaweedFS's filer)
+    /// answered 200 to both and kept only the one below, losing the
+    /// balance page without an error.
     pub fn put_all(&self, objects: &[&super::site::Object]) -> Vec<Result<()>> {
-        match self {
-            Target::S3 {
-                store,
-                prefix,
-                runtime,
-                ..
-            } => {
-                let puts = objects.iter().map(|o| {
+        let Target::S3 {
+            store,
+            prefix,
+            runtime,
+            ..
+        } = self
+        else {
+            return objects
+                .iter()
+                .map(|o| self.put(&o.key, &o.body, o.content_type))
+                .collect();
+        };
+        let mut outcomes: Vec<Option<Result<()>>> = objects.iter().map(|_| None).collect();
+        let mut depths: Vec<usize> = objects.iter().map(|o| depth(&o.key)).collect();
+        depths.sort_unstable();
+        depths.dedup();
+        for wave in depths {
+            let puts = objects
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| depth(&o.key) == wave)
+                .map(|(i, o)| {
                     let path = Self::s3_path(prefix, &o.key);
                     let payload = PutPayload::from(o.body.clone());
                     let store = Arc::clone(store);
                     async move {
                         let opts = put_options(o.content_type);
-                        store.put_opts(&path, payload, opts).await.map(|_| ())
+                        (i, store.put_opts(&path, payload, opts).await.map(|_| ()))
                     }
                 });
-                let done: Vec<_> = runtime.block_on(
-                    futures_util::stream::iter(puts)
-                        .buffered(AT_ONCE)
-                        .collect::<Vec<_>>(),
-                );
-                done.into_iter()
-                    .map(|r| r.map_err(|e| self.failed(e)))
-                    .collect()
+            let done: Vec<_> = runtime.block_on(
+                futures_util::stream::iter(puts)
+                    .buffer_unordered(AT_ONCE)
+                    .collect::<Vec<_>>(),
+            );
+            for (i, r) in done {
+                outcomes[i] = Some(r.map_err(|e| self.failed(e)));
             }
-            Target::Folder(_) => objects
-                .iter()
-                .map(|o| self.put(&o.key, &o.body, o.content_type))
-                .collect(),
         }
+        outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| Err(self.failed("not sent"))))
+            .collect()
     }
 
     /// Deletes one object; one that is not there is not an error.
@@ -347,4 +366,9 @@ fn profile_credentials() -> Option<(String, String, Option<String>)> {
         }
     }
     Some((id?, secret?, session))
+}
+
+/// How many folders deep a key is: `p/T` 1, `p/T/statement` 2.
+fn depth(key: &str) -> usize {
+    key.matches('/').count()
 }

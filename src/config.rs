@@ -23,6 +23,7 @@ pub struct Config {
     pub documents: Documents,
     pub collections: Collections,
     pub publish: Publish,
+    pub mail: Mail,
     /// Action name → key, e.g. `new_customer = "N"`. Read by the TUI.
     pub keys: BTreeMap<String, String>,
 }
@@ -147,6 +148,67 @@ impl Default for Publish {
     }
 }
 
+/// Sending invoices, receipts and reminders through the owner's own mail
+/// provider over SMTP. The password comes from `TALLY_MAIL_PASSWORD` or
+/// `password_command`, never from this file or the book.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Mail {
+    /// The SMTP server, e.g. `smtp.fastmail.com`; empty: tally sends no mail.
+    pub server: String,
+    /// 0: the usual port for `security` (465 tls, 587 starttls, 25 none).
+    pub port: u16,
+    /// `starttls` (default), `tls` (implicit TLS), or `none` (a server on
+    /// this machine only).
+    pub security: String,
+    /// The login; empty: the server takes mail without one.
+    pub user: String,
+    /// The sender, `Name <address>` or an address.
+    pub from: String,
+    /// Where customers' replies go; empty: to `from`.
+    pub reply_to: String,
+    /// A command printing the password (`pass show smtp`), when
+    /// `TALLY_MAIL_PASSWORD` is not set.
+    pub password_command: String,
+    /// Whether finalizing an invoice emails it (`--no-email` skips one).
+    pub invoices: bool,
+    /// Whether recording a payment emails a receipt.
+    pub receipts: bool,
+}
+
+impl Default for Mail {
+    fn default() -> Self {
+        Mail {
+            server: String::new(),
+            port: 0,
+            security: "starttls".into(),
+            user: String::new(),
+            from: String::new(),
+            reply_to: String::new(),
+            password_command: String::new(),
+            invoices: true,
+            receipts: true,
+        }
+    }
+}
+
+impl Mail {
+    /// Whether mail is set up at all.
+    pub fn is_set(&self) -> bool {
+        !self.server.trim().is_empty()
+    }
+
+    /// The port, from `security` when not given.
+    pub fn port(&self) -> u16 {
+        match (self.port, self.security.as_str()) {
+            (0, "tls") => 465,
+            (0, "none") => 25,
+            (0, _) => 587,
+            (p, _) => p,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Documents {
@@ -178,6 +240,10 @@ pub struct Collections {
     pub firm: String,
     #[serde(rename = "final")]
     pub last: String,
+    /// Days past due on which `tally reminders run` emails a reminder, once
+    /// per step and invoice: the first step is gentle, the last final, any
+    /// between firm. Empty: no reminders by email.
+    pub schedule: Vec<u32>,
 }
 
 impl Default for Collections {
@@ -186,6 +252,7 @@ impl Default for Collections {
             gentle: "Hi {first_name}, a friendly reminder from {business}: {past_due} on {invoices} is now past due.{balance_note} You can pay here: {link}".into(),
             firm: "Hi {first_name}, {business} here. {past_due} on {invoices} is over 30 days past due.{balance_note} Please pay today: {link}".into(),
             last: "Hi {first_name}, this is a final notice from {business}: {past_due} on {invoices} is more than 60 days past due.{balance_note} Please pay now or call us: {link}".into(),
+            schedule: vec![3, 14, 30],
         }
     }
 }
@@ -203,6 +270,16 @@ impl Collections {
         (tone, text)
     }
 
+    /// The tone and template of the scheduled step `index` (0-based).
+    pub fn for_step(&self, index: usize) -> (&'static str, &str) {
+        let last = self.schedule.len().saturating_sub(1);
+        match index {
+            0 => ("gentle", &self.gentle),
+            i if i >= last => ("final", &self.last),
+            _ => ("firm", &self.firm),
+        }
+    }
+
     /// Which reminder an invoice `days_late` past due gets: "gentle" up to
     /// 30 days, "firm" to 60, "final" after.
     pub fn tone(days_late: i64) -> &'static str {
@@ -212,6 +289,63 @@ impl Collections {
             _ => "gentle",
         }
     }
+}
+
+/// Reminder steps run forward, each within ten years of the due date.
+fn check_schedule(days: &[u32]) -> Result<(), String> {
+    if days.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(format!(
+            "{days:?} does not run forward: list days past due in increasing order, such as [3, 14, 30]"
+        ));
+    }
+    if days.iter().any(|d| *d == 0 || *d > 3650) {
+        return Err(format!("{days:?}: each step is 1 to 3650 days past due"));
+    }
+    Ok(())
+}
+
+/// A set `[mail]` names a sender and a way of securing the connection.
+fn check_mail(m: &Mail) -> Result<(), (&'static str, String)> {
+    if !["starttls", "tls", "none"].contains(&m.security.as_str()) {
+        return Err((
+            "security",
+            format!(
+                "\"{}\" is not a choice: use \"starttls\", \"tls\" or \"none\"",
+                m.security
+            ),
+        ));
+    }
+    if !m.is_set() {
+        return Ok(());
+    }
+    if m.server.contains(char::is_whitespace) || m.server.contains("://") {
+        return Err((
+            "server",
+            format!(
+                "\"{}\" is not a host name: use one such as smtp.example.com",
+                m.server
+            ),
+        ));
+    }
+    if crate::domain::mail::Mailbox::parse(&m.from).is_none() {
+        return Err((
+            "from",
+            format!(
+                "\"{}\" is not a sender: use \"Business Name <billing@example.com>\" or an address",
+                m.from
+            ),
+        ));
+    }
+    if !m.reply_to.trim().is_empty() && crate::domain::mail::Mailbox::parse(&m.reply_to).is_none() {
+        return Err((
+            "reply_to",
+            format!(
+                "\"{}\" is not an address: use one such as office@example.com",
+                m.reply_to
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The reminder text used when the config does not set one.
@@ -321,6 +455,12 @@ impl Config {
             if let Err(message) = link::check_template(template) {
                 return fail("collections", key, message);
             }
+        }
+        if let Err(message) = check_schedule(&self.collections.schedule) {
+            return fail("collections", "schedule", message);
+        }
+        if let Err((key, message)) = check_mail(&self.mail) {
+            return fail("mail", key, message);
         }
         let base = &self.portal.base_url;
         if !(base.starts_with("http://") || base.starts_with("https://"))

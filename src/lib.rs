@@ -12,6 +12,7 @@ pub mod document;
 pub mod domain;
 pub mod exchange;
 pub mod first_run;
+pub mod mail;
 pub mod ops;
 pub mod paths;
 pub mod portal;

@@ -58,6 +58,8 @@ pub enum InvoiceCmd {
         /// Issue date, YYYY-MM-DD (default: today).
         #[arg(long, allow_hyphen_values = true)]
         date: Option<String>,
+        #[command(flatten)]
+        email: super::mail::NoEmail,
     },
     /// Delete a draft; its charges become open again.
     Delete {
@@ -146,14 +148,23 @@ pub fn run(book: &mut Book, cmd: InvoiceCmd) -> Result<()> {
             list(book, customer, status, (contract, by_contract), limit, json)
         }
         InvoiceCmd::Show { invoice, json } => show(book, &invoice, json),
-        InvoiceCmd::Finalize { invoice, date } => {
-            let inv = book.finalize_invoice(&reference(&invoice)?, date.as_deref())?;
+        InvoiceCmd::Finalize {
+            invoice,
+            date,
+            email,
+        } => {
+            book.set_email(!email.no_email);
+            let (inv, delivery) =
+                book.finalize_invoice_mailed(&reference(&invoice)?, date.as_deref())?;
             say!(
                 "Finalized {}: total {}, due {}",
                 inv.label(),
                 book.currency().display(inv.total),
                 day(inv.due_date)
             );
+            if book.config().mail.is_set() {
+                say!("{}", delivery.describe("Invoice"));
+            }
             Ok(())
         }
         InvoiceCmd::Delete { invoice } => {
@@ -242,10 +253,14 @@ pub fn billing(book: &mut Book, cmd: BillingCmd) -> Result<()> {
     let made = book.billing_run(date)?;
     if made.is_empty() {
         say!("Nothing to bill: every past month of monthly customers is already invoiced");
-        return Ok(());
+    } else {
+        let rows: Vec<Vec<String>> = made.iter().map(|i| row(book, i)).collect();
+        table(&HEADER, &rows, &[5, 6])?;
     }
-    let rows: Vec<Vec<String>> = made.iter().map(|i| row(book, i)).collect();
-    table(&HEADER, &rows, &[5, 6])?;
+    // The reminders the schedule has due go with the billing run.
+    if book.config().mail.is_set() {
+        super::mail::reminders(book, Some(date))?;
+    }
     Ok(())
 }
 

@@ -13,6 +13,7 @@ mod entry;
 mod exchange;
 mod invoice;
 mod link;
+mod mail;
 mod output;
 mod payment;
 mod portal;
@@ -134,6 +135,12 @@ pub enum Command {
     /// publish the payment pages and their public address, and writes a
     /// commented config.
     Setup(setup::SetupArgs),
+    /// Mail to customers: test the server, send, the outbox, retry.
+    #[command(subcommand)]
+    Mail(mail::MailCmd),
+    /// Reminders by email on the `[collections] schedule`.
+    #[command(subcommand)]
+    Reminders(mail::RemindersCmd),
     /// Print a completion script for bash, zsh or fish (see the README).
     Completions(shell::CompletionsArgs),
     /// Print tally's man page (roff).
@@ -160,9 +167,10 @@ impl Command {
             | Command::Credits(_)
             | Command::Backup(_)
             | Command::Export(_)
-            | Command::Report(_)
-            | Command::Statement(_) => false,
+            | Command::Report(_) => false,
             Command::Portal(c) => c.writes(),
+            Command::Mail(c) => c.writes(),
+            Command::Statement(a) => a.email,
             Command::Invoice(c) => !matches!(c, I::List { .. } | I::Show { .. } | I::Export { .. }),
             Command::Link(c) => matches!(c, L::Generate { .. } | L::Regenerate { .. }),
             Command::Contact(c) => !matches!(c, contact::ContactCmd::List { .. }),
@@ -246,6 +254,7 @@ fn dispatch(cli: Cli) -> Result<()> {
     let done = run_command(&mut book, command);
     if done.is_ok() && publish_after {
         publish_briefly(&mut book);
+        mail::send_briefly(&mut book);
     }
     done
 }
@@ -320,6 +329,8 @@ fn run_command(book: &mut Book, command: Command) -> Result<()> {
         Command::Export(a) => exchange::export(book, a),
         Command::Report(c) => report::run(book, c),
         Command::Statement(a) => report::statement(book, a),
+        Command::Mail(c) => mail::run(book, c),
+        Command::Reminders(c) => mail::reminders_cmd(book, c),
         Command::Completions(_) | Command::Man | Command::Setup(_) => unreachable_in_practice(),
     }
 }

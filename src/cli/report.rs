@@ -279,9 +279,17 @@ pub struct StatementArgs {
     /// Write here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<std::path::PathBuf>,
+    /// Email the statement (to today) to whoever pays, with mail set up.
+    #[arg(long, conflicts_with_all = ["from", "to", "out"])]
+    pub email: bool,
 }
 
-pub fn statement(book: &Book, a: StatementArgs) -> Result<()> {
+pub fn statement(book: &mut Book, a: StatementArgs) -> Result<()> {
+    if a.email {
+        let d = book.email_statement(crate::domain::CustomerId(a.customer))?;
+        say!("{}", d.describe("Statement"));
+        return Ok(());
+    }
     let today = book.clock().today();
     let day = |s: Option<String>, what: &str| {
         s.map(|d| crate::domain::date::parse_date(&d, today))

@@ -238,7 +238,9 @@ pub fn check_email(email: &str) -> Result<(), CustomerError> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains('@')
-        && !email.chars().any(char::is_whitespace);
+        && !email.chars().any(char::is_whitespace)
+        // Nothing that could end an address in a mail header or add one.
+        && !email.chars().any(|c| c.is_control() || "<>,;:\"()[]\\".contains(c));
     if shaped { Ok(()) } else { Err(bad()) }
 }
 

@@ -47,6 +47,7 @@ pub fn customer_sign(owner_signed: Decimal) -> Decimal {
 /// One open invoice past its due date, as a reminder names it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PastDueInvoice {
+    pub id: crate::domain::InvoiceId,
     pub number: String,
     /// What is left to pay on it.
     pub remaining: Decimal,
@@ -116,6 +117,7 @@ mod tests {
 
     fn inv(number: &str, cents: i64, days_late: i64) -> PastDueInvoice {
         PastDueInvoice {
+            id: crate::domain::InvoiceId(1),
             number: number.into(),
             remaining: d(cents),
             days_late,

@@ -12,6 +12,7 @@ pub mod entry;
 pub mod figures;
 pub mod invoice;
 pub mod link;
+pub mod mail;
 pub mod money;
 pub mod text;
 pub mod timeline;

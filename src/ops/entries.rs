@@ -48,6 +48,10 @@ impl Book {
             );
             let action = format!("{}.posted", e.kind.as_str());
             tx.log(customer, now, cx.actor, &action, &detail)?;
+            // Money received (a credit is a payment: see `day_figures`).
+            if e.kind == EntryKind::Credit {
+                cx.mail_receipt(tx, customer, e.amount, e.date, None)?;
+            }
             Ok(id)
         })
     }

@@ -47,23 +47,10 @@ impl Book {
     /// A customer billed to their parent gets invoices addressed to the
     /// parent, with the parent's payment link.
     pub fn invoice_doc(&self, r: &InvoiceRef) -> Result<InvoiceDoc> {
+        let today = self.clock.today();
         self.snapshot(|reads| {
             let invoice = find_invoice(reads, r)?;
-            let (customer, on_behalf_of) =
-                addressee(reads, find_customer(reads, invoice.customer_id)?)?;
-            let link = reads
-                .active_link(customer.id)?
-                .map(|l| crate::domain::link::url(&self.config.portal.base_url, &l.token));
-            Ok(InvoiceDoc {
-                business: self.config.business.clone(),
-                currency: self.currency().clone(),
-                lines: reads.invoice_lines(invoice.id)?,
-                customer,
-                on_behalf_of,
-                link,
-                today: self.clock.today(),
-                invoice,
-            })
+            invoice_doc_in(reads, &self.config, invoice, today)
         })
     }
 
@@ -130,18 +117,29 @@ impl Book {
 
     /// Finalizes a draft: next number, issue date (`date` or today), due
     /// date from the customer's or the config's terms; its charges lock.
+    /// With mail set up, the invoice is queued to whoever pays it, in the
+    /// same transaction ([`Book::finalize_invoice_mailed`] says how).
     pub fn finalize_invoice(&mut self, r: &InvoiceRef, date: Option<&str>) -> Result<Invoice> {
+        self.finalize_invoice_mailed(r, date).map(|(i, _)| i)
+    }
+
+    /// [`Book::finalize_invoice`], with what became of its email.
+    pub fn finalize_invoice_mailed(
+        &mut self,
+        r: &InvoiceRef,
+        date: Option<&str>,
+    ) -> Result<(Invoice, super::mail::Delivery)> {
         let issue = self.parse_day(date)?;
-        let id = self.transact(|tx, cx| {
+        let (id, delivery) = self.transact(|tx, cx| {
             let inv = find_invoice(&tx.reads(), r)?;
             require_draft(&inv, "finalized")?;
             if inv.lines == 0 {
                 return Err(InvoiceError::EmptyDraft(inv.id).into());
             }
-            cx.finalize_in(tx, &inv, issue)?;
-            Ok(inv.id)
+            let (_, delivery) = cx.finalize_in(tx, &inv, issue)?;
+            Ok((inv.id, delivery))
         })?;
-        self.invoice_by_id(id)
+        Ok((self.invoice_by_id(id)?, delivery))
     }
 
     /// Voids an open invoice: a visible credit "Void INV-0007" for its total
@@ -205,6 +203,13 @@ impl Book {
                 cx.balance_move(tx, inv.customer_id, balance)?,
             );
             tx.log(inv.customer_id, now, cx.actor, "invoice.payment", &detail)?;
+            cx.mail_receipt(
+                tx,
+                inv.customer_id,
+                credit.amount,
+                credit.date,
+                Some((inv.id, label.clone())),
+            )?;
             Ok((inv.id, id))
         })?;
         Ok((self.invoice_by_id(inv)?, id))
@@ -308,6 +313,30 @@ impl Book {
 
 /// Who an invoice of `customer` is addressed to: the parent when the
 /// customer is billed to their parent, with the sub-client's name.
+/// The document of `invoice` as its addressee gets it, read through `r`
+/// (a snapshot, or the transaction that is emailing it).
+pub(crate) fn invoice_doc_in(
+    r: &Reads<'_>,
+    config: &crate::config::Config,
+    invoice: Invoice,
+    today: chrono::NaiveDate,
+) -> Result<InvoiceDoc> {
+    let (customer, on_behalf_of) = addressee(r, find_customer(r, invoice.customer_id)?)?;
+    let link = r
+        .active_link(customer.id)?
+        .map(|l| crate::domain::link::url(&config.portal.base_url, &l.token));
+    Ok(InvoiceDoc {
+        business: config.business.clone(),
+        currency: r.currency().clone(),
+        lines: r.invoice_lines(invoice.id)?,
+        customer,
+        on_behalf_of,
+        link,
+        today,
+        invoice,
+    })
+}
+
 pub(crate) fn addressee(
     r: &Reads<'_>,
     customer: crate::domain::Customer,
@@ -376,7 +405,7 @@ impl Ctx<'_> {
         tx: &Tx<'_>,
         inv: &Invoice,
         issue: NaiveDate,
-    ) -> Result<String> {
+    ) -> Result<(String, super::mail::Delivery)> {
         let r = tx.reads();
         let terms = find_customer(&r, inv.customer_id)?
             .payment_terms_days
@@ -400,7 +429,8 @@ impl Ctx<'_> {
             "invoice.finalized",
             &detail,
         )?;
-        Ok(number)
+        let delivery = self.mail_invoice(tx, inv.id)?;
+        Ok((number, delivery))
     }
 
     fn overpay(&self, inv: &Invoice, amount: Decimal) -> OpsError {

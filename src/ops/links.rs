@@ -112,59 +112,7 @@ impl Book {
     /// not owed.
     pub fn reminder(&self, id: CustomerId) -> Result<ReminderText> {
         let today = self.clock().today();
-        let config = self.config();
-        let cur = self.currency();
-        self.snapshot(|r| {
-            // Who is asked: the parent, for a sub-client billed to it.
-            let asked = payer::asked_for(r, id, today)?;
-            let owed = asked.owed;
-            if owed.is_zero() {
-                return Err(nothing_owed(&find_customer(r, id)?, cur));
-            }
-            let payer = &asked.payer;
-            let link = r
-                .active_link(payer.id)?
-                .map(|l| link::url(&config.portal.base_url, &l.token))
-                .ok_or(OpsError::NoLink(payer.id))?;
-            // The primary contact, when there is one, is who reads the message.
-            let greeted = r
-                .primary_contact(payer.id)?
-                .map(|c| c.details.name)
-                .unwrap_or_else(|| payer.name.clone());
-            let past_due = asked.past_due;
-            let (tone, template) = match past_due.days_late() {
-                Some(days) => config.collections.for_days(days),
-                None => ("message", config.portal.message.as_str()),
-            };
-            let balance_note = if past_due.amount < owed {
-                format!(
-                    " Your whole balance, with charges not yet due, is {}.",
-                    cur.display(owed)
-                )
-            } else {
-                String::new()
-            };
-            let text = Reminder {
-                first_name: link::first_name(&greeted),
-                balance: &cur.display(owed),
-                past_due: &cur.display(past_due.amount),
-                invoices: &past_due.numbers(),
-                balance_note: &balance_note,
-                link: &link,
-                business: &config.business.name,
-            }
-            .fill(template);
-            let covers = asked.covers;
-            Ok(ReminderText {
-                text,
-                link,
-                owed,
-                past_due,
-                tone,
-                to: payer.id,
-                covers,
-            })
-        })
+        self.snapshot(|r| reminder_in(r, self.config(), id, today, None))
     }
 
     /// Who is asked to pay for `id`: the parent it is billed to, or itself.
@@ -190,6 +138,69 @@ impl Book {
             Ok(owed)
         })
     }
+}
+
+/// The reminder for `id` read through `r` (a snapshot, or the transaction
+/// that emails it): with `template`, that tone and text; else
+/// `[portal] message`, or the `[collections]` text for how late the oldest
+/// past-due invoice is. Refused when nothing is owed.
+pub(crate) fn reminder_in(
+    r: &crate::store::Reads<'_>,
+    config: &crate::config::Config,
+    id: CustomerId,
+    today: chrono::NaiveDate,
+    template: Option<(&'static str, &str)>,
+) -> Result<ReminderText> {
+    let cur = r.currency();
+    // Who is asked: the parent, for a sub-client billed to it.
+    let asked = payer::asked_for(r, id, today)?;
+    let owed = asked.owed;
+    if owed.is_zero() {
+        return Err(nothing_owed(&find_customer(r, id)?, cur));
+    }
+    let payer = &asked.payer;
+    let link = r
+        .active_link(payer.id)?
+        .map(|l| link::url(&config.portal.base_url, &l.token))
+        .ok_or(OpsError::NoLink(payer.id))?;
+    // The primary contact, when there is one, is who reads the message.
+    let greeted = r
+        .primary_contact(payer.id)?
+        .map(|c| c.details.name)
+        .unwrap_or_else(|| payer.name.clone());
+    let past_due = asked.past_due;
+    let (tone, template) = match (template, past_due.days_late()) {
+        (Some(t), _) => t,
+        (None, Some(days)) => config.collections.for_days(days),
+        (None, None) => ("message", config.portal.message.as_str()),
+    };
+    let balance_note = if past_due.amount < owed {
+        format!(
+            " Your whole balance, with charges not yet due, is {}.",
+            cur.display(owed)
+        )
+    } else {
+        String::new()
+    };
+    let text = Reminder {
+        first_name: link::first_name(&greeted),
+        balance: &cur.display(owed),
+        past_due: &cur.display(past_due.amount),
+        invoices: &past_due.numbers(),
+        balance_note: &balance_note,
+        link: &link,
+        business: &config.business.name,
+    }
+    .fill(template);
+    Ok(ReminderText {
+        text,
+        link,
+        owed,
+        past_due,
+        tone,
+        to: payer.id,
+        covers: asked.covers,
+    })
 }
 
 /// Why there is nothing to remind `customer` of, with the credit they hold.

@@ -26,6 +26,7 @@ mod import;
 mod import_invoices;
 mod invoices;
 mod links;
+pub mod mail;
 pub mod payer;
 pub mod portal;
 mod publish;
@@ -175,6 +176,9 @@ pub struct Book {
     config: Config,
     clock: Clock,
     actor: String,
+    /// Whether changes this book makes may queue mail (`--no-email` turns
+    /// it off for one command); mail also needs `[mail]` set.
+    email: bool,
 }
 
 impl Book {
@@ -195,12 +199,23 @@ impl Book {
             config,
             clock: Clock::System,
             actor: actor.to_string(),
+            email: true,
         }
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Book {
         self.clock = clock;
         self
+    }
+
+    /// Sets the clock of an open book (`reminders run --date`).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Whether what this book does next may queue mail to customers.
+    pub fn set_email(&mut self, on: bool) {
+        self.email = on;
     }
 
     pub fn reads(&self) -> Reads<'_> {
@@ -287,6 +302,7 @@ impl Book {
             config,
             clock,
             actor,
+            email,
         } = self;
         (
             store,
@@ -294,6 +310,7 @@ impl Book {
                 config,
                 clock: *clock,
                 actor,
+                email: *email && config.mail.is_set(),
             },
         )
     }
@@ -304,6 +321,8 @@ struct Ctx<'a> {
     config: &'a Config,
     clock: Clock,
     actor: &'a str,
+    /// Mail is set up and this change may queue it.
+    email: bool,
 }
 
 impl Ctx<'_> {
@@ -396,6 +415,7 @@ impl Book {
             config: self.config.clone(),
             clock: self.clock,
             actor: self.actor.clone(),
+            email: self.email,
         })
     }
 }

@@ -121,33 +121,45 @@ impl Book {
         customer: crate::domain::CustomerId,
         reminder: &super::ReminderText,
     ) -> Result<()> {
-        self.transact(|tx, cx| {
-            super::find_customer(&tx.reads(), customer)?;
-            let asked = if reminder.past_due.amount.is_zero() {
-                format!("asked {}", cx.money(reminder.owed))
-            } else {
-                format!(
-                    "asked {} past due on {}, of {} owed",
-                    cx.money(reminder.past_due.amount),
-                    reminder.past_due.numbers(),
-                    cx.money(reminder.owed)
-                )
-            };
-            let to = if reminder.to == customer {
-                String::new()
-            } else {
-                format!(" to customer {} (billed to them)", reminder.to)
-            };
-            let detail = format!("{} reminder copied to send{to}; {asked}", reminder.tone);
-            let now = cx.clock.now();
-            let mut who = vec![customer];
-            who.extend(reminder.covers.iter().filter(|c| **c != customer));
-            for c in who {
-                super::find_customer(&tx.reads(), c)?;
-                tx.log(c, now, cx.actor, "customer.reminded", &detail)?;
-            }
-            Ok(())
-        })
+        self.transact(|tx, cx| cx.log_reminder(tx, customer, reminder, "copied to send"))
+    }
+}
+
+impl super::Ctx<'_> {
+    /// Logs `reminder` (sent `how`) on the timeline of `customer` and of
+    /// each customer whose debt it asks for.
+    pub(super) fn log_reminder(
+        &self,
+        tx: &crate::store::Tx<'_>,
+        customer: crate::domain::CustomerId,
+        reminder: &super::ReminderText,
+        how: &str,
+    ) -> Result<()> {
+        super::find_customer(&tx.reads(), customer)?;
+        let asked = if reminder.past_due.amount.is_zero() {
+            format!("asked {}", self.money(reminder.owed))
+        } else {
+            format!(
+                "asked {} past due on {}, of {} owed",
+                self.money(reminder.past_due.amount),
+                reminder.past_due.numbers(),
+                self.money(reminder.owed)
+            )
+        };
+        let to = if reminder.to == customer {
+            String::new()
+        } else {
+            format!(" to customer {} (billed to them)", reminder.to)
+        };
+        let detail = format!("{} reminder {how}{to}; {asked}", reminder.tone);
+        let now = self.clock.now();
+        let mut who = vec![customer];
+        who.extend(reminder.covers.iter().filter(|c| **c != customer));
+        for c in who {
+            super::find_customer(&tx.reads(), c)?;
+            tx.log(c, now, self.actor, "customer.reminded", &detail)?;
+        }
+        Ok(())
     }
 }
 

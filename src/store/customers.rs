@@ -881,6 +881,7 @@ impl Tx<'_> {
             "contracts",
             "payment_links",
             "outside_ids",
+            "outbox",
         ] {
             self.tx.execute(
                 &format!("UPDATE {table} SET customer_id = ?2 WHERE customer_id = ?1"),

@@ -31,6 +31,7 @@ mod exchange;
 mod files;
 mod invoices;
 mod links;
+mod mail;
 mod payments;
 mod publish;
 mod reports;
@@ -56,6 +57,7 @@ pub use entries::BalanceBreakdown;
 pub use exchange::{BulkEntry, BulkKind, EntrySink, ExportEntry, Indexed};
 pub use invoices::{EntryLock, InvoiceQuery};
 pub use links::ActiveLink;
+pub use mail::{Message, NewMessage, OutboxCounts, Taken};
 pub use payments::Payment;
 pub use reports::{AgingRow, MonthTotals, OverdueRow};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
@@ -476,6 +478,11 @@ impl Reads<'_> {
 
     fn money(&self, minor: i64) -> Decimal {
         self.cur.from_minor(minor)
+    }
+
+    /// The book's currency.
+    pub fn currency(&self) -> &Currency {
+        self.cur
     }
 }
 

@@ -399,12 +399,13 @@ impl Reads<'_> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT i.number, \
              i.total_cents - COALESCE((SELECT SUM(amount_cents) FROM allocations WHERE invoice_id = i.id), 0), \
-             CAST(julianday(?2) - julianday(i.due_date) AS INTEGER) \
+             CAST(julianday(?2) - julianday(i.due_date) AS INTEGER), i.id \
              FROM invoices i WHERE i.customer_id = ?1 AND i.status = 'open' AND i.due_date < ?2 \
              ORDER BY i.due_date, i.seq",
         )?;
         let rows = stmt.query_map(rusqlite::params![customer.0, day(today)], |r| {
             Ok(crate::domain::figures::PastDueInvoice {
+                id: crate::domain::InvoiceId(r.get(3)?),
                 number: r.get(0)?,
                 remaining: self.money(r.get(1)?),
                 days_late: r.get(2)?,

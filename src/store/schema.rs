@@ -793,6 +793,50 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO pages_due (customer_id, gen)
         SELECT customer_id, 1 FROM payment_links WHERE revoked_at IS NULL;
     "#,
+    // 17: mail. Each message is written whole (recipient, subject, both
+    // bodies, any attachment) in the same transaction as the change that
+    // causes it, then sent by a sender. `state` moves queued → sending →
+    // sent or failed, or back to queued after a 4xx; a row still sending
+    // long after `claimed_at` was lost with its sender and is never sent
+    // again on its own. `reminder_steps` says which step of the reminder
+    // schedule each invoice has had (or passed, or the owner skipped), so
+    // each goes out once.
+    r#"
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        kind            TEXT NOT NULL CHECK (kind IN ('invoice', 'receipt', 'reminder', 'statement')),
+        customer_id     INTEGER NOT NULL REFERENCES customers(id),
+        invoice_id      INTEGER REFERENCES invoices(id),
+        recipient       TEXT NOT NULL CHECK (length(recipient) > 0),
+        subject         TEXT NOT NULL,
+        text_body       TEXT NOT NULL,
+        html_body       TEXT NOT NULL,
+        attachment_name TEXT,
+        attachment      BLOB,
+        state           TEXT NOT NULL DEFAULT 'queued'
+                        CHECK (state IN ('queued', 'sending', 'sent', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_at         TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        claimed_at      TEXT,
+        sent_at         TEXT,
+        reply           TEXT,
+        CHECK ((state = 'sending') <= (claimed_at IS NOT NULL)),
+        CHECK ((state = 'sent') = (sent_at IS NOT NULL)),
+        CHECK ((attachment IS NULL) = (attachment_name IS NULL))
+    ) STRICT;
+    CREATE INDEX outbox_queued ON outbox (next_at) WHERE state = 'queued';
+    CREATE INDEX outbox_unsettled ON outbox (state) WHERE state IN ('sending', 'failed');
+    CREATE INDEX outbox_by_customer ON outbox (customer_id, id DESC);
+    CREATE TABLE reminder_steps (
+        invoice_id  INTEGER NOT NULL REFERENCES invoices(id),
+        step        INTEGER NOT NULL CHECK (step > 0),
+        outcome     TEXT NOT NULL CHECK (outcome IN ('sent', 'passed', 'skipped')),
+        at          TEXT NOT NULL,
+        outbox_id   INTEGER REFERENCES outbox(id),
+        PRIMARY KEY (invoice_id, step)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this binary writes.

@@ -272,13 +272,16 @@ fn invoice_op(book: &mut Book, op: InvoiceOp) -> Result<Action, OpsError> {
             (message, inv.customer_id)
         }
         InvoiceOp::Finalize(id) => {
-            let inv = book.finalize_invoice(&InvoiceRef::Id(id), None)?;
-            let message = format!(
+            let (inv, delivery) = book.finalize_invoice_mailed(&InvoiceRef::Id(id), None)?;
+            let mut message = format!(
                 "Finalized {}: {} due {}",
                 inv.label(),
                 cur.display(inv.total),
                 inv.due_date.map(|d| d.to_string()).unwrap_or_default()
             );
+            if delivery != crate::ops::mail::Delivery::Off {
+                message = format!("{message}; {}", delivery.describe("invoice"));
+            }
             (message, inv.customer_id)
         }
         InvoiceOp::Void(id) => {

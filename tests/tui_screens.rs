@@ -1842,6 +1842,57 @@ fn s_writes_the_customers_statement_beside_the_book() {
     );
 }
 
+/// With mail set, `S` writes the statement and offers to email it too;
+/// confirming queues it to the customer's address.
+#[test]
+fn s_offers_to_email_the_statement_when_mail_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.tally");
+    let clock = Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap());
+    let config = Config::parse(
+        "[mail]\nserver = \"127.0.0.1\"\nport = 9\nsecurity = \"none\"\nfrom = \"billing@lawn.example\"\n",
+        "test",
+    )
+    .unwrap();
+    let mut book = Book::open(&path, config, "tui:test")
+        .unwrap()
+        .with_clock(clock);
+    tally::ops::demo::populate(&mut book).unwrap();
+    let ui = Ui {
+        keymap: Keymap::new(&BTreeMap::new()).unwrap(),
+        theme: Theme { color: false },
+    };
+    let mut r = Runner::new(book, ui, (100, 26));
+    keys(&mut r, "/ann");
+    press(&mut r, KeyCode::Enter);
+    press(&mut r, KeyCode::Enter);
+    keys(&mut r, "S");
+    assert!(
+        screen(&r).contains("Email this statement"),
+        "{}",
+        screen(&r)
+    );
+    press(&mut r, KeyCode::Enter);
+    let sent = r.book.outbox(false, 10).unwrap();
+    let statements: Vec<_> = sent
+        .iter()
+        .filter(|m| m.kind == tally::domain::mail::Kind::Statement)
+        .collect();
+    assert_eq!(statements.len(), 1, "{sent:?} {:?}", r.app.status);
+    assert_eq!(statements[0].recipient, "Ann Lee <ann.lee@example.com>");
+    // Opening the screen ran the reminder schedule (in the background):
+    // any message besides the statement is a reminder.
+    assert!(
+        sent.iter()
+            .all(|m| m.kind != tally::domain::mail::Kind::Invoice),
+        "{sent:?}"
+    );
+    assert!(
+        dir.path().join("statements").exists(),
+        "the file is written too"
+    );
+}
+
 #[test]
 fn report_screens_at_two_sizes() {
     for (w, h) in [(80, 24), (120, 36)] {
@@ -2229,5 +2280,78 @@ fn the_first_screen_of_a_new_owner_asks_and_writes_the_config() {
         r.book.reads().currency_code(),
         "USD",
         "this session keeps its own"
+    );
+}
+
+/// With mail set, the collections screen says when each invoice's next
+/// scheduled reminder goes; `L` queues one now to the customer's address
+/// and `K` skips the steps reached, so "Next" moves on.
+#[test]
+fn collections_with_mail_shows_the_next_reminder_and_emails_or_skips() {
+    let config = Config::parse(
+        "[mail]\nserver = \"127.0.0.1\"\nport = 9\nsecurity = \"none\"\nfrom = \"billing@lawn.example\"\n",
+        "test",
+    )
+    .unwrap();
+    let store = Store::open_in_memory(&config.currency()).expect("store");
+    let clock = Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap());
+    let mut b = Book::with_store(store, config, "tui:test").with_clock(clock);
+    tally::ops::demo::populate(&mut b).expect("demo");
+    let ui = Ui {
+        keymap: Keymap::new(&BTreeMap::new()).unwrap(),
+        theme: Theme { color: false },
+    };
+    let mut r = Runner::new(b, ui, (80, 24));
+    keys(&mut r, "O");
+    let s = screen(&r);
+    assert!(s.contains("Next"), "{s}");
+    insta::assert_snapshot!("report_collections_mail_80x24", s);
+    assert!(s.contains("L email now"), "{s}");
+    // A customer who pays their own invoices and has an address.
+    let rows = r.app.reports.collections.rows.clone();
+    let at = rows
+        .iter()
+        .position(|x| {
+            let id = CustomerId(x.customer);
+            r.book.customer(id).unwrap().email.is_some() && r.book.payer(id).unwrap() == id
+        })
+        .expect("an emailable customer");
+    let first = rows[at].clone();
+    assert!(first.steps_had.is_empty());
+    for _ in 0..at {
+        press(&mut r, KeyCode::Down);
+    }
+    keys(&mut r, "L");
+    let outbox = r.book.outbox(true, 10).unwrap();
+    assert_eq!(outbox.len(), 1, "{outbox:?} {:?}", r.app.status);
+    assert_eq!(outbox[0].customer.0, first.customer);
+    assert_eq!(outbox[0].kind, tally::domain::mail::Kind::Reminder);
+    // The steps it reached are had; skipping the next customer's moves
+    // their "Next" on too.
+    r.dispatch(tally::tui::action::Action::BookChanged);
+    let v = &r.app.reports.collections;
+    let row = v.rows.iter().find(|x| x.invoice == first.invoice).unwrap();
+    assert!(!row.steps_had.is_empty(), "{row:?}");
+    let other = v
+        .rows
+        .iter()
+        .position(|x| x.customer != first.customer && x.steps_had.is_empty())
+        .expect("another customer");
+    let other_invoice = v.rows[other].invoice;
+    while r.app.reports.collections.window.selected > other {
+        press(&mut r, KeyCode::Up);
+    }
+    while r.app.reports.collections.window.selected < other {
+        press(&mut r, KeyCode::Down);
+    }
+    keys(&mut r, "K");
+    r.dispatch(tally::tui::action::Action::BookChanged);
+    let v = &r.app.reports.collections;
+    let row = v.rows.iter().find(|x| x.invoice == other_invoice).unwrap();
+    assert!(!row.steps_had.is_empty(), "{row:?}");
+    assert_eq!(
+        r.book.outbox(true, 10).unwrap().len(),
+        1,
+        "skipping sends nothing"
     );
 }

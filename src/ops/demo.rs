@@ -135,6 +135,15 @@ pub fn populate(book: &mut Book) -> Result<usize> {
     if book.reads().count_customers(&None)? > 0 {
         return Ok(0);
     }
+    // Sample customers are never emailed, whatever `[mail]` says.
+    let email = book.email;
+    book.set_email(false);
+    let made = fill(book);
+    book.set_email(email);
+    made
+}
+
+fn fill(book: &mut Book) -> Result<usize> {
     let today = book.clock().today();
     for (name, email, phone, entries) in SAMPLES {
         let details = CustomerDetails {

@@ -76,13 +76,6 @@ pub enum ReminderOutcome {
     NoAddress,
 }
 
-/// The next scheduled reminder of a customer: its tone and day.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NextReminder {
-    pub tone: &'static str,
-    pub on: NaiveDate,
-}
-
 impl Ctx<'_> {
     /// Queues "invoice ready" for a just-finalized invoice, when mail is on.
     pub(super) fn mail_invoice(&self, tx: &Tx<'_>, invoice: InvoiceId) -> Result<Delivery> {
@@ -480,39 +473,6 @@ impl Book {
                 &format!("{skipped} scheduled reminder steps skipped"),
             )?;
             Ok(skipped)
-        })
-    }
-
-    /// When `customer`'s next scheduled reminder goes, if any will.
-    pub fn next_reminder(&self, customer: CustomerId) -> Result<Option<NextReminder>> {
-        let today = self.clock().today();
-        let c = &self.config().collections;
-        if !self.config().mail.is_set() || c.schedule.is_empty() {
-            return Ok(None);
-        }
-        self.snapshot(|r| {
-            let asked = payer::asked_for(r, customer, today)?;
-            if asked.payer.invoices_paused || asked.owed.is_zero() {
-                return Ok(None);
-            }
-            let mut next: Option<(NaiveDate, usize)> = None;
-            for inv in r.open_invoices_due(asked.payer.id)? {
-                let had = r.reminder_steps(inv.0)?;
-                for (k, days) in c.schedule.iter().enumerate() {
-                    if had.contains(days) {
-                        continue;
-                    }
-                    let on = (inv.1 + chrono::Days::new(u64::from(*days))).max(today);
-                    if next.is_none_or(|(d, _)| on < d) {
-                        next = Some((on, k));
-                    }
-                    break;
-                }
-            }
-            Ok(next.map(|(on, k)| NextReminder {
-                tone: c.for_step(k).0,
-                on,
-            }))
         })
     }
 

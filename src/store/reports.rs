@@ -357,8 +357,33 @@ pub struct OverdueRow {
     pub days_late: i64,
     /// Minor units left to pay.
     pub remaining: i64,
-    /// When a reminder was last copied for the customer.
+    /// When a reminder was last copied or emailed to the customer.
     pub last_reminded: Option<String>,
+    /// The reminder schedule's steps (days past due) this invoice has had,
+    /// passed or skipped.
+    pub steps_had: Vec<u32>,
+}
+
+impl OverdueRow {
+    /// The step of `schedule` a reminder run would send for this invoice
+    /// next, and the day: the latest step reached, today, if it has not
+    /// had it; else the next step after, on its day. `None` when none is
+    /// left. The same rule as `ops::mail`'s run.
+    pub fn next_step(&self, schedule: &[u32], today: NaiveDate) -> Option<(usize, NaiveDate)> {
+        let reached = crate::domain::mail::reached_step(schedule, self.days_late);
+        if let Some(k) = reached
+            && !self.steps_had.contains(&schedule[k])
+        {
+            return Some((k, today));
+        }
+        let from = reached.map_or(0, |k| k + 1);
+        let k = (from..schedule.len()).find(|k| !self.steps_had.contains(&schedule[*k]))?;
+        let on = self
+            .due
+            .checked_add_days(chrono::Days::new(u64::from(schedule[k])))
+            .unwrap_or(self.due);
+        Some((k, on.max(today)))
+    }
 }
 
 impl Reads<'_> {
@@ -368,7 +393,8 @@ impl Reads<'_> {
             "SELECT i.id, i.number, c.id, c.name, i.due_date, \
              CAST(julianday(:d) - julianday(i.due_date) AS INTEGER), \
              i.total_cents - COALESCE((SELECT SUM(amount_cents) FROM allocations WHERE invoice_id = i.id), 0), \
-             (SELECT MAX(at) FROM timeline t WHERE t.customer_id = c.id AND t.action = 'customer.reminded') \
+             (SELECT MAX(at) FROM timeline t WHERE t.customer_id = c.id AND t.action = 'customer.reminded'), \
+             (SELECT group_concat(step) FROM reminder_steps s WHERE s.invoice_id = i.id) \
              FROM invoices i JOIN customers c ON c.id = i.customer_id \
              WHERE i.status = 'open' AND i.due_date < :d ORDER BY i.due_date, i.seq",
         )?;
@@ -382,6 +408,12 @@ impl Reads<'_> {
                 days_late: r.get(5)?,
                 remaining: r.get(6)?,
                 last_reminded: r.get(7)?,
+                steps_had: r
+                    .get::<_, Option<String>>(8)?
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|s| s.parse().ok())
+                    .collect(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

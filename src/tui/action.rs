@@ -60,6 +60,9 @@ pub enum Command {
     CopyLink,
     RegenerateLink,
     CopyReminder,
+    // Reminders by email, on the collections screen.
+    EmailReminder,
+    SkipReminders,
     // A customer entered twice, or done with.
     MergeCustomer,
     ArchiveCustomer,

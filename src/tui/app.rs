@@ -135,6 +135,12 @@ pub enum Effect {
     /// Copy the customer's reminder (making their payment link first if
     /// they have none) and record that they were reminded.
     Remind(CustomerId),
+    /// Email the customer's payer a reminder now (collections screen).
+    EmailReminder(CustomerId),
+    /// Skip the reminder steps the customer's late invoices have reached.
+    SkipReminders(CustomerId),
+    /// Email the customer's statement to whoever pays.
+    EmailStatement(CustomerId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -287,6 +293,10 @@ pub struct App {
     pub tax_hint: Option<String>,
     /// The default tax rate in percent, for the charge form's preview.
     pub tax_rate: rust_decimal::Decimal,
+    /// Whether `[mail]` is set (statements and reminders can be emailed).
+    pub mail: bool,
+    /// `[collections] schedule` when reminders go by email, else empty.
+    pub reminder_schedule: Vec<u32>,
     /// Effects decided outside `update`'s return path, sent on the next sync.
     pub(super) pending: Vec<Effect>,
 }
@@ -353,6 +363,8 @@ impl App {
             today,
             tax_hint: None,
             tax_rate: rust_decimal::Decimal::ZERO,
+            mail: false,
+            reminder_schedule: Vec::new(),
             pending: Vec::new(),
         }
     }
@@ -572,6 +584,13 @@ impl App {
             Command::Statement => {
                 if let Some(v) = &self.customer {
                     self.pending.push(Effect::Statement(v.id));
+                    // With mail set, the statement can go to whoever pays.
+                    if self.mail {
+                        self.overlay = Some(Overlay::Confirm {
+                            message: "Email this statement to whoever pays for this customer too?\nThe file is written beside the book either way.".into(),
+                            effect: Box::new(Effect::EmailStatement(v.id)),
+                        });
+                    }
                 }
             }
             Command::NewContract => {
@@ -631,6 +650,7 @@ impl App {
                 _ => self.info("x saves an invoice (Invoices tab) or a document (Documents tab)"),
             },
             Command::CopyReminder if ctx == Context::Collections => self.remind_from_collections(),
+            Command::EmailReminder | Command::SkipReminders => self.collections_mail(c),
             Command::GenerateLink
             | Command::CopyLink
             | Command::RegenerateLink

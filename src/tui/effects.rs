@@ -158,6 +158,21 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
         }
         Effect::LoadReport(kind) => load_report(book, kind),
         Effect::Remind(id) => remind(book, clipboard, id),
+        Effect::EmailReminder(id) => email_reminder(book, id),
+        Effect::SkipReminders(id) => book.skip_reminders(id).map(|n| Action::Saved {
+            message: format!(
+                "Skipped {} for customer {id}: the schedule goes on from the next",
+                crate::domain::text::count(n, "reminder step", "reminder steps")
+            ),
+            customer: id,
+        }),
+        Effect::EmailStatement(id) => book.email_statement(id).map(|d| match d {
+            crate::ops::mail::Delivery::Queued(..) => Action::Saved {
+                message: d.describe("Statement"),
+                customer: id,
+            },
+            other => Action::Failed(other.describe("Statement")),
+        }),
         // Its started periods are charged with it, in one transaction.
         Effect::AddContract { customer, input } => match book.add_contract(customer, &input) {
             Ok((id, periods)) => Ok(Action::Saved {
@@ -485,6 +500,23 @@ fn copy_reminder(
 
 /// `m` on the collections screen: the reminder carries the payment link,
 /// so a customer without one gets one first.
+/// Emails the customer's payer a reminder now (sent by the background
+/// sender within seconds).
+fn email_reminder(book: &mut Book, id: CustomerId) -> Result<Action, OpsError> {
+    use crate::ops::mail::ReminderOutcome;
+    Ok(match book.email_reminder_now(id)? {
+        ReminderOutcome::Queued {
+            tone, to, invoices, ..
+        } => Action::Saved {
+            message: format!("Emailing the {tone} reminder for {invoices} to {to}"),
+            customer: id,
+        },
+        ReminderOutcome::NoAddress => Action::Failed(format!(
+            "Customer {id} has no email address: add one (e on their screen) or copy the reminder with m"
+        )),
+    })
+}
+
 fn remind(book: &mut Book, clipboard: &mut Session, id: CustomerId) -> Result<Action, OpsError> {
     // Refused before a link is made for someone who owes nothing; the
     // link is the payer's (the parent, for a sub-client billed to it).

@@ -313,6 +313,20 @@ fn defaults() -> Vec<(
             "copy a reminder text with the link",
         ),
         (
+            Command::EmailReminder,
+            "email_reminder",
+            "L",
+            &[Co],
+            "email a reminder now (mail set up)",
+        ),
+        (
+            Command::SkipReminders,
+            "skip_reminders",
+            "K",
+            &[Co],
+            "skip the scheduled reminders due for this customer",
+        ),
+        (
             Command::Aging,
             "aging",
             "A",

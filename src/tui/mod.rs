@@ -13,6 +13,7 @@ pub mod invoicing;
 pub mod jobs;
 pub mod keymap;
 pub mod links;
+mod mailer;
 pub mod menu;
 mod publisher;
 pub mod reports;
@@ -21,6 +22,7 @@ pub mod tabs;
 pub mod theme;
 pub mod ui;
 pub mod widgets;
+mod worker;
 
 /// Stored text as the TUI shows it (`domain::text::for_screen`): no control
 /// or bidi character, and a width every terminal agrees on.
@@ -56,6 +58,8 @@ pub struct Runner {
     pub job: Option<jobs::Job>,
     /// Sends changed payment pages to storage when `[publish]` is set.
     publisher: Option<publisher::Background>,
+    /// Runs the reminder schedule and sends mail when `[mail]` is set.
+    mailer: Option<mailer::Background>,
 }
 
 impl Runner {
@@ -74,6 +78,10 @@ impl Runner {
         );
         let rate = config.default_tax_rate();
         app.tax_rate = rate;
+        app.mail = config.mail.is_set();
+        if app.mail {
+            app.reminder_schedule = config.collections.schedule.clone();
+        }
         app.tax_hint = Some(if rate > Decimal::ZERO {
             format!(
                 "empty = {}%; an amount or a rate like 8.25%",
@@ -93,6 +101,17 @@ impl Runner {
                 }),
             ),
         };
+        let (mailer, mail_problem) = match mailer::Background::start(&book) {
+            None => (None, None),
+            Some(Ok(m)) => (Some(m), None),
+            Some(Err(why)) => (
+                None,
+                Some(app::Status {
+                    text: format!("Mail is not sent: {why}"),
+                    error: true,
+                }),
+            ),
+        };
         // A new owner (an empty book and every setting at its default)
         // is told where the first-run questions are.
         let first_run = (*book.config() == crate::config::Config::default()
@@ -101,9 +120,14 @@ impl Runner {
                 text: "Welcome! `tally setup` asks for your business's name, currency and where to publish payment pages".into(),
                 error: false,
             });
-        app.status = warning.or(catch_up).or(publish_problem).or(first_run);
+        app.status = warning
+            .or(catch_up)
+            .or(publish_problem)
+            .or(mail_problem)
+            .or(first_run);
         let mut runner = Runner {
             publisher,
+            mailer,
             app,
             book,
             ui,
@@ -193,6 +217,9 @@ impl Runner {
             }
         }
         if let Some((text, error)) = self.publisher.as_mut().and_then(|p| p.news()) {
+            self.app.status = Some(app::Status { text, error });
+        }
+        if let Some((text, error)) = self.mailer.as_mut().and_then(|m| m.news()) {
             self.app.status = Some(app::Status { text, error });
         }
         let now = self.book.reads().data_version().ok();

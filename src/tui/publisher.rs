@@ -7,11 +7,9 @@
 //! Invariant: it only runs `crate::publish::Publisher::due`, the same run
 //! every command makes; what it does not send stays due in the book.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
+use super::worker::Worker;
 use crate::ops::Book;
 use crate::publish::{Publisher, Target};
 
@@ -24,10 +22,8 @@ pub struct State {
 }
 
 pub struct Background {
-    state: Arc<Mutex<State>>,
+    worker: Worker<State>,
     told: State,
-    stop: Arc<AtomicBool>,
-    handle: Option<JoinHandle<()>>,
 }
 
 /// How often the publisher looks for due pages.
@@ -45,40 +41,29 @@ impl Background {
             Ok(b) => b,
             Err(e) => return Some(Err(e.to_string())),
         };
-        let state = Arc::new(Mutex::new(State::default()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (shared, stopping) = (Arc::clone(&state), Arc::clone(&stop));
-        let handle = std::thread::spawn(move || {
+        let worker = Worker::spawn(EVERY, move || {
             let publisher = Publisher { target: &target };
-            while !stopping.load(Ordering::Relaxed) {
-                let found = match publisher.due(&mut own, Some(EVERY)) {
-                    Ok(run) => State {
-                        waiting: run.waiting,
-                        error: None,
-                    },
-                    Err(e) => State {
-                        waiting: own.pages_waiting().unwrap_or(0),
-                        error: Some(e.to_string()),
-                    },
-                };
-                if let Ok(mut s) = shared.lock() {
-                    *s = found;
-                }
-                std::thread::sleep(EVERY);
+            match publisher.due(&mut own, Some(EVERY)) {
+                Ok(run) => State {
+                    waiting: run.waiting,
+                    error: None,
+                },
+                Err(e) => State {
+                    waiting: own.pages_waiting().unwrap_or(0),
+                    error: Some(e.to_string()),
+                },
             }
         });
         Some(Ok(Background {
-            state,
+            worker,
             told: State::default(),
-            stop,
-            handle: Some(handle),
         }))
     }
 
     /// A line for the status bar when what the publisher found changed
     /// since the last one said: (text, is an error).
     pub fn news(&mut self) -> Option<(String, bool)> {
-        let now = self.state.lock().ok()?.clone();
+        let now = self.worker.latest()?;
         if now == self.told {
             return None;
         }
@@ -93,14 +78,5 @@ impl Background {
             )),
             None => None,
         }
-    }
-}
-
-impl Drop for Background {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        // Not joined: a call to storage may still be running, and the
-        // pages it was sending stay due in the book.
-        drop(self.handle.take());
     }
 }

@@ -127,6 +127,25 @@ impl App {
         v.window.step(1, rows);
     }
 
+    /// `L` emails the selected customer a reminder now; `K` skips the
+    /// scheduled steps their late invoices have reached. Both need mail.
+    pub(super) fn collections_mail(&mut self, c: Command) {
+        if !self.mail {
+            return self.error(
+                "Mail is not set up: add a [mail] section to the config (see config.example.toml)",
+            );
+        }
+        let v = &self.reports.collections;
+        let Some(row) = v.rows.get(v.window.selected) else {
+            return self.error("Nothing is overdue: there is nobody to remind");
+        };
+        let id = CustomerId(row.customer);
+        self.pending.push(match c {
+            Command::EmailReminder => Effect::EmailReminder(id),
+            _ => Effect::SkipReminders(id),
+        });
+    }
+
     pub(super) fn report_loaded(&mut self, data: ReportData) {
         let rows = report_rows(self.size.1);
         match data {

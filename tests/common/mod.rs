@@ -5,6 +5,7 @@
 
 pub mod e2e;
 pub mod hostile;
+pub mod smtp;
 pub mod storage;
 pub mod web;
 

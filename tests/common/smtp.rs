@@ -47,8 +47,13 @@ pub fn available(test: &str) -> bool {
         .is_ok_and(|o| o.status.success());
     if !ok {
         let required = std::env::var("TALLY_REQUIRE_E2E").is_ok_and(|v| v == "1");
-        assert!(!required, "{test}: aiosmtpd is missing and TALLY_REQUIRE_E2E=1");
-        eprintln!("SKIPPED {test}: Python's aiosmtpd is not installed (pip install aiosmtpd; see .ci/run)");
+        assert!(
+            !required,
+            "{test}: aiosmtpd is missing and TALLY_REQUIRE_E2E=1"
+        );
+        eprintln!(
+            "SKIPPED {test}: Python's aiosmtpd is not installed (pip install aiosmtpd; see .ci/run)"
+        );
     }
     ok
 }
@@ -85,7 +90,10 @@ impl Smtp {
         self.child = Some(child);
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(20), "aiosmtpd did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "aiosmtpd did not start"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

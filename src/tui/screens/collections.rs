@@ -1,7 +1,9 @@
 //! The collections screen (`O` from the customer list): open invoices past
 //! due, the longest overdue first, with when each customer last heard from
 //! you and which reminder they get next. `m` copies that reminder and
-//! moves to the next invoice; `Enter` opens the customer.
+//! moves to the next invoice; `Enter` opens the customer. With mail set,
+//! "Next" says when the schedule emails each invoice's next reminder; `L`
+//! emails one now and `K` skips the steps reached.
 
 use std::collections::HashMap;
 
@@ -61,13 +63,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         rows(frame, table, app, ui);
     }
     totals_line(frame, totals, app, ui);
-    let hints = vec![
-        (k(Command::CopyReminder), "copy reminder, next"),
+    let mut hints = vec![(k(Command::CopyReminder), "copy reminder, next")];
+    if app.mail {
+        hints.push((k(Command::EmailReminder), "email now"));
+        hints.push((k(Command::SkipReminders), "skip"));
+    }
+    hints.extend([
         (k(Command::Open), "open customer"),
         (k(Command::Aging), "aging"),
         (k(Command::Back), "back"),
         (k(Command::Help), "help"),
-    ];
+    ]);
     status_line(frame, status, app, &hints, ui);
 }
 
@@ -80,7 +86,9 @@ fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     for r in &v.rows {
         latest.entry(r.customer).or_insert(r.days_late);
     }
-    let mut grid = Grid::new(&[
+    // "Next" only where reminders go by email.
+    let scheduled = !app.reminder_schedule.is_empty();
+    let mut columns = vec![
         col("Invoice", Kind::Fixed, 7),
         col("Customer", Kind::Text, 8),
         col("Due", Kind::Fixed, 3),
@@ -88,7 +96,11 @@ fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         col("Owed", Kind::Money, 9),
         col("Reminder", Kind::Fixed, 2),
         col("Reminded", Kind::Fixed, 4),
-    ]);
+    ];
+    if scheduled {
+        columns.push(col("Next", Kind::Fixed, 4));
+    }
+    let mut grid = Grid::new(&columns);
     let height = area.height.saturating_sub(1) as usize;
     let end = (v.window.offset + height).min(v.rows.len());
     for r in &v.rows[v.window.offset.min(end)..end] {
@@ -99,7 +111,7 @@ fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             "firm" => ui.theme.warning(),
             _ => ui.theme.dim(),
         };
-        grid.row(vec![
+        let mut cells = vec![
             safe(&r.number).into(),
             safe(&r.name).into(),
             r.due.to_string().into(),
@@ -111,9 +123,30 @@ fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 .map(|t| t.chars().take(10).collect::<String>())
                 .unwrap_or_else(|| "never".into())
                 .into(),
-        ]);
+        ];
+        if scheduled {
+            cells.push(next_email(r, app).into());
+        }
+        grid.row(cells);
     }
     window_table(frame, area, grid, &v.window, ui);
+}
+
+/// When the schedule emails this invoice's next reminder: "final 12-20",
+/// or "done" when every step went.
+fn next_email(r: &crate::store::OverdueRow, app: &App) -> String {
+    let schedule = &app.reminder_schedule;
+    match r.next_step(schedule, app.today) {
+        Some((k, on)) => {
+            let tone = match k {
+                0 => "gentle",
+                k if k + 1 == schedule.len() => "final",
+                _ => "firm",
+            };
+            format!("{tone} {}", on.format("%m-%d"))
+        }
+        None => "done".into(),
+    }
 }
 
 fn totals_line(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {

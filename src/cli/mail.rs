@@ -54,9 +54,9 @@ impl MailCmd {
 
 pub fn run(book: &mut Book, cmd: MailCmd) -> Result<()> {
     match cmd {
-        MailCmd::Test { address } => test(book, &address),
+        MailCmd::Test { address } => test(book.config(), &address),
         MailCmd::Send => {
-            let mailer = mailer(book)?;
+            let mailer = mailer(book.config())?;
             let r = Sender { mailer: &mailer }.due(book, None)?;
             say!("{}", describe_run(&r, mailer.server()));
             if let Some(why) = r.unreachable {
@@ -73,20 +73,22 @@ pub fn run(book: &mut Book, cmd: MailCmd) -> Result<()> {
     }
 }
 
-fn mailer(book: &Book) -> Result<Mailer> {
-    Mailer::from_config(&book.config().mail)?.ok_or_else(|| {
+fn mailer(config: &crate::config::Config) -> Result<Mailer> {
+    Mailer::from_config(&config.mail)?.ok_or_else(|| {
         anyhow!("mail is not set up: add a [mail] section (server, from) to the config; see config.example.toml")
     })
 }
 
-fn test(book: &Book, address: &str) -> Result<()> {
+/// Sends one message now, straight to the server (not through the
+/// outbox), and prints its answer.
+pub fn test(config: &crate::config::Config, address: &str) -> Result<()> {
     if crate::domain::mail::Mailbox::parse(address).is_none() {
         return Err(anyhow!(
             "\"{address}\" is not an email address: use the form name@example.com"
         ));
     }
-    let mailer = mailer(book)?;
-    let business = &book.config().business.name;
+    let mailer = mailer(config)?;
+    let business = &config.business.name;
     let letter = crate::mail::compose::Letter {
         subject: format!("Test message from {business}"),
         greeting: "Hello,".into(),

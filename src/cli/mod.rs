@@ -227,6 +227,10 @@ fn dispatch(cli: Cli) -> Result<()> {
             return shell::completions(shell::CompletionsArgs { shell: a.shell });
         }
         Some(Command::Man) => return shell::man(),
+        // Trying the mail server needs the config, not a book.
+        Some(Command::Mail(mail::MailCmd::Test { address })) => {
+            return mail::test(&load_config(cli.config)?, address);
+        }
         Some(Command::Setup(_)) => {
             let Some(Command::Setup(a)) = cli.command else {
                 return unreachable_in_practice();

@@ -501,3 +501,62 @@ fn mail_test_reports_the_servers_answer_and_a_statement_goes_on_demand() {
     );
     assert!(got[1].attachments[0].0.starts_with("statement-"));
 }
+
+/// Two reminder runs at once (say the full screen opening while a cron
+/// job runs) send each step once: the steps are read and recorded in the
+/// same transaction as the message.
+#[test]
+fn racing_reminder_runs_send_each_step_once() {
+    let Some((_d, s)) = smtp("racing_reminder_runs", 0) else {
+        return;
+    };
+    let b = mail_book(&s);
+    for i in 1..=8 {
+        invoiced_quietly(&b, &format!("C {i}"), &format!("c{i}@example.com"), "50");
+    }
+    for day in ["2026-02-04", "2026-02-20", "2026-03-05"] {
+        let runs: Vec<_> = (0..3)
+            .map(|_| {
+                b.cmd()
+                    .args(["reminders", "run", "--date", day])
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .expect("run")
+            })
+            .collect();
+        for mut r in runs {
+            assert!(r.wait().expect("wait").success());
+        }
+    }
+    b.ok(&["mail", "send"]);
+    let got = s.received();
+    assert_eq!(
+        got.len(),
+        8 * 3,
+        "{:?}",
+        got.iter().map(|m| m.subject()).collect::<Vec<_>>()
+    );
+    for i in 1..=8 {
+        let to = format!("c{i}@example.com");
+        let mine: Vec<_> = got.iter().filter(|m| m.rcpt == [to.clone()]).collect();
+        assert_eq!(mine.len(), 3, "{to}");
+    }
+}
+
+/// `billing run` sends the reminders the schedule has due on its date.
+#[test]
+fn billing_run_sends_the_reminders_due() {
+    let Some((_d, s)) = smtp("billing_run_sends_reminders", 0) else {
+        return;
+    };
+    let b = mail_book(&s);
+    invoiced_quietly(&b, "Ann Lee", "ann@example.com", "300");
+    let out = b.ok(&["billing", "run", "--date", "2026-02-20"]);
+    assert!(out.contains("firm reminder for INV-0001 queued"), "{out}");
+    let got = s.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0].subject(),
+        "Second reminder from Lawn & Garden Pros: $300.00 past due"
+    );
+}

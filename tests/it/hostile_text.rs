@@ -4,7 +4,7 @@
 //! Plain output shows it escaped; JSON keeps it exactly (and escaped);
 //! HTML escapes it; the book keeps it faithfully.
 
-mod common;
+use crate::common;
 
 use common::Book;
 use common::hostile::{CASES, name, unsafe_chars};

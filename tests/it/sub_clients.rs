@@ -2,7 +2,7 @@
 //! their balances and a combined total, and a sub-client billed to its
 //! parent gets invoices addressed to the parent, with the parent's link.
 
-mod common;
+use crate::common;
 
 use common::Book;
 

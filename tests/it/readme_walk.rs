@@ -7,13 +7,13 @@
 //! tests/publish.rs runs those against a real server) are skipped;
 //! everything else runs.
 
-mod common;
+use crate::common;
 
 use common::Book;
 
 /// The `tally …` lines of every ```sh block, in order.
 fn walk() -> Vec<String> {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let mut lines = Vec::new();
     let mut in_sh = false;
     for line in readme.lines() {

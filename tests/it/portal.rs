@@ -2,7 +2,7 @@
 //! serve` answers it, and each state of seed 001 is asserted on the HTML the
 //! real server sends, with its headers.
 
-mod common;
+use crate::common;
 
 use common::Book;
 use common::web::{Response, Server, request};

@@ -2,7 +2,7 @@
 //! behind tally's back, and exits 1 naming the rule; a sound book passes.
 //! The TUI warns at start when the quick checks fail.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -2,7 +2,7 @@
 //! a commented config that tally then reads; an existing config is kept
 //! unless replaced; a loopback address is called out.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::Stdio;

@@ -2,7 +2,7 @@
 //! one primary at a time, refusals that change nothing, the timeline, and
 //! the reminder greeting the primary contact.
 
-mod common;
+use crate::common;
 
 use common::Book;
 

@@ -3,7 +3,7 @@
 //! refusals that leave the book file untouched, the billing run, and the
 //! exported documents.
 
-mod common;
+use crate::common;
 
 use common::Book;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! CSV exports that spreadsheets cannot run; journals that hledger and
 //! beancount accept with tally's balances to the cent; and a round trip.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -9,7 +9,7 @@
 // `billing run --date`, so every period must still be in the future when
 // the contract is added.
 
-mod common;
+use crate::common;
 
 use common::Book;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! Every refusal is one clear `error:` line and leaves the file
 //! byte-for-byte as it was, with no side files.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! (empty, ordinary, exactly at the size cap), refusals that leave the book
 //! unchanged, the kind read from content, and a backup that carries them.
 
-mod common;
+use crate::common;
 
 use common::Book;
 

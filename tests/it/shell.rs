@@ -1,7 +1,7 @@
 //! Shell completions and the man page come from the same definitions the
 //! command line parses with, and need no book: they never create one.
 
-mod common;
+use crate::common;
 
 use common::Book;
 

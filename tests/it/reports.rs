@@ -2,7 +2,7 @@
 //! re-run as of a past day with the same figures, and, as of today, owed
 //! minus unapplied credit equal to minus the balance for every customer.
 
-mod common;
+use crate::common;
 
 use common::Book;
 use rust_decimal::Decimal;

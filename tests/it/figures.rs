@@ -4,7 +4,7 @@
 //! it. Each test here was written against a defect where a surface said
 //! something the book does not.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Local};
 use common::Book;

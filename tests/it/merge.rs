@@ -2,7 +2,7 @@
 //! one customer with everything both had, and a customer who is done is
 //! hidden from lists while their history stays.
 
-mod common;
+use crate::common;
 
 use common::Book;
 

@@ -1,7 +1,7 @@
 //! `tally backup`: a consistent copy while another tally writes, refusal to
 //! overwrite without --force, and a copy that opens as a book by itself.
 
-mod common;
+use crate::common;
 
 use common::Book;
 

@@ -4,7 +4,7 @@
 //! from and what used it. After every change `tally check` passes, which
 //! includes the DESIGN §1 identity and the payout rules.
 
-mod common;
+use crate::common;
 
 use common::Book;
 use serde_json::Value;

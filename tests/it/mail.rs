@@ -6,7 +6,7 @@
 //! lost while the server is down, sent twice after 4xx or kill -9, or
 //! injected by a hostile name.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! posting, each page self-consistent; and one client holding hundreds of
 //! idle sockets cannot lock another client out.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::net::{SocketAddr, TcpStream};

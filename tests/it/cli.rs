@@ -2,7 +2,7 @@
 //! of the ledger core, and every bad input, which must exit 1 with one
 //! `error:` line and leave the book file byte-for-byte unchanged.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -3,7 +3,7 @@
 //! headless Chromium at phone size. Each skips with a message when its tool
 //! is missing, unless `TALLY_REQUIRE_E2E=1`.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;

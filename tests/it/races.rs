@@ -7,7 +7,7 @@
 //! Also: `kill -9` at random moments of posts and invoice operations leaves
 //! a book that passes `tally check` and holds every acknowledged entry.
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
-mod common;
+use crate::common;
 
 struct Screen {
     parser: Arc<Mutex<vt100::Parser>>,

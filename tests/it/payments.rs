@@ -3,7 +3,7 @@
 //! hand-computed fixture (partial payments, credit applied, a void, nothing
 //! collected yet).
 
-mod common;
+use crate::common;
 
 use common::Book;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! What a new user reads: plurals, messages that fit their situation, and
 //! input whose meaning is plain being accepted.
 
-mod common;
+use crate::common;
 
 use common::Book;
 use common::web::Server;

@@ -5,7 +5,7 @@
 //! made while storage is away wait in the book and go out when it is
 //! back; publishing killed part-way converges; a listable bucket is caught.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

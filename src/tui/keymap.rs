@@ -65,6 +65,15 @@ pub enum KeymapError {
         "config [keys]: {action} = \"{key}\" is not a key: use one character or a name such as enter, esc, tab, up, pageup, f2, ctrl-t"
     )]
     BadKey { action: String, key: String },
+    #[error(
+        "config [keys]: \"{key}\" would be both {first} and {second} ({context:?}): bind one of them to another key"
+    )]
+    Clash {
+        key: String,
+        first: &'static str,
+        second: &'static str,
+        context: Context,
+    },
 }
 
 use Context::{
@@ -537,6 +546,7 @@ impl Keymap {
             })?;
             b.keys[0] = parsed;
         }
+        check_clashes(&bindings)?;
         Ok(Keymap { bindings })
     }
 
@@ -737,6 +747,32 @@ pub fn parse_key(s: &str) -> Option<Key> {
     Some(Key { code, ctrl: false })
 }
 
+/// Refuses two commands on one key where both apply: the second would
+/// never run, and help would list the key twice.
+fn check_clashes(bindings: &[Binding]) -> Result<(), KeymapError> {
+    for (i, a) in bindings.iter().enumerate() {
+        for b in &bindings[i + 1..] {
+            let Some(context) = a.contexts.iter().find(|c| b.contexts.contains(c)) else {
+                continue;
+            };
+            if let Some(key) = a
+                .keys
+                .iter()
+                .find(|k| k.code != KeyCode::Null && b.keys.contains(k))
+            {
+                // Which of the two the owner rebound is named first.
+                return Err(KeymapError::Clash {
+                    key: key_name(key),
+                    first: a.name,
+                    second: b.name,
+                    context: *context,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn key_name(k: &Key) -> String {
     let base = match k.code {
         KeyCode::Enter => "enter".into(),
@@ -873,5 +909,21 @@ mod tests {
         assert!(matches!(Keymap::new(&bad), Err(KeymapError::BadKey { .. })));
         assert!(parse_key("f13").is_none());
         assert!(parse_key("xy").is_none());
+    }
+
+    #[test]
+    fn a_key_taken_where_both_apply_is_refused_naming_both() {
+        // `j` moves down in the list: it cannot also add a customer there.
+        let clash = BTreeMap::from([("new_customer".to_string(), "j".to_string())]);
+        let err = Keymap::new(&clash).err().unwrap().to_string();
+        assert!(err.contains("\"j\""), "{err}");
+        assert!(
+            err.contains("new_customer") && err.contains("down"),
+            "{err}"
+        );
+        // Taken only where the other does not apply: fine (Collections'
+        // `K` is free on the customer screen).
+        let fine = BTreeMap::from([("skip_reminders".to_string(), "n".to_string())]);
+        assert!(Keymap::new(&fine).is_ok());
     }
 }

@@ -141,7 +141,7 @@ pub enum Command {
     /// Reminders by email on the `[collections] schedule`.
     #[command(subcommand)]
     Reminders(mail::RemindersCmd),
-    /// Print a completion script for bash, zsh or fish (see the README).
+    /// Print a completion script for bash, zsh or fish (see docs/guide.md).
     Completions(shell::CompletionsArgs),
     /// Print tally's man page (roff).
     Man,

@@ -1,19 +1,24 @@
-//! The README's command-line walk, run in order against a fresh book, so the
-//! README cannot drift from what tally does. Every ```sh block is read from
-//! README.md itself; each line that starts with `tally ` runs through bash
-//! (quotes and `# comments` as a reader's shell would take them) and must
-//! succeed. Lines that need a desktop clipboard, run forever or need a
-//! bucket (`link copy`, `link message`, `portal serve`, `portal publish`:
-//! tests/publish.rs runs those against a real server) are skipped;
-//! everything else runs.
+//! The README's command-line walk (and the guide's), run in order against
+//! a fresh book, so neither can drift from what tally does. Every ```sh
+//! block is read from README.md and docs/guide.md themselves; each line
+//! that starts with `tally ` runs through bash (quotes and `# comments` as
+//! a reader's shell would take them) and must succeed. Lines that need a
+//! desktop clipboard, run forever or need a bucket (`link copy`, `link
+//! message`, `portal serve`, `portal publish`: publish.rs runs those
+//! against a real server) are skipped; everything else runs.
 
 use crate::common;
 
 use common::Book;
 
-/// The `tally …` lines of every ```sh block, in order.
+/// The `tally …` lines of every ```sh block, in order: the README's
+/// walk, then the owner's guide's.
 fn walk() -> Vec<String> {
-    let readme = include_str!("../../README.md");
+    let readme = concat!(
+        include_str!("../../README.md"),
+        "\n",
+        include_str!("../../docs/guide.md")
+    );
     let mut lines = Vec::new();
     let mut in_sh = false;
     for line in readme.lines() {

@@ -37,6 +37,18 @@ fn completions_and_the_man_page_cover_every_command_without_a_book() {
     let man = b.ok(&["man"]);
     assert!(man.contains(".TH tally 1"), "{man}");
     assert!(man.contains("credit\\-transfer"), "every command is listed");
+    // Every command and its options are on the one page, and nothing
+    // points to a per-command page that is not installed.
+    for full in [
+        "tally customer add",
+        "tally invoice finalize",
+        "tally mail retry",
+        "tally reminders run",
+    ] {
+        assert!(man.contains(&format!(".SS \"{full}\"")), "{full}");
+    }
+    assert!(man.contains("\\-\\-no\\-email"), "options of subcommands");
+    assert!(!man.contains("(1)\n"), "no pointers to other pages");
     assert!(!b.db.exists(), "no book was created");
     let bad = b.run(&["completions", "powershell"]);
     assert_eq!(

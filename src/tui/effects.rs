@@ -3,7 +3,9 @@
 //! TUI touches the book or the clipboard.
 
 use super::action::{Action, CustomerLoad, CustomerSummary, InvoiceDetail, ListPage, RowsPage};
-use super::app::{Effect, InvoiceOp, LinkOp};
+use super::effect::Effect;
+use super::invoicing::InvoiceOp;
+use super::links::LinkOp;
 use super::form::{cf, customer_error_field, entry_field_index, payment_field_index};
 use crate::clipboard::Session;
 use crate::domain::CustomerId;

@@ -13,7 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 
 use super::action::{Command, RowsPage};
-use super::app::{App, Effect, Overlay, Screen, Window, drafting_rows, history_rows};
+use super::app::{App, drafting_rows, history_rows};
+use super::effect::Effect;
+use super::view::{Overlay, Screen};
+use super::window::Window;
 use super::form::Form;
 use super::tabs::Tab;
 use crate::domain::invoice::{InvoiceFilter, InvoiceSort};

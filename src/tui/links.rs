@@ -4,7 +4,9 @@
 //! clipboard session.
 
 use super::action::Command;
-use super::app::{App, Effect, Overlay};
+use super::app::App;
+use super::effect::Effect;
+use super::view::Overlay;
 use crate::domain::CustomerId;
 
 /// What a link key asks the effects to do, for one customer.

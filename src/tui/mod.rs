@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod app;
+pub mod effect;
 pub mod effects;
 pub mod form;
 pub mod invoicing;
@@ -21,7 +22,9 @@ pub mod screens;
 pub mod tabs;
 pub mod theme;
 pub mod ui;
+pub mod view;
 pub mod widgets;
+pub mod window;
 mod worker;
 
 /// Stored text as the TUI shows it (`domain::text::for_screen`): no control

@@ -10,7 +10,10 @@
 use chrono::NaiveDate;
 
 use super::action::Command;
-use super::app::{App, CustomerView, Effect, Screen, Window};
+use super::app::{App, CustomerView};
+use super::effect::Effect;
+use super::view::Screen;
+use super::window::Window;
 use crate::domain::CustomerId;
 use crate::domain::InvoiceId;
 use crate::ops::{AgingSort, Glance, aging_totals};

@@ -10,7 +10,9 @@ use ratatui::widgets::{Block, Clear, Paragraph, Table, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::action::Command;
-use super::app::{App, Overlay, Screen, Window};
+use super::app::App;
+use super::view::{Overlay, Screen};
+use super::window::Window;
 use super::keymap::{Context, Keymap};
 use super::theme::Theme;
 use super::{screens, widgets};

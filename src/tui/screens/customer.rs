@@ -12,7 +12,9 @@ use crate::domain::EntryKind;
 use crate::domain::InvoiceStatus;
 use crate::domain::invoice::InvoiceFilter;
 use crate::tui::action::{Command, CustomerPage};
-use crate::tui::app::{App, Screen, Tab};
+use crate::tui::app::App;
+use crate::tui::tabs::Tab;
+use crate::tui::view::Screen;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
 

@@ -25,7 +25,10 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::action::Command;
-use super::app::{App, Effect, Overlay, Screen, Window};
+use super::app::App;
+use super::effect::Effect;
+use super::view::{Overlay, Screen};
+use super::window::Window;
 use super::ui::Ui;
 use crate::domain::contact::Contact;
 use crate::domain::timeline::TimelineEvent;

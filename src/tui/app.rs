@@ -112,17 +112,9 @@ fn attach_fields(f: &Form) -> Result<(std::path::PathBuf, Option<String>), (usiz
     Ok((super::menu::expand_home(typed), name))
 }
 
-/// Rows the customer table body gets at a terminal height (title, table
-/// header, totals and status lines take four).
-pub fn list_rows(height: u16) -> usize {
-    height.saturating_sub(4).max(1) as usize
-}
-
-/// Rows the drafting table body gets (title, customer line, table header,
-/// selection summary and status take five).
-pub fn drafting_rows(height: u16) -> usize {
-    height.saturating_sub(5).max(1) as usize
-}
+pub use super::screens::customer::rows as history_rows;
+pub use super::screens::customers::rows as list_rows;
+pub use super::screens::drafting::rows as drafting_rows;
 
 /// Keeps `id` in view, counting where they stand.
 fn kept(id: CustomerId) -> Keep {
@@ -131,12 +123,6 @@ fn kept(id: CustomerId) -> Keep {
         row: None,
         locate: true,
     }
-}
-
-/// Rows the history table body gets (title, three header lines, balances,
-/// payment link, blank, tab bar, table header, status take ten).
-pub fn history_rows(height: u16) -> usize {
-    height.saturating_sub(10).max(1) as usize
 }
 
 impl App {

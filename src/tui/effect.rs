@@ -1,9 +1,9 @@
 //! The IO the TUI's pure update asks for: each [`Effect`] is performed by
 //! `effects::run`, which answers with an action. Nothing here does IO.
 
+use crate::domain::CustomerId;
 use crate::domain::customer::CustomerDetails;
 use crate::domain::entry::{EntryId, EntryInput, EntryKind};
-use crate::domain::CustomerId;
 use crate::store::{Counting, CustomerQuery, InvoiceQuery, Keep};
 
 use super::invoicing::InvoiceOp;

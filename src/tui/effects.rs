@@ -4,9 +4,9 @@
 
 use super::action::{Action, CustomerLoad, CustomerSummary, InvoiceDetail, ListPage, RowsPage};
 use super::effect::Effect;
+use super::form::{cf, customer_error_field, entry_field_index, payment_field_index};
 use super::invoicing::InvoiceOp;
 use super::links::LinkOp;
-use super::form::{cf, customer_error_field, entry_field_index, payment_field_index};
 use crate::clipboard::Session;
 use crate::domain::CustomerId;
 use crate::domain::contact::{ContactDetails, ContactId};

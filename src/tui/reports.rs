@@ -63,11 +63,9 @@ pub struct Reports {
     pub(super) stale: bool,
 }
 
-/// Rows a report table gets (title, a line about it, table header, totals
-/// and status take five).
-pub fn report_rows(height: u16) -> usize {
-    height.saturating_sub(5).max(1) as usize
-}
+/// Rows a report table gets: the collections screen's layout, which the
+/// aging screen's matches (a test holds them equal).
+pub use super::screens::collections::rows as report_rows;
 
 impl App {
     pub(super) fn report_command(&mut self, c: Command) {
@@ -193,5 +191,20 @@ impl App {
         self.reports.aging.window.reveal(rows);
         self.reports.collections.window.reveal(rows);
         std::mem::take(&mut self.reports.stale).then_some(Effect::LoadReport(kind))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The report screens page by one size, which must be what each draws.
+    #[test]
+    fn aging_and_collections_draw_the_rows_they_page_by() {
+        for h in 0..200 {
+            assert_eq!(
+                super::super::screens::aging::rows(h),
+                super::report_rows(h),
+                "{h}"
+            );
+        }
     }
 }

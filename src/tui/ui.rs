@@ -11,10 +11,10 @@ use unicode_width::UnicodeWidthStr;
 
 use super::action::Command;
 use super::app::App;
-use super::view::{Overlay, Screen};
-use super::window::Window;
 use super::keymap::{Context, Keymap};
 use super::theme::Theme;
+use super::view::{Overlay, Screen};
+use super::window::Window;
 use super::{screens, widgets};
 
 pub const MIN_WIDTH: u16 = 50;

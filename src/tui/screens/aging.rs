@@ -16,14 +16,30 @@ use crate::tui::safe;
 use crate::tui::ui::{Ui, status_line, title_bar};
 use crate::tui::widgets::columns::{Grid, Kind, Laid, SPACING, Value, col, fit_parts, styled};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let [title, info, table, status] = Layout::vertical([
+/// Title, a line about it, the table with its totals line, status.
+pub fn layout(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(2),
         Constraint::Length(1),
     ])
-    .areas(area);
+    .areas(area)
+}
+
+/// The table's rows and its totals line, within the table's area.
+fn table_layout(area: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area)
+}
+
+/// Rows of the table body at a terminal `height` (its header takes one).
+pub fn rows(height: u16) -> usize {
+    let [list, _] = table_layout(layout(Rect::new(0, 0, 1, height))[2]);
+    usize::from(list.height.saturating_sub(1)).max(1)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let [title, info, table, status] = layout(area);
     let v = &app.reports.aging;
     let as_of = v.as_of.map(|d| format!("as of {d} · ")).unwrap_or_default();
     title_bar(
@@ -121,7 +137,7 @@ fn body(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         widths,
     } = grid.layout(area.width, ui.theme.header());
     let totals = rows.pop();
-    let [list, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let [list, foot] = table_layout(area);
     let rows = rows.into_iter().enumerate().map(|(i, row)| {
         if v.window.offset + i == v.window.selected {
             row.style(ui.theme.selected())

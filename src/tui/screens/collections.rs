@@ -19,15 +19,30 @@ use crate::tui::safe;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let [title, info, table, totals, status] = Layout::vertical([
+/// Title, a line about it, table, totals, status.
+pub fn layout(area: Rect) -> [Rect; 5] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
-    .areas(area);
+    .areas(area)
+}
+
+const TABLE: usize = 2;
+
+/// Rows of the table body at a terminal `height`: the table's area in
+/// [`layout`] less its header line. Paging uses this, so a page is what
+/// is drawn.
+pub fn rows(height: u16) -> usize {
+    let area = Rect::new(0, 0, 1, height);
+    usize::from(layout(area)[TABLE].height.saturating_sub(1)).max(1)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let [title, info, table, totals, status] = layout(area);
     let v = &app.reports.collections;
     title_bar(
         frame,
@@ -60,7 +75,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             table,
         );
     } else {
-        rows(frame, table, app, ui);
+        draw_rows(frame, table, app, ui);
     }
     totals_line(frame, totals, app, ui);
     let mut hints = vec![(k(Command::CopyReminder), "copy reminder, next")];
@@ -77,7 +92,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     status_line(frame, status, app, &hints, ui);
 }
 
-fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let v = &app.reports.collections;
     let cur = &app.currency;
     // The reminder's wording follows the customer's oldest overdue

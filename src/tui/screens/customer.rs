@@ -14,9 +14,35 @@ use crate::domain::invoice::InvoiceFilter;
 use crate::tui::action::{Command, CustomerPage};
 use crate::tui::app::App;
 use crate::tui::tabs::Tab;
-use crate::tui::view::Screen;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
+use crate::tui::view::Screen;
 use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
+
+/// Title, three lines about the customer, balances, payment link,
+/// metrics, tab bar, the tab's table, status.
+pub fn layout(area: Rect) -> [Rect; 8] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+const TABLE: usize = 6;
+
+/// Rows of the table body at a terminal `height`: the table's area in
+/// [`layout`] less its header line. Paging uses this, so a page is what
+/// is drawn.
+pub fn rows(height: u16) -> usize {
+    let area = Rect::new(0, 0, 1, height);
+    usize::from(layout(area)[TABLE].height.saturating_sub(1)).max(1)
+}
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let [
@@ -28,17 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         tab,
         table,
         status,
-    ] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    ] = layout(area);
     let Some(view) = &app.customer else { return };
     let k = |c| ui.keymap.key_for(c);
     let hints = match view.tab {

@@ -13,14 +13,29 @@ use crate::tui::app::App;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let [title, table, totals, status] = Layout::vertical([
+/// Title, table, totals, status.
+pub fn layout(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
-    .areas(area);
+    .areas(area)
+}
+
+const TABLE: usize = 1;
+
+/// Rows of the table body at a terminal `height`: the table's area in
+/// [`layout`] less its header line. Paging uses this, so a page is what
+/// is drawn.
+pub fn rows(height: u16) -> usize {
+    let area = Rect::new(0, 0, 1, height);
+    usize::from(layout(area)[TABLE].height.saturating_sub(1)).max(1)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let [title, table, totals, status] = layout(area);
     let l = &app.list;
     let right = if l.searching || !l.search.is_empty() {
         let cursor = if l.searching { "▏" } else { "" };
@@ -39,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     if l.loaded_once && l.window.count == 0 {
         empty(frame, table, app, ui);
     } else {
-        rows(frame, table, app, ui);
+        draw_rows(frame, table, app, ui);
     }
     totals_line(frame, totals, app, ui);
     let k = |c| ui.keymap.key_for(c);
@@ -65,7 +80,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     status_line(frame, status, app, &hints, ui);
 }
 
-fn rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let l = &app.list;
     let cur = &app.currency;
     let mut grid = Grid::new(&[

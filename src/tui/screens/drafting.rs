@@ -15,15 +15,30 @@ use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col};
 use crate::tui::widgets::invoice::{CHARGE_COLUMNS, charge_cells};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let [title, info, table, summary, status] = Layout::vertical([
+/// Title, customer line, table, selection summary, status.
+pub fn layout(area: Rect) -> [Rect; 5] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
-    .areas(area);
+    .areas(area)
+}
+
+const TABLE: usize = 2;
+
+/// Rows of the table body at a terminal `height`: the table's area in
+/// [`layout`] less its header line. Paging uses this, so a page is what
+/// is drawn.
+pub fn rows(height: u16) -> usize {
+    let area = Rect::new(0, 0, 1, height);
+    usize::from(layout(area)[TABLE].height.saturating_sub(1)).max(1)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+    let [title, info, table, summary, status] = layout(area);
     let Some(d) = &app.drafting else { return };
     let name = app
         .customer

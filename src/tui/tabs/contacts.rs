@@ -8,10 +8,10 @@ use super::TabRows;
 use crate::domain::CustomerId;
 use crate::domain::contact::Contact;
 use crate::store::{Reads, Result};
-use crate::tui::window::Window;
 use crate::tui::safe;
 use crate::tui::ui::{Ui, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, styled};
+use crate::tui::window::Window;
 
 pub const EMPTY: &str = "No contacts yet. Press {NewContact} to add one.";
 

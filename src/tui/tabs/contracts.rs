@@ -10,10 +10,10 @@ use crate::domain::CustomerId;
 use crate::domain::contract::Contract;
 use crate::store::{Reads, Result};
 use crate::tui::app::App;
-use crate::tui::window::Window;
 use crate::tui::safe;
 use crate::tui::ui::{Ui, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col};
+use crate::tui::window::Window;
 
 pub const EMPTY: &str = "No contracts yet. Press {NewContract} to make one.";
 

@@ -9,10 +9,10 @@ use super::TabRows;
 use crate::domain::CustomerId;
 use crate::domain::document::{Document, human_size};
 use crate::store::{Reads, Result};
-use crate::tui::window::Window;
 use crate::tui::safe;
 use crate::tui::ui::{Ui, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col};
+use crate::tui::window::Window;
 
 pub const EMPTY: &str = "No documents yet. Press {NewContact} to attach a file.";
 

@@ -8,10 +8,10 @@ use super::TabRows;
 use crate::domain::CustomerId;
 use crate::store::{Payment, Reads, Result};
 use crate::tui::app::App;
-use crate::tui::window::Window;
 use crate::tui::safe;
 use crate::tui::ui::{Ui, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, styled};
+use crate::tui::window::Window;
 
 pub const EMPTY: &str =
     "No payments yet. Record one with {MarkPaid} on an invoice, or {AddEntry} for a credit.";

@@ -9,10 +9,10 @@ use super::TabRows;
 use crate::domain::{Customer, CustomerId};
 use crate::store::{Reads, Result};
 use crate::tui::app::App;
-use crate::tui::window::Window;
 use crate::tui::safe;
 use crate::tui::ui::{Ui, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, styled};
+use crate::tui::window::Window;
 
 pub const EMPTY: &str = "No sub-clients.";
 

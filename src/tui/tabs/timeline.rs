@@ -8,10 +8,10 @@ use super::TabRows;
 use crate::domain::CustomerId;
 use crate::domain::timeline::TimelineEvent;
 use crate::store::{Reads, Result};
-use crate::tui::window::Window;
 use crate::tui::safe;
 use crate::tui::ui::{Ui, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col};
+use crate::tui::window::Window;
 
 pub const EMPTY: &str = "Nothing has happened to this customer yet.";
 

@@ -18,6 +18,7 @@ use crate::store::{COUNT_CAP, Counting, CustomerQuery, Keep, Totals};
 pub use super::effect::Effect;
 pub use super::invoicing::{DraftView, InvoiceList, InvoiceOp};
 pub use super::links::LinkOp;
+pub use super::shared::Shared;
 pub use super::tabs::{Tab, TabLists};
 pub use super::view::{Overlay, Screen, Status};
 pub use super::window::Window;
@@ -81,19 +82,9 @@ pub struct App {
     pub reports: super::reports::Reports,
     pub overlay: Option<Overlay>,
     pub status: Option<Status>,
-    pub size: (u16, u16),
     pub quit: bool,
-    pub currency: Currency,
-    pub business: String,
-    pub today: NaiveDate,
-    /// Shown beside an empty Tax field, e.g. "empty = 8.25%".
-    pub tax_hint: Option<String>,
-    /// The default tax rate in percent, for the charge form's preview.
-    pub tax_rate: rust_decimal::Decimal,
-    /// Whether `[mail]` is set (statements and reminders can be emailed).
-    pub mail: bool,
-    /// `[collections] schedule` when reminders go by email, else empty.
-    pub reminder_schedule: Vec<u32>,
+    /// What every screen reads: currency, business, today, size, settings.
+    pub shared: Shared,
     /// Effects decided outside `update`'s return path, sent on the next sync.
     pub(super) pending: Vec<Effect>,
 }
@@ -139,17 +130,24 @@ impl App {
             reports: Default::default(),
             overlay: None,
             status: None,
-            size,
             quit: false,
-            currency,
-            business,
-            today,
-            tax_hint: None,
-            tax_rate: rust_decimal::Decimal::ZERO,
-            mail: false,
-            reminder_schedule: Vec::new(),
+            shared: Shared {
+                currency,
+                business,
+                today,
+                size,
+                tax_hint: None,
+                tax_rate: rust_decimal::Decimal::ZERO,
+                mail: false,
+                reminder_schedule: Vec::new(),
+            },
             pending: Vec::new(),
         }
+    }
+
+    /// The terminal's size: columns, rows.
+    pub fn size(&self) -> (u16, u16) {
+        self.shared.size
     }
 
     /// Where keys go right now.
@@ -217,7 +215,7 @@ impl App {
                 self.overlay = None;
                 self.info("Nothing changed");
             }
-            Action::Resize(w, h) => self.size = (w, h),
+            Action::Resize(w, h) => self.shared.size = (w, h),
             Action::ListLoaded(page) => self.list_loaded(page),
             Action::CustomerLoaded(page) => self.customer_loaded(*page),
             Action::InvoicesLoaded(page) => self.invoices_loaded(page),
@@ -340,11 +338,11 @@ impl App {
             }
             Command::AddEntry => {
                 if let Some(v) = &self.customer {
-                    let today = self.today.format("%Y-%m-%d").to_string();
+                    let today = self.shared.today.format("%Y-%m-%d").to_string();
                     self.overlay = Some(Overlay::Form(Box::new(Form::new_entry(
                         v.id,
                         &today,
-                        self.tax_hint.clone(),
+                        self.shared.tax_hint.clone(),
                     ))));
                 }
             }
@@ -359,7 +357,7 @@ impl App {
             Command::ToggleKind => {
                 if let Some(Overlay::Form(f)) = &mut self.overlay {
                     f.toggle_kind();
-                    f.refresh_preview(&self.currency, self.tax_rate);
+                    f.refresh_preview(&self.shared.currency, self.shared.tax_rate);
                 }
             }
             Command::SwitchTab | Command::PrevTab | Command::ShowTab(_) => self.tab_command(c),
@@ -368,7 +366,7 @@ impl App {
                 if let Some(v) = &self.customer {
                     self.pending.push(Effect::Statement(v.id));
                     // With mail set, the statement can go to whoever pays.
-                    if self.mail {
+                    if self.shared.mail {
                         self.overlay = Some(Overlay::Confirm {
                             message: "Email this statement to whoever pays for this customer too?\nThe file is written beside the book either way.".into(),
                             effect: Box::new(Effect::EmailStatement(v.id)),
@@ -378,7 +376,7 @@ impl App {
             }
             Command::NewContract => {
                 if let Some(v) = &self.customer {
-                    let today = self.today.format("%Y-%m-%d").to_string();
+                    let today = self.shared.today.format("%Y-%m-%d").to_string();
                     let form = super::tabs::forms::contract(v.id, &today);
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                 }
@@ -444,11 +442,11 @@ impl App {
 
     fn page_rows(&self) -> usize {
         match self.screen {
-            Screen::Customers => list_rows(self.size.1),
-            Screen::Customer => history_rows(self.size.1),
-            Screen::Drafting => drafting_rows(self.size.1),
+            Screen::Customers => list_rows(self.shared.size.1),
+            Screen::Customer => history_rows(self.shared.size.1),
+            Screen::Drafting => drafting_rows(self.shared.size.1),
             Screen::Aging | Screen::Collections | Screen::Glance => {
-                super::reports::report_rows(self.size.1)
+                super::reports::report_rows(self.shared.size.1)
             }
         }
     }
@@ -609,9 +607,9 @@ impl App {
         if let Some(m) = self.locked_message(e) {
             return self.error(&m);
         }
-        let input = EntryInput::from_entry(e, &self.currency);
+        let input = EntryInput::from_entry(e, &self.shared.currency);
         let mut form = Form::edit_entry(e.customer_id, e.id, e.kind, &input);
-        form.refresh_preview(&self.currency, self.tax_rate);
+        form.refresh_preview(&self.shared.currency, self.shared.tax_rate);
         self.overlay = Some(Overlay::Form(Box::new(form)));
     }
 
@@ -622,7 +620,7 @@ impl App {
         if let Some(m) = self.locked_message(e) {
             return self.error(&m);
         }
-        let amount = self.currency.display(e.signed_amount());
+        let amount = self.shared.currency.display(e.signed_amount());
         let desc = if e.description.is_empty() {
             String::new()
         } else {
@@ -633,7 +631,7 @@ impl App {
             e.kind.as_str(),
             e.id,
             e.date.format("%Y-%m-%d"),
-            self.currency.display(e.signed_total().abs()),
+            self.shared.currency.display(e.signed_total().abs()),
         );
         self.overlay = Some(Overlay::Confirm {
             message,
@@ -653,7 +651,7 @@ impl App {
                 _ => {}
             }
             f.edited();
-            f.refresh_preview(&self.currency, self.tax_rate);
+            f.refresh_preview(&self.shared.currency, self.shared.tax_rate);
             return;
         }
         if self.context() == Context::Search {
@@ -864,12 +862,12 @@ impl App {
             l.window.selected = page.offset + at;
             l.unlocated = Some(id);
         }
-        let rows = list_rows(self.size.1);
+        let rows = list_rows(self.shared.size.1);
         self.list.window.reveal(rows);
     }
 
     fn customer_loaded(&mut self, load: CustomerLoad) {
-        let rows = history_rows(self.size.1);
+        let rows = history_rows(self.shared.size.1);
         let Some(v) = &mut self.customer else { return };
         if v.id != load.id {
             return;
@@ -906,7 +904,7 @@ impl App {
     /// Asks for whatever the visible windows need and do not have.
     fn sync(&mut self) -> Vec<Effect> {
         let mut fx = Vec::new();
-        let rows = list_rows(self.size.1);
+        let rows = list_rows(self.shared.size.1);
         self.list.window.reveal(rows);
         if self.screen == Screen::Customers {
             let l = &mut self.list;
@@ -927,7 +925,7 @@ impl App {
                 });
             }
         }
-        let rows = history_rows(self.size.1);
+        let rows = history_rows(self.shared.size.1);
         if let (Screen::Customer, Some(v)) = (self.screen, &mut self.customer) {
             v.window.reveal(rows);
             if let Some((offset, limit)) = v

@@ -138,7 +138,7 @@ impl App {
                 if d.picked.remove(&id).is_none() {
                     d.picked.insert(id, total);
                 }
-                let rows = drafting_rows(self.size.1);
+                let rows = drafting_rows(self.shared.size.1);
                 d.window.step(1, rows);
             }
             return;
@@ -146,7 +146,7 @@ impl App {
         let Some(id) = self.selected_invoice().map(|i| i.id) else {
             return;
         };
-        let rows = history_rows(self.size.1);
+        let rows = history_rows(self.shared.size.1);
         if let Some(v) = &mut self.customer {
             if !v.invoices.marked.remove(&id) {
                 v.invoices.marked.insert(id);
@@ -158,7 +158,7 @@ impl App {
     /// Enter (the picked charges) or `A` (all open charges) on the drafting screen.
     pub(super) fn confirm_draft(&mut self, all: bool) {
         let Some(d) = &self.drafting else { return };
-        let money = |v| self.currency.display(v);
+        let money = |v| self.shared.currency.display(v);
         let (message, charges) = if all {
             if d.window.count == 0 {
                 return self.error("No open charges: every charge is already on an invoice");
@@ -215,7 +215,7 @@ impl App {
             return self.error("No invoice selected: press i to draft one from open charges");
         };
         let label = inv.label();
-        let money = |v| self.currency.display(v);
+        let money = |v| self.shared.currency.display(v);
         let (allowed, op, message) = match c {
             Command::Finalize => (
                 inv.status == InvoiceStatus::Draft,
@@ -283,8 +283,8 @@ impl App {
             let input = PaymentInput::default();
             return self.run_now(InvoiceOp::Pay(inv.id, input));
         }
-        let today = self.today.format("%Y-%m-%d").to_string();
-        let amount = self.currency.plain(inv.remaining());
+        let today = self.shared.today.format("%Y-%m-%d").to_string();
+        let amount = self.shared.currency.plain(inv.remaining());
         let form = Form::payment(inv.id, &inv.label(), &amount, &today);
         self.overlay = Some(Overlay::Form(Box::new(form)));
     }
@@ -344,8 +344,8 @@ impl App {
     /// The loads the Invoices tab and the drafting screen need.
     pub(super) fn sync_invoices(&mut self) -> Vec<Effect> {
         let mut fx = std::mem::take(&mut self.pending);
-        let today = self.today;
-        let rows = history_rows(self.size.1);
+        let today = self.shared.today;
+        let rows = history_rows(self.shared.size.1);
         if let (Screen::Customer, Some(v)) = (self.screen, &mut self.customer)
             && v.tab == Tab::Invoices
         {
@@ -366,7 +366,7 @@ impl App {
                 });
             }
         }
-        let rows = drafting_rows(self.size.1);
+        let rows = drafting_rows(self.shared.size.1);
         if let (Screen::Drafting, Some(d)) = (self.screen, &mut self.drafting) {
             d.window.reveal(rows);
             if let Some((offset, limit)) = d.window.wants(rows) {
@@ -382,7 +382,7 @@ impl App {
     }
 
     pub(super) fn invoices_loaded(&mut self, page: RowsPage<Invoice>) {
-        let rows = history_rows(self.size.1);
+        let rows = history_rows(self.shared.size.1);
         if let Some(v) = &mut self.customer
             && v.id == page.customer
         {
@@ -396,7 +396,7 @@ impl App {
     }
 
     pub(super) fn charges_loaded(&mut self, page: RowsPage<Entry>) {
-        let rows = drafting_rows(self.size.1);
+        let rows = drafting_rows(self.shared.size.1);
         if let Some(d) = &mut self.drafting
             && d.customer == page.customer
         {

@@ -19,6 +19,7 @@ pub mod menu;
 mod publisher;
 pub mod reports;
 pub mod screens;
+pub mod shared;
 pub mod tabs;
 pub mod theme;
 pub mod ui;
@@ -80,12 +81,12 @@ impl Runner {
             size,
         );
         let rate = config.default_tax_rate();
-        app.tax_rate = rate;
-        app.mail = config.mail.is_set();
-        if app.mail {
-            app.reminder_schedule = config.collections.schedule.clone();
+        app.shared.tax_rate = rate;
+        app.shared.mail = config.mail.is_set();
+        if app.shared.mail {
+            app.shared.reminder_schedule = config.collections.schedule.clone();
         }
-        app.tax_hint = Some(if rate > Decimal::ZERO {
+        app.shared.tax_hint = Some(if rate > Decimal::ZERO {
             format!(
                 "empty = {}%; an amount or a rate like 8.25%",
                 rate.normalize()

@@ -124,14 +124,14 @@ impl App {
             return self.error("Nothing is overdue: there is nobody to remind");
         };
         self.pending.push(Effect::Remind(CustomerId(row.customer)));
-        let rows = report_rows(self.size.1);
+        let rows = report_rows(self.shared.size.1);
         v.window.step(1, rows);
     }
 
     /// `L` emails the selected customer a reminder now; `K` skips the
     /// scheduled steps their late invoices have reached. Both need mail.
     pub(super) fn collections_mail(&mut self, c: Command) {
-        if !self.mail {
+        if !self.shared.mail {
             return self.error(
                 "Mail is not set up: add a [mail] section to the config (see config.example.toml)",
             );
@@ -148,7 +148,7 @@ impl App {
     }
 
     pub(super) fn report_loaded(&mut self, data: ReportData) {
-        let rows = report_rows(self.size.1);
+        let rows = report_rows(self.shared.size.1);
         match data {
             ReportData::Aging(day, mut list) => {
                 let v = &mut self.reports.aging;
@@ -187,7 +187,7 @@ impl App {
             Screen::Glance => ReportKind::Glance,
             _ => return None,
         };
-        let rows = report_rows(self.size.1);
+        let rows = report_rows(self.shared.size.1);
         self.reports.aging.window.reveal(rows);
         self.reports.collections.window.reveal(rows);
         std::mem::take(&mut self.reports.stale).then_some(Effect::LoadReport(kind))

@@ -62,7 +62,7 @@ fn keys(r: &mut Runner, s: &str) {
 }
 
 fn draw(r: &Runner) -> Terminal<TestBackend> {
-    let (w, h) = r.app.size;
+    let (w, h) = r.app.size();
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| render(f, &r.app, &r.ui)).unwrap();
     t

@@ -45,7 +45,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     title_bar(
         frame,
         title,
-        &format!("tally · {} / Receivables aging", safe(&app.business)),
+        &format!("tally · {} / Receivables aging", safe(&app.shared.business)),
         &format!("{as_of}sort: {}", v.sort.name()),
         ui,
     );
@@ -97,7 +97,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
 /// their columns line up and no amount in either is cut.
 fn body(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let v = &app.reports.aging;
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let money = |m: i128| -> Value {
         let d = cur.from_minor_wide(m);
         if m == 0 {

@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     title_bar(
         frame,
         title,
-        &format!("tally · {} / Collections", safe(&app.business)),
+        &format!("tally · {} / Collections", safe(&app.shared.business)),
         &format!(
             "{} · oldest first",
             crate::tui::plural(v.rows.len(), "overdue invoice")
@@ -79,7 +79,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     }
     totals_line(frame, totals, app, ui);
     let mut hints = vec![(k(Command::CopyReminder), "copy reminder, next")];
-    if app.mail {
+    if app.shared.mail {
         hints.push((k(Command::EmailReminder), "email now"));
         hints.push((k(Command::SkipReminders), "skip"));
     }
@@ -94,7 +94,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
 
 fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let v = &app.reports.collections;
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     // The reminder's wording follows the customer's oldest overdue
     // invoice, which is their first row in this oldest-first list.
     let mut latest: HashMap<i64, i64> = HashMap::new();
@@ -102,7 +102,7 @@ fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         latest.entry(r.customer).or_insert(r.days_late);
     }
     // "Next" only where reminders go by email.
-    let scheduled = !app.reminder_schedule.is_empty();
+    let scheduled = !app.shared.reminder_schedule.is_empty();
     let mut columns = vec![
         col("Invoice", Kind::Fixed, 7),
         col("Customer", Kind::Text, 8),
@@ -150,8 +150,8 @@ fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
 /// When the schedule emails this invoice's next reminder: "final 12-20",
 /// or "done" when every step went.
 fn next_email(r: &crate::store::OverdueRow, app: &App) -> String {
-    let schedule = &app.reminder_schedule;
-    match r.next_step(schedule, app.today) {
+    let schedule = &app.shared.reminder_schedule;
+    match r.next_step(schedule, app.shared.today) {
         Some((k, on)) => {
             let tone = match k {
                 0 => "gentle",
@@ -169,7 +169,7 @@ fn totals_line(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     if v.rows.is_empty() {
         return;
     }
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let owed = cur.from_minor(v.rows.iter().map(|r| r.remaining).sum());
     let mut customers: Vec<i64> = v.rows.iter().map(|r| r.customer).collect();
     customers.sort_unstable();

@@ -253,7 +253,7 @@ fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
 
 fn breakdown(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &Ui) {
     let b = &page.breakdown;
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let room = (area.width as usize).saturating_sub(1);
     // Full labels when all four parts fit, shorter ones when that makes
     // them fit; otherwise whole parts are left out, never cut.
@@ -297,7 +297,7 @@ fn breakdown(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: 
 /// days the customer takes to pay (whole parts only, as space allows).
 fn metrics(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &Ui) {
     let b = &page.breakdown;
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let days = page
         .avg_days
         .map_or("no invoice paid in full yet".to_string(), |d| {
@@ -377,7 +377,7 @@ fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &U
         );
         return;
     }
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let mut grid = Grid::new(&[
         col("Date", Kind::Fixed, 6),
         col("Description", Kind::Text, 3),
@@ -419,7 +419,7 @@ fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         );
         return;
     }
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let day = |d: Option<chrono::NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| "-".into())
@@ -436,7 +436,7 @@ fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         col("Period", Kind::Fixed, 1),
     ]);
     for inv in &l.rows {
-        let status = inv.status_label(app.today);
+        let status = inv.status_label(app.shared.today);
         let status_style = match status {
             "overdue" => ui.theme.error(),
             "paid" => ui.theme.good(),

@@ -46,7 +46,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     title_bar(
         frame,
         title,
-        &format!("tally · {}", app.business),
+        &format!("tally · {}", app.shared.business),
         &right,
         ui,
     );
@@ -82,7 +82,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
 
 fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let l = &app.list;
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let mut grid = Grid::new(&[
         col("Name", Kind::Text, 5),
         col("Email / Phone", Kind::Text, 2),
@@ -150,7 +150,7 @@ fn empty(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
 
 fn totals_line(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     let Some(t) = &app.list.totals else { return };
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let noun = if t.customers == 1 {
         "customer"
     } else {

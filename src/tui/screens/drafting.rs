@@ -64,7 +64,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         )),
         info,
     );
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     if d.loaded_once && d.window.count == 0 {
         frame.render_widget(
             Paragraph::new(vec![

@@ -34,7 +34,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     title_bar(
         frame,
         title,
-        &format!("tally · {} / The month at a glance", safe(&app.business)),
+        &format!(
+            "tally · {} / The month at a glance",
+            safe(&app.shared.business)
+        ),
         &right,
         ui,
     );
@@ -88,7 +91,7 @@ type Figure = fn(&MonthGlance) -> Decimal;
 
 /// This month and last, side by side; the amounts are never cut.
 fn summary_table(frame: &mut Frame, area: Rect, g: &Glance, app: &App, ui: &Ui) {
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let name = |m: Option<&MonthGlance>| {
         m.map(|m| m.month.format("%B %Y").to_string())
             .unwrap_or_default()
@@ -228,7 +231,7 @@ fn days(frame: &mut Frame, area: Rect, g: &Glance, ui: &Ui) {
 }
 
 fn owing_most(frame: &mut Frame, area: Rect, g: &Glance, app: &App, ui: &Ui) {
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     // A short list reads better kept together than spread across the screen.
     let area = Rect {
         width: area.width.min(64),

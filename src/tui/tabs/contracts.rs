@@ -30,7 +30,7 @@ pub fn load(r: &Reads<'_>, c: CustomerId, offset: usize, limit: usize) -> Result
 }
 
 pub fn render(frame: &mut Frame, area: Rect, rows: &[ContractRow], w: &Window, app: &App, ui: &Ui) {
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let mut grid = Grid::new(&[
         col("Name", Kind::Text, 5),
         col("Every", Kind::Fixed, 4),
@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, rows: &[ContractRow], w: &Window, a
             cur.display(c.value).into(),
             c.start.to_string().into(),
             c.end.map_or("-".to_string(), |e| e.to_string()).into(),
-            c.status(app.today).into(),
+            c.status(app.shared.today).into(),
             cur.display(*billed).into(),
         ]);
     }

@@ -24,7 +24,7 @@ pub fn load(r: &Reads<'_>, c: CustomerId, offset: usize, limit: usize) -> Result
 }
 
 pub fn render(frame: &mut Frame, area: Rect, rows: &[CreditItem], w: &Window, app: &App, ui: &Ui) {
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let mut grid = Grid::new(&[
         col("Date", Kind::Fixed, 6),
         col("Source", Kind::Fixed, 6),

@@ -244,7 +244,7 @@ impl App {
 
     /// The load the list tab on screen needs, if any.
     pub(crate) fn sync_tabs(&mut self) -> Option<Effect> {
-        let rows = super::app::history_rows(self.size.1);
+        let rows = super::app::history_rows(self.shared.size.1);
         let v = self
             .customer
             .as_mut()
@@ -263,7 +263,7 @@ impl App {
     }
 
     pub(crate) fn tab_loaded(&mut self, page: TabPage) {
-        let rows = super::app::history_rows(self.size.1);
+        let rows = super::app::history_rows(self.shared.size.1);
         let Some(v) = self.customer.as_mut().filter(|v| v.id == page.customer) else {
             return;
         };
@@ -316,11 +316,11 @@ impl App {
             return self.error("No available credit to transfer");
         }
         let amount = if available > rust_decimal::Decimal::ZERO {
-            self.currency.plain(available)
+            self.shared.currency.plain(available)
         } else {
             String::new()
         };
-        let today = self.today.format("%Y-%m-%d").to_string();
+        let today = self.shared.today.format("%Y-%m-%d").to_string();
         let name = &page.customer.name;
         let form = match c {
             Command::Refund => forms::refund(v.id, name, &amount, &today),
@@ -442,7 +442,7 @@ pub fn hints(tab: Tab, ui: &Ui) -> Vec<(String, &'static str)> {
 /// What the tab line says beside a list tab's name, longest first: the tab
 /// bar shows the first that fits.
 pub fn detail(app: &App, page: &super::action::CustomerPage, tab: Tab) -> Vec<String> {
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let n = app.current_list().map_or(0, |l| l.window.count);
     let count = |one: &str, many: &str| crate::domain::text::count(n, one, many);
     match tab {
@@ -495,7 +495,7 @@ impl App {
         let Some(at) = w.selected.checked_sub(w.offset) else {
             return;
         };
-        let cur = &self.currency;
+        let cur = &self.shared.currency;
         let note = match &list.rows {
             TabRows::SubClients(_) => return self.open_sub_client(),
             TabRows::Payments(rows) => rows.get(at).map(|p| payments::note(p, cur)),

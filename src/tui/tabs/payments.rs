@@ -24,7 +24,7 @@ pub fn load(r: &Reads<'_>, c: CustomerId, offset: usize, limit: usize) -> Result
 }
 
 pub fn render(frame: &mut Frame, area: Rect, rows: &[Payment], w: &Window, app: &App, ui: &Ui) {
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     // Invoice numbers show whole or not at all: a cut number is another
     // invoice. Enter shows every field of a payment.
     let mut grid = Grid::new(&[

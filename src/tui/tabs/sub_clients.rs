@@ -22,7 +22,7 @@ pub fn load(r: &Reads<'_>, c: CustomerId, offset: usize, limit: usize) -> Result
 }
 
 pub fn render(frame: &mut Frame, area: Rect, rows: &[Customer], w: &Window, app: &App, ui: &Ui) {
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let mut grid = Grid::new(&[
         col("ID", Kind::Fixed, 3),
         col("Name", Kind::Text, 4),

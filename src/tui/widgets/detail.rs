@@ -11,7 +11,7 @@ use crate::tui::app::App;
 use crate::tui::ui::{Ui, popup};
 
 pub fn render(frame: &mut Frame, area: Rect, e: &Entry, app: &App, ui: &Ui) {
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let mut rows = vec![
         ("Entry", format!("#{}", e.id)),
         ("Type", e.kind.as_str().to_string()),

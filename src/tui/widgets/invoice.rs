@@ -79,14 +79,17 @@ pub fn charge_cells(e: &Entry, cur: &Currency) -> Vec<Value> {
 }
 
 fn body(d: &InvoiceDetail, width: usize, app: &App, ui: &Ui) -> Vec<Line<'static>> {
-    let cur = &app.currency;
+    let cur = &app.shared.currency;
     let inv = &d.invoice;
     let day = |x: Option<chrono::NaiveDate>| {
         x.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| "not issued".into())
     };
     let mut out = vec![Line::from(vec![
-        Span::styled(inv.status_label(app.today).to_string(), ui.theme.header()),
+        Span::styled(
+            inv.status_label(app.shared.today).to_string(),
+            ui.theme.header(),
+        ),
         Span::styled(
             format!(
                 " · issued {} · due {}",

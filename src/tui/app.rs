@@ -12,67 +12,19 @@ use super::action::{Action, Command, CustomerLoad, CustomerPage, ListPage};
 use super::form::{Form, FormKind};
 use super::keymap::Context;
 use crate::domain::entry::EntryInput;
-use crate::domain::{Currency, Customer, CustomerId, CustomerSort, Entry};
-use crate::store::{COUNT_CAP, Counting, CustomerQuery, Keep, Totals};
+use crate::domain::{Currency, Customer, CustomerId, Entry};
+use crate::store::{COUNT_CAP, Counting, CustomerQuery, Keep};
 
+use super::component::{Cx, Nav, Out};
 pub use super::effect::Effect;
 pub use super::invoicing::{DraftView, InvoiceList, InvoiceOp};
 pub use super::links::LinkOp;
+pub use super::screens::customer::CustomerView;
+pub use super::screens::customers::ListView;
 pub use super::shared::Shared;
 pub use super::tabs::{Tab, TabLists};
 pub use super::view::{Overlay, Screen, Status};
 pub use super::window::Window;
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListView {
-    pub sort: CustomerSort,
-    pub search: String,
-    pub searching: bool,
-    pub window: Window,
-    pub rows: Vec<Customer>,
-    pub totals: Option<Totals>,
-    /// The first load has answered (so an empty list really is empty).
-    pub loaded_once: bool,
-    /// `window.count` is every row, not only as many as were counted.
-    pub count_exact: bool,
-    need_count: Option<Counting>,
-    /// End was pressed before the list was counted to its end.
-    end_pending: bool,
-    need_totals: bool,
-    keep: Option<Keep>,
-    /// The customer a re-sort kept in view without counting where they
-    /// stand: `window`'s offset is provisional until [`Action::Idle`].
-    unlocated: Option<CustomerId>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct CustomerView {
-    pub id: CustomerId,
-    pub page: Option<CustomerPage>,
-    pub window: Window,
-    pub tab: Tab,
-    pub invoices: InvoiceList,
-    /// Payments, Credits, Contacts, Sub-clients and Timeline, once opened.
-    pub lists: TabLists,
-    /// Where Esc goes: the list, or the report it was opened from.
-    pub return_to: Screen,
-    need_summary: bool,
-}
-
-impl CustomerView {
-    pub(super) fn new(id: CustomerId) -> CustomerView {
-        CustomerView {
-            id,
-            page: None,
-            window: Window::default(),
-            tab: Tab::History,
-            invoices: InvoiceList::default(),
-            lists: TabLists::default(),
-            return_to: Screen::Customers,
-            need_summary: true,
-        }
-    }
-}
 
 pub struct App {
     pub screen: Screen,
@@ -221,7 +173,7 @@ impl App {
             Action::InvoicesLoaded(page) => self.invoices_loaded(page),
             Action::ChargesLoaded(page) => self.charges_loaded(page),
             Action::TabLoaded(page) => self.tab_loaded(*page),
-            Action::ReportLoaded(data) => self.report_loaded(*data),
+            Action::ReportLoaded(data) => self.reports.loaded(*data, &self.shared),
             Action::Saved { message, customer } => self.saved(message, customer),
             Action::BookChanged => self.book_changed(),
             Action::Idle => self.locate_kept(),
@@ -312,7 +264,9 @@ impl App {
             Command::Open => self.open(),
             Command::Search => self.list.searching = true,
             Command::CycleSort if ctx == Context::Invoices => self.cycle_invoice_sort(),
-            Command::CycleSort if ctx == Context::Aging => self.cycle_aging_sort(),
+            Command::CycleSort if ctx == Context::Aging => {
+                self.with_reports(|r, cx| r.cycle_aging_sort(cx))
+            }
             Command::CycleSort => {
                 self.list.sort = self.list.sort.next();
                 // Read around the selected customer, on the same screen row;
@@ -430,13 +384,19 @@ impl App {
                 Some(Tab::Invoices) => self.invoice_command(c),
                 _ => self.info("x saves an invoice (Invoices tab) or a document (Documents tab)"),
             },
-            Command::CopyReminder if ctx == Context::Collections => self.remind_from_collections(),
-            Command::EmailReminder | Command::SkipReminders => self.collections_mail(c),
+            Command::CopyReminder if ctx == Context::Collections => {
+                self.with_reports(|r, cx| r.remind_from_collections(cx))
+            }
+            Command::EmailReminder | Command::SkipReminders => {
+                self.with_reports(|r, cx| r.collections_mail(c, cx))
+            }
             Command::GenerateLink
             | Command::CopyLink
             | Command::RegenerateLink
-            | Command::CopyReminder => self.link_command(c),
-            Command::Aging | Command::Collections | Command::Glance => self.report_command(c),
+            | Command::CopyReminder => self.with_customer(|v, cx| v.link_command(c, cx)),
+            Command::Aging | Command::Collections | Command::Glance => {
+                self.with_reports(|r, cx| r.report_command(c, cx))
+            }
         }
     }
 
@@ -584,7 +544,10 @@ impl App {
                 }
             }
             Screen::Drafting => self.confirm_draft(false),
-            Screen::Aging | Screen::Collections => self.open_report_row(),
+            Screen::Aging | Screen::Collections => {
+                let screen = self.screen;
+                self.with_reports(|r, cx| r.open_row(screen, cx))
+            }
             Screen::Glance => {}
         }
     }
@@ -902,8 +865,11 @@ impl App {
     }
 
     /// Asks for whatever the visible windows need and do not have.
+    /// The effects the state now needs: what components asked for since
+    /// the last sync (the one way their effects leave), then the loads of
+    /// whatever is on screen.
     fn sync(&mut self) -> Vec<Effect> {
-        let mut fx = Vec::new();
+        let mut fx = std::mem::take(&mut self.pending);
         let rows = list_rows(self.shared.size.1);
         self.list.window.reveal(rows);
         if self.screen == Screen::Customers {
@@ -944,8 +910,59 @@ impl App {
         }
         fx.extend(self.sync_invoices());
         fx.extend(self.sync_tabs());
-        fx.extend(self.sync_report());
+        fx.extend(self.reports.sync(self.screen, &self.shared));
         fx
+    }
+
+    /// Runs a component call on the customer screen's state (if open)
+    /// with a context, then applies what it asked for.
+    fn with_customer(&mut self, f: impl FnOnce(&mut CustomerView, &mut Cx)) {
+        let mut out = Out::default();
+        if let Some(v) = self.customer.as_mut() {
+            f(
+                v,
+                &mut Cx {
+                    shared: &self.shared,
+                    out: &mut out,
+                },
+            );
+        }
+        self.apply(out);
+    }
+
+    /// [`App::with_customer`] for the report screens.
+    fn with_reports(&mut self, f: impl FnOnce(&mut super::reports::Reports, &mut Cx)) {
+        let mut out = Out::default();
+        f(
+            &mut self.reports,
+            &mut Cx {
+                shared: &self.shared,
+                out: &mut out,
+            },
+        );
+        self.apply(out);
+    }
+
+    /// What a component asked for: its effects queued for the runner, the
+    /// overlay and status set, the navigation followed.
+    fn apply(&mut self, out: Out) {
+        self.pending.extend(out.effects);
+        if let Some(o) = out.overlay {
+            self.overlay = Some(o);
+        }
+        if let Some(s) = out.status {
+            self.status = Some(s);
+        }
+        match out.nav {
+            None => {}
+            Some(Nav::Report(screen)) => self.screen = screen,
+            Some(Nav::Customer { id, from }) => {
+                let mut view = CustomerView::new(id);
+                view.return_to = from;
+                self.customer = Some(view);
+                self.screen = Screen::Customer;
+            }
+        }
     }
 
     pub(super) fn info(&mut self, text: &str) {
@@ -966,6 +983,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::CustomerSort;
     use chrono::{TimeZone, Utc};
     use rust_decimal::Decimal;
 

@@ -343,7 +343,7 @@ impl App {
 
     /// The loads the Invoices tab and the drafting screen need.
     pub(super) fn sync_invoices(&mut self) -> Vec<Effect> {
-        let mut fx = std::mem::take(&mut self.pending);
+        let mut fx = Vec::new();
         let today = self.shared.today;
         let rows = history_rows(self.shared.size.1);
         if let (Screen::Customer, Some(v)) = (self.screen, &mut self.customer)

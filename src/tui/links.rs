@@ -4,9 +4,9 @@
 //! clipboard session.
 
 use super::action::Command;
-use super::app::App;
+use super::app::CustomerView;
+use super::component::Cx;
 use super::effect::Effect;
-use super::view::Overlay;
 use crate::domain::CustomerId;
 
 /// What a link key asks the effects to do, for one customer.
@@ -18,36 +18,36 @@ pub enum LinkOp {
     CopyReminder(CustomerId),
 }
 
-impl App {
-    pub(super) fn link_command(&mut self, c: Command) {
-        let Some(page) = self.customer.as_ref().and_then(|v| v.page.as_ref()) else {
+impl CustomerView {
+    /// `g`, `y`, `R` and `m` on the customer screen.
+    pub(super) fn link_command(&self, c: Command, cx: &mut Cx) {
+        let Some(page) = self.page.as_ref() else {
             return;
         };
         let id = page.customer.id;
         let has_link = page.link.is_some();
         let op = match c {
             Command::GenerateLink if has_link => {
-                return self.error("This customer already has a link: y copies it, R replaces it");
+                return cx.error("This customer already has a link: y copies it, R replaces it");
             }
             Command::GenerateLink => LinkOp::Generate(id),
             // A reminder may carry a parent's link (bill to parent), and
             // is refused first for someone who owes nothing: `ops` decides.
             Command::RegenerateLink | Command::CopyLink if !has_link => {
-                return self.error("No payment link yet: press g to generate one");
+                return cx.error("No payment link yet: press g to generate one");
             }
             Command::RegenerateLink => {
                 let name = page.customer.name.clone();
-                self.overlay = Some(Overlay::Confirm {
-                    message: format!(
+                return cx.confirm(
+                    format!(
                         "Regenerate the payment link for {name}?\nThe old link stops working at once: anyone who opens it (bookmarks, earlier messages) sees \"Link not found\". Send the new link afterwards."
                     ),
-                    effect: Box::new(Effect::Link(LinkOp::Regenerate(id))),
-                });
-                return;
+                    Effect::Link(LinkOp::Regenerate(id)),
+                );
             }
             Command::CopyLink => LinkOp::Copy(id),
             _ => LinkOp::CopyReminder(id),
         };
-        self.pending.push(Effect::Link(op));
+        cx.run(Effect::Link(op));
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod app;
+pub mod component;
 pub mod effect;
 pub mod effects;
 pub mod form;

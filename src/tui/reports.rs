@@ -10,8 +10,9 @@
 use chrono::NaiveDate;
 
 use super::action::Command;
-use super::app::{App, CustomerView};
+use super::component::{Cx, Nav};
 use super::effect::Effect;
+use super::shared::Shared;
 use super::view::Screen;
 use super::window::Window;
 use crate::domain::CustomerId;
@@ -67,26 +68,28 @@ pub struct Reports {
 /// aging screen's matches (a test holds them equal).
 pub use super::screens::collections::rows as report_rows;
 
-impl App {
-    pub(super) fn report_command(&mut self, c: Command) {
+impl Reports {
+    /// `A`, `O`, `M`: the report screen to show; its data is read again.
+    pub(super) fn report_command(&mut self, c: Command, cx: &mut Cx) {
         let screen = match c {
             Command::Aging => Screen::Aging,
             Command::Collections => Screen::Collections,
             _ => Screen::Glance,
         };
-        self.screen = screen;
-        self.reports.stale = true;
+        self.stale = true;
+        cx.go(Nav::Report(screen));
     }
 
-    /// The selected aging row or overdue invoice's customer, to open.
-    pub(super) fn open_report_row(&mut self) {
-        let id = match self.screen {
+    /// Enter on `screen`: the selected aging row or overdue invoice's
+    /// customer, opened with Esc coming back here.
+    pub(super) fn open_row(&self, screen: Screen, cx: &mut Cx) {
+        let id = match screen {
             Screen::Aging => {
-                let v = &self.reports.aging;
+                let v = &self.aging;
                 v.rows.get(v.window.selected).map(|r| CustomerId(r.id))
             }
             Screen::Collections => {
-                let v = &self.reports.collections;
+                let v = &self.collections;
                 v.rows
                     .get(v.window.selected)
                     .map(|r| CustomerId(r.customer))
@@ -94,15 +97,12 @@ impl App {
             _ => None,
         };
         if let Some(id) = id {
-            let mut view = CustomerView::new(id);
-            view.return_to = self.screen;
-            self.customer = Some(view);
-            self.screen = Screen::Customer;
+            cx.go(Nav::Customer { id, from: screen });
         }
     }
 
-    pub(super) fn cycle_aging_sort(&mut self) {
-        let v = &mut self.reports.aging;
+    pub(super) fn cycle_aging_sort(&mut self, cx: &mut Cx) {
+        let v = &mut self.aging;
         let keep = v.rows.get(v.window.selected).map(|r| r.id);
         v.sort = v.sort.next();
         v.sort.sort(&mut v.rows);
@@ -113,45 +113,46 @@ impl App {
             AgingSort::Name => "name".to_string(),
             s => format!("{}, largest first", s.name()),
         };
-        self.info(&format!("Sorted by {label}"));
+        cx.info(&format!("Sorted by {label}"));
     }
 
     /// `m` on the collections screen: copy the reminder for the selected
     /// invoice's customer, then move to the next invoice.
-    pub(super) fn remind_from_collections(&mut self) {
-        let v = &mut self.reports.collections;
+    pub(super) fn remind_from_collections(&mut self, cx: &mut Cx) {
+        let v = &mut self.collections;
         let Some(row) = v.rows.get(v.window.selected) else {
-            return self.error("Nothing is overdue: there is nobody to remind");
+            return cx.error("Nothing is overdue: there is nobody to remind");
         };
-        self.pending.push(Effect::Remind(CustomerId(row.customer)));
-        let rows = report_rows(self.shared.size.1);
+        cx.run(Effect::Remind(CustomerId(row.customer)));
+        let rows = report_rows(cx.shared.size.1);
         v.window.step(1, rows);
     }
 
     /// `L` emails the selected customer a reminder now; `K` skips the
     /// scheduled steps their late invoices have reached. Both need mail.
-    pub(super) fn collections_mail(&mut self, c: Command) {
-        if !self.shared.mail {
-            return self.error(
+    pub(super) fn collections_mail(&self, c: Command, cx: &mut Cx) {
+        if !cx.shared.mail {
+            return cx.error(
                 "Mail is not set up: add a [mail] section to the config (see config.example.toml)",
             );
         }
-        let v = &self.reports.collections;
+        let v = &self.collections;
         let Some(row) = v.rows.get(v.window.selected) else {
-            return self.error("Nothing is overdue: there is nobody to remind");
+            return cx.error("Nothing is overdue: there is nobody to remind");
         };
         let id = CustomerId(row.customer);
-        self.pending.push(match c {
+        cx.run(match c {
             Command::EmailReminder => Effect::EmailReminder(id),
             _ => Effect::SkipReminders(id),
         });
     }
 
-    pub(super) fn report_loaded(&mut self, data: ReportData) {
-        let rows = report_rows(self.shared.size.1);
+    /// A report's data arrived.
+    pub(super) fn loaded(&mut self, data: ReportData, shared: &Shared) {
+        let rows = report_rows(shared.size.1);
         match data {
             ReportData::Aging(day, mut list) => {
-                let v = &mut self.reports.aging;
+                let v = &mut self.aging;
                 let keep = v.rows.get(v.window.selected).map(|r| r.id);
                 v.sort.sort(&mut list);
                 v.totals = aging_totals(&list);
@@ -165,7 +166,7 @@ impl App {
                 v.window.reveal(rows);
             }
             ReportData::Collections(list) => {
-                let v = &mut self.reports.collections;
+                let v = &mut self.collections;
                 let keep: Option<InvoiceId> = v.rows.get(v.window.selected).map(|r| r.invoice);
                 v.rows = list;
                 v.loaded = true;
@@ -175,22 +176,22 @@ impl App {
                 }
                 v.window.reveal(rows);
             }
-            ReportData::Glance(g) => self.reports.glance = Some(g),
+            ReportData::Glance(g) => self.glance = Some(g),
         }
     }
 
-    /// The report the screen shows, when it needs reading.
-    pub(super) fn sync_report(&mut self) -> Option<Effect> {
-        let kind = match self.screen {
+    /// The report `screen` shows, when it needs reading.
+    pub(super) fn sync(&mut self, screen: Screen, shared: &Shared) -> Option<Effect> {
+        let kind = match screen {
             Screen::Aging => ReportKind::Aging,
             Screen::Collections => ReportKind::Collections,
             Screen::Glance => ReportKind::Glance,
             _ => return None,
         };
-        let rows = report_rows(self.shared.size.1);
-        self.reports.aging.window.reveal(rows);
-        self.reports.collections.window.reveal(rows);
-        std::mem::take(&mut self.reports.stale).then_some(Effect::LoadReport(kind))
+        let rows = report_rows(shared.size.1);
+        self.aging.window.reveal(rows);
+        self.collections.window.reveal(rows);
+        std::mem::take(&mut self.stale).then_some(Effect::LoadReport(kind))
     }
 }
 

@@ -8,15 +8,50 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::domain::CustomerId;
 use crate::domain::EntryKind;
 use crate::domain::InvoiceStatus;
 use crate::domain::invoice::InvoiceFilter;
 use crate::tui::action::{Command, CustomerPage};
 use crate::tui::app::App;
+use crate::tui::invoicing::InvoiceList;
 use crate::tui::tabs::Tab;
+use crate::tui::tabs::TabLists;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::view::Screen;
 use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
+use crate::tui::window::Window;
+
+/// A customer's screen: their page, the window over the open tab's rows,
+/// each tab's lists once opened, and where Esc returns to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerView {
+    pub id: CustomerId,
+    pub page: Option<CustomerPage>,
+    pub window: Window,
+    pub tab: Tab,
+    pub invoices: InvoiceList,
+    /// Payments, Credits, Contacts, Sub-clients and Timeline, once opened.
+    pub lists: TabLists,
+    /// Where Esc goes: the list, or the report it was opened from.
+    pub return_to: Screen,
+    pub(crate) need_summary: bool,
+}
+
+impl CustomerView {
+    pub(crate) fn new(id: CustomerId) -> CustomerView {
+        CustomerView {
+            id,
+            page: None,
+            window: Window::default(),
+            tab: Tab::History,
+            invoices: InvoiceList::default(),
+            lists: TabLists::default(),
+            return_to: Screen::Customers,
+            need_summary: true,
+        }
+    }
+}
 
 /// Title, three lines about the customer, balances, payment link,
 /// metrics, tab bar, the tab's table, status.

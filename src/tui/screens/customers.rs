@@ -1,7 +1,10 @@
 //! The customers screen: everyone with their balance, whoever owes the most
 //! first; search, sort, totals.
 
+use crate::domain::{Customer, CustomerId, CustomerSort};
+use crate::store::{Counting, Keep, Totals};
 use crate::tui::safe;
+use crate::tui::window::Window;
 use chrono::Local;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,6 +15,30 @@ use crate::tui::action::Command;
 use crate::tui::app::App;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
+
+/// The customer list's state: the search, the sort, the visible window
+/// of rows and the book-wide totals; what to count or keep in view next.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListView {
+    pub sort: CustomerSort,
+    pub search: String,
+    pub searching: bool,
+    pub window: Window,
+    pub rows: Vec<Customer>,
+    pub totals: Option<Totals>,
+    /// The first load has answered (so an empty list really is empty).
+    pub loaded_once: bool,
+    /// `window.count` is every row, not only as many as were counted.
+    pub count_exact: bool,
+    pub(crate) need_count: Option<Counting>,
+    /// End was pressed before the list was counted to its end.
+    pub(crate) end_pending: bool,
+    pub(crate) need_totals: bool,
+    pub(crate) keep: Option<Keep>,
+    /// The customer a re-sort kept in view without counting where they
+    /// stand: `window`'s offset is provisional until [`Action::Idle`].
+    pub(crate) unlocated: Option<CustomerId>,
+}
 
 /// Title, table, totals, status.
 pub fn layout(area: Rect) -> [Rect; 4] {

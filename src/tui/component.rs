@@ -1,0 +1,76 @@
+//! The contract between the app and the screens, tabs and overlays it
+//! hosts: a component is handed its own state and a [`Cx`], and reaches
+//! the rest of the TUI only through it: run an effect, ask to confirm
+//! one, open an overlay, go somewhere, say something on the status line,
+//! and read what every screen shares. It never imports the app.
+//!
+//! Invariant: a component's key handling is pure, like the app's update:
+//! what it wants done leaves as [`Out`], which the app applies after the
+//! call (effects to the queue the runner performs, the overlay and status
+//! set, the navigation followed).
+
+use super::effect::Effect;
+use super::shared::Shared;
+use super::view::{Overlay, Screen, Status};
+use crate::domain::CustomerId;
+
+/// Where a component asks to go.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Nav {
+    /// Open a customer's screen, Esc returning to `from`.
+    Customer { id: CustomerId, from: Screen },
+    /// Show a report screen (its data reloads).
+    Report(Screen),
+}
+
+/// What a component asked for during one call.
+#[derive(Debug, Default)]
+pub struct Out {
+    pub effects: Vec<Effect>,
+    pub overlay: Option<Overlay>,
+    pub status: Option<Status>,
+    pub nav: Option<Nav>,
+}
+
+/// A component's view of the rest of the TUI for one call.
+pub struct Cx<'a> {
+    pub shared: &'a Shared,
+    pub out: &'a mut Out,
+}
+
+impl Cx<'_> {
+    /// Have the runner perform `effect`.
+    pub fn run(&mut self, effect: Effect) {
+        self.out.effects.push(effect);
+    }
+
+    /// Ask the owner first; `effect` runs on yes.
+    pub fn confirm(&mut self, message: String, effect: Effect) {
+        self.out.overlay = Some(Overlay::Confirm {
+            message,
+            effect: Box::new(effect),
+        });
+    }
+
+    pub fn open(&mut self, overlay: Overlay) {
+        self.out.overlay = Some(overlay);
+    }
+
+    pub fn go(&mut self, nav: Nav) {
+        self.out.nav = Some(nav);
+    }
+
+    pub fn info(&mut self, text: &str) {
+        self.out.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: &str) {
+        self.out.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+}

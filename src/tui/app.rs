@@ -170,8 +170,16 @@ impl App {
             Action::Resize(w, h) => self.shared.size = (w, h),
             Action::ListLoaded(page) => self.list_loaded(page),
             Action::CustomerLoaded(page) => self.customer_loaded(*page),
-            Action::InvoicesLoaded(page) => self.invoices_loaded(page),
-            Action::ChargesLoaded(page) => self.charges_loaded(page),
+            Action::InvoicesLoaded(page) => {
+                if let Some(v) = &mut self.customer {
+                    v.invoices_loaded(page, &self.shared);
+                }
+            }
+            Action::ChargesLoaded(page) => {
+                if let Some(d) = &mut self.drafting {
+                    d.charges_loaded(page, &self.shared);
+                }
+            }
             Action::TabLoaded(page) => self.tab_loaded(*page),
             Action::ReportLoaded(data) => self.reports.loaded(*data, &self.shared),
             Action::Saved { message, customer } => self.saved(message, customer),
@@ -263,7 +271,9 @@ impl App {
             Command::End => self.step(isize::MAX / 2),
             Command::Open => self.open(),
             Command::Search => self.list.searching = true,
-            Command::CycleSort if ctx == Context::Invoices => self.cycle_invoice_sort(),
+            Command::CycleSort if ctx == Context::Invoices => {
+                self.with_customer(|v, cx| v.invoice_command(c, cx))
+            }
             Command::CycleSort if ctx == Context::Aging => {
                 self.with_reports(|r, cx| r.cycle_aging_sort(cx))
             }
@@ -534,7 +544,7 @@ impl App {
             }
             Screen::Customer if self.context() == Context::Tabs => self.open_row(),
             Screen::Customer if self.context() == Context::Invoices => {
-                if let Some(inv) = self.selected_invoice() {
+                if let Some(inv) = self.customer.as_ref().and_then(|v| v.selected_invoice()) {
                     self.pending.push(Effect::LoadInvoice(inv.id));
                 }
             }
@@ -543,7 +553,7 @@ impl App {
                     self.overlay = Some(Overlay::EntryDetail(Box::new(e.clone())));
                 }
             }
-            Screen::Drafting => self.confirm_draft(false),
+            Screen::Drafting => self.with_drafting(|d, cx| d.confirm_draft(false, cx)),
             Screen::Aging | Screen::Collections => {
                 let screen = self.screen;
                 self.with_reports(|r, cx| r.open_row(screen, cx))
@@ -908,7 +918,17 @@ impl App {
                 });
             }
         }
-        fx.extend(self.sync_invoices());
+        match self.screen {
+            Screen::Customer => fx.extend(
+                self.customer
+                    .as_mut()
+                    .and_then(|v| v.sync_invoices(&self.shared)),
+            ),
+            Screen::Drafting => {
+                fx.extend(self.drafting.as_mut().and_then(|d| d.sync(&self.shared)))
+            }
+            _ => {}
+        }
         fx.extend(self.sync_tabs());
         fx.extend(self.reports.sync(self.screen, &self.shared));
         fx
@@ -928,6 +948,52 @@ impl App {
             );
         }
         self.apply(out);
+    }
+
+    /// The invoice keys: the drafting screen's on it, the Invoices tab's
+    /// on the customer.
+    fn invoice_command(&mut self, c: Command) {
+        match (self.screen, c) {
+            (Screen::Drafting, Command::ToggleMark) => {
+                self.with_drafting(|d, cx| d.toggle_mark(cx))
+            }
+            (Screen::Drafting, Command::DraftAll) => {
+                self.with_drafting(|d, cx| d.confirm_draft(true, cx))
+            }
+            (Screen::Drafting, _) => {}
+            _ => self.with_customer(|v, cx| v.invoice_command(c, cx)),
+        }
+    }
+
+    /// [`App::with_customer`] for the drafting screen.
+    fn with_drafting(&mut self, f: impl FnOnce(&mut DraftView, &mut Cx)) {
+        let mut out = Out::default();
+        if let Some(d) = self.drafting.as_mut() {
+            f(
+                d,
+                &mut Cx {
+                    shared: &self.shared,
+                    out: &mut out,
+                },
+            );
+        }
+        self.apply(out);
+    }
+
+    /// After a successful save: leave the drafting screen for the Invoices
+    /// tab, forget marks, and reload.
+    fn after_invoice_save(&mut self) {
+        if self.screen == Screen::Drafting {
+            self.drafting = None;
+            self.screen = Screen::Customer;
+            if let Some(v) = &mut self.customer {
+                v.tab = Tab::Invoices;
+                v.invoices.window = Window::default();
+            }
+        }
+        if let Some(v) = &mut self.customer {
+            v.invoices.marked.clear();
+        }
     }
 
     /// [`App::with_customer`] for the report screens.
@@ -956,6 +1022,10 @@ impl App {
         match out.nav {
             None => {}
             Some(Nav::Report(screen)) => self.screen = screen,
+            Some(Nav::Drafting(customer)) => {
+                self.drafting = Some(DraftView::new(customer));
+                self.screen = Screen::Drafting;
+            }
             Some(Nav::Customer { id, from }) => {
                 let mut view = CustomerView::new(id);
                 view.return_to = from;

@@ -21,6 +21,8 @@ pub enum Nav {
     Customer { id: CustomerId, from: Screen },
     /// Show a report screen (its data reloads).
     Report(Screen),
+    /// Pick open charges of this customer for a draft.
+    Drafting(CustomerId),
 }
 
 /// What a component asked for during one call.

@@ -13,11 +13,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 
 use super::action::{Command, RowsPage};
-use super::app::{App, drafting_rows, history_rows};
+use super::component::{Cx, Nav};
 use super::effect::Effect;
 use super::form::Form;
+use super::screens::customer::{CustomerView, rows as history_rows};
+use super::screens::drafting::rows as drafting_rows;
+use super::shared::Shared;
 use super::tabs::Tab;
-use super::view::{Overlay, Screen};
+use super::view::Overlay;
 use super::window::Window;
 use crate::domain::invoice::{InvoiceFilter, InvoiceSort};
 use crate::domain::{CustomerId, Entry, EntryId, Invoice, InvoiceId, InvoiceStatus};
@@ -65,44 +68,33 @@ pub enum InvoiceOp {
     Export(InvoiceId),
 }
 
-impl App {
+impl CustomerView {
+    /// The invoice under the cursor on the Invoices tab.
     pub fn selected_invoice(&self) -> Option<&Invoice> {
-        let v = self.customer.as_ref()?;
-        let w = &v.invoices.window;
-        v.invoices.rows.get(w.selected.checked_sub(w.offset)?)
+        let w = &self.invoices.window;
+        self.invoices.rows.get(w.selected.checked_sub(w.offset)?)
     }
 
-    fn selected_charge(&self) -> Option<&Entry> {
-        let d = self.drafting.as_ref()?;
-        d.rows.get(d.window.selected.checked_sub(d.window.offset)?)
-    }
-
-    pub(super) fn invoice_command(&mut self, c: Command) {
+    /// The Invoices tab's keys.
+    pub(super) fn invoice_command(&mut self, c: Command, cx: &mut Cx) {
         match c {
-            Command::DraftInvoice => self.open_drafting(),
-            Command::ToggleMark => self.toggle_mark(),
-            Command::DraftAll => self.confirm_draft(true),
-            Command::CycleSort => {}
-            Command::CycleFilter => self.cycle_invoices(false),
-            Command::CancelMarked => self.confirm_cancel(),
-            Command::MarkPaid => self.pay_form(),
+            Command::DraftInvoice => cx.go(Nav::Drafting(self.id)),
+            Command::ToggleMark => self.toggle_mark(cx),
+            Command::CycleSort => self.cycle_invoices(true, cx),
+            Command::CycleFilter => self.cycle_invoices(false, cx),
+            Command::CancelMarked => self.confirm_cancel(cx),
+            Command::MarkPaid => self.pay_form(cx),
             Command::Export => {
                 if let Some(inv) = self.selected_invoice() {
-                    self.run_now(InvoiceOp::Export(inv.id));
+                    cx.run(Effect::Invoice(InvoiceOp::Export(inv.id)));
                 }
             }
-            _ => self.confirm_invoice_action(c),
+            _ => self.confirm_invoice_action(c, cx),
         }
     }
 
-    /// `s` on the Invoices tab.
-    pub(super) fn cycle_invoice_sort(&mut self) {
-        self.cycle_invoices(true);
-    }
-
-    fn cycle_invoices(&mut self, sort: bool) {
-        let Some(v) = &mut self.customer else { return };
-        let l = &mut v.invoices;
+    fn cycle_invoices(&mut self, sort: bool, cx: &mut Cx) {
+        let l = &mut self.invoices;
         let text = if sort {
             l.sort = l.sort.next();
             format!("Invoices sorted by {}", l.sort.label())
@@ -114,108 +106,25 @@ impl App {
             format!("Showing {} invoices", l.filter.label())
         };
         l.window = Window::default();
-        self.info(&text);
+        cx.info(&text);
     }
 
-    fn open_drafting(&mut self) {
-        let Some(v) = &self.customer else { return };
-        self.drafting = Some(DraftView {
-            customer: v.id,
-            window: Window::default(),
-            rows: Vec::new(),
-            picked: BTreeMap::new(),
-            loaded_once: false,
-        });
-        self.screen = Screen::Drafting;
-    }
-
-    fn toggle_mark(&mut self) {
-        if self.screen == Screen::Drafting {
-            let Some((id, total)) = self.selected_charge().map(|e| (e.id, e.amount + e.tax)) else {
-                return;
-            };
-            if let Some(d) = &mut self.drafting {
-                if d.picked.remove(&id).is_none() {
-                    d.picked.insert(id, total);
-                }
-                let rows = drafting_rows(self.shared.size.1);
-                d.window.step(1, rows);
-            }
-            return;
-        }
+    fn toggle_mark(&mut self, cx: &mut Cx) {
         let Some(id) = self.selected_invoice().map(|i| i.id) else {
             return;
         };
-        let rows = history_rows(self.shared.size.1);
-        if let Some(v) = &mut self.customer {
-            if !v.invoices.marked.remove(&id) {
-                v.invoices.marked.insert(id);
-            }
-            v.invoices.window.step(1, rows);
+        if !self.invoices.marked.remove(&id) {
+            self.invoices.marked.insert(id);
         }
+        self.invoices.window.step(1, history_rows(cx.shared.size.1));
     }
 
-    /// Enter (the picked charges) or `A` (all open charges) on the drafting screen.
-    pub(super) fn confirm_draft(&mut self, all: bool) {
-        let Some(d) = &self.drafting else { return };
-        let money = |v| self.shared.currency.display(v);
-        let (message, charges) = if all {
-            if d.window.count == 0 {
-                return self.error("No open charges: every charge is already on an invoice");
-            }
-            (
-                format!(
-                    "Draft an invoice from {}?\nA draft is not a bill: the customer sees it once you finalize it.",
-                    match d.window.count {
-                        1 => "the one open charge".to_string(),
-                        n => format!("all {n} open charges"),
-                    }
-                ),
-                None,
-            )
-        } else {
-            if d.picked.is_empty() {
-                return self.error("Nothing selected: space selects a charge, A drafts all");
-            }
-            let total: Decimal = d.picked.values().sum();
-            (
-                format!(
-                    "Draft an invoice from {} ({})?\nA draft is not a bill: the customer sees it once you finalize it.",
-                    match d.picked.len() {
-                        1 => "the selected charge".to_string(),
-                        n => format!("the {n} selected charges"),
-                    },
-                    money(total)
-                ),
-                Some(d.picked.keys().copied().collect()),
-            )
-        };
-        let op = InvoiceOp::Draft {
-            customer: d.customer,
-            charges,
-        };
-        self.confirm(message, op);
-    }
-
-    fn confirm(&mut self, message: String, op: InvoiceOp) {
-        self.overlay = Some(Overlay::Confirm {
-            message,
-            effect: Box::new(Effect::Invoice(op)),
-        });
-    }
-
-    /// Sends an operation without a dialog: either it changes nothing
-    /// (export), or `ops` will refuse it with its own message.
-    fn run_now(&mut self, op: InvoiceOp) {
-        self.pending.push(Effect::Invoice(op));
-    }
-
-    fn confirm_invoice_action(&mut self, c: Command) {
+    fn confirm_invoice_action(&self, c: Command, cx: &mut Cx) {
         let Some(inv) = self.selected_invoice().cloned() else {
-            return self.error("No invoice selected: press i to draft one from open charges");
+            return cx.error("No invoice selected: press i to draft one from open charges");
         };
         let label = inv.label();
-        let money = |v| self.shared.currency.display(v);
+        let money = |v| cx.shared.currency.display(v);
         let (allowed, op, message) = match c {
             Command::Finalize => (
                 inv.status == InvoiceStatus::Draft,
@@ -250,9 +159,8 @@ impl App {
             ),
             Command::ApplyCredit => {
                 let available = self
-                    .customer
+                    .page
                     .as_ref()
-                    .and_then(|v| v.page.as_ref())
                     .map(|p| p.breakdown.available_credit)
                     .unwrap_or_default();
                 (
@@ -268,39 +176,36 @@ impl App {
             }
             _ => return,
         };
+        // In the wrong state the request goes straight to `ops`, whose
+        // refusal (nothing changed) is shown as is.
         if allowed {
-            self.confirm(message, op);
+            cx.confirm(message, Effect::Invoice(op));
         } else {
-            self.run_now(op);
+            cx.run(Effect::Invoice(op));
         }
     }
 
-    fn pay_form(&mut self) {
+    fn pay_form(&self, cx: &mut Cx) {
         let Some(inv) = self.selected_invoice().cloned() else {
-            return self.error("No invoice selected");
+            return cx.error("No invoice selected");
         };
         if inv.status != InvoiceStatus::Open {
             let input = PaymentInput::default();
-            return self.run_now(InvoiceOp::Pay(inv.id, input));
+            return cx.run(Effect::Invoice(InvoiceOp::Pay(inv.id, input)));
         }
-        let today = self.shared.today.format("%Y-%m-%d").to_string();
-        let amount = self.shared.currency.plain(inv.remaining());
+        let today = cx.shared.today.format("%Y-%m-%d").to_string();
+        let amount = cx.shared.currency.plain(inv.remaining());
         let form = Form::payment(inv.id, &inv.label(), &amount, &today);
-        self.overlay = Some(Overlay::Form(Box::new(form)));
+        cx.open(Overlay::Form(Box::new(form)));
     }
 
-    fn confirm_cancel(&mut self) {
-        let Some(v) = &self.customer else { return };
-        let marked: Vec<&Invoice> = v
-            .invoices
-            .rows
-            .iter()
-            .filter(|i| v.invoices.marked.contains(&i.id))
-            .collect();
-        if v.invoices.marked.is_empty() {
-            return self.error("Nothing selected: space selects invoices to cancel");
+    fn confirm_cancel(&self, cx: &mut Cx) {
+        let l = &self.invoices;
+        let marked: Vec<&Invoice> = l.rows.iter().filter(|i| l.marked.contains(&i.id)).collect();
+        if l.marked.is_empty() {
+            return cx.error("Nothing selected: space selects invoices to cancel");
         }
-        let ids: Vec<InvoiceId> = v.invoices.marked.iter().copied().collect();
+        let ids: Vec<InvoiceId> = l.marked.iter().copied().collect();
         let drafts: Vec<String> = marked
             .iter()
             .filter(|i| i.status == InvoiceStatus::Draft)
@@ -322,89 +227,134 @@ impl App {
             ));
         }
         lines.push("Paid or void ones are refused, and then nothing changes.".into());
-        self.confirm(lines.join("\n"), InvoiceOp::Cancel(ids));
+        cx.confirm(lines.join("\n"), Effect::Invoice(InvoiceOp::Cancel(ids)));
     }
 
-    /// After a successful save: leave the drafting screen for the Invoices
-    /// tab, forget marks, and reload.
-    pub(super) fn after_invoice_save(&mut self) {
-        if self.screen == Screen::Drafting {
-            self.drafting = None;
-            self.screen = Screen::Customer;
-            if let Some(v) = &mut self.customer {
-                v.tab = Tab::Invoices;
-                v.invoices.window = Window::default();
+    /// The Invoices tab's rows, when it is open and they are not loaded.
+    pub(super) fn sync_invoices(&mut self, shared: &Shared) -> Option<Effect> {
+        if self.tab != Tab::Invoices {
+            return None;
+        }
+        let rows = history_rows(shared.size.1);
+        let l = &mut self.invoices;
+        l.window.reveal(rows);
+        let (offset, limit) = l.window.wants(rows)?;
+        l.window.loaded = Some((offset, limit));
+        Some(Effect::LoadInvoices {
+            query: InvoiceQuery {
+                customer: Some(self.id),
+                filter: l.filter,
+                sort: l.sort,
+                today: Some(shared.today),
+                contract: l.contract.as_ref().map(|(id, _)| *id),
+                offset,
+                limit,
+            },
+        })
+    }
+
+    pub(super) fn invoices_loaded(&mut self, page: RowsPage<Invoice>, shared: &Shared) {
+        if self.id != page.customer {
+            return;
+        }
+        let l = &mut self.invoices;
+        l.loaded_once = true;
+        l.window.count = page.count;
+        l.window.offset = page.offset;
+        l.rows = page.rows;
+        l.window.reveal(history_rows(shared.size.1));
+    }
+}
+
+impl DraftView {
+    pub(super) fn new(customer: CustomerId) -> DraftView {
+        DraftView {
+            customer,
+            window: Window::default(),
+            rows: Vec::new(),
+            picked: BTreeMap::new(),
+            loaded_once: false,
+        }
+    }
+
+    fn selected_charge(&self) -> Option<&Entry> {
+        self.rows
+            .get(self.window.selected.checked_sub(self.window.offset)?)
+    }
+
+    /// Space: pick or unpick the charge, and move on.
+    pub(super) fn toggle_mark(&mut self, cx: &mut Cx) {
+        let Some((id, total)) = self.selected_charge().map(|e| (e.id, e.amount + e.tax)) else {
+            return;
+        };
+        if self.picked.remove(&id).is_none() {
+            self.picked.insert(id, total);
+        }
+        self.window.step(1, drafting_rows(cx.shared.size.1));
+    }
+
+    /// Enter (the picked charges) or `A` (all open charges).
+    pub(super) fn confirm_draft(&self, all: bool, cx: &mut Cx) {
+        let money = |v| cx.shared.currency.display(v);
+        let (message, charges) = if all {
+            if self.window.count == 0 {
+                return cx.error("No open charges: every charge is already on an invoice");
             }
-        }
-        if let Some(v) = &mut self.customer {
-            v.invoices.marked.clear();
-        }
-    }
-
-    /// The loads the Invoices tab and the drafting screen need.
-    pub(super) fn sync_invoices(&mut self) -> Vec<Effect> {
-        let mut fx = Vec::new();
-        let today = self.shared.today;
-        let rows = history_rows(self.shared.size.1);
-        if let (Screen::Customer, Some(v)) = (self.screen, &mut self.customer)
-            && v.tab == Tab::Invoices
-        {
-            let l = &mut v.invoices;
-            l.window.reveal(rows);
-            if let Some((offset, limit)) = l.window.wants(rows) {
-                l.window.loaded = Some((offset, limit));
-                fx.push(Effect::LoadInvoices {
-                    query: InvoiceQuery {
-                        customer: Some(v.id),
-                        filter: l.filter,
-                        sort: l.sort,
-                        today: Some(today),
-                        contract: l.contract.as_ref().map(|(id, _)| *id),
-                        offset,
-                        limit,
+            (
+                format!(
+                    "Draft an invoice from {}?\nA draft is not a bill: the customer sees it once you finalize it.",
+                    match self.window.count {
+                        1 => "the one open charge".to_string(),
+                        n => format!("all {n} open charges"),
+                    }
+                ),
+                None,
+            )
+        } else {
+            if self.picked.is_empty() {
+                return cx.error("Nothing selected: space selects a charge, A drafts all");
+            }
+            let total: Decimal = self.picked.values().sum();
+            (
+                format!(
+                    "Draft an invoice from {} ({})?\nA draft is not a bill: the customer sees it once you finalize it.",
+                    match self.picked.len() {
+                        1 => "the selected charge".to_string(),
+                        n => format!("the {n} selected charges"),
                     },
-                });
-            }
-        }
-        let rows = drafting_rows(self.shared.size.1);
-        if let (Screen::Drafting, Some(d)) = (self.screen, &mut self.drafting) {
-            d.window.reveal(rows);
-            if let Some((offset, limit)) = d.window.wants(rows) {
-                d.window.loaded = Some((offset, limit));
-                fx.push(Effect::LoadOpenCharges {
-                    customer: d.customer,
-                    offset,
-                    limit,
-                });
-            }
-        }
-        fx
+                    money(total)
+                ),
+                Some(self.picked.keys().copied().collect()),
+            )
+        };
+        let op = InvoiceOp::Draft {
+            customer: self.customer,
+            charges,
+        };
+        cx.confirm(message, Effect::Invoice(op));
     }
 
-    pub(super) fn invoices_loaded(&mut self, page: RowsPage<Invoice>) {
-        let rows = history_rows(self.shared.size.1);
-        if let Some(v) = &mut self.customer
-            && v.id == page.customer
-        {
-            let l = &mut v.invoices;
-            l.loaded_once = true;
-            l.window.count = page.count;
-            l.window.offset = page.offset;
-            l.rows = page.rows;
-            l.window.reveal(rows);
-        }
+    /// The open charges' rows, when they are not loaded.
+    pub(super) fn sync(&mut self, shared: &Shared) -> Option<Effect> {
+        let rows = drafting_rows(shared.size.1);
+        self.window.reveal(rows);
+        let (offset, limit) = self.window.wants(rows)?;
+        self.window.loaded = Some((offset, limit));
+        Some(Effect::LoadOpenCharges {
+            customer: self.customer,
+            offset,
+            limit,
+        })
     }
 
-    pub(super) fn charges_loaded(&mut self, page: RowsPage<Entry>) {
-        let rows = drafting_rows(self.shared.size.1);
-        if let Some(d) = &mut self.drafting
-            && d.customer == page.customer
-        {
-            d.loaded_once = true;
-            d.window.count = page.count;
-            d.window.offset = page.offset;
-            d.rows = page.rows;
-            d.window.reveal(rows);
+    pub(super) fn charges_loaded(&mut self, page: RowsPage<Entry>, shared: &Shared) {
+        if self.customer != page.customer {
+            return;
         }
+        self.loaded_once = true;
+        self.window.count = page.count;
+        self.window.offset = page.offset;
+        self.rows = page.rows;
+        self.window.reveal(drafting_rows(shared.size.1));
     }
 }

@@ -19,9 +19,10 @@ use tally::domain::entry::{EntryInput, EntryKind, NewEntry};
 use tally::ops::{Book, Clock};
 use tally::store::Store;
 use tally::tui::Runner;
+use tally::tui::draw as render;
 use tally::tui::keymap::Keymap;
 use tally::tui::theme::Theme;
-use tally::tui::ui::{Ui, render};
+use tally::tui::ui::Ui;
 
 const CUSTOMERS: usize = 100_000;
 const ENTRIES_PER: usize = 4;

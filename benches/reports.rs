@@ -22,9 +22,10 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tally::config::Config;
 use tally::ops::{Book, Clock};
 use tally::tui::Runner;
+use tally::tui::draw as render;
 use tally::tui::keymap::Keymap;
 use tally::tui::theme::Theme;
-use tally::tui::ui::{Ui, render};
+use tally::tui::ui::Ui;
 
 fn size(var: &str, default: usize) -> usize {
     std::env::var(var)

@@ -37,6 +37,9 @@ pub struct App {
     pub quit: bool,
     /// What every screen reads: currency, business, today, size, settings.
     pub shared: Shared,
+    /// The customers a sub-client's screen was opened from, nearest last:
+    /// Esc goes back through them.
+    pub(super) parents: Vec<CustomerView>,
     /// Effects decided outside `update`'s return path, sent on the next sync.
     pub(super) pending: Vec<Effect>,
 }
@@ -93,6 +96,7 @@ impl App {
                 mail: false,
                 reminder_schedule: Vec::new(),
             },
+            parents: Vec::new(),
             pending: Vec::new(),
         }
     }
@@ -180,7 +184,11 @@ impl App {
                     d.charges_loaded(page, &self.shared);
                 }
             }
-            Action::TabLoaded(page) => self.tab_loaded(*page),
+            Action::TabLoaded(page) => {
+                if let Some(v) = &mut self.customer {
+                    v.tab_loaded(*page, &self.shared);
+                }
+            }
             Action::ReportLoaded(data) => self.reports.loaded(*data, &self.shared),
             Action::Saved { message, customer } => self.saved(message, customer),
             Action::BookChanged => self.book_changed(),
@@ -324,8 +332,10 @@ impl App {
                     f.refresh_preview(&self.shared.currency, self.shared.tax_rate);
                 }
             }
-            Command::SwitchTab | Command::PrevTab | Command::ShowTab(_) => self.tab_command(c),
-            Command::Refund | Command::Transfer => self.credit_form(c),
+            Command::SwitchTab | Command::PrevTab | Command::ShowTab(_) => {
+                self.with_customer(|v, cx| v.tab_command(c, cx))
+            }
+            Command::Refund | Command::Transfer => self.with_customer(|v, cx| v.credit_form(c, cx)),
             Command::Statement => {
                 if let Some(v) = &self.customer {
                     self.pending.push(Effect::Statement(v.id));
@@ -377,7 +387,7 @@ impl App {
                 self.overlay = Some(Overlay::Form(Box::new(super::menu::form())));
             }
             Command::NewContact | Command::EditContact | Command::RemoveContact => {
-                self.contact_command(c)
+                self.with_customer(|v, cx| v.contact_command(c, cx))
             }
             Command::DraftInvoice
             | Command::ToggleMark
@@ -390,7 +400,7 @@ impl App {
             | Command::ApplyCredit
             | Command::CancelMarked => self.invoice_command(c),
             Command::Export => match self.customer.as_ref().map(|v| v.tab) {
-                Some(Tab::Documents) => self.document_command(c),
+                Some(Tab::Documents) => self.with_customer(|v, cx| v.document_command(c, cx)),
                 Some(Tab::Invoices) => self.invoice_command(c),
                 _ => self.info("x saves an invoice (Invoices tab) or a document (Documents tab)"),
             },
@@ -440,7 +450,7 @@ impl App {
                     match v.tab {
                         Tab::History => v.window.step(delta, rows),
                         Tab::Invoices => v.invoices.window.step(delta, rows),
-                        _ => self.step_tab(delta, rows),
+                        _ => v.step_tab(delta, rows),
                     }
                 }
             }
@@ -511,6 +521,14 @@ impl App {
                 self.set_search(String::new());
             }
             Screen::Customers => {}
+            // A sub-client returns to the parent it was opened from.
+            Screen::Customer if !self.parents.is_empty() => {
+                self.customer = self.parents.pop();
+                if let Some(v) = &mut self.customer {
+                    v.need_summary = true;
+                    v.window.loaded = None;
+                }
+            }
             Screen::Customer => {
                 let view = self.customer.take();
                 self.screen = view.as_ref().map_or(Screen::Customers, |v| v.return_to);
@@ -540,9 +558,11 @@ impl App {
                 }
             }
             Screen::Customer if self.customer.as_ref().map(|v| v.tab) == Some(Tab::SubClients) => {
-                self.open_sub_client()
+                self.with_customer(|v, cx| v.open_sub_client(cx))
             }
-            Screen::Customer if self.context() == Context::Tabs => self.open_row(),
+            Screen::Customer if self.context() == Context::Tabs => {
+                self.with_customer(|v, cx| v.open_row(cx))
+            }
             Screen::Customer if self.context() == Context::Invoices => {
                 if let Some(inv) = self.customer.as_ref().and_then(|v| v.selected_invoice()) {
                     self.pending.push(Effect::LoadInvoice(inv.id));
@@ -929,7 +949,11 @@ impl App {
             }
             _ => {}
         }
-        fx.extend(self.sync_tabs());
+        if self.screen == Screen::Customer
+            && let Some(v) = self.customer.as_mut()
+        {
+            fx.extend(v.sync_tabs(&self.shared));
+        }
         fx.extend(self.reports.sync(self.screen, &self.shared));
         fx
     }
@@ -1022,6 +1046,13 @@ impl App {
         match out.nav {
             None => {}
             Some(Nav::Report(screen)) => self.screen = screen,
+            Some(Nav::SubClient(id)) => {
+                if let Some(parent) = self.customer.take() {
+                    self.parents.push(parent);
+                }
+                self.customer = Some(CustomerView::new(id));
+                self.screen = Screen::Customer;
+            }
             Some(Nav::Drafting(customer)) => {
                 self.drafting = Some(DraftView::new(customer));
                 self.screen = Screen::Drafting;

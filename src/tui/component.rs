@@ -23,6 +23,9 @@ pub enum Nav {
     Report(Screen),
     /// Pick open charges of this customer for a draft.
     Drafting(CustomerId),
+    /// A sub-client's screen, opened from its parent's: Esc returns to
+    /// the parent.
+    SubClient(CustomerId),
 }
 
 /// What a component asked for during one call.

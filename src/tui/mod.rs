@@ -373,7 +373,7 @@ pub fn run(book: Book, config_path: Option<std::path::PathBuf>) -> Result<()> {
         let mut redraw = true;
         while !runner.app.quit {
             if std::mem::replace(&mut redraw, true) {
-                terminal.draw(|f| ui::render(f, &runner.app, &runner.ui))?;
+                terminal.draw(|f| draw(f, &runner.app, &runner.ui))?;
             }
             // Wait for a key, but look at the book twice a second so what
             // another tally writes shows without reopening a screen.
@@ -406,4 +406,65 @@ pub fn run(book: Book, config_path: Option<std::path::PathBuf>) -> Result<()> {
         c.finish();
     }
     result
+}
+
+/// Draws the screen on show, then its overlay: each from its own state
+/// and what every screen shares (the app is read here and nowhere below).
+pub fn draw(frame: &mut ratatui::Frame, app: &App, ui: &Ui) {
+    use view::{Overlay, Screen};
+    if ui::too_small(frame) {
+        return;
+    }
+    let area = frame.area();
+    fn scene<'a, V>(app: &'a App, view: &'a V) -> ui::Scene<'a, V> {
+        ui::Scene {
+            view,
+            shared: &app.shared,
+            status: app.status.as_ref(),
+        }
+    }
+    match (app.screen, &app.customer, &app.drafting) {
+        (Screen::Customers, ..) => {
+            screens::customers::render(frame, area, &scene(app, &app.list), ui)
+        }
+        (Screen::Customer, Some(v), _) => {
+            screens::customer::render(frame, area, &scene(app, v), ui)
+        }
+        (Screen::Drafting, customer, Some(d)) => {
+            let view = screens::drafting::DraftScene {
+                drafting: d,
+                customer: customer.as_ref(),
+            };
+            screens::drafting::render(frame, area, &scene(app, &view), ui)
+        }
+        (Screen::Aging, ..) => screens::aging::render(frame, area, &scene(app, &app.reports), ui),
+        (Screen::Collections, ..) => {
+            screens::collections::render(frame, area, &scene(app, &app.reports), ui)
+        }
+        (Screen::Glance, ..) => screens::glance::render(frame, area, &scene(app, &app.reports), ui),
+        _ => {}
+    }
+    match &app.overlay {
+        Some(Overlay::Help { ctx, scroll }) => ui::help(frame, area, *ctx, *scroll, ui),
+        Some(Overlay::Confirm { message, .. }) => ui::confirm(frame, area, message, ui),
+        Some(Overlay::EntryDetail(e)) => {
+            let lock = app
+                .customer
+                .as_ref()
+                .and_then(|v| v.page.as_ref())
+                .and_then(|p| p.lock_of(e.id))
+                .map(str::to_string);
+            widgets::detail::render(frame, area, e, lock, &app.shared.currency, ui)
+        }
+        Some(Overlay::Invoice { detail, scroll }) => {
+            widgets::invoice::render(frame, area, detail, *scroll, &app.shared, ui)
+        }
+        Some(Overlay::Form(f)) => widgets::form::render(frame, area, f, ui),
+        Some(Overlay::Note {
+            title,
+            text,
+            scroll,
+        }) => ui::note(frame, area, title, text, *scroll, ui),
+        None => {}
+    }
 }

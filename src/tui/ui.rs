@@ -1,5 +1,6 @@
-//! Drawing: picks the screen, draws overlays on top, and the shared bits
-//! (title bar, status line, popups). Reads `App`; never changes it.
+//! Drawing's shared bits: the title bar, the status line, key hints,
+//! tables over a window, and the popups (help, confirm, note). Each
+//! screen draws itself from a [`Scene`]; the module root picks which.
 
 use crate::tui::safe;
 use crate::tui::widgets::columns::{Grid, Laid, SPACING, ellipsize, fit_parts, fit_words};
@@ -10,12 +11,11 @@ use ratatui::widgets::{Block, Clear, Paragraph, Table, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::action::Command;
-use super::app::App;
 use super::keymap::{Context, Keymap};
+use super::shared::Shared;
 use super::theme::Theme;
-use super::view::{Overlay, Screen};
+use super::view::Status;
 use super::window::Window;
-use super::{screens, widgets};
 
 pub const MIN_WIDTH: u16 = 50;
 pub const MIN_HEIGHT: u16 = 12;
@@ -27,39 +27,26 @@ pub struct Ui {
     pub theme: Theme,
 }
 
-pub fn render(frame: &mut Frame, app: &App, ui: &Ui) {
+/// What a screen draws from: its own state, what every screen shares,
+/// and the status line's message.
+pub struct Scene<'a, V: ?Sized> {
+    pub view: &'a V,
+    pub shared: &'a Shared,
+    pub status: Option<&'a Status>,
+}
+
+/// The message for the small-terminal screen, when it is too small.
+pub fn too_small(frame: &mut Frame) -> bool {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let text = format!(
-            "Terminal too small ({}×{}).\nMake it at least {MIN_WIDTH}×{MIN_HEIGHT}.",
-            area.width, area.height
-        );
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
-        return;
+    if area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT {
+        return false;
     }
-    match app.screen {
-        Screen::Customers => screens::customers::render(frame, area, app, ui),
-        Screen::Customer => screens::customer::render(frame, area, app, ui),
-        Screen::Drafting => screens::drafting::render(frame, area, app, ui),
-        Screen::Aging => screens::aging::render(frame, area, app, ui),
-        Screen::Collections => screens::collections::render(frame, area, app, ui),
-        Screen::Glance => screens::glance::render(frame, area, app, ui),
-    }
-    match &app.overlay {
-        Some(Overlay::Help { ctx, scroll }) => help(frame, area, *ctx, *scroll, ui),
-        Some(Overlay::Confirm { message, .. }) => confirm(frame, area, message, ui),
-        Some(Overlay::EntryDetail(e)) => widgets::detail::render(frame, area, e, app, ui),
-        Some(Overlay::Invoice { detail, scroll }) => {
-            widgets::invoice::render(frame, area, detail, *scroll, app, ui)
-        }
-        Some(Overlay::Form(f)) => widgets::form::render(frame, area, f, ui),
-        Some(Overlay::Note {
-            title,
-            text,
-            scroll,
-        }) => note(frame, area, title, text, *scroll, ui),
-        None => {}
-    }
+    let text = format!(
+        "Terminal too small ({}×{}).\nMake it at least {MIN_WIDTH}×{MIN_HEIGHT}.",
+        area.width, area.height
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    true
 }
 
 /// A one-line bar: `left` at the start, `right` at the end.
@@ -73,8 +60,14 @@ pub fn title_bar(frame: &mut Frame, area: Rect, left: &str, right: &str, ui: &Ui
 }
 
 /// The bottom line: the latest status message, or key hints.
-pub fn status_line(frame: &mut Frame, area: Rect, app: &App, hints: &[(String, &str)], ui: &Ui) {
-    let line = match &app.status {
+pub fn status_line(
+    frame: &mut Frame,
+    area: Rect,
+    status: Option<&Status>,
+    hints: &[(String, &str)],
+    ui: &Ui,
+) {
+    let line = match status {
         Some(s) => Line::from(Span::styled(
             format!(
                 " {}",
@@ -186,7 +179,7 @@ pub fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16, title: &str) -> Rect
     inner
 }
 
-fn help(frame: &mut Frame, area: Rect, ctx: Context, scroll: usize, ui: &Ui) {
+pub(crate) fn help(frame: &mut Frame, area: Rect, ctx: Context, scroll: usize, ui: &Ui) {
     let rows = ui.keymap.help(ctx);
     let title = match ctx {
         Context::List | Context::Search => "Keys: customers",
@@ -292,7 +285,7 @@ fn help_wrapped(
 
 /// A read-only text in a popup: wrapped to at most 72 columns, scrolled
 /// with ↑↓ when taller than the terminal; any other key closes it.
-fn note(frame: &mut Frame, area: Rect, title: &str, text: &str, scroll: usize, ui: &Ui) {
+pub(crate) fn note(frame: &mut Frame, area: Rect, title: &str, text: &str, scroll: usize, ui: &Ui) {
     let max = (area.width.saturating_sub(6) as usize).min(72);
     let lines: Vec<String> = text.lines().flat_map(|l| wrap(&safe(l), max)).collect();
     let width = lines
@@ -340,7 +333,7 @@ fn fit_lines(text: Vec<String>, room: usize) -> Vec<String> {
     out
 }
 
-fn confirm(frame: &mut Frame, area: Rect, message: &str, ui: &Ui) {
+pub(crate) fn confirm(frame: &mut Frame, area: Rect, message: &str, ui: &Ui) {
     // Long explanations wrap to at most 70 columns (or the terminal).
     let max = (area.width.saturating_sub(6) as usize).min(70);
     let text: Vec<String> = message.lines().flat_map(|l| wrap(&safe(l), max)).collect();

@@ -14,9 +14,10 @@ use tally::domain::CustomerId;
 use tally::ops::{Book, Clock};
 use tally::store::Store;
 use tally::tui::Runner;
+use tally::tui::draw as render;
 use tally::tui::keymap::Keymap;
 use tally::tui::theme::Theme;
-use tally::tui::ui::{Ui, render};
+use tally::tui::ui::Ui;
 
 const W: u16 = 100;
 const H: u16 = 26;

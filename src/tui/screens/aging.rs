@@ -11,8 +11,9 @@ use ratatui::widgets::{Paragraph, Row, Table};
 
 use crate::store::AgingRow;
 use crate::tui::action::Command;
-use crate::tui::app::App;
+use crate::tui::reports::Reports;
 use crate::tui::safe;
+use crate::tui::ui::Scene;
 use crate::tui::ui::{Ui, status_line, title_bar};
 use crate::tui::widgets::columns::{Grid, Kind, Laid, SPACING, Value, col, fit_parts, styled};
 
@@ -38,14 +39,14 @@ pub fn rows(height: u16) -> usize {
     usize::from(list.height.saturating_sub(1)).max(1)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<Reports>, ui: &Ui) {
     let [title, info, table, status] = layout(area);
-    let v = &app.reports.aging;
+    let v = &sc.view.aging;
     let as_of = v.as_of.map(|d| format!("as of {d} · ")).unwrap_or_default();
     title_bar(
         frame,
         title,
-        &format!("tally · {} / Receivables aging", safe(&app.shared.business)),
+        &format!("tally · {} / Receivables aging", safe(&sc.shared.business)),
         &format!("{as_of}sort: {}", v.sort.name()),
         ui,
     );
@@ -79,7 +80,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             table,
         );
     } else {
-        body(frame, table, app, ui);
+        body(frame, table, sc, ui);
     }
     let k = |c| ui.keymap.key_for(c);
     let hints = vec![
@@ -90,14 +91,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         (k(Command::Back), "back"),
         (k(Command::Help), "help"),
     ];
-    status_line(frame, status, app, &hints, ui);
+    status_line(frame, status, sc.status, &hints, ui);
 }
 
 /// The visible rows and the totals line under them, laid out together so
 /// their columns line up and no amount in either is cut.
-fn body(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let v = &app.reports.aging;
-    let cur = &app.shared.currency;
+fn body(frame: &mut Frame, area: Rect, sc: &Scene<Reports>, ui: &Ui) {
+    let v = &sc.view.aging;
+    let cur = &sc.shared.currency;
     let money = |m: i128| -> Value {
         let d = cur.from_minor_wide(m);
         if m == 0 {

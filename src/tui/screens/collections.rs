@@ -14,8 +14,9 @@ use ratatui::widgets::Paragraph;
 
 use crate::config::Collections;
 use crate::tui::action::Command;
-use crate::tui::app::App;
+use crate::tui::reports::Reports;
 use crate::tui::safe;
+use crate::tui::ui::Scene;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
 
@@ -41,13 +42,13 @@ pub fn rows(height: u16) -> usize {
     usize::from(layout(area)[TABLE].height.saturating_sub(1)).max(1)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<Reports>, ui: &Ui) {
     let [title, info, table, totals, status] = layout(area);
-    let v = &app.reports.collections;
+    let v = &sc.view.collections;
     title_bar(
         frame,
         title,
-        &format!("tally · {} / Collections", safe(&app.shared.business)),
+        &format!("tally · {} / Collections", safe(&sc.shared.business)),
         &format!(
             "{} · oldest first",
             crate::tui::plural(v.rows.len(), "overdue invoice")
@@ -75,11 +76,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             table,
         );
     } else {
-        draw_rows(frame, table, app, ui);
+        draw_rows(frame, table, sc, ui);
     }
-    totals_line(frame, totals, app, ui);
+    totals_line(frame, totals, sc, ui);
     let mut hints = vec![(k(Command::CopyReminder), "copy reminder, next")];
-    if app.shared.mail {
+    if sc.shared.mail {
         hints.push((k(Command::EmailReminder), "email now"));
         hints.push((k(Command::SkipReminders), "skip"));
     }
@@ -89,12 +90,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         (k(Command::Back), "back"),
         (k(Command::Help), "help"),
     ]);
-    status_line(frame, status, app, &hints, ui);
+    status_line(frame, status, sc.status, &hints, ui);
 }
 
-fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let v = &app.reports.collections;
-    let cur = &app.shared.currency;
+fn draw_rows(frame: &mut Frame, area: Rect, sc: &Scene<Reports>, ui: &Ui) {
+    let v = &sc.view.collections;
+    let cur = &sc.shared.currency;
     // The reminder's wording follows the customer's oldest overdue
     // invoice, which is their first row in this oldest-first list.
     let mut latest: HashMap<i64, i64> = HashMap::new();
@@ -102,7 +103,7 @@ fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         latest.entry(r.customer).or_insert(r.days_late);
     }
     // "Next" only where reminders go by email.
-    let scheduled = !app.shared.reminder_schedule.is_empty();
+    let scheduled = !sc.shared.reminder_schedule.is_empty();
     let mut columns = vec![
         col("Invoice", Kind::Fixed, 7),
         col("Customer", Kind::Text, 8),
@@ -140,7 +141,7 @@ fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 .into(),
         ];
         if scheduled {
-            cells.push(next_email(r, app).into());
+            cells.push(next_email(r, sc).into());
         }
         grid.row(cells);
     }
@@ -149,9 +150,9 @@ fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
 
 /// When the schedule emails this invoice's next reminder: "final 12-20",
 /// or "done" when every step went.
-fn next_email(r: &crate::store::OverdueRow, app: &App) -> String {
-    let schedule = &app.shared.reminder_schedule;
-    match r.next_step(schedule, app.shared.today) {
+fn next_email(r: &crate::store::OverdueRow, sc: &Scene<Reports>) -> String {
+    let schedule = &sc.shared.reminder_schedule;
+    match r.next_step(schedule, sc.shared.today) {
         Some((k, on)) => {
             let tone = match k {
                 0 => "gentle",
@@ -164,12 +165,12 @@ fn next_email(r: &crate::store::OverdueRow, app: &App) -> String {
     }
 }
 
-fn totals_line(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let v = &app.reports.collections;
+fn totals_line(frame: &mut Frame, area: Rect, sc: &Scene<Reports>, ui: &Ui) {
+    let v = &sc.view.collections;
     if v.rows.is_empty() {
         return;
     }
-    let cur = &app.shared.currency;
+    let cur = &sc.shared.currency;
     let owed = cur.from_minor(v.rows.iter().map(|r| r.remaining).sum());
     let mut customers: Vec<i64> = v.rows.iter().map(|r| r.customer).collect();
     customers.sort_unstable();

@@ -13,10 +13,10 @@ use crate::domain::EntryKind;
 use crate::domain::InvoiceStatus;
 use crate::domain::invoice::InvoiceFilter;
 use crate::tui::action::{Command, CustomerPage};
-use crate::tui::app::App;
 use crate::tui::invoicing::InvoiceList;
 use crate::tui::tabs::Tab;
 use crate::tui::tabs::TabLists;
+use crate::tui::ui::Scene;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::view::Screen;
 use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
@@ -79,7 +79,7 @@ pub fn rows(height: u16) -> usize {
     usize::from(layout(area)[TABLE].height.saturating_sub(1)).max(1)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<CustomerView>, ui: &Ui) {
     let [
         title,
         info,
@@ -90,7 +90,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         table,
         status,
     ] = layout(area);
-    let Some(view) = &app.customer else { return };
+    let view = sc.view;
     let k = |c| ui.keymap.key_for(c);
     let hints = match view.tab {
         Tab::History => vec![
@@ -120,7 +120,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     };
     let Some(page) = &view.page else {
         title_bar(frame, title, &format!("{from} / …"), "", ui);
-        status_line(frame, status, app, &hints, ui);
+        status_line(frame, status, sc.status, &hints, ui);
         return;
     };
     let c = &page.customer;
@@ -132,9 +132,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         ui,
     );
     header(frame, info, page, ui);
-    breakdown(frame, balances, page, app, ui);
+    breakdown(frame, balances, page, sc, ui);
     payment_link(frame, link, page, ui);
-    metrics(frame, metrics_area, page, app, ui);
+    metrics(frame, metrics_area, page, sc, ui);
     let l = &view.invoices;
     let detail: Vec<String> = match view.tab {
         Tab::History => vec![format!(
@@ -161,19 +161,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 format!(" · {} selected", l.marked.len())
             }
         )],
-        t => crate::tui::tabs::detail(app, page, t)
+        t => crate::tui::tabs::detail(sc.view, sc.shared, page, t)
             .into_iter()
             .map(|d| format!("  {d}"))
             .collect(),
     };
-    let tab_line = tab_bar(&app.shown_tabs(), view.tab, detail, tab.width as usize, ui);
+    let tab_line = tab_bar(
+        &sc.view.shown_tabs(),
+        view.tab,
+        detail,
+        tab.width as usize,
+        ui,
+    );
     frame.render_widget(Paragraph::new(tab_line), tab);
     match view.tab {
-        Tab::History => history(frame, table, page, app, ui),
-        Tab::Invoices => invoices(frame, table, app, ui),
-        t => crate::tui::tabs::render(frame, table, app, t, ui),
+        Tab::History => history(frame, table, page, sc, ui),
+        Tab::Invoices => invoices(frame, table, sc, ui),
+        t => crate::tui::tabs::render(frame, table, sc.view, sc.shared, t, ui),
     }
-    status_line(frame, status, app, &hints, ui);
+    status_line(frame, status, sc.status, &hints, ui);
 }
 
 /// The tab names with their number keys; when they do not all fit, the
@@ -286,9 +292,15 @@ fn header(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn breakdown(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &Ui) {
+fn breakdown(
+    frame: &mut Frame,
+    area: Rect,
+    page: &CustomerPage,
+    sc: &Scene<CustomerView>,
+    ui: &Ui,
+) {
     let b = &page.breakdown;
-    let cur = &app.shared.currency;
+    let cur = &sc.shared.currency;
     let room = (area.width as usize).saturating_sub(1);
     // Full labels when all four parts fit, shorter ones when that makes
     // them fit; otherwise whole parts are left out, never cut.
@@ -330,9 +342,9 @@ fn breakdown(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: 
 
 /// Seed 004's metric cards as one line: collected of billed, and how many
 /// days the customer takes to pay (whole parts only, as space allows).
-fn metrics(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &Ui) {
+fn metrics(frame: &mut Frame, area: Rect, page: &CustomerPage, sc: &Scene<CustomerView>, ui: &Ui) {
     let b = &page.breakdown;
-    let cur = &app.shared.currency;
+    let cur = &sc.shared.currency;
     let days = page
         .avg_days
         .map_or("no invoice paid in full yet".to_string(), |d| {
@@ -401,8 +413,8 @@ fn payment_link(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &Ui) {
-    let Some(view) = &app.customer else { return };
+fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, sc: &Scene<CustomerView>, ui: &Ui) {
+    let view = sc.view;
     if page.count == 0 {
         let key = ui.keymap.key_for(Command::AddEntry);
         let text = format!("No billing entries yet. Press {key} to add a charge or credit.");
@@ -412,7 +424,7 @@ fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &U
         );
         return;
     }
-    let cur = &app.shared.currency;
+    let cur = &sc.shared.currency;
     let mut grid = Grid::new(&[
         col("Date", Kind::Fixed, 6),
         col("Description", Kind::Text, 3),
@@ -437,8 +449,8 @@ fn history(frame: &mut Frame, area: Rect, page: &CustomerPage, app: &App, ui: &U
     window_table(frame, area, grid, &view.window, ui);
 }
 
-fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let Some(view) = &app.customer else { return };
+fn invoices(frame: &mut Frame, area: Rect, sc: &Scene<CustomerView>, ui: &Ui) {
+    let view = sc.view;
     let l = &view.invoices;
     if l.loaded_once && l.window.count == 0 {
         let key = ui.keymap.key_for(Command::DraftInvoice);
@@ -454,7 +466,7 @@ fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         );
         return;
     }
-    let cur = &app.shared.currency;
+    let cur = &sc.shared.currency;
     let day = |d: Option<chrono::NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| "-".into())
@@ -471,7 +483,7 @@ fn invoices(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         col("Period", Kind::Fixed, 1),
     ]);
     for inv in &l.rows {
-        let status = inv.status_label(app.shared.today);
+        let status = inv.status_label(sc.shared.today);
         let status_style = match status {
             "overdue" => ui.theme.error(),
             "paid" => ui.theme.good(),

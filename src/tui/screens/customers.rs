@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::action::Command;
-use crate::tui::app::App;
+use crate::tui::ui::Scene;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
 
@@ -61,9 +61,9 @@ pub fn rows(height: u16) -> usize {
     usize::from(layout(area)[TABLE].height.saturating_sub(1)).max(1)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<ListView>, ui: &Ui) {
     let [title, table, totals, status] = layout(area);
-    let l = &app.list;
+    let l = &sc.view;
     let right = if l.searching || !l.search.is_empty() {
         let cursor = if l.searching { "▏" } else { "" };
         format!("search: {}{cursor} · sort: {}", l.search, l.sort.label())
@@ -73,17 +73,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     title_bar(
         frame,
         title,
-        &format!("tally · {}", app.shared.business),
+        &format!("tally · {}", sc.shared.business),
         &right,
         ui,
     );
 
     if l.loaded_once && l.window.count == 0 {
-        empty(frame, table, app, ui);
+        empty(frame, table, sc, ui);
     } else {
-        draw_rows(frame, table, app, ui);
+        draw_rows(frame, table, sc, ui);
     }
-    totals_line(frame, totals, app, ui);
+    totals_line(frame, totals, sc, ui);
     let k = |c| ui.keymap.key_for(c);
     let hints = if l.searching {
         vec![
@@ -104,12 +104,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             (k(Command::Glance), "month"),
         ]
     };
-    status_line(frame, status, app, &hints, ui);
+    status_line(frame, status, sc.status, &hints, ui);
 }
 
-fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let l = &app.list;
-    let cur = &app.shared.currency;
+fn draw_rows(frame: &mut Frame, area: Rect, sc: &Scene<ListView>, ui: &Ui) {
+    let l = &sc.view;
+    let cur = &sc.shared.currency;
     let mut grid = Grid::new(&[
         col("Name", Kind::Text, 5),
         col("Email / Phone", Kind::Text, 2),
@@ -138,9 +138,9 @@ fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     window_table(frame, area, grid, &l.window, ui);
 }
 
-fn empty(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+fn empty(frame: &mut Frame, area: Rect, sc: &Scene<ListView>, ui: &Ui) {
     let k = |c| ui.keymap.key_for(c);
-    let lines = if app.list.search.is_empty() {
+    let lines = if sc.view.search.is_empty() {
         vec![
             Line::raw(""),
             Line::styled("Welcome to tally.", ui.theme.header()),
@@ -168,28 +168,28 @@ fn empty(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             Line::raw(""),
             Line::raw(format!(
                 "No customer matches \"{}\". Esc clears the search.",
-                app.list.search
+                sc.view.search
             )),
         ]
     };
     frame.render_widget(Paragraph::new(lines).centered(), area);
 }
 
-fn totals_line(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let Some(t) = &app.list.totals else { return };
-    let cur = &app.shared.currency;
+fn totals_line(frame: &mut Frame, area: Rect, sc: &Scene<ListView>, ui: &Ui) {
+    let Some(t) = &sc.view.totals else { return };
+    let cur = &sc.shared.currency;
     let noun = if t.customers == 1 {
         "customer"
     } else {
         "customers"
     };
     let mut count = vec![Span::raw(format!("{} {noun}", t.customers))];
-    if !app.list.search.is_empty() {
+    if !sc.view.search.is_empty() {
         count.push(Span::styled(
-            match app.list.count_exact {
-                true => format!(" ({} shown)", app.list.window.count),
+            match sc.view.count_exact {
+                true => format!(" ({} shown)", sc.view.window.count),
                 // Counted only up to the cap: more match than that.
-                false => format!(" ({}+ shown)", app.list.window.count.saturating_sub(1)),
+                false => format!(" ({}+ shown)", sc.view.window.count.saturating_sub(1)),
             },
             ui.theme.dim(),
         ));

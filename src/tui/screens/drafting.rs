@@ -10,10 +10,19 @@ use ratatui::widgets::Paragraph;
 use rust_decimal::Decimal;
 
 use crate::tui::action::Command;
-use crate::tui::app::App;
+use crate::tui::invoicing::DraftView;
+use crate::tui::screens::customer::CustomerView;
+use crate::tui::ui::Scene;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col};
 use crate::tui::widgets::invoice::{CHARGE_COLUMNS, charge_cells};
+
+/// What the drafting screen draws: the charges to pick from, and the
+/// customer they are for (their name heads the screen).
+pub struct DraftScene<'a> {
+    pub drafting: &'a DraftView,
+    pub customer: Option<&'a CustomerView>,
+}
 
 /// Title, customer line, table, selection summary, status.
 pub fn layout(area: Rect) -> [Rect; 5] {
@@ -37,12 +46,12 @@ pub fn rows(height: u16) -> usize {
     usize::from(layout(area)[TABLE].height.saturating_sub(1)).max(1)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<DraftScene>, ui: &Ui) {
     let [title, info, table, summary, status] = layout(area);
-    let Some(d) = &app.drafting else { return };
-    let name = app
+    let d = sc.view.drafting;
+    let name = sc
+        .view
         .customer
-        .as_ref()
         .and_then(|v| v.page.as_ref())
         .map(|p| safe(&p.customer.name))
         .unwrap_or_default();
@@ -64,7 +73,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         )),
         info,
     );
-    let cur = &app.shared.currency;
+    let cur = &sc.shared.currency;
     if d.loaded_once && d.window.count == 0 {
         frame.render_widget(
             Paragraph::new(vec![
@@ -110,5 +119,5 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         (k(Command::Back), "back"),
         (k(Command::Help), "help"),
     ];
-    status_line(frame, status, app, &hints, ui);
+    status_line(frame, status, sc.status, &hints, ui);
 }

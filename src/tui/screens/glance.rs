@@ -13,20 +13,21 @@ use rust_decimal::Decimal;
 
 use crate::ops::{Glance, MonthGlance};
 use crate::tui::action::Command;
-use crate::tui::app::App;
+use crate::tui::reports::Reports;
 use crate::tui::safe;
+use crate::tui::ui::Scene;
 use crate::tui::ui::{Ui, status_line, title_bar};
 use crate::tui::widgets::columns::{Grid, Kind, SPACING, col, styled};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
+pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<Reports>, ui: &Ui) {
     let [title, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
     ])
     .areas(area);
-    let right = app
-        .reports
+    let right = sc
+        .view
         .glance
         .as_ref()
         .map(|g| format!("as of {}", g.today))
@@ -36,13 +37,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         title,
         &format!(
             "tally · {} / The month at a glance",
-            safe(&app.shared.business)
+            safe(&sc.shared.business)
         ),
         &right,
         ui,
     );
-    match &app.reports.glance {
-        Some(g) => draw(frame, body, g, app, ui),
+    match &sc.view.glance {
+        Some(g) => draw(frame, body, g, sc, ui),
         None => frame.render_widget(Paragraph::new(" Reading the book…"), body),
     }
     let k = |c| ui.keymap.key_for(c);
@@ -52,12 +53,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         (k(Command::Back), "back"),
         (k(Command::Help), "help"),
     ];
-    status_line(frame, status, app, &hints, ui);
+    status_line(frame, status, sc.status, &hints, ui);
 }
 
 /// The parts top to bottom; the chart takes what the others leave, and the
 /// list of who owes most gives way first on a short terminal.
-fn draw(frame: &mut Frame, area: Rect, g: &Glance, app: &App, ui: &Ui) {
+fn draw(frame: &mut Frame, area: Rect, g: &Glance, sc: &Scene<Reports>, ui: &Ui) {
     const SUMMARY: u16 = 4;
     const SPARK: u16 = 2;
     const CHART_MIN: u16 = 4;
@@ -78,11 +79,11 @@ fn draw(frame: &mut Frame, area: Rect, g: &Glance, app: &App, ui: &Ui) {
         Constraint::Length(top_h),
     ])
     .areas(area);
-    summary_table(frame, summary, g, app, ui);
+    summary_table(frame, summary, g, sc, ui);
     bars(frame, chart, g, ui);
     days(frame, spark, g, ui);
     if top_h > 0 {
-        owing_most(frame, top, g, app, ui);
+        owing_most(frame, top, g, sc, ui);
     }
 }
 
@@ -90,8 +91,8 @@ fn draw(frame: &mut Frame, area: Rect, g: &Glance, app: &App, ui: &Ui) {
 type Figure = fn(&MonthGlance) -> Decimal;
 
 /// This month and last, side by side; the amounts are never cut.
-fn summary_table(frame: &mut Frame, area: Rect, g: &Glance, app: &App, ui: &Ui) {
-    let cur = &app.shared.currency;
+fn summary_table(frame: &mut Frame, area: Rect, g: &Glance, sc: &Scene<Reports>, ui: &Ui) {
+    let cur = &sc.shared.currency;
     let name = |m: Option<&MonthGlance>| {
         m.map(|m| m.month.format("%B %Y").to_string())
             .unwrap_or_default()
@@ -230,8 +231,8 @@ fn days(frame: &mut Frame, area: Rect, g: &Glance, ui: &Ui) {
     );
 }
 
-fn owing_most(frame: &mut Frame, area: Rect, g: &Glance, app: &App, ui: &Ui) {
-    let cur = &app.shared.currency;
+fn owing_most(frame: &mut Frame, area: Rect, g: &Glance, sc: &Scene<Reports>, ui: &Ui) {
+    let cur = &sc.shared.currency;
     // A short list reads better kept together than spread across the screen.
     let area = Rect {
         width: area.width.min(64),

@@ -9,8 +9,8 @@ use super::TabRows;
 use crate::domain::CustomerId;
 use crate::domain::contract::Contract;
 use crate::store::{Reads, Result};
-use crate::tui::app::App;
 use crate::tui::safe;
+use crate::tui::shared::Shared;
 use crate::tui::ui::{Ui, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col};
 use crate::tui::window::Window;
@@ -29,8 +29,15 @@ pub fn load(r: &Reads<'_>, c: CustomerId, offset: usize, limit: usize) -> Result
     Ok((r.count_contracts(c)?, TabRows::Contracts(rows)))
 }
 
-pub fn render(frame: &mut Frame, area: Rect, rows: &[ContractRow], w: &Window, app: &App, ui: &Ui) {
-    let cur = &app.shared.currency;
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[ContractRow],
+    w: &Window,
+    shared: &Shared,
+    ui: &Ui,
+) {
+    let cur = &shared.currency;
     let mut grid = Grid::new(&[
         col("Name", Kind::Text, 5),
         col("Every", Kind::Fixed, 4),
@@ -47,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, rows: &[ContractRow], w: &Window, a
             cur.display(c.value).into(),
             c.start.to_string().into(),
             c.end.map_or("-".to_string(), |e| e.to_string()).into(),
-            c.status(app.shared.today).into(),
+            c.status(shared.today).into(),
             cur.display(*billed).into(),
         ]);
     }

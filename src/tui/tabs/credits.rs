@@ -8,8 +8,8 @@ use ratatui::layout::Rect;
 use super::TabRows;
 use crate::domain::CustomerId;
 use crate::store::{CreditItem, Reads, Result};
-use crate::tui::app::App;
 use crate::tui::safe;
+use crate::tui::shared::Shared;
 use crate::tui::ui::{Ui, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, styled};
 use crate::tui::window::Window;
@@ -23,8 +23,15 @@ pub fn load(r: &Reads<'_>, c: CustomerId, offset: usize, limit: usize) -> Result
     ))
 }
 
-pub fn render(frame: &mut Frame, area: Rect, rows: &[CreditItem], w: &Window, app: &App, ui: &Ui) {
-    let cur = &app.shared.currency;
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[CreditItem],
+    w: &Window,
+    shared: &Shared,
+    ui: &Ui,
+) {
+    let cur = &shared.currency;
     let mut grid = Grid::new(&[
         col("Date", Kind::Fixed, 6),
         col("Source", Kind::Fixed, 6),

@@ -25,10 +25,12 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::action::Command;
-use super::app::App;
+use super::component::{Cx, Nav};
 use super::effect::Effect;
+use super::screens::customer::{CustomerView, rows as history_rows};
+use super::shared::Shared;
 use super::ui::Ui;
-use super::view::{Overlay, Screen};
+use super::view::Overlay;
 use super::window::Window;
 use crate::domain::contact::Contact;
 use crate::domain::timeline::TimelineEvent;
@@ -162,8 +164,15 @@ pub fn load(
 }
 
 /// Draws the current list tab into `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &App, tab: Tab, ui: &Ui) {
-    let Some(list) = app.customer.as_ref().and_then(|v| v.lists.get(&tab)) else {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    view: &CustomerView,
+    shared: &Shared,
+    tab: Tab,
+    ui: &Ui,
+) {
+    let Some(list) = view.lists.get(&tab) else {
         return;
     };
     if list.loaded_once && list.window.count == 0 {
@@ -185,13 +194,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, tab: Tab, ui: &Ui) {
     }
     let w = &list.window;
     match &list.rows {
-        TabRows::Payments(rows) => payments::render(frame, area, rows, w, app, ui),
-        TabRows::Credits(rows) => credits::render(frame, area, rows, w, app, ui),
+        TabRows::Payments(rows) => payments::render(frame, area, rows, w, shared, ui),
+        TabRows::Credits(rows) => credits::render(frame, area, rows, w, shared, ui),
         TabRows::Contacts(rows) => contacts::render(frame, area, rows, w, ui),
-        TabRows::SubClients(rows) => sub_clients::render(frame, area, rows, w, app, ui),
+        TabRows::SubClients(rows) => sub_clients::render(frame, area, rows, w, shared, ui),
         TabRows::Timeline(rows) => timeline::render(frame, area, rows, w, ui),
         TabRows::Documents(rows) => documents::render(frame, area, rows, w, ui),
-        TabRows::Contracts(rows) => contracts::render(frame, area, rows, w, app, ui),
+        TabRows::Contracts(rows) => contracts::render(frame, area, rows, w, shared, ui),
         TabRows::None => {}
     }
 }
@@ -205,89 +214,77 @@ pub fn selected<'a, T>(
     rows(&list.rows)?.get(w.selected.checked_sub(w.offset)?)
 }
 
-impl App {
-    /// The tabs the open customer has.
+impl CustomerView {
+    /// The tabs this customer has.
     pub fn shown_tabs(&self) -> Vec<Tab> {
-        let subs = self
-            .customer
-            .as_ref()
-            .and_then(|v| v.page.as_ref())
-            .is_some_and(|p| p.sub_clients.0 > 0);
+        let subs = self.page.as_ref().is_some_and(|p| p.sub_clients.0 > 0);
         Tab::shown(subs)
     }
 
     /// The list of the tab on screen, when it is one of the list tabs.
     pub fn current_list(&self) -> Option<&TabList> {
-        let v = self.customer.as_ref()?;
-        v.lists.get(&v.tab)
+        self.lists.get(&self.tab)
     }
 
     /// `tab`, `shift-tab` and the number keys.
-    pub(crate) fn tab_command(&mut self, c: Command) {
+    pub(crate) fn tab_command(&mut self, c: Command, cx: &mut Cx) {
         let shown = self.shown_tabs();
-        let Some(v) = &mut self.customer else { return };
         let next = match c {
-            Command::SwitchTab => v.tab.cycle(&shown, 1),
-            Command::PrevTab => v.tab.cycle(&shown, -1),
+            Command::SwitchTab => self.tab.cycle(&shown, 1),
+            Command::PrevTab => self.tab.cycle(&shown, -1),
             Command::ShowTab(n) => match Tab::ALL.get(usize::from(n).wrapping_sub(1)) {
                 Some(t) if shown.contains(t) => *t,
-                Some(_) => return self.info("Sub-clients: this customer has none"),
+                Some(_) => return cx.info("Sub-clients: this customer has none"),
                 None => return,
             },
             _ => return,
         };
-        v.tab = next;
+        self.tab = next;
         if next.is_list() {
-            v.lists.entry(next).or_default();
+            self.lists.entry(next).or_default();
         }
     }
 
     /// The load the list tab on screen needs, if any.
-    pub(crate) fn sync_tabs(&mut self) -> Option<Effect> {
-        let rows = super::app::history_rows(self.shared.size.1);
-        let v = self
-            .customer
-            .as_mut()
-            .filter(|_| self.screen == Screen::Customer)?;
-        let tab = v.tab;
-        let list = v.lists.get_mut(&tab)?;
+    pub(crate) fn sync_tabs(&mut self, shared: &Shared) -> Option<Effect> {
+        let rows = history_rows(shared.size.1);
+        let tab = self.tab;
+        let list = self.lists.get_mut(&tab)?;
         list.window.reveal(rows);
         let (offset, limit) = list.window.wants(rows)?;
         list.window.loaded = Some((offset, limit));
         Some(Effect::LoadTab {
-            customer: v.id,
+            customer: self.id,
             tab,
             offset,
             limit,
         })
     }
 
-    pub(crate) fn tab_loaded(&mut self, page: TabPage) {
-        let rows = super::app::history_rows(self.shared.size.1);
-        let Some(v) = self.customer.as_mut().filter(|v| v.id == page.customer) else {
+    pub(crate) fn tab_loaded(&mut self, page: TabPage, shared: &Shared) {
+        if self.id != page.customer {
             return;
-        };
-        let Some(list) = v.lists.get_mut(&page.tab) else {
+        }
+        let Some(list) = self.lists.get_mut(&page.tab) else {
             return;
         };
         list.loaded_once = true;
         list.window.count = page.count;
         list.window.offset = page.offset;
         list.rows = page.rows;
-        list.window.reveal(rows);
+        list.window.reveal(history_rows(shared.size.1));
     }
 
     /// Moves the selection of the list tab on screen.
     pub(crate) fn step_tab(&mut self, delta: isize, rows: usize) {
-        if let Some(v) = &mut self.customer
-            && let Some(list) = v.lists.get_mut(&v.tab)
-        {
+        if let Some(list) = self.lists.get_mut(&self.tab) {
             list.window.step(delta, rows);
         }
     }
 
-    /// Enter on the Sub-clients tab: that customer's own screen.
-    pub(crate) fn open_sub_client(&mut self) {
+    /// Enter on the Sub-clients tab: that customer's own screen, Esc
+    /// coming back here.
+    pub(crate) fn open_sub_client(&self, cx: &mut Cx) {
         let id = self
             .current_list()
             .and_then(|l| {
@@ -298,41 +295,38 @@ impl App {
             })
             .map(|c| c.id);
         if let Some(id) = id {
-            self.customer = Some(super::app::CustomerView::new(id));
+            cx.go(Nav::SubClient(id));
         }
     }
 
     /// `r` and `t` on the Credits tab: the refund or transfer form, with
     /// the available credit filled in.
-    pub(crate) fn credit_form(&mut self, c: Command) {
-        let Some(v) = &self.customer else { return };
-        if v.tab != Tab::Credits {
-            return self.info("Refunds and transfers start from the Credits tab (4)");
+    pub(crate) fn credit_form(&self, c: Command, cx: &mut Cx) {
+        if self.tab != Tab::Credits {
+            return cx.info("Refunds and transfers start from the Credits tab (4)");
         }
-        let Some(page) = &v.page else { return };
+        let Some(page) = &self.page else { return };
         let available = page.breakdown.available_credit;
         // A refund against a paid invoice needs no credit beforehand.
         if available <= rust_decimal::Decimal::ZERO && c == Command::Transfer {
-            return self.error("No available credit to transfer");
+            return cx.error("No available credit to transfer");
         }
         let amount = if available > rust_decimal::Decimal::ZERO {
-            self.shared.currency.plain(available)
+            cx.shared.currency.plain(available)
         } else {
             String::new()
         };
-        let today = self.shared.today.format("%Y-%m-%d").to_string();
+        let today = cx.shared.today.format("%Y-%m-%d").to_string();
         let name = &page.customer.name;
         let form = match c {
-            Command::Refund => forms::refund(v.id, name, &amount, &today),
-            _ => forms::transfer(v.id, name, &amount, &today),
+            Command::Refund => forms::refund(self.id, name, &amount, &today),
+            _ => forms::transfer(self.id, name, &amount, &today),
         };
-        self.overlay = Some(Overlay::Form(Box::new(form)));
+        cx.open(Overlay::Form(Box::new(form)));
     }
 
     /// `n`, `x` and `d` on the Documents tab.
-    pub(crate) fn document_command(&mut self, c: Command) {
-        let Some(v) = &self.customer else { return };
-        let customer = v.id;
+    pub(crate) fn document_command(&self, c: Command, cx: &mut Cx) {
         let chosen = self
             .current_list()
             .and_then(|l| {
@@ -343,39 +337,33 @@ impl App {
             })
             .cloned();
         match (c, chosen) {
-            (Command::NewContact, _) => {
-                self.overlay = Some(Overlay::Form(Box::new(forms::attach(customer))));
-            }
+            (Command::NewContact, _) => cx.open(Overlay::Form(Box::new(forms::attach(self.id)))),
             (Command::Export, Some(d)) => {
                 let form = forms::save_document(d.id, &d.name);
-                self.overlay = Some(Overlay::Form(Box::new(form)));
+                cx.open(Overlay::Form(Box::new(form)));
             }
-            (Command::RemoveContact, Some(d)) => {
-                self.overlay = Some(Overlay::Confirm {
-                    message: format!(
-                        "Remove document #{} {} ({})?\nIt is deleted from the book; a copy saved elsewhere stays.",
-                        d.id,
-                        crate::tui::safe(&d.name),
-                        crate::domain::document::human_size(d.size)
-                    ),
-                    effect: Box::new(Effect::RemoveDocument(d.id)),
-                });
-            }
+            (Command::RemoveContact, Some(d)) => cx.confirm(
+                format!(
+                    "Remove document #{} {} ({})?\nIt is deleted from the book; a copy saved elsewhere stays.",
+                    d.id,
+                    crate::tui::safe(&d.name),
+                    crate::domain::document::human_size(d.size)
+                ),
+                Effect::RemoveDocument(d.id),
+            ),
             (Command::EditContact, _) => {}
-            _ => self.error("No document selected: attach one with {NewContact}"),
+            _ => cx.error("No document selected: attach one with {NewContact}"),
         }
     }
 
     /// `n`, `e` and `d` on the Contacts tab (and the Documents tab's).
-    pub(crate) fn contact_command(&mut self, c: Command) {
-        let Some(v) = &self.customer else { return };
-        if v.tab == Tab::Documents {
-            return self.document_command(c);
+    pub(crate) fn contact_command(&self, c: Command, cx: &mut Cx) {
+        if self.tab == Tab::Documents {
+            return self.document_command(c, cx);
         }
-        if v.tab != Tab::Contacts {
-            return self.info("Contacts are added and edited on the Contacts tab (5)");
+        if self.tab != Tab::Contacts {
+            return cx.info("Contacts are added and edited on the Contacts tab (5)");
         }
-        let customer = v.id;
         let chosen = self
             .current_list()
             .and_then(|l| {
@@ -387,23 +375,64 @@ impl App {
             .cloned();
         match (c, chosen) {
             (Command::NewContact, _) => {
-                self.overlay = Some(Overlay::Form(Box::new(forms::contact(customer, None))));
+                cx.open(Overlay::Form(Box::new(forms::contact(self.id, None))))
             }
             (Command::EditContact, Some(contact)) => {
-                let form = forms::contact(customer, Some(&contact));
-                self.overlay = Some(Overlay::Form(Box::new(form)));
+                let form = forms::contact(self.id, Some(&contact));
+                cx.open(Overlay::Form(Box::new(form)));
             }
-            (Command::RemoveContact, Some(contact)) => {
-                self.overlay = Some(Overlay::Confirm {
-                    message: format!(
-                        "Remove contact #{} {}?\nThe customer and their billing stay as they are.",
-                        contact.id,
-                        crate::tui::safe(&contact.details.name)
-                    ),
-                    effect: Box::new(Effect::RemoveContact(contact.id)),
-                });
+            (Command::RemoveContact, Some(contact)) => cx.confirm(
+                format!(
+                    "Remove contact #{} {}?\nThe customer and their billing stay as they are.",
+                    contact.id,
+                    crate::tui::safe(&contact.details.name)
+                ),
+                Effect::RemoveContact(contact.id),
+            ),
+            _ => cx.error("No contact selected: add one with {NewContact}"),
+        }
+    }
+
+    /// Enter on a list tab: a sub-client opens; any other row is shown in
+    /// full (the table cuts long text to fit).
+    pub(crate) fn open_row(&mut self, cx: &mut Cx) {
+        let Some(list) = self.current_list() else {
+            return;
+        };
+        let w = &list.window;
+        let Some(at) = w.selected.checked_sub(w.offset) else {
+            return;
+        };
+        let cur = &cx.shared.currency;
+        let note = match &list.rows {
+            TabRows::SubClients(_) => return self.open_sub_client(cx),
+            TabRows::Payments(rows) => rows.get(at).map(|p| payments::note(p, cur)),
+            TabRows::Credits(rows) => rows.get(at).map(|i| credits::note(i, cur)),
+            TabRows::Contacts(rows) => rows.get(at).map(contacts::note),
+            TabRows::Timeline(rows) => rows.get(at).map(timeline::note),
+            TabRows::Documents(rows) => rows.get(at).map(documents::note),
+            TabRows::Contracts(rows) => {
+                // Enter on a contract: the invoices its charges are on.
+                let Some((c, _, _)) = rows.get(at) else {
+                    return;
+                };
+                let (id, name) = (c.id, c.name.clone());
+                self.invoices.contract = Some((id, name.clone()));
+                self.invoices.window = Window::default();
+                self.tab = Tab::Invoices;
+                return cx.info(&format!(
+                    "Invoices with charges of {} (f shows all)",
+                    crate::tui::safe(&name)
+                ));
             }
-            _ => self.error("No contact selected: add one with {NewContact}"),
+            TabRows::None => None,
+        };
+        if let Some((title, text)) = note {
+            cx.open(Overlay::Note {
+                title,
+                text,
+                scroll: 0,
+            });
         }
     }
 }
@@ -441,9 +470,14 @@ pub fn hints(tab: Tab, ui: &Ui) -> Vec<(String, &'static str)> {
 
 /// What the tab line says beside a list tab's name, longest first: the tab
 /// bar shows the first that fits.
-pub fn detail(app: &App, page: &super::action::CustomerPage, tab: Tab) -> Vec<String> {
-    let cur = &app.shared.currency;
-    let n = app.current_list().map_or(0, |l| l.window.count);
+pub fn detail(
+    view: &CustomerView,
+    shared: &Shared,
+    page: &super::action::CustomerPage,
+    tab: Tab,
+) -> Vec<String> {
+    let cur = &shared.currency;
+    let n = view.current_list().map_or(0, |l| l.window.count);
     let count = |one: &str, many: &str| crate::domain::text::count(n, one, many);
     match tab {
         Tab::Payments => {
@@ -480,53 +514,6 @@ pub fn detail(app: &App, page: &super::action::CustomerPage, tab: Tab) -> Vec<St
         _ => {
             let n = count("event", "events");
             vec![format!("{n}, newest first"), n]
-        }
-    }
-}
-
-impl App {
-    /// Enter on a list tab: a sub-client opens; any other row is shown in
-    /// full (the table cuts long text to fit).
-    pub(crate) fn open_row(&mut self) {
-        let Some(list) = self.current_list() else {
-            return;
-        };
-        let w = &list.window;
-        let Some(at) = w.selected.checked_sub(w.offset) else {
-            return;
-        };
-        let cur = &self.shared.currency;
-        let note = match &list.rows {
-            TabRows::SubClients(_) => return self.open_sub_client(),
-            TabRows::Payments(rows) => rows.get(at).map(|p| payments::note(p, cur)),
-            TabRows::Credits(rows) => rows.get(at).map(|i| credits::note(i, cur)),
-            TabRows::Contacts(rows) => rows.get(at).map(contacts::note),
-            TabRows::Timeline(rows) => rows.get(at).map(timeline::note),
-            TabRows::Documents(rows) => rows.get(at).map(documents::note),
-            TabRows::Contracts(rows) => {
-                // Enter on a contract: the invoices its charges are on.
-                let Some((c, _, _)) = rows.get(at) else {
-                    return;
-                };
-                let (id, name) = (c.id, c.name.clone());
-                if let Some(v) = &mut self.customer {
-                    v.invoices.contract = Some((id, name.clone()));
-                    v.invoices.window = Window::default();
-                    v.tab = Tab::Invoices;
-                }
-                return self.info(&format!(
-                    "Invoices with charges of {} (f shows all)",
-                    crate::tui::safe(&name)
-                ));
-            }
-            TabRows::None => None,
-        };
-        if let Some((title, text)) = note {
-            self.overlay = Some(Overlay::Note {
-                title,
-                text,
-                scroll: 0,
-            });
         }
     }
 }

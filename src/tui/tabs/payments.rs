@@ -7,8 +7,8 @@ use ratatui::layout::Rect;
 use super::TabRows;
 use crate::domain::CustomerId;
 use crate::store::{Payment, Reads, Result};
-use crate::tui::app::App;
 use crate::tui::safe;
+use crate::tui::shared::Shared;
 use crate::tui::ui::{Ui, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, styled};
 use crate::tui::window::Window;
@@ -23,8 +23,15 @@ pub fn load(r: &Reads<'_>, c: CustomerId, offset: usize, limit: usize) -> Result
     ))
 }
 
-pub fn render(frame: &mut Frame, area: Rect, rows: &[Payment], w: &Window, app: &App, ui: &Ui) {
-    let cur = &app.shared.currency;
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[Payment],
+    w: &Window,
+    shared: &Shared,
+    ui: &Ui,
+) {
+    let cur = &shared.currency;
     // Invoice numbers show whole or not at all: a cut number is another
     // invoice. Enter shows every field of a payment.
     let mut grid = Grid::new(&[

@@ -8,8 +8,8 @@ use ratatui::layout::Rect;
 use super::TabRows;
 use crate::domain::{Customer, CustomerId};
 use crate::store::{Reads, Result};
-use crate::tui::app::App;
 use crate::tui::safe;
+use crate::tui::shared::Shared;
 use crate::tui::ui::{Ui, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, styled};
 use crate::tui::window::Window;
@@ -21,8 +21,15 @@ pub fn load(r: &Reads<'_>, c: CustomerId, offset: usize, limit: usize) -> Result
     Ok((count, TabRows::SubClients(r.sub_clients(c, offset, limit)?)))
 }
 
-pub fn render(frame: &mut Frame, area: Rect, rows: &[Customer], w: &Window, app: &App, ui: &Ui) {
-    let cur = &app.shared.currency;
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    rows: &[Customer],
+    w: &Window,
+    shared: &Shared,
+    ui: &Ui,
+) {
+    let cur = &shared.currency;
     let mut grid = Grid::new(&[
         col("ID", Kind::Fixed, 3),
         col("Name", Kind::Text, 4),

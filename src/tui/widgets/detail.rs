@@ -7,11 +7,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::domain::Entry;
-use crate::tui::app::App;
 use crate::tui::ui::{Ui, popup};
 
-pub fn render(frame: &mut Frame, area: Rect, e: &Entry, app: &App, ui: &Ui) {
-    let cur = &app.shared.currency;
+/// `lock`: why the entry cannot be edited, if it cannot.
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    e: &Entry,
+    lock: Option<String>,
+    cur: &crate::domain::Currency,
+    ui: &Ui,
+) {
     let mut rows = vec![
         ("Entry", format!("#{}", e.id)),
         ("Type", e.kind.as_str().to_string()),
@@ -25,11 +31,6 @@ pub fn render(frame: &mut Frame, area: Rect, e: &Entry, app: &App, ui: &Ui) {
     if let Some(m) = e.method {
         rows.push(("Method", m.as_str().to_string()));
     }
-    let lock = app
-        .customer
-        .as_ref()
-        .and_then(|v| v.page.as_ref())
-        .and_then(|p| p.lock_of(e.id));
     rows.push((
         "Locked",
         match lock {

@@ -11,15 +11,22 @@ use rust_decimal::Decimal;
 use crate::domain::InvoiceStatus;
 use crate::domain::{Currency, Entry};
 use crate::tui::action::{Command, InvoiceDetail};
-use crate::tui::app::App;
 use crate::tui::safe;
+use crate::tui::shared::Shared;
 use crate::tui::ui::{Ui, hint_line, popup};
 use crate::tui::widgets::columns::{Column, Grid, Kind, Value, col, ellipsize, fit_words};
 
-pub fn render(frame: &mut Frame, area: Rect, d: &InvoiceDetail, scroll: usize, app: &App, ui: &Ui) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    d: &InvoiceDetail,
+    scroll: usize,
+    shared: &Shared,
+    ui: &Ui,
+) {
     let width = area.width.saturating_sub(4).min(84);
     let inner_w = width.saturating_sub(2) as usize;
-    let lines = body(d, inner_w.saturating_sub(1), app, ui);
+    let lines = body(d, inner_w.saturating_sub(1), shared, ui);
     let room = area.height.saturating_sub(6) as usize;
     let shown = room.min(lines.len());
     let more = shown < lines.len();
@@ -78,8 +85,8 @@ pub fn charge_cells(e: &Entry, cur: &Currency) -> Vec<Value> {
     ]
 }
 
-fn body(d: &InvoiceDetail, width: usize, app: &App, ui: &Ui) -> Vec<Line<'static>> {
-    let cur = &app.shared.currency;
+fn body(d: &InvoiceDetail, width: usize, shared: &Shared, ui: &Ui) -> Vec<Line<'static>> {
+    let cur = &shared.currency;
     let inv = &d.invoice;
     let day = |x: Option<chrono::NaiveDate>| {
         x.map(|d| d.format("%Y-%m-%d").to_string())
@@ -87,7 +94,7 @@ fn body(d: &InvoiceDetail, width: usize, app: &App, ui: &Ui) -> Vec<Line<'static
     };
     let mut out = vec![Line::from(vec![
         Span::styled(
-            inv.status_label(app.shared.today).to_string(),
+            inv.status_label(shared.today).to_string(),
             ui.theme.header(),
         ),
         Span::styled(

@@ -4,9 +4,9 @@
 //! clipboard session.
 
 use super::action::Command;
-use super::app::CustomerView;
 use super::component::Cx;
 use super::effect::Effect;
+use super::screens::customer::CustomerView;
 use crate::domain::CustomerId;
 
 /// What a link key asks the effects to do, for one customer.

@@ -2356,3 +2356,23 @@ fn collections_with_mail_shows_the_next_reminder_and_emails_or_skips() {
         "skipping sends nothing"
     );
 }
+
+/// Esc goes back where the owner came from: a sub-client opened from its
+/// parent's Sub-clients tab returns to the parent, and the parent to the
+/// list.
+#[test]
+fn esc_from_a_sub_client_returns_to_the_parent_it_was_opened_from() {
+    let mut r = tabs_runner(120, 36);
+    let parent = r.app.customer.as_ref().map(|v| v.id);
+    press(&mut r, KeyCode::Char('6'));
+    press(&mut r, KeyCode::Enter);
+    let sub = r.app.customer.as_ref().map(|v| v.id);
+    assert_ne!(sub, parent, "the sub-client opened");
+    assert!(screen(&r).contains("Bob Stone"), "{}", screen(&r));
+    press(&mut r, KeyCode::Esc);
+    assert_eq!(r.app.screen, tally::tui::view::Screen::Customer);
+    assert_eq!(r.app.customer.as_ref().map(|v| v.id), parent);
+    assert!(screen(&r).contains("Ann Lee"), "{}", screen(&r));
+    press(&mut r, KeyCode::Esc);
+    assert_eq!(r.app.screen, tally::tui::view::Screen::Customers);
+}

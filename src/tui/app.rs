@@ -44,20 +44,6 @@ pub struct App {
     pub(super) pending: Vec<Effect>,
 }
 
-/// The attach form's path (with `~` expanded) and optional name.
-fn attach_fields(f: &Form) -> Result<(std::path::PathBuf, Option<String>), (usize, String)> {
-    use super::tabs::forms::af;
-    let typed = f.value(af::PATH).trim();
-    if typed.is_empty() {
-        return Err((
-            af::PATH,
-            "is empty: type the path of the file to attach".into(),
-        ));
-    }
-    let name = Some(f.value(af::NAME).trim().to_string()).filter(|n| !n.is_empty());
-    Ok((super::menu::expand_home(typed), name))
-}
-
 pub use super::screens::customer::rows as history_rows;
 pub use super::screens::customers::rows as list_rows;
 pub use super::screens::drafting::rows as drafting_rows;
@@ -351,14 +337,14 @@ impl App {
             Command::NewContract => {
                 if let Some(v) = &self.customer {
                     let today = self.shared.today.format("%Y-%m-%d").to_string();
-                    let form = super::tabs::forms::contract(v.id, &today);
+                    let form = super::forms::contract::build(v.id, &today);
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                 }
             }
             Command::MergeCustomer => {
                 if let Some(page) = self.customer.as_ref().and_then(|v| v.page.as_ref()) {
                     let c = &page.customer;
-                    let form = super::tabs::forms::merge(c.id, &c.name);
+                    let form = super::forms::merge::build(c.id, &c.name);
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                 }
             }
@@ -679,100 +665,16 @@ impl App {
             return;
         };
         f.error = None;
-        match f.kind.clone() {
-            FormKind::Entry {
-                customer,
-                entry,
-                kind,
-            } => fx.push(Effect::SaveEntry {
-                customer,
-                entry,
-                kind,
-                input: f.entry_input(),
-            }),
-            FormKind::Payment { invoice } => fx.push(Effect::Invoice(InvoiceOp::Pay(
-                invoice,
-                super::form::payment_input(f),
-            ))),
-            FormKind::Customer { id } => match super::form::customer_details(f) {
-                Ok(details) => fx.push(Effect::SaveCustomer {
-                    id,
-                    details,
-                    parent_name: super::form::parent_name(f),
-                    allow_duplicate: f.allow_duplicate,
-                }),
-                Err(errors) => {
-                    f.set_errors(&errors);
-                    self.error("Nothing saved: fix the marked fields");
-                }
-            },
-            FormKind::Refund { customer } => match super::tabs::forms::refund_input(f) {
-                Ok(input) => fx.push(Effect::Refund { customer, input }),
-                Err(problem) => {
-                    f.set_errors(&[problem]);
-                    self.error("Nothing saved: fix the marked fields");
-                }
-            },
-            FormKind::Transfer { customer } => {
-                let (to, input) = super::tabs::forms::transfer_input(f);
-                fx.push(Effect::Transfer {
-                    from: customer,
-                    to,
-                    input,
-                })
+        match super::forms::submit(f) {
+            Ok(super::forms::Submit::Run(effect)) => fx.push(effect),
+            Ok(super::forms::Submit::CloseAndRun(effect)) => {
+                self.overlay = None;
+                fx.push(effect);
             }
-            FormKind::Contract { customer } => fx.push(Effect::AddContract {
-                customer,
-                input: super::tabs::forms::contract_input(f),
-            }),
-            FormKind::Attach { customer } => match attach_fields(f) {
-                Ok((path, name)) => fx.push(Effect::AttachDocument {
-                    customer,
-                    path,
-                    name,
-                }),
-                Err(problem) => {
-                    f.set_errors(&[problem]);
-                    self.error("Nothing saved: fix the marked field");
-                }
-            },
-            FormKind::SaveDocument { id } => {
-                use super::tabs::forms::sf;
-                let typed = f.value(sf::PATH).trim();
-                if typed.is_empty() {
-                    f.set_errors(&[(sf::PATH, "is empty: type where to write the copy".into())]);
-                    self.error("Nothing saved: fix the marked field");
-                } else {
-                    fx.push(Effect::SaveDocument {
-                        id,
-                        path: super::menu::expand_home(typed),
-                        replace: f.value(sf::REPLACE) == "yes",
-                    });
-                }
+            Err(super::forms::Invalid { fields, message }) => {
+                f.set_errors(&fields);
+                self.error(message);
             }
-            FormKind::FirstRun { path } => fx.push(Effect::FirstRun {
-                path,
-                answers: super::tabs::forms::first_run_answers(f),
-            }),
-            FormKind::Merge { customer } => fx.push(Effect::MergeCustomer {
-                from: customer,
-                into: f.value(0).to_string(),
-            }),
-            FormKind::Command => match super::menu::spec(f) {
-                Ok(spec) => {
-                    self.overlay = None;
-                    fx.push(Effect::PreviewJob(spec));
-                }
-                Err(problem) => {
-                    f.set_errors(&[problem]);
-                    self.error("Nothing started: fix the marked field");
-                }
-            },
-            FormKind::Contact { customer, contact } => fx.push(Effect::SaveContact {
-                customer,
-                contact,
-                details: super::tabs::forms::contact_details(f),
-            }),
         }
     }
 
@@ -785,7 +687,7 @@ impl App {
         if !matches!(f.kind, FormKind::Attach { .. }) {
             return None;
         }
-        let (path, name) = attach_fields(f).ok()?;
+        let (path, name) = super::forms::attach::fields(f).ok()?;
         Some(Effect::InspectAttachment { path, name })
     }
 

@@ -4,7 +4,9 @@
 
 use super::action::{Action, CustomerLoad, CustomerSummary, InvoiceDetail, ListPage, RowsPage};
 use super::effect::Effect;
-use super::form::{cf, customer_error_field, entry_field_index, payment_field_index};
+use super::forms::customer::{cf, field_of as customer_error_field};
+use super::forms::entry::field_of as entry_field_index;
+use super::forms::payment::field_of as payment_field_index;
 use super::invoicing::InvoiceOp;
 use super::links::LinkOp;
 use crate::clipboard::Session;
@@ -18,8 +20,8 @@ use crate::ops::{Book, OpsError, PaymentInput};
 use crate::ops::{RefundInput, TransferInput};
 use crate::store::EntryLock;
 use crate::store::{Counting, CustomerQuery, InvoiceQuery, Keep};
+use crate::tui::forms;
 use crate::tui::reports::{ReportData, ReportKind};
-use crate::tui::tabs::forms;
 
 pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
     let result = match effect {
@@ -188,7 +190,7 @@ pub fn run(book: &mut Book, clipboard: &mut Session, effect: Effect) -> Action {
             Err(OpsError::Contract(crate::domain::contract::ContractError::Field(all))) => {
                 return Action::FormInvalid(
                     all.split("; ")
-                        .map(|p| (forms::contract_field(p), p.to_string()))
+                        .map(|p| (forms::contract::field_of(p), p.to_string()))
                         .collect(),
                 );
             }
@@ -780,8 +782,10 @@ fn refund(book: &mut Book, customer: CustomerId, input: &RefundInput) -> Action 
             | CreditError::OtherCustomer { .. }
             | CreditError::MemoTooLarge { .. },
         )
-        | OpsError::NoInvoice(_) => Action::FormInvalid(vec![(forms::rf::INVOICE, e.to_string())]),
-        other => credit_failure(other, forms::refund_field, forms::rf::AMOUNT),
+        | OpsError::NoInvoice(_) => {
+            Action::FormInvalid(vec![(forms::refund::rf::INVOICE, e.to_string())])
+        }
+        other => credit_failure(other, forms::refund::field_of, forms::refund::rf::AMOUNT),
     })
 }
 
@@ -792,7 +796,7 @@ fn transfer(book: &mut Book, from: CustomerId, to: &str, input: &TransferInput) 
     };
     let to = match target {
         Ok(id) => id,
-        Err(m) => return Action::FormInvalid(vec![(forms::tf::TO, m)]),
+        Err(m) => return Action::FormInvalid(vec![(forms::transfer::tf::TO, m)]),
     };
     let done = book.transfer_credit(from, to, input).and_then(|(out, _)| {
         let e = book.entry(out)?;
@@ -809,9 +813,13 @@ fn transfer(book: &mut Book, from: CustomerId, to: &str, input: &TransferInput) 
     });
     done.unwrap_or_else(|e| match e {
         OpsError::Credit(CreditError::SameCustomer(_)) | OpsError::NoCustomer(_) => {
-            Action::FormInvalid(vec![(forms::tf::TO, e.to_string())])
+            Action::FormInvalid(vec![(forms::transfer::tf::TO, e.to_string())])
         }
-        other => credit_failure(other, forms::transfer_field, forms::tf::AMOUNT),
+        other => credit_failure(
+            other,
+            forms::transfer::field_of,
+            forms::transfer::tf::AMOUNT,
+        ),
     })
 }
 
@@ -824,7 +832,7 @@ fn first_run(book: &mut Book, path: &std::path::Path, a: &crate::first_run::Answ
             // The field says which key; its message says what is wrong.
             return Action::FormInvalid(vec![match e {
                 crate::config::ConfigError::Invalid { key, message, .. } => {
-                    (forms::first_run_field(&key), message)
+                    (forms::first_run::field_of(&key), message)
                 }
                 other => (0, other.to_string()),
             }]);
@@ -903,7 +911,7 @@ fn save_contact(
             errors
                 .0
                 .iter()
-                .map(|e| (forms::contact_field(e), e.to_string()))
+                .map(|e| (forms::contact::field_of(e), e.to_string()))
                 .collect(),
         ),
         Err(other) => failure(other),

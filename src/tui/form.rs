@@ -1,13 +1,14 @@
 //! Form state: labelled fields with a cursor, per-field errors and choice
-//! fields. Pure data and editing; what a form saves is decided by `app`.
+//! fields. Pure data and editing; each form's fields, what it saves and
+//! where a refusal belongs are in its own file under `forms`.
 //!
 //! Invariant: `focus` always points at a visible field, and each cursor is a
 //! char index within its field's value.
 
-use crate::domain::customer::{Customer, CustomerId};
-use crate::domain::entry::{EntryField, EntryId, EntryInput, EntryKind};
+use crate::domain::customer::CustomerId;
+use crate::domain::entry::{EntryId, EntryKind};
 use crate::domain::invoice::InvoiceId;
-use crate::ops::PaymentInput;
+use crate::tui::forms::entry::{AMOUNT, METHOD, TAX};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -118,150 +119,9 @@ pub struct Form {
 
 pub(crate) const METHODS: &[&str] = &["cash", "card", "check", "transfer", "other"];
 pub(crate) const NO_YES: &[&str] = &["no", "yes"];
-const CYCLES: &[&str] = &["none", "monthly"];
-
-/// Entry form field order: Amount → Tax → Description → Date (→ Method).
-pub const AMOUNT: usize = 0;
-pub const TAX: usize = 1;
-pub const METHOD: usize = 4;
+pub(crate) const CYCLES: &[&str] = &["none", "monthly"];
 
 impl Form {
-    /// A new charge (Charge selected, cursor in Amount, date today).
-    pub fn new_entry(customer: CustomerId, today: &str, tax_hint: Option<String>) -> Form {
-        let mut fields = vec![
-            Field::text("Amount", ""),
-            Field::text("Tax", ""),
-            Field::text("Description", ""),
-            Field::text("Date", today),
-            Field::choice("Method", METHODS, "other"),
-        ];
-        fields[TAX].hint = tax_hint;
-        let mut form = Form::with(
-            FormKind::Entry {
-                customer,
-                entry: None,
-                kind: EntryKind::Charge,
-            },
-            fields,
-        );
-        form.sync_kind();
-        form
-    }
-
-    /// An existing entry, every field filled in.
-    pub fn edit_entry(
-        customer: CustomerId,
-        entry: EntryId,
-        kind: EntryKind,
-        input: &EntryInput,
-    ) -> Form {
-        let fields = vec![
-            Field::text("Amount", input.amount.clone()),
-            Field::text("Tax", input.tax.clone().unwrap_or_default()),
-            Field::text("Description", input.description.clone()),
-            Field::text("Date", input.date.clone()),
-            Field::choice(
-                "Method",
-                METHODS,
-                if input.method.is_empty() {
-                    "other"
-                } else {
-                    &input.method
-                },
-            ),
-        ];
-        let mut form = Form::with(
-            FormKind::Entry {
-                customer,
-                entry: Some(entry),
-                kind,
-            },
-            fields,
-        );
-        form.sync_kind();
-        form
-    }
-
-    pub fn customer(existing: Option<&Customer>) -> Form {
-        let opt = |f: Option<&Option<String>>| f.and_then(|o| o.clone()).unwrap_or_default();
-        let c = existing;
-        let yes = |b: bool| if b { "yes" } else { "no" };
-        let fields = vec![
-            Field::text("Name", c.map(|c| c.name.clone()).unwrap_or_default()),
-            Field::text("Email", opt(c.map(|c| &c.email))),
-            Field::text("Phone", opt(c.map(|c| &c.phone))),
-            Field::text("Address", opt(c.map(|c| &c.address))),
-            Field::text("Tax ID", opt(c.map(|c| &c.tax_id))),
-            Field::text("Legal name", opt(c.map(|c| &c.legal_name))),
-            Field::text("Notes", opt(c.map(|c| &c.notes))),
-            Field {
-                hint: Some("a name or id; empty = none".into()),
-                ..Field::text(
-                    "Parent",
-                    c.and_then(|c| c.parent_id)
-                        .map(|p| p.to_string())
-                        .unwrap_or_default(),
-                )
-            },
-            Field::choice(
-                "Bill to parent",
-                NO_YES,
-                yes(c.is_some_and(|c| c.bill_to_parent)),
-            ),
-            Field::choice(
-                "Billing cycle",
-                CYCLES,
-                c.map(|c| c.billing_cycle.as_str()).unwrap_or("none"),
-            ),
-            Field::choice(
-                "Invoices paused",
-                NO_YES,
-                yes(c.is_some_and(|c| c.invoices_paused)),
-            ),
-            Field::choice(
-                "Portal delivery",
-                NO_YES,
-                yes(c.is_some_and(|c| c.portal_delivery)),
-            ),
-            Field {
-                hint: Some("days; empty = config default".into()),
-                ..Field::text(
-                    "Payment terms",
-                    c.and_then(|c| c.payment_terms_days)
-                        .map(|d| d.to_string())
-                        .unwrap_or_default(),
-                )
-            },
-        ];
-        Form::with(
-            FormKind::Customer {
-                id: c.map(|c| c.id),
-            },
-            fields,
-        )
-    }
-
-    /// Mark as paid: amount (default: what is left), method, reference, date.
-    pub fn payment(invoice: InvoiceId, label: &str, remaining: &str, today: &str) -> Form {
-        let mut form = Form::with(
-            FormKind::Payment { invoice },
-            vec![
-                Field {
-                    hint: Some(format!("{remaining} left on {label}")),
-                    ..Field::text("Amount", remaining)
-                },
-                Field::choice("Method", METHODS, "other"),
-                Field {
-                    hint: Some("check number, transfer id…".into()),
-                    ..Field::text("Reference", "")
-                },
-                Field::text("Date", today),
-            ],
-        );
-        form.title_suffix = Some(label.to_string());
-        form
-    }
-
     pub(crate) fn with(kind: FormKind, fields: Vec<Field>) -> Form {
         Form {
             kind,
@@ -327,7 +187,7 @@ impl Form {
     }
 
     /// Tax is for charges, Method for credits.
-    fn sync_kind(&mut self) {
+    pub(crate) fn sync_kind(&mut self) {
         if let FormKind::Entry { kind, .. } = self.kind {
             self.fields[TAX].hidden = kind == EntryKind::Credit;
             self.fields[METHOD].hidden = kind == EntryKind::Charge;
@@ -465,29 +325,6 @@ impl Form {
             _ => None,
         };
     }
-
-    /// The entry form's values as typed input. Empty tax means "not given".
-    pub fn entry_input(&self) -> EntryInput {
-        let tax = self.value(TAX);
-        EntryInput {
-            amount: self.value(AMOUNT).to_string(),
-            tax: (!tax.trim().is_empty()).then(|| tax.to_string()),
-            description: self.value(2).to_string(),
-            date: self.value(3).to_string(),
-            method: self.value(METHOD).to_string(),
-        }
-    }
-}
-
-/// Which entry-form field a domain field error belongs to.
-pub fn entry_field_index(f: EntryField) -> usize {
-    match f {
-        EntryField::Amount => AMOUNT,
-        EntryField::Tax => TAX,
-        EntryField::Description => 2,
-        EntryField::Date => 3,
-        EntryField::Method => METHOD,
-    }
 }
 
 fn byte_index(s: &str, chars: usize) -> usize {
@@ -500,6 +337,7 @@ fn byte_index(s: &str, chars: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::entry::EntryInput;
 
     #[test]
     fn entry_form_opens_on_amount_and_tabs_in_order() {
@@ -567,119 +405,5 @@ mod tests {
             }
         ));
         assert_eq!(f.entry_input(), input);
-    }
-}
-
-/// Customer form field indices.
-pub mod cf {
-    pub const NAME: usize = 0;
-    pub const EMAIL: usize = 1;
-    pub const PHONE: usize = 2;
-    pub const PARENT: usize = 7;
-    pub const BILL_PARENT: usize = 8;
-    pub const CYCLE: usize = 9;
-    pub const PAUSED: usize = 10;
-    pub const PORTAL: usize = 11;
-    pub const TERMS: usize = 12;
-}
-
-/// The parent typed in the customer form when it is a name to look up
-/// rather than an id (effects resolve it against the book).
-pub fn parent_name(f: &Form) -> Option<String> {
-    let p = f.value(cf::PARENT).trim();
-    (!p.is_empty() && p.trim_start_matches('#').parse::<i64>().is_err()).then(|| p.to_string())
-}
-
-/// The customer form's values as details to save (validated by `ops`), or
-/// the fields that cannot even be read (terms that are not days). A parent
-/// given by name is left for [`parent_name`].
-pub fn customer_details(f: &Form) -> Result<crate::domain::CustomerDetails, Vec<(usize, String)>> {
-    use crate::domain::customer::BillingCycle;
-    let text = |i: usize| Some(f.value(i).to_string());
-    let parent = f.value(cf::PARENT).trim();
-    let mut unreadable = Vec::new();
-    let parent_id = if parent.is_empty() {
-        None
-    } else {
-        parent
-            .trim_start_matches('#')
-            .parse::<i64>()
-            .ok()
-            .map(CustomerId)
-    };
-    let payment_terms_days = crate::domain::customer::parse_terms(f.value(cf::TERMS))
-        .map_err(|e| unreadable.push((cf::TERMS, e)))
-        .unwrap_or_default();
-    let details = crate::domain::CustomerDetails {
-        name: f.value(cf::NAME).to_string(),
-        email: text(cf::EMAIL),
-        phone: text(cf::PHONE),
-        address: text(3),
-        tax_id: text(4),
-        legal_name: text(5),
-        notes: text(6),
-        parent_id,
-        bill_to_parent: f.value(cf::BILL_PARENT) == "yes",
-        billing_cycle: BillingCycle::parse(f.value(cf::CYCLE)).unwrap_or_default(),
-        invoices_paused: f.value(cf::PAUSED) == "yes",
-        portal_delivery: f.value(cf::PORTAL) == "yes",
-        payment_terms_days,
-    };
-    if unreadable.is_empty() {
-        return Ok(details);
-    }
-    // Every problem at once: the unreadable fields and the rules the rest break.
-    if let Err(problems) = details.clone().validated() {
-        use crate::domain::customer::CustomerError as E;
-        unreadable.extend(
-            problems
-                .0
-                .iter()
-                .filter(|e| !matches!(e, E::BillParentWithoutParent))
-                .map(|e| (customer_error_field(e), e.to_string())),
-        );
-    }
-    Err(unreadable)
-}
-
-/// Which customer-form field a domain error belongs to.
-pub fn customer_error_field(e: &crate::domain::customer::CustomerError) -> usize {
-    use crate::domain::customer::CustomerError as E;
-    match e {
-        E::EmptyName | E::NameTooLong(_) => cf::NAME,
-        E::BadEmail(_) => cf::EMAIL,
-        E::BadPhone(_) => cf::PHONE,
-        E::OwnParent => cf::PARENT,
-        E::BillParentWithoutParent => cf::BILL_PARENT,
-        E::TermsTooLong(_) => cf::TERMS,
-        // Contacts only: the customer form has no role.
-        E::RoleTooLong(_) => cf::NAME,
-    }
-}
-
-/// Payment form field indices.
-pub mod pf {
-    pub const AMOUNT: usize = 0;
-    pub const METHOD: usize = 1;
-    pub const REFERENCE: usize = 2;
-    pub const DATE: usize = 3;
-}
-
-/// The payment form's values, checked by `ops`.
-pub fn payment_input(f: &Form) -> PaymentInput {
-    PaymentInput {
-        amount: Some(f.value(pf::AMOUNT).to_string()),
-        method: Some(f.value(pf::METHOD).to_string()),
-        reference: Some(f.value(pf::REFERENCE).to_string()),
-        date: Some(f.value(pf::DATE).to_string()),
-    }
-}
-
-/// Where a payment's field problem is shown.
-pub fn payment_field_index(f: EntryField) -> usize {
-    match f {
-        EntryField::Method => pf::METHOD,
-        EntryField::Date => pf::DATE,
-        _ => pf::AMOUNT,
     }
 }

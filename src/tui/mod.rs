@@ -11,6 +11,7 @@ pub mod component;
 pub mod effect;
 pub mod effects;
 pub mod form;
+pub mod forms;
 pub mod invoicing;
 pub mod jobs;
 pub mod keymap;
@@ -197,7 +198,7 @@ impl Runner {
         let new = *self.book.config() == crate::config::Config::default()
             && self.book.reads().count_customers(&None).unwrap_or(1) == 0;
         if new {
-            self.app.overlay = Some(app::Overlay::Form(Box::new(tabs::forms::first_run(path))));
+            self.app.overlay = Some(app::Overlay::Form(Box::new(forms::first_run::build(path))));
             self.app.status = Some(app::Status {
                 text: "Welcome! Answer these once; Esc skips (`tally setup` asks again later)"
                     .into(),

@@ -12,7 +12,6 @@ mod contacts;
 mod contracts;
 mod credits;
 mod documents;
-pub mod forms;
 mod payments;
 mod sub_clients;
 mod timeline;
@@ -319,8 +318,8 @@ impl CustomerView {
         let today = cx.shared.today.format("%Y-%m-%d").to_string();
         let name = &page.customer.name;
         let form = match c {
-            Command::Refund => forms::refund(self.id, name, &amount, &today),
-            _ => forms::transfer(self.id, name, &amount, &today),
+            Command::Refund => crate::tui::forms::refund::build(self.id, name, &amount, &today),
+            _ => crate::tui::forms::transfer::build(self.id, name, &amount, &today),
         };
         cx.open(Overlay::Form(Box::new(form)));
     }
@@ -337,9 +336,9 @@ impl CustomerView {
             })
             .cloned();
         match (c, chosen) {
-            (Command::NewContact, _) => cx.open(Overlay::Form(Box::new(forms::attach(self.id)))),
+            (Command::NewContact, _) => cx.open(Overlay::Form(Box::new(crate::tui::forms::attach::build(self.id)))),
             (Command::Export, Some(d)) => {
-                let form = forms::save_document(d.id, &d.name);
+                let form = crate::tui::forms::save_document::build(d.id, &d.name);
                 cx.open(Overlay::Form(Box::new(form)));
             }
             (Command::RemoveContact, Some(d)) => cx.confirm(
@@ -374,11 +373,11 @@ impl CustomerView {
             })
             .cloned();
         match (c, chosen) {
-            (Command::NewContact, _) => {
-                cx.open(Overlay::Form(Box::new(forms::contact(self.id, None))))
-            }
+            (Command::NewContact, _) => cx.open(Overlay::Form(Box::new(
+                crate::tui::forms::contact::build(self.id, None),
+            ))),
             (Command::EditContact, Some(contact)) => {
-                let form = forms::contact(self.id, Some(&contact));
+                let form = crate::tui::forms::contact::build(self.id, Some(&contact));
                 cx.open(Overlay::Form(Box::new(form)));
             }
             (Command::RemoveContact, Some(contact)) => cx.confirm(

@@ -200,10 +200,34 @@ pub fn run() -> ExitCode {
                 // `tally history 1 | head -2`: the reader has what it wanted.
                 return ExitCode::SUCCESS;
             }
-            output::to_stderr(&format!("error: {}", one_line(&format!("{e:#}"))));
+            let hint = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<ops::OpsError>())
+                .and_then(hint)
+                .map(|h| format!(": {h}"))
+                .unwrap_or_default();
+            output::to_stderr(&format!("error: {}{hint}", one_line(&format!("{e:#}"))));
             ExitCode::from(1)
         }
     }
+}
+
+/// The command line's way forward from a refusal `ops` words neutrally.
+fn hint(e: &ops::OpsError) -> Option<String> {
+    use ops::OpsError as E;
+    Some(match e {
+        E::NoCustomer(_) => "`tally customer list` shows the ids".into(),
+        E::NoEntry(_) => "`tally history CUSTOMER_ID` shows the entry ids".into(),
+        E::NoContact(_) => "`tally contact list CUSTOMER_ID` shows the contact ids".into(),
+        E::NoInvoice(_) => "`tally invoice list` shows ids and numbers".into(),
+        E::NoDocument(_) => "`tally document list CUSTOMER_ID` shows the ids".into(),
+        E::Duplicate(_) => "use that customer, or pass --allow-duplicate to add anyway".into(),
+        E::LinkExists(id) => {
+            format!("`tally link show {id}` prints it, `tally link regenerate {id}` replaces it")
+        }
+        E::NoLink(id) => format!("`tally link generate {id}` makes one"),
+        _ => return None,
+    })
 }
 
 fn one_line(s: &str) -> String {

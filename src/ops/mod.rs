@@ -59,26 +59,28 @@ pub use links::{ReminderText, new_token};
 pub use publish::Sent;
 pub use reports::{AgingSort, aging_totals};
 
+/// What went wrong, in words every front end can show; each adds its own
+/// way forward (the command line names a command, the full screen a key).
 #[derive(Debug, Error)]
 pub enum OpsError {
-    #[error("customer {0} not found: `tally customer list` shows the ids")]
+    #[error("customer {0} not found")]
     NoCustomer(CustomerId),
     /// A name typed for a customer that names none, or several.
     #[error("{0}")]
     CustomerName(String),
-    #[error("entry {0} not found: `tally history CUSTOMER_ID` shows the entry ids")]
+    #[error("entry {0} not found")]
     NoEntry(EntryId),
     #[error("{}", join_fields(.0))]
     Fields(Vec<FieldError>),
     #[error(transparent)]
     Customer(#[from] CustomerErrors),
-    #[error("{0}: use that customer, or pass --allow-duplicate to add anyway")]
+    #[error("{0}")]
     Duplicate(Duplicate),
     #[error("parent {0} would make a loop: a customer cannot be under its own sub-client")]
     ParentLoop(CustomerId),
-    #[error("contact {0} not found: `tally contact list CUSTOMER_ID` shows the contact ids")]
+    #[error("contact {0} not found")]
     NoContact(crate::domain::contact::ContactId),
-    #[error("invoice {0} not found: `tally invoice list` shows ids and numbers")]
+    #[error("invoice {0} not found")]
     NoInvoice(String),
     #[error(transparent)]
     Invoice(#[from] InvoiceError),
@@ -88,7 +90,7 @@ pub enum OpsError {
     Document(#[from] crate::domain::document::DocumentError),
     #[error(transparent)]
     Contract(#[from] crate::domain::contract::ContractError),
-    #[error("document {0} not found: `tally document list CUSTOMER_ID` shows the ids")]
+    #[error("document {0} not found")]
     NoDocument(crate::domain::document::DocumentId),
     /// Not a `#[source]`: the message already says it whole.
     #[error("{0}; nothing was imported")]
@@ -97,11 +99,9 @@ pub enum OpsError {
     Amount(String),
     #[error("date {0}")]
     Date(String),
-    #[error(
-        "customer {0} already has a payment link: `tally link show {0}` prints it, `tally link regenerate {0}` replaces it"
-    )]
+    #[error("customer {0} already has a payment link")]
     LinkExists(CustomerId),
-    #[error("customer {0} has no payment link yet: `tally link generate {0}` makes one")]
+    #[error("customer {0} has no payment link yet")]
     NoLink(CustomerId),
     #[error("{}", nothing_owed(*.id, .credit.as_deref()))]
     NothingOwed {

@@ -812,7 +812,11 @@ fn transfer(book: &mut Book, from: CustomerId, to: &str, input: &TransferInput) 
         })
     });
     done.unwrap_or_else(|e| match e {
-        OpsError::Credit(CreditError::SameCustomer(_)) | OpsError::NoCustomer(_) => {
+        OpsError::NoCustomer(_) => Action::FormInvalid(vec![(
+            forms::transfer::tf::TO,
+            format!("{e}: type part of their name, or an id from the list"),
+        )]),
+        OpsError::Credit(CreditError::SameCustomer(_)) => {
             Action::FormInvalid(vec![(forms::transfer::tf::TO, e.to_string())])
         }
         other => credit_failure(

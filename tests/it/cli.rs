@@ -321,7 +321,11 @@ fn bad_input_is_refused_and_changes_nothing() {
     let b = Book::new();
     b.ok(&["customer", "add", "Ann", "--email", "ann@example.com"]);
     b.ok(&["charge", "1", "10"]);
-    b.refused(&["charge", "42", "10"], "customer 42 not found");
+    // ops says what is wrong; the command line adds where to look.
+    b.refused(
+        &["charge", "42", "10"],
+        "customer 42 not found: `tally customer list` shows the ids",
+    );
     b.refused(&["credit", "42", "10"], "customer 42 not found");
     b.refused(&["history", "42"], "customer 42 not found");
     b.refused(&["customer", "show", "42"], "customer 42 not found");

@@ -180,10 +180,7 @@ fn drafting_refuses_charges_that_are_not_open_and_this_customers() {
                 "charge 4 is already on draft {draft}: delete that draft first, or finalize it"
             ),
         ),
-        (
-            vec![EntryId(99)],
-            "entry 99 not found: `tally history CUSTOMER_ID` shows the entry ids".into(),
-        ),
+        (vec![EntryId(99)], "entry 99 not found".into()),
         (
             vec![],
             "no charges given: list charge ids like --charges 3,5,8".into(),
@@ -263,10 +260,7 @@ fn removing_a_drafts_last_charge_deletes_the_draft_so_none_is_ever_empty() {
             .unwrap_err()
             .to_string()
     });
-    assert_eq!(
-        msg,
-        format!("invoice {draft} not found: `tally invoice list` shows ids and numbers")
-    );
+    assert_eq!(msg, format!("invoice {draft} not found"));
     assert_eq!(b.reads().invoice_seqs().unwrap(), Vec::<i64>::new());
 }
 

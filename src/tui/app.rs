@@ -129,8 +129,10 @@ impl App {
             .get(v.window.selected.checked_sub(v.window.offset)?)
     }
 
+    /// One action in; the effects to perform out. Whatever the action or a
+    /// component asks for is queued, and leaves by one route: [`App::sync`]
+    /// drains the queue, then adds the loads the screen now needs.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
-        let mut fx = Vec::new();
         match action {
             Action::Cmd(c) => self.command(c),
             Action::Input(_)
@@ -140,17 +142,18 @@ impl App {
             | Action::CursorRight
             | Action::ClearField => {
                 self.edit_text(action);
-                fx.extend(self.inspect_attachment());
+                let inspect = self.inspect_attachment();
+                self.pending.extend(inspect);
             }
             Action::NextField | Action::PrevField => {
                 if let Some(Overlay::Form(f)) = &mut self.overlay {
                     f.next_field(if action == Action::NextField { 1 } else { -1 });
                 }
             }
-            Action::Submit => self.submit(&mut fx),
+            Action::Submit => self.submit(),
             Action::Yes => {
                 if let Some(Overlay::Confirm { effect, .. }) = self.overlay.take() {
-                    fx.push(*effect);
+                    self.pending.push(*effect);
                 }
             }
             Action::No => {
@@ -211,7 +214,7 @@ impl App {
                 }
                 self.info(&message);
             }
-            Action::StartJobNow(spec) => fx.push(Effect::StartJob(spec)),
+            Action::StartJobNow(spec) => self.pending.push(Effect::StartJob(spec)),
             Action::Merged { message, into } => {
                 self.overlay = None;
                 self.info(&message);
@@ -244,8 +247,7 @@ impl App {
                 _ => self.error(&message),
             },
         }
-        fx.extend(self.sync());
-        fx
+        self.sync()
     }
 
     fn command(&mut self, c: Command) {
@@ -656,7 +658,7 @@ impl App {
         }
     }
 
-    fn submit(&mut self, fx: &mut Vec<Effect>) {
+    fn submit(&mut self) {
         if self.context() == Context::Search {
             self.list.searching = false;
             return;
@@ -666,10 +668,10 @@ impl App {
         };
         f.error = None;
         match super::forms::submit(f) {
-            Ok(super::forms::Submit::Run(effect)) => fx.push(effect),
+            Ok(super::forms::Submit::Run(effect)) => self.pending.push(effect),
             Ok(super::forms::Submit::CloseAndRun(effect)) => {
                 self.overlay = None;
-                fx.push(effect);
+                self.pending.push(effect);
             }
             Err(super::forms::Invalid { fields, message }) => {
                 f.set_errors(&fields);

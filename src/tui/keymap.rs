@@ -117,6 +117,7 @@ fn defaults() -> Vec<(
         (Command::CycleFilter, "cycle_filter", "f", &[In], "filter by status"),
         (Command::Finalize, "finalize", "F", &[In], "finalize & lock the draft"),
         (Command::DeleteDraft, "delete_draft", "d", &[In], "delete the draft"),
+        (Command::Void, "void", "v", &[In], "void the open invoice"),
         (Command::MarkPaid, "mark_paid", "p", &[In], "mark paid: record a payment"),
         (Command::ApplyCredit, "apply_credit", "c", &[In], "pay from available credit"),
         (Command::Export, "export", "x", &[In, Tb], "save the invoice (HTML) or document"),

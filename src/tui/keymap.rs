@@ -550,6 +550,20 @@ mod tests {
                 "config.example.toml lacks {name}"
             );
         }
+        // And every action the example documents is bound: none is lost.
+        let keys = &example[example.find("[keys]").expect("[keys]")..];
+        let names: Vec<&str> = defaults().iter().map(|d| d.1).collect();
+        for line in keys.lines().filter_map(|l| l.strip_prefix("# ")) {
+            let Some((name, _)) = line.split_once(" = \"") else {
+                continue;
+            };
+            if name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                assert!(names.contains(&name), "{name} is documented but not bound");
+            }
+        }
     }
 
     #[test]

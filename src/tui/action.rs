@@ -41,6 +41,10 @@ pub enum Command {
     Refund,
     Transfer,
     NewContact,
+    // The Documents tab.
+    AttachDocument,
+    SaveDocument,
+    RemoveDocument,
     EditContact,
     RemoveContact,
     // Invoices.
@@ -74,8 +78,9 @@ pub enum Command {
 
 impl Command {
     /// The commands a message may name as `{Command}` (see `ui::with_keys`).
-    pub const NAMED: [Command; 8] = [
+    pub const NAMED: [Command; 9] = [
         Command::NewContact,
+        Command::AttachDocument,
         Command::NewContract,
         Command::AddEntry,
         Command::MarkPaid,

@@ -105,6 +105,8 @@ impl App {
                 Screen::Customers => Context::List,
                 Screen::Customer => match self.customer.as_ref().map(|v| v.tab) {
                     Some(Tab::Invoices) => Context::Invoices,
+                    Some(Tab::Contacts) => Context::Contacts,
+                    Some(Tab::Documents) => Context::Documents,
                     Some(t) if t.is_list() => Context::Tabs,
                     _ => Context::Customer,
                 },
@@ -387,11 +389,10 @@ impl App {
             | Command::MarkPaid
             | Command::ApplyCredit
             | Command::CancelMarked => self.invoice_command(c),
-            Command::Export => match self.customer.as_ref().map(|v| v.tab) {
-                Some(Tab::Documents) => self.with_customer(|v, cx| v.document_command(c, cx)),
-                Some(Tab::Invoices) => self.invoice_command(c),
-                _ => self.info("x saves an invoice (Invoices tab) or a document (Documents tab)"),
-            },
+            Command::Export => self.invoice_command(c),
+            Command::AttachDocument | Command::SaveDocument | Command::RemoveDocument => {
+                self.with_customer(|v, cx| v.document_command(c, cx))
+            }
             Command::CopyReminder if ctx == Context::Collections => {
                 self.with_reports(|r, cx| r.remind_from_collections(cx))
             }
@@ -548,7 +549,7 @@ impl App {
             Screen::Customer if self.customer.as_ref().map(|v| v.tab) == Some(Tab::SubClients) => {
                 self.with_customer(|v, cx| v.open_sub_client(cx))
             }
-            Screen::Customer if self.context() == Context::Tabs => {
+            Screen::Customer if self.context().is_tab() => {
                 self.with_customer(|v, cx| v.open_row(cx))
             }
             Screen::Customer if self.context() == Context::Invoices => {

@@ -29,8 +29,13 @@ pub enum Context {
     /// Picking open charges for a new draft invoice.
     Drafting,
     /// The customer screen's other tabs: Payments, Credits, Contacts,
-    /// Sub-clients, Timeline.
+    /// Sub-clients, Timeline, Documents, Contracts. A binding for `Tabs`
+    /// works on every one of them.
     Tabs,
+    /// The Contacts tab: its own keys besides every tab's.
+    Contacts,
+    /// The Documents tab: its own keys besides every tab's.
+    Documents,
     /// The receivables aging screen.
     Aging,
     /// The collections screen: overdue invoices, oldest first.
@@ -77,9 +82,27 @@ pub enum KeymapError {
 }
 
 use Context::{
-    Aging as Ag, Collections as Co, Customer as Cu, Drafting as Dr, Form as Fo, Glance as Gl,
-    Invoices as In, List as Li, Tabs as Tb,
+    Aging as Ag, Collections as Co, Contacts as Ct, Customer as Cu, Documents as Dc,
+    Drafting as Dr, Form as Fo, Glance as Gl, Invoices as In, List as Li, Tabs as Tb,
 };
+
+impl Context {
+    /// Whether a binding made for `self` works in `ctx`: its own context,
+    /// or any list tab's for one made for every tab.
+    fn covers(self, ctx: Context) -> bool {
+        self == ctx || (self == Tb && matches!(ctx, Ct | Dc))
+    }
+
+    /// One of the customer screen's list tabs.
+    pub fn is_tab(self) -> bool {
+        matches!(self, Tb | Ct | Dc)
+    }
+}
+
+/// Whether a binding with `contexts` works in `ctx`.
+fn applies(contexts: &[Context], ctx: Context) -> bool {
+    contexts.iter().any(|c| c.covers(ctx))
+}
 
 /// Every binding, one line each: command, config name, default key,
 /// where it applies, what help says.
@@ -120,7 +143,7 @@ fn defaults() -> Vec<(
         (Command::Void, "void", "v", &[In], "void the open invoice"),
         (Command::MarkPaid, "mark_paid", "p", &[In], "mark paid: record a payment"),
         (Command::ApplyCredit, "apply_credit", "c", &[In], "pay from available credit"),
-        (Command::Export, "export", "x", &[In, Tb], "save the invoice (HTML) or document"),
+        (Command::Export, "export", "x", &[In], "save the invoice (HTML)"),
         (Command::CancelMarked, "cancel_selected", "X", &[In], "cancel the selected invoices"),
         (Command::GenerateLink, "generate_link", "g", &[Cu, In, Tb], "generate the payment link"),
         (Command::CopyLink, "copy_link", "y", &[Cu, In, Tb], "copy the payment link"),
@@ -148,9 +171,12 @@ fn defaults() -> Vec<(
         (Command::ShowTab(8), "tab_8", "8", &[Cu, In, Tb], "Documents tab"),
         (Command::Refund, "refund", "r", &[Tb], "Credits: refund available credit"),
         (Command::Transfer, "transfer", "t", &[Tb], "Credits: transfer credit to another customer"),
-        (Command::NewContact, "new_contact", "n", &[Tb], "add a contact / attach a document"),
-        (Command::EditContact, "edit_contact", "e", &[Tb], "Contacts: edit the selected contact"),
-        (Command::RemoveContact, "remove_contact", "d", &[Tb], "remove the selected contact / document"),
+        (Command::NewContact, "new_contact", "n", &[Ct], "add a contact"),
+        (Command::EditContact, "edit_contact", "e", &[Ct], "edit the selected contact"),
+        (Command::RemoveContact, "remove_contact", "d", &[Ct], "remove the selected contact"),
+        (Command::AttachDocument, "attach_document", "n", &[Dc], "attach a file"),
+        (Command::SaveDocument, "save_document", "x", &[Dc], "save a copy of the document"),
+        (Command::RemoveDocument, "remove_document", "d", &[Dc], "remove the selected document"),
     ]
 }
 
@@ -208,7 +234,7 @@ impl Keymap {
     fn command(&self, ctx: Context, key: Key) -> Option<Command> {
         self.bindings
             .iter()
-            .find(|b| b.contexts.contains(&ctx) && b.keys.contains(&key))
+            .find(|b| applies(b.contexts, ctx) && b.keys.contains(&key))
             .map(|b| b.command)
     }
 
@@ -269,6 +295,8 @@ impl Keymap {
             | Context::Invoices
             | Context::Drafting
             | Context::Tabs
+            | Context::Contacts
+            | Context::Documents
             | Context::Aging
             | Context::Collections
             | Context::Glance => self.command(ctx, key).map(Action::Cmd),
@@ -299,7 +327,7 @@ impl Keymap {
     pub fn help(&self, ctx: Context) -> Vec<(String, &'static str)> {
         let mut rows: Vec<(String, &'static str)> = Vec::new();
         let mut tab_keys = Vec::new();
-        for b in self.bindings.iter().filter(|b| b.contexts.contains(&ctx)) {
+        for b in self.bindings.iter().filter(|b| applies(b.contexts, ctx)) {
             let keys = b.keys.iter().map(key_name).collect::<Vec<_>>().join(" ");
             // The seven tab keys read best as one line.
             if let Command::ShowTab(n) = b.command {
@@ -407,7 +435,12 @@ pub fn parse_key(s: &str) -> Option<Key> {
 fn check_clashes(bindings: &[Binding]) -> Result<(), KeymapError> {
     for (i, a) in bindings.iter().enumerate() {
         for b in &bindings[i + 1..] {
-            let Some(context) = a.contexts.iter().find(|c| b.contexts.contains(c)) else {
+            let shared = a
+                .contexts
+                .iter()
+                .flat_map(|c| [*c, Ct, Dc].into_iter().filter(move |x| c.covers(*x)))
+                .find(|x| applies(b.contexts, *x));
+            let Some(context) = shared.as_ref() else {
                 continue;
             };
             if let Some(key) = a

@@ -187,6 +187,8 @@ pub(crate) fn help(frame: &mut Frame, area: Rect, ctx: Context, scroll: usize, u
         Context::Invoices => "Keys: invoices",
         Context::Drafting => "Keys: drafting an invoice",
         Context::Tabs => "Keys: customer tabs",
+        Context::Contacts => "Keys: Contacts tab",
+        Context::Documents => "Keys: Documents tab",
         Context::Aging => "Keys: receivables aging",
         Context::Collections => "Keys: collections",
         Context::Glance => "Keys: the month at a glance",

@@ -14,7 +14,7 @@ use crate::tui::ui::{Ui, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col};
 use crate::tui::window::Window;
 
-pub const EMPTY: &str = "No documents yet. Press {NewContact} to attach a file.";
+pub const EMPTY: &str = "No documents yet. Press {AttachDocument} to attach a file.";
 
 pub fn load(r: &Reads<'_>, c: CustomerId, offset: usize, limit: usize) -> Result<(usize, TabRows)> {
     Ok((

@@ -336,12 +336,14 @@ impl CustomerView {
             })
             .cloned();
         match (c, chosen) {
-            (Command::NewContact, _) => cx.open(Overlay::Form(Box::new(crate::tui::forms::attach::build(self.id)))),
-            (Command::Export, Some(d)) => {
+            (Command::AttachDocument, _) => {
+                cx.open(Overlay::Form(Box::new(crate::tui::forms::attach::build(self.id))))
+            }
+            (Command::SaveDocument, Some(d)) => {
                 let form = crate::tui::forms::save_document::build(d.id, &d.name);
                 cx.open(Overlay::Form(Box::new(form)));
             }
-            (Command::RemoveContact, Some(d)) => cx.confirm(
+            (Command::RemoveDocument, Some(d)) => cx.confirm(
                 format!(
                     "Remove document #{} {} ({})?\nIt is deleted from the book; a copy saved elsewhere stays.",
                     d.id,
@@ -350,16 +352,12 @@ impl CustomerView {
                 ),
                 Effect::RemoveDocument(d.id),
             ),
-            (Command::EditContact, _) => {}
-            _ => cx.error("No document selected: attach one with {NewContact}"),
+            _ => cx.error("No document selected: attach one with {AttachDocument}"),
         }
     }
 
-    /// `n`, `e` and `d` on the Contacts tab (and the Documents tab's).
+    /// `n`, `e` and `d` on the Contacts tab.
     pub(crate) fn contact_command(&self, c: Command, cx: &mut Cx) {
-        if self.tab == Tab::Documents {
-            return self.document_command(c, cx);
-        }
         if self.tab != Tab::Contacts {
             return cx.info("Contacts are added and edited on the Contacts tab (5)");
         }
@@ -456,9 +454,9 @@ pub fn hints(tab: Tab, ui: &Ui) -> Vec<(String, &'static str)> {
             (k(Command::Open), "its invoices"),
         ],
         Tab::Documents => vec![
-            (k(Command::NewContact), "attach"),
-            (k(Command::Export), "save a copy"),
-            (k(Command::RemoveContact), "remove"),
+            (k(Command::AttachDocument), "attach"),
+            (k(Command::SaveDocument), "save a copy"),
+            (k(Command::RemoveDocument), "remove"),
         ],
         _ => vec![(k(Command::AddEntry), "add entry")],
     };

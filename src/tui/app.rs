@@ -103,13 +103,10 @@ impl App {
             None => match self.screen {
                 Screen::Customers if self.list.searching => Context::Search,
                 Screen::Customers => Context::List,
-                Screen::Customer => match self.customer.as_ref().map(|v| v.tab) {
-                    Some(Tab::Invoices) => Context::Invoices,
-                    Some(Tab::Contacts) => Context::Contacts,
-                    Some(Tab::Documents) => Context::Documents,
-                    Some(t) if t.is_list() => Context::Tabs,
-                    _ => Context::Customer,
-                },
+                Screen::Customer => self
+                    .customer
+                    .as_ref()
+                    .map_or(Context::Customer, |v| super::tabs::context_of(v.tab)),
                 Screen::Drafting => Context::Drafting,
                 Screen::Aging => Context::Aging,
                 Screen::Collections => Context::Collections,

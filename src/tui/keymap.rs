@@ -359,6 +359,17 @@ impl Keymap {
     }
 
     /// The key shown for `command` in hints.
+    /// The key of `command` where it applies in `ctx`; empty where it does
+    /// not, so a hint built from it is left out rather than name a key
+    /// that does something else there (see `ui::hint_line`).
+    pub fn key_in(&self, ctx: Context, command: Command) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.command == command && applies(b.contexts, ctx))
+            .map(|b| key_name(&b.keys[0]))
+            .unwrap_or_default()
+    }
+
     pub fn key_for(&self, command: Command) -> String {
         self.bindings
             .iter()
@@ -611,6 +622,25 @@ mod tests {
         assert!(matches!(Keymap::new(&bad), Err(KeymapError::BadKey { .. })));
         assert!(parse_key("f13").is_none());
         assert!(parse_key("xy").is_none());
+    }
+
+    #[test]
+    fn a_hint_names_a_key_only_where_it_does_that() {
+        let km = Keymap::new(&BTreeMap::new()).unwrap();
+        assert_eq!(km.key_in(Context::List, Command::NewCustomer), "n");
+        // `n` adds a contact on the Contacts tab, not a customer.
+        assert_eq!(km.key_in(Context::Contacts, Command::NewCustomer), "");
+        assert_eq!(km.key_in(Context::Contacts, Command::NewContact), "n");
+        // Every tab's keys work on the Contacts and Documents tabs too.
+        assert_eq!(km.key_in(Context::Documents, Command::SwitchTab), "tab");
+        let ui = crate::tui::ui::Ui {
+            keymap: km,
+            theme: crate::tui::theme::Theme { color: false },
+        };
+        let line =
+            crate::tui::ui::hint_line(&[(String::new(), "unbound"), ("n".into(), "new")], 80, &ui);
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text.trim(), "n new");
     }
 
     #[test]

@@ -104,6 +104,7 @@ pub fn with_keys(text: &str, keymap: &Keymap) -> String {
 pub fn hint_line(hints: &[(String, &str)], width: usize, ui: &Ui) -> Line<'static> {
     let parts = hints
         .iter()
+        .filter(|(key, _)| !key.is_empty())
         .map(|(key, what)| {
             vec![
                 Span::styled(key.clone(), ui.theme.key()),

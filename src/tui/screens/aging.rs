@@ -11,6 +11,7 @@ use ratatui::widgets::{Paragraph, Row, Table};
 
 use crate::store::AgingRow;
 use crate::tui::action::Command;
+use crate::tui::keymap::Context;
 use crate::tui::reports::Reports;
 use crate::tui::safe;
 use crate::tui::ui::Scene;
@@ -82,7 +83,7 @@ pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<Reports>, ui: &Ui) {
     } else {
         body(frame, table, sc, ui);
     }
-    let k = |c| ui.keymap.key_for(c);
+    let k = |c| ui.keymap.key_in(Context::Aging, c);
     let hints = vec![
         (k(Command::CycleSort), "sort"),
         (k(Command::Open), "open customer"),

@@ -14,6 +14,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::config::Collections;
 use crate::tui::action::Command;
+use crate::tui::keymap::Context;
 use crate::tui::reports::Reports;
 use crate::tui::safe;
 use crate::tui::ui::Scene;
@@ -55,7 +56,7 @@ pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<Reports>, ui: &Ui) {
         ),
         ui,
     );
-    let k = |c| ui.keymap.key_for(c);
+    let k = |c| ui.keymap.key_in(Context::Collections, c);
     let about = if v.loaded {
         format!(
             " {} copies the reminder, firmer the later they are, and moves to the next.",

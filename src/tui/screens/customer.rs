@@ -91,7 +91,8 @@ pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<CustomerView>, ui: &Ui) 
         status,
     ] = layout(area);
     let view = sc.view;
-    let k = |c| ui.keymap.key_for(c);
+    let ctx = crate::tui::tabs::context_of(view.tab);
+    let k = |c| ui.keymap.key_in(ctx, c);
     let hints = match view.tab {
         Tab::History => vec![
             (k(Command::AddEntry), "add entry"),
@@ -370,7 +371,7 @@ fn metrics(frame: &mut Frame, area: Rect, page: &CustomerPage, sc: &Scene<Custom
 /// The payment link line of the billing section: the link itself (so it
 /// can always be copied by hand) and the keys that act on it.
 fn payment_link(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
-    let k = |c| ui.keymap.key_for(c);
+    let k = |c| ui.keymap.key_in(crate::tui::keymap::Context::Customer, c);
     let line = match &page.link {
         Some(link) => {
             // The link always shows whole; key hints only where they fit

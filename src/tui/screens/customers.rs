@@ -12,6 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::action::Command;
+use crate::tui::keymap::Context;
 use crate::tui::ui::Scene;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
 use crate::tui::widgets::columns::{Grid, Kind, col, fit_parts, styled};
@@ -84,7 +85,7 @@ pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<ListView>, ui: &Ui) {
         draw_rows(frame, table, sc, ui);
     }
     totals_line(frame, totals, sc, ui);
-    let k = |c| ui.keymap.key_for(c);
+    let k = |c| ui.keymap.key_in(Context::List, c);
     let hints = if l.searching {
         vec![
             ("enter".into(), "keep filter"),
@@ -139,7 +140,7 @@ fn draw_rows(frame: &mut Frame, area: Rect, sc: &Scene<ListView>, ui: &Ui) {
 }
 
 fn empty(frame: &mut Frame, area: Rect, sc: &Scene<ListView>, ui: &Ui) {
-    let k = |c| ui.keymap.key_for(c);
+    let k = |c| ui.keymap.key_in(Context::List, c);
     let lines = if sc.view.search.is_empty() {
         vec![
             Line::raw(""),

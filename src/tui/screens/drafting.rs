@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::tui::action::Command;
 use crate::tui::invoicing::DraftView;
+use crate::tui::keymap::Context;
 use crate::tui::screens::customer::CustomerView;
 use crate::tui::ui::Scene;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
@@ -62,7 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<DraftScene>, ui: &Ui) {
         &format!("customer {}", d.customer),
         ui,
     );
-    let k = |c| ui.keymap.key_for(c);
+    let k = |c| ui.keymap.key_in(Context::Drafting, c);
     frame.render_widget(
         Paragraph::new(Line::styled(
             format!(

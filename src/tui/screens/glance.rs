@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::ops::{Glance, MonthGlance};
 use crate::tui::action::Command;
+use crate::tui::keymap::Context;
 use crate::tui::reports::Reports;
 use crate::tui::safe;
 use crate::tui::ui::Scene;
@@ -46,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<Reports>, ui: &Ui) {
         Some(g) => draw(frame, body, g, sc, ui),
         None => frame.render_widget(Paragraph::new(" Reading the book…"), body),
     }
-    let k = |c| ui.keymap.key_for(c);
+    let k = |c| ui.keymap.key_in(Context::Glance, c);
     let hints = vec![
         (k(Command::Aging), "aging"),
         (k(Command::Collections), "overdue"),

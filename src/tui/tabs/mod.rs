@@ -434,9 +434,21 @@ impl CustomerView {
     }
 }
 
+/// Where keys go on `tab` (the app's `context` says the same).
+pub fn context_of(tab: Tab) -> crate::tui::keymap::Context {
+    use crate::tui::keymap::Context;
+    match tab {
+        Tab::History => Context::Customer,
+        Tab::Invoices => Context::Invoices,
+        Tab::Contacts => Context::Contacts,
+        Tab::Documents => Context::Documents,
+        _ => Context::Tabs,
+    }
+}
+
 /// The key hints of a list tab's status line.
 pub fn hints(tab: Tab, ui: &Ui) -> Vec<(String, &'static str)> {
-    let k = |c| ui.keymap.key_for(c);
+    let k = |c| ui.keymap.key_in(context_of(tab), c);
     let mut h = match tab {
         Tab::Credits => vec![
             (k(Command::Refund), "refund"),

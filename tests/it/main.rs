@@ -36,6 +36,6 @@ mod reports;
 mod setup;
 mod shell;
 mod sub_clients;
+mod tui;
 mod tui_pty;
-mod tui_screens;
 mod wording;

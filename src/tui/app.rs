@@ -8,12 +8,12 @@
 
 use chrono::NaiveDate;
 
-use super::action::{Action, Command, CustomerLoad, CustomerPage, ListPage};
+use super::action::{Action, Command};
 use super::form::{Form, FormKind};
 use super::keymap::Context;
 use crate::domain::entry::EntryInput;
 use crate::domain::{Currency, Customer, CustomerId, Entry};
-use crate::store::{COUNT_CAP, Counting, CustomerQuery, Keep};
+use crate::store::{COUNT_CAP, Counting, Keep};
 
 use super::component::{Cx, Nav, Out};
 pub use super::effect::Effect;
@@ -160,8 +160,12 @@ impl App {
                 self.info("Nothing changed");
             }
             Action::Resize(w, h) => self.shared.size = (w, h),
-            Action::ListLoaded(page) => self.list_loaded(page),
-            Action::CustomerLoaded(page) => self.customer_loaded(*page),
+            Action::ListLoaded(page) => self.list.loaded(page, &self.shared),
+            Action::CustomerLoaded(page) => {
+                if let Some(v) = &mut self.customer {
+                    v.loaded(*page, &self.shared);
+                }
+            }
             Action::InvoicesLoaded(page) => {
                 if let Some(v) = &mut self.customer {
                     v.invoices_loaded(page, &self.shared);
@@ -180,7 +184,7 @@ impl App {
             Action::ReportLoaded(data) => self.reports.loaded(*data, &self.shared),
             Action::Saved { message, customer } => self.saved(message, customer),
             Action::BookChanged => self.book_changed(),
-            Action::Idle => self.locate_kept(),
+            Action::Idle => self.list.locate_kept(),
             Action::InvoiceLoaded(detail) => {
                 // Opened, or reloaded after a change: keep the scroll.
                 let scroll = match &self.overlay {
@@ -430,7 +434,7 @@ impl App {
         }
         let rows = self.page_rows();
         match self.screen {
-            Screen::Customers => self.step_list(delta, rows),
+            Screen::Customers => self.list.step(delta, rows),
             Screen::Customer => {
                 if let Some(v) = &mut self.customer {
                     match v.tab {
@@ -467,33 +471,6 @@ impl App {
         )
     }
 
-    /// Counts where the customer a re-sort kept stands, keeping them on
-    /// the screen row they are on: the window's offset becomes real.
-    fn locate_kept(&mut self) {
-        let Some(id) = self.list.unlocated.take() else {
-            return;
-        };
-        let l = &mut self.list;
-        if let Some(row) = l.rows.iter().position(|c| c.id == id) {
-            l.keep = Some(Keep {
-                id,
-                row: Some(row),
-                locate: true,
-            });
-        }
-    }
-
-    /// Moves the list's selection; near the end of a list counted only up
-    /// to the cap, asks for the whole count (and End waits for it).
-    fn step_list(&mut self, delta: isize, rows: usize) {
-        let l = &mut self.list;
-        l.window.step(delta, rows);
-        if !l.count_exact && l.window.selected + 2 * rows >= l.window.count {
-            l.need_count = Some(Counting::Exact);
-            l.end_pending = delta >= isize::MAX / 4;
-        }
-    }
-
     fn back(&mut self) {
         if let Some(o) = self.overlay.take() {
             if matches!(o, Overlay::Form(_)) {
@@ -504,7 +481,7 @@ impl App {
         match self.screen {
             Screen::Customers if self.list.searching || !self.list.search.is_empty() => {
                 self.list.searching = false;
-                self.set_search(String::new());
+                self.list.set_search(String::new());
             }
             Screen::Customers => {}
             // A sub-client returns to the parent it was opened from.
@@ -643,16 +620,7 @@ impl App {
                 Action::ClearField => s.clear(),
                 _ => return,
             }
-            self.set_search(s);
-        }
-    }
-
-    fn set_search(&mut self, s: String) {
-        if s != self.list.search {
-            self.list.search = s;
-            self.list.window = Window::default();
-            self.list.need_count = Some(Counting::Capped);
-            self.list.end_pending = false;
+            self.list.set_search(s);
         }
     }
 
@@ -733,112 +701,20 @@ impl App {
         }
     }
 
-    fn list_loaded(&mut self, page: ListPage) {
-        let l = &mut self.list;
-        l.loaded_once = true;
-        if let Some(c) = page.count {
-            l.window.count = c.rows;
-            l.count_exact = c.exact;
-            if c.exact && std::mem::take(&mut l.end_pending) {
-                l.window.selected = c.rows.saturating_sub(1);
-            }
-        }
-        // The store may have moved the page to show the kept customer.
-        l.window.loaded = l.window.loaded.map(|(_, limit)| (page.offset, limit));
-        if let Some(t) = page.totals {
-            l.totals = Some(t);
-        }
-        l.rows = page.rows;
-        l.window.offset = page.offset;
-        if let Some(pos) = page.select {
-            l.window.selected = pos;
-            l.unlocated = None;
-        } else if let Some((id, at)) = page.anchored {
-            l.window.selected = page.offset + at;
-            l.unlocated = Some(id);
-        }
-        let rows = list_rows(self.shared.size.1);
-        self.list.window.reveal(rows);
-    }
-
-    fn customer_loaded(&mut self, load: CustomerLoad) {
-        let rows = history_rows(self.shared.size.1);
-        let Some(v) = &mut self.customer else { return };
-        if v.id != load.id {
-            return;
-        }
-        match (load.summary, &mut v.page) {
-            (Some(s), page) => {
-                *page = Some(CustomerPage {
-                    customer: s.customer,
-                    breakdown: s.breakdown,
-                    offset: load.offset,
-                    history: load.history,
-                    locks: load.locks,
-                    count: s.count,
-                    link: s.link,
-                    avg_days: s.avg_days,
-                    sub_clients: s.sub_clients,
-                    asked: s.asked,
-                });
-            }
-            (None, Some(page)) => {
-                page.offset = load.offset;
-                page.history = load.history;
-                page.locks = load.locks;
-            }
-            (None, None) => return,
-        }
-        if let Some(page) = &v.page {
-            v.window.count = page.count;
-            v.window.offset = page.offset;
-        }
-        v.window.reveal(rows);
-    }
-
     /// Asks for whatever the visible windows need and do not have.
     /// The effects the state now needs: what components asked for since
     /// the last sync (the one way their effects leave), then the loads of
     /// whatever is on screen.
     fn sync(&mut self) -> Vec<Effect> {
         let mut fx = std::mem::take(&mut self.pending);
-        let rows = list_rows(self.shared.size.1);
-        self.list.window.reveal(rows);
-        if self.screen == Screen::Customers {
-            let l = &mut self.list;
-            if let Some((offset, limit)) = l.window.wants(rows).or_else(|| {
-                (l.need_count.is_some() || l.keep.is_some()).then_some((l.window.offset, rows))
-            }) {
-                l.window.loaded = Some((offset, limit));
-                fx.push(Effect::LoadList {
-                    query: CustomerQuery {
-                        sort: l.sort,
-                        search: Some(l.search.clone()).filter(|s| !s.trim().is_empty()),
-                        offset,
-                        limit,
-                    },
-                    count: l.need_count.take(),
-                    totals: std::mem::take(&mut l.need_totals),
-                    keep: l.keep.take(),
-                });
-            }
-        }
-        let rows = history_rows(self.shared.size.1);
-        if let (Screen::Customer, Some(v)) = (self.screen, &mut self.customer) {
-            v.window.reveal(rows);
-            if let Some((offset, limit)) = v
-                .window
-                .wants(rows)
-                .or_else(|| v.need_summary.then_some((v.window.offset, rows)))
-            {
-                v.window.loaded = Some((offset, limit));
-                fx.push(Effect::LoadCustomer {
-                    id: v.id,
-                    offset,
-                    limit,
-                    summary: std::mem::take(&mut v.need_summary),
-                });
-            }
+        fx.extend(
+            self.list
+                .sync(self.screen == Screen::Customers, &self.shared),
+        );
+        if self.screen == Screen::Customer
+            && let Some(v) = self.customer.as_mut()
+        {
+            fx.extend(v.sync_history(&self.shared));
         }
         match self.screen {
             Screen::Customer => fx.extend(
@@ -987,6 +863,8 @@ impl App {
 mod tests {
     use super::*;
     use crate::domain::CustomerSort;
+    use crate::store::CustomerQuery;
+    use crate::tui::action::{CustomerLoad, ListPage};
     use chrono::{TimeZone, Utc};
     use rust_decimal::Decimal;
 

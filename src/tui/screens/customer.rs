@@ -12,8 +12,10 @@ use crate::domain::CustomerId;
 use crate::domain::EntryKind;
 use crate::domain::InvoiceStatus;
 use crate::domain::invoice::InvoiceFilter;
-use crate::tui::action::{Command, CustomerPage};
+use crate::tui::action::{Command, CustomerLoad, CustomerPage};
+use crate::tui::effect::Effect;
 use crate::tui::invoicing::InvoiceList;
+use crate::tui::shared::Shared;
 use crate::tui::tabs::Tab;
 use crate::tui::tabs::TabLists;
 use crate::tui::ui::Scene;
@@ -50,6 +52,60 @@ impl CustomerView {
             return_to: Screen::Customers,
             need_summary: true,
         }
+    }
+}
+
+impl CustomerView {
+    /// The customer's history window (and, after a change, their summary)
+    /// arrived.
+    pub(crate) fn loaded(&mut self, load: CustomerLoad, shared: &Shared) {
+        if self.id != load.id {
+            return;
+        }
+        match (load.summary, &mut self.page) {
+            (Some(s), page) => {
+                *page = Some(CustomerPage {
+                    customer: s.customer,
+                    breakdown: s.breakdown,
+                    offset: load.offset,
+                    history: load.history,
+                    locks: load.locks,
+                    count: s.count,
+                    link: s.link,
+                    avg_days: s.avg_days,
+                    sub_clients: s.sub_clients,
+                    asked: s.asked,
+                });
+            }
+            (None, Some(page)) => {
+                page.offset = load.offset;
+                page.history = load.history;
+                page.locks = load.locks;
+            }
+            (None, None) => return,
+        }
+        if let Some(page) = &self.page {
+            self.window.count = page.count;
+            self.window.offset = page.offset;
+        }
+        self.window.reveal(rows(shared.size.1));
+    }
+
+    /// The history rows the window lacks, or the summary after a change.
+    pub(crate) fn sync_history(&mut self, shared: &Shared) -> Option<Effect> {
+        let rows = rows(shared.size.1);
+        self.window.reveal(rows);
+        let (offset, limit) = self
+            .window
+            .wants(rows)
+            .or_else(|| self.need_summary.then_some((self.window.offset, rows)))?;
+        self.window.loaded = Some((offset, limit));
+        Some(Effect::LoadCustomer {
+            id: self.id,
+            offset,
+            limit,
+            summary: std::mem::take(&mut self.need_summary),
+        })
     }
 }
 

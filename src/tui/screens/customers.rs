@@ -2,8 +2,11 @@
 //! first; search, sort, totals.
 
 use crate::domain::{Customer, CustomerId, CustomerSort};
-use crate::store::{Counting, Keep, Totals};
+use crate::store::{Counting, CustomerQuery, Keep, Totals};
+use crate::tui::action::ListPage;
+use crate::tui::effect::Effect;
 use crate::tui::safe;
+use crate::tui::shared::Shared;
 use crate::tui::window::Window;
 use chrono::Local;
 use ratatui::Frame;
@@ -39,6 +42,95 @@ pub struct ListView {
     /// The customer a re-sort kept in view without counting where they
     /// stand: `window`'s offset is provisional until [`Action::Idle`].
     pub(crate) unlocated: Option<CustomerId>,
+}
+
+impl ListView {
+    /// A window of rows (and any count and totals asked for) arrived.
+    pub(crate) fn loaded(&mut self, page: ListPage, shared: &Shared) {
+        self.loaded_once = true;
+        if let Some(c) = page.count {
+            self.window.count = c.rows;
+            self.count_exact = c.exact;
+            if c.exact && std::mem::take(&mut self.end_pending) {
+                self.window.selected = c.rows.saturating_sub(1);
+            }
+        }
+        // The store may have moved the page to show the kept customer.
+        self.window.loaded = self.window.loaded.map(|(_, limit)| (page.offset, limit));
+        if let Some(t) = page.totals {
+            self.totals = Some(t);
+        }
+        self.rows = page.rows;
+        self.window.offset = page.offset;
+        if let Some(pos) = page.select {
+            self.window.selected = pos;
+            self.unlocated = None;
+        } else if let Some((id, at)) = page.anchored {
+            self.window.selected = page.offset + at;
+            self.unlocated = Some(id);
+        }
+        self.window.reveal(rows(shared.size.1));
+    }
+
+    /// The load the list needs (when `shown`): rows its window lacks, or
+    /// a count, the totals or a kept customer asked for.
+    pub(crate) fn sync(&mut self, shown: bool, shared: &Shared) -> Option<Effect> {
+        let rows = rows(shared.size.1);
+        self.window.reveal(rows);
+        if !shown {
+            return None;
+        }
+        let (offset, limit) = self.window.wants(rows).or_else(|| {
+            (self.need_count.is_some() || self.keep.is_some()).then_some((self.window.offset, rows))
+        })?;
+        self.window.loaded = Some((offset, limit));
+        Some(Effect::LoadList {
+            query: CustomerQuery {
+                sort: self.sort,
+                search: Some(self.search.clone()).filter(|s| !s.trim().is_empty()),
+                offset,
+                limit,
+            },
+            count: self.need_count.take(),
+            totals: std::mem::take(&mut self.need_totals),
+            keep: self.keep.take(),
+        })
+    }
+
+    /// Counts where the customer a re-sort kept stands, keeping them on
+    /// the screen row they are on: the window's offset becomes real.
+    pub(crate) fn locate_kept(&mut self) {
+        let Some(id) = self.unlocated.take() else {
+            return;
+        };
+        if let Some(row) = self.rows.iter().position(|c| c.id == id) {
+            self.keep = Some(Keep {
+                id,
+                row: Some(row),
+                locate: true,
+            });
+        }
+    }
+
+    /// Moves the selection; near the end of a list counted only up to the
+    /// cap, asks for the whole count (and End waits for it).
+    pub(crate) fn step(&mut self, delta: isize, rows: usize) {
+        self.window.step(delta, rows);
+        if !self.count_exact && self.window.selected + 2 * rows >= self.window.count {
+            self.need_count = Some(Counting::Exact);
+            self.end_pending = delta >= isize::MAX / 4;
+        }
+    }
+
+    /// A new search text: from the top, counted again.
+    pub(crate) fn set_search(&mut self, s: String) {
+        if s != self.search {
+            self.search = s;
+            self.window = Window::default();
+            self.need_count = Some(Counting::Capped);
+            self.end_pending = false;
+        }
+    }
 }
 
 /// Title, table, totals, status.

@@ -11,7 +11,6 @@ use chrono::NaiveDate;
 use super::action::{Action, Command};
 use super::form::{Form, FormKind};
 use super::keymap::Context;
-use crate::domain::entry::EntryInput;
 use crate::domain::{Currency, Customer, CustomerId, Entry};
 use crate::store::{COUNT_CAP, Counting, Keep};
 
@@ -121,11 +120,7 @@ impl App {
     }
 
     pub fn selected_entry(&self) -> Option<&Entry> {
-        let v = self.customer.as_ref()?;
-        v.page
-            .as_ref()?
-            .history
-            .get(v.window.selected.checked_sub(v.window.offset)?)
+        self.customer.as_ref()?.selected_entry()
     }
 
     /// One action in; the effects to perform out. Whatever the action or a
@@ -292,30 +287,19 @@ impl App {
             Command::NewCustomer => {
                 self.overlay = Some(Overlay::Form(Box::new(Form::customer(None))))
             }
-            Command::EditCustomer => {
-                if let Some(page) = self.customer.as_ref().and_then(|v| v.page.as_ref()) {
-                    self.overlay = Some(Overlay::Form(Box::new(Form::customer(Some(
-                        &page.customer,
-                    )))));
+            Command::EditCustomer
+            | Command::AddEntry
+            | Command::EditEntry
+            | Command::RemoveEntry
+            | Command::Statement
+            | Command::NewContract
+            | Command::MergeCustomer
+            | Command::ArchiveCustomer => {
+                // From an entry's details, the form or confirm replaces them.
+                if matches!(c, Command::EditEntry | Command::RemoveEntry) {
+                    self.overlay = None;
                 }
-            }
-            Command::AddEntry => {
-                if let Some(v) = &self.customer {
-                    let today = self.shared.today.format("%Y-%m-%d").to_string();
-                    self.overlay = Some(Overlay::Form(Box::new(Form::new_entry(
-                        v.id,
-                        &today,
-                        self.shared.tax_hint.clone(),
-                    ))));
-                }
-            }
-            Command::EditEntry => {
-                self.overlay = None;
-                self.edit_entry()
-            }
-            Command::RemoveEntry => {
-                self.overlay = None;
-                self.confirm_remove()
+                self.with_customer(|v, cx| v.customer_command(c, cx))
             }
             Command::ToggleKind => {
                 if let Some(Overlay::Form(f)) = &mut self.overlay {
@@ -327,53 +311,6 @@ impl App {
                 self.with_customer(|v, cx| v.tab_command(c, cx))
             }
             Command::Refund | Command::Transfer => self.with_customer(|v, cx| v.credit_form(c, cx)),
-            Command::Statement => {
-                if let Some(v) = &self.customer {
-                    self.pending.push(Effect::Statement(v.id));
-                    // With mail set, the statement can go to whoever pays.
-                    if self.shared.mail {
-                        self.overlay = Some(Overlay::Confirm {
-                            message: "Email this statement to whoever pays for this customer too?\nThe file is written beside the book either way.".into(),
-                            effect: Box::new(Effect::EmailStatement(v.id)),
-                        });
-                    }
-                }
-            }
-            Command::NewContract => {
-                if let Some(v) = &self.customer {
-                    let today = self.shared.today.format("%Y-%m-%d").to_string();
-                    let form = super::forms::contract::build(v.id, &today);
-                    self.overlay = Some(Overlay::Form(Box::new(form)));
-                }
-            }
-            Command::MergeCustomer => {
-                if let Some(page) = self.customer.as_ref().and_then(|v| v.page.as_ref()) {
-                    let c = &page.customer;
-                    let form = super::forms::merge::build(c.id, &c.name);
-                    self.overlay = Some(Overlay::Form(Box::new(form)));
-                }
-            }
-            Command::ArchiveCustomer => {
-                if let Some(page) = self.customer.as_ref().and_then(|v| v.page.as_ref()) {
-                    let c = &page.customer;
-                    let message = if c.archived {
-                        format!("Restore {} to the lists?", c.name)
-                    } else {
-                        format!(
-                            "Archive {}?\nHidden from lists and reminders while the balance is zero; \
-                             the history stays.",
-                            c.name
-                        )
-                    };
-                    self.overlay = Some(Overlay::Confirm {
-                        message,
-                        effect: Box::new(Effect::ArchiveCustomer {
-                            id: c.id,
-                            archive: !c.archived,
-                        }),
-                    });
-                }
-            }
             Command::CommandMenu => {
                 self.overlay = Some(Overlay::Form(Box::new(super::menu::form())));
             }
@@ -543,56 +480,6 @@ impl App {
             }
             Screen::Glance => {}
         }
-    }
-
-    /// Why the selected entry cannot change, as the message to show.
-    fn locked_message(&self, e: &Entry) -> Option<String> {
-        let page = self.customer.as_ref()?.page.as_ref()?;
-        let why = page.lock_of(e.id)?;
-        Some(format!(
-            "{} #{} is {why}: it cannot be edited or removed; correct it with a new entry ({{AddEntry}})",
-            e.label(),
-            e.id
-        ))
-    }
-
-    fn edit_entry(&mut self) {
-        let Some(e) = self.selected_entry() else {
-            return self.error("No entry selected: add one with a");
-        };
-        if let Some(m) = self.locked_message(e) {
-            return self.error(&m);
-        }
-        let input = EntryInput::from_entry(e, &self.shared.currency);
-        let mut form = Form::edit_entry(e.customer_id, e.id, e.kind, &input);
-        form.refresh_preview(&self.shared.currency, self.shared.tax_rate);
-        self.overlay = Some(Overlay::Form(Box::new(form)));
-    }
-
-    fn confirm_remove(&mut self) {
-        let Some(e) = self.selected_entry() else {
-            return self.error("No entry selected");
-        };
-        if let Some(m) = self.locked_message(e) {
-            return self.error(&m);
-        }
-        let amount = self.shared.currency.display(e.signed_amount());
-        let desc = if e.description.is_empty() {
-            String::new()
-        } else {
-            format!(" \"{}\"", e.description)
-        };
-        let message = format!(
-            "Remove {} #{} {amount}{desc} of {}?\nThe balance moves back by {}.",
-            e.kind.as_str(),
-            e.id,
-            e.date.format("%Y-%m-%d"),
-            self.shared.currency.display(e.signed_total().abs()),
-        );
-        self.overlay = Some(Overlay::Confirm {
-            message,
-            effect: Box::new(Effect::RemoveEntry { id: e.id }),
-        });
     }
 
     fn edit_text(&mut self, action: Action) {

@@ -272,17 +272,12 @@ impl App {
                 self.with_reports(|r, cx| r.cycle_aging_sort(cx))
             }
             Command::CycleSort => {
-                self.list.sort = self.list.sort.next();
-                // Read around the selected customer, on the same screen row;
-                // counting where they now stand waits for a quiet moment.
-                let w = &self.list.window;
-                let row = w.selected.saturating_sub(w.offset);
-                self.list.keep = self.selected_customer().map(|c| Keep {
-                    id: c.id,
-                    row: Some(row),
-                    locate: false,
+                let mut out = Out::default();
+                self.list.cycle_sort(&mut Cx {
+                    shared: &self.shared,
+                    out: &mut out,
                 });
-                self.info(&format!("Sorted by {}", self.list.sort.label()));
+                self.apply(out);
             }
             Command::NewCustomer => {
                 self.overlay = Some(Overlay::Form(Box::new(Form::customer(None))))

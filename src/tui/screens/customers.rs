@@ -122,6 +122,24 @@ impl ListView {
         }
     }
 
+    /// `s`: the next order, read around the selected customer on the same
+    /// screen row; counting where they now stand waits for a quiet moment.
+    pub(crate) fn cycle_sort(&mut self, cx: &mut crate::tui::component::Cx) {
+        self.sort = self.sort.next();
+        let w = &self.window;
+        let row = w.selected.saturating_sub(w.offset);
+        self.keep = w
+            .selected
+            .checked_sub(w.offset)
+            .and_then(|i| self.rows.get(i))
+            .map(|c| Keep {
+                id: c.id,
+                row: Some(row),
+                locate: false,
+            });
+        cx.info(&format!("Sorted by {}", self.sort.label()));
+    }
+
     /// A new search text: from the top, counted again.
     pub(crate) fn set_search(&mut self, s: String) {
         if s != self.search {

@@ -12,9 +12,9 @@ use super::action::{Action, Command};
 use super::form::{Form, FormKind};
 use super::keymap::Context;
 use crate::domain::{Currency, Customer, CustomerId, Entry};
-use crate::store::{COUNT_CAP, Counting, Keep};
+use crate::store::{Counting, Keep};
 
-use super::component::{Cx, Nav, Out};
+use super::component::{Component, Cx, Nav, Out};
 pub use super::effect::Effect;
 pub use super::invoicing::{DraftView, InvoiceList, InvoiceOp};
 pub use super::links::LinkOp;
@@ -99,18 +99,7 @@ impl App {
             Some(Overlay::Invoice { .. }) => Context::InvoiceDetail,
             Some(Overlay::Confirm { .. }) => Context::Confirm,
             Some(Overlay::Form(_)) => Context::Form,
-            None => match self.screen {
-                Screen::Customers if self.list.searching => Context::Search,
-                Screen::Customers => Context::List,
-                Screen::Customer => self
-                    .customer
-                    .as_ref()
-                    .map_or(Context::Customer, |v| super::tabs::context_of(v.tab)),
-                Screen::Drafting => Context::Drafting,
-                Screen::Aging => Context::Aging,
-                Screen::Collections => Context::Collections,
-                Screen::Glance => Context::Glance,
-            },
+            None => self.on_show().map_or(Context::List, |c| c.context()),
         }
     }
 
@@ -248,98 +237,132 @@ impl App {
         self.sync()
     }
 
+    /// A command goes to the overlay first, then to the screen on show,
+    /// then app-wide.
     fn command(&mut self, c: Command) {
-        let ctx = self.context();
+        if self.overlay_command(c) || self.with_on_show(|v, cx| v.handle(c, cx)) {
+            return;
+        }
         match c {
-            Command::Help => self.overlay = Some(Overlay::Help { ctx, scroll: 0 }),
+            Command::Help => {
+                let ctx = self.context();
+                self.overlay = Some(Overlay::Help { ctx, scroll: 0 });
+            }
             Command::Back => self.back(),
             Command::Quit => match self.screen {
                 Screen::Customers => self.quit = true,
                 _ => self.back(),
             },
-            Command::Up => self.step(-1),
-            Command::Down => self.step(1),
-            Command::PageUp => self.step(-(self.page_rows() as isize)),
-            Command::PageDown => self.step(self.page_rows() as isize),
-            Command::Home => self.step(isize::MIN / 2),
-            Command::End => self.step(isize::MAX / 2),
-            Command::Open => self.open(),
-            Command::Search => self.list.searching = true,
-            Command::CycleSort if ctx == Context::Invoices => {
-                self.with_customer(|v, cx| v.invoice_command(c, cx))
-            }
-            Command::CycleSort if ctx == Context::Aging => {
-                self.with_reports(|r, cx| r.cycle_aging_sort(cx))
-            }
-            Command::CycleSort => {
-                let mut out = Out::default();
-                self.list.cycle_sort(&mut Cx {
-                    shared: &self.shared,
-                    out: &mut out,
-                });
-                self.apply(out);
-            }
             Command::NewCustomer => {
                 self.overlay = Some(Overlay::Form(Box::new(Form::customer(None))))
             }
-            Command::EditCustomer
-            | Command::AddEntry
-            | Command::EditEntry
-            | Command::RemoveEntry
-            | Command::Statement
-            | Command::NewContract
-            | Command::MergeCustomer
-            | Command::ArchiveCustomer => {
-                // From an entry's details, the form or confirm replaces them.
-                if matches!(c, Command::EditEntry | Command::RemoveEntry) {
-                    self.overlay = None;
-                }
-                self.with_customer(|v, cx| v.customer_command(c, cx))
-            }
-            Command::ToggleKind => {
-                if let Some(Overlay::Form(f)) = &mut self.overlay {
-                    f.toggle_kind();
-                    f.refresh_preview(&self.shared.currency, self.shared.tax_rate);
-                }
-            }
-            Command::SwitchTab | Command::PrevTab | Command::ShowTab(_) => {
-                self.with_customer(|v, cx| v.tab_command(c, cx))
-            }
-            Command::Refund | Command::Transfer => self.with_customer(|v, cx| v.credit_form(c, cx)),
             Command::CommandMenu => {
                 self.overlay = Some(Overlay::Form(Box::new(super::menu::form())));
             }
-            Command::NewContact | Command::EditContact | Command::RemoveContact => {
-                self.with_customer(|v, cx| v.contact_command(c, cx))
-            }
-            Command::DraftInvoice
-            | Command::ToggleMark
-            | Command::DraftAll
-            | Command::CycleFilter
-            | Command::Finalize
-            | Command::DeleteDraft
-            | Command::Void
-            | Command::MarkPaid
-            | Command::ApplyCredit
-            | Command::CancelMarked => self.invoice_command(c),
-            Command::Export => self.invoice_command(c),
-            Command::AttachDocument | Command::SaveDocument | Command::RemoveDocument => {
-                self.with_customer(|v, cx| v.document_command(c, cx))
-            }
-            Command::CopyReminder if ctx == Context::Collections => {
-                self.with_reports(|r, cx| r.remind_from_collections(cx))
-            }
-            Command::EmailReminder | Command::SkipReminders => {
-                self.with_reports(|r, cx| r.collections_mail(c, cx))
-            }
-            Command::GenerateLink
-            | Command::CopyLink
-            | Command::RegenerateLink
-            | Command::CopyReminder => self.with_customer(|v, cx| v.link_command(c, cx)),
             Command::Aging | Command::Collections | Command::Glance => {
                 self.with_reports(|r, cx| r.report_command(c, cx))
             }
+            _ => {}
         }
+    }
+
+    /// The overlay's own commands: scrolling the ones that scroll, the
+    /// form's kind toggle, Esc closing any. An entry's details make way
+    /// for the edit or remove the customer screen then opens.
+    fn overlay_command(&mut self, c: Command) -> bool {
+        let rows = self.page_rows() as isize;
+        let delta = match c {
+            Command::Up => -1,
+            Command::Down => 1,
+            Command::PageUp => -rows,
+            Command::PageDown => rows,
+            Command::Home => isize::MIN / 2,
+            Command::End => isize::MAX / 2,
+            _ => 0,
+        };
+        match (&mut self.overlay, c) {
+            (None, _) => false,
+            (_, Command::Back) => {
+                self.back();
+                true
+            }
+            (
+                Some(
+                    Overlay::Help { scroll, .. }
+                    | Overlay::Invoice { scroll, .. }
+                    | Overlay::Note { scroll, .. },
+                ),
+                _,
+            ) if delta != 0 => {
+                // The drawing clamps to the last screenful; this only bounds it.
+                *scroll = (*scroll as isize).saturating_add(delta).clamp(0, 500) as usize;
+                true
+            }
+            (Some(Overlay::EntryDetail(_)), Command::EditEntry | Command::RemoveEntry) => {
+                self.overlay = None;
+                false
+            }
+            (Some(Overlay::Form(f)), Command::ToggleKind) => {
+                f.toggle_kind();
+                f.refresh_preview(&self.shared.currency, self.shared.tax_rate);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Draws the screen on show.
+    pub fn render_screen(
+        &self,
+        frame: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        ui: &super::ui::Ui,
+    ) {
+        if let Some(c) = self.on_show() {
+            c.render(frame, area, &self.shared, self.status.as_ref(), ui);
+        }
+    }
+
+    /// The screen on show, as a component.
+    fn on_show(&self) -> Option<&dyn Component> {
+        match self.screen {
+            Screen::Customers => Some(&self.list),
+            Screen::Customer => self.customer.as_ref().map(|v| v as &dyn Component),
+            Screen::Drafting => self.drafting.as_ref().map(|d| d as &dyn Component),
+            Screen::Aging | Screen::Collections | Screen::Glance => Some(&self.reports),
+        }
+    }
+
+    /// Runs `f` on the screen on show with a context, then applies what it
+    /// asked for; what `f` returned (false when nothing is on show).
+    fn with_on_show(&mut self, f: impl FnOnce(&mut dyn Component, &mut Cx) -> bool) -> bool {
+        let mut out = Out::default();
+        let App {
+            screen,
+            list,
+            customer,
+            drafting,
+            reports,
+            shared,
+            ..
+        } = self;
+        let target: Option<&mut dyn Component> = match screen {
+            Screen::Customers => Some(list),
+            Screen::Customer => customer.as_mut().map(|v| v as &mut dyn Component),
+            Screen::Drafting => drafting.as_mut().map(|d| d as &mut dyn Component),
+            Screen::Aging | Screen::Collections | Screen::Glance => Some(reports),
+        };
+        let done = target.is_some_and(|t| {
+            f(
+                t,
+                &mut Cx {
+                    shared,
+                    out: &mut out,
+                },
+            )
+        });
+        self.apply(out);
+        done
     }
 
     fn page_rows(&self) -> usize {
@@ -350,40 +373,6 @@ impl App {
             Screen::Aging | Screen::Collections | Screen::Glance => {
                 super::reports::report_rows(self.shared.size.1)
             }
-        }
-    }
-
-    fn step(&mut self, delta: isize) {
-        if let Some(
-            Overlay::Help { scroll, .. }
-            | Overlay::Invoice { scroll, .. }
-            | Overlay::Note { scroll, .. },
-        ) = &mut self.overlay
-        {
-            // The drawing clamps to the last screenful; this only bounds it.
-            *scroll = (*scroll as isize + delta).clamp(0, 500) as usize;
-            return;
-        }
-        let rows = self.page_rows();
-        match self.screen {
-            Screen::Customers => self.list.step(delta, rows),
-            Screen::Customer => {
-                if let Some(v) = &mut self.customer {
-                    match v.tab {
-                        Tab::History => v.window.step(delta, rows),
-                        Tab::Invoices => v.invoices.window.step(delta, rows),
-                        _ => v.step_tab(delta, rows),
-                    }
-                }
-            }
-            Screen::Drafting => {
-                if let Some(d) = &mut self.drafting {
-                    d.window.step(delta, rows);
-                }
-            }
-            Screen::Aging => self.reports.aging.window.step(delta, rows),
-            Screen::Collections => self.reports.collections.window.step(delta, rows),
-            Screen::Glance => {}
         }
     }
 
@@ -411,10 +400,6 @@ impl App {
             return;
         }
         match self.screen {
-            Screen::Customers if self.list.searching || !self.list.search.is_empty() => {
-                self.list.searching = false;
-                self.list.set_search(String::new());
-            }
             Screen::Customers => {}
             // A sub-client returns to the parent it was opened from.
             Screen::Customer if !self.parents.is_empty() => {
@@ -441,39 +426,6 @@ impl App {
             Screen::Aging | Screen::Collections | Screen::Glance => {
                 self.screen = Screen::Customers;
             }
-        }
-    }
-
-    fn open(&mut self) {
-        match self.screen {
-            Screen::Customers => {
-                if let Some(c) = self.selected_customer() {
-                    self.customer = Some(CustomerView::new(c.id));
-                    self.screen = Screen::Customer;
-                }
-            }
-            Screen::Customer if self.customer.as_ref().map(|v| v.tab) == Some(Tab::SubClients) => {
-                self.with_customer(|v, cx| v.open_sub_client(cx))
-            }
-            Screen::Customer if self.context().is_tab() => {
-                self.with_customer(|v, cx| v.open_row(cx))
-            }
-            Screen::Customer if self.context() == Context::Invoices => {
-                if let Some(inv) = self.customer.as_ref().and_then(|v| v.selected_invoice()) {
-                    self.pending.push(Effect::LoadInvoice(inv.id));
-                }
-            }
-            Screen::Customer => {
-                if let Some(e) = self.selected_entry() {
-                    self.overlay = Some(Overlay::EntryDetail(Box::new(e.clone())));
-                }
-            }
-            Screen::Drafting => self.with_drafting(|d, cx| d.confirm_draft(false, cx)),
-            Screen::Aging | Screen::Collections => {
-                let screen = self.screen;
-                self.with_reports(|r, cx| r.open_row(screen, cx))
-            }
-            Screen::Glance => {}
         }
     }
 
@@ -552,22 +504,10 @@ impl App {
     /// list keeping its selection on `keep`.
     fn reload_all(&mut self, keep: Option<CustomerId>) {
         self.list.keep = keep.map(kept);
-        // A list scrolled towards a capped count's end is counted through.
-        self.list.need_count = Some(if self.list.window.selected >= COUNT_CAP / 2 {
-            Counting::Exact
-        } else {
-            Counting::Capped
-        });
-        self.list.need_totals = true;
-        self.list.window.loaded = None;
-        self.reports.stale = true;
+        self.list.book_changed();
+        self.reports.book_changed();
         if let Some(v) = &mut self.customer {
-            v.window.loaded = None;
-            v.need_summary = true;
-            v.invoices.window.loaded = None;
-            for l in v.lists.values_mut() {
-                l.window.loaded = None;
-            }
+            v.book_changed();
         }
     }
 
@@ -576,7 +516,7 @@ impl App {
     fn book_changed(&mut self) {
         self.reload_all(self.selected_customer().map(|c| c.id));
         if let Some(d) = &mut self.drafting {
-            d.window.loaded = None;
+            d.book_changed();
         }
         if let Some(Overlay::Invoice { detail, .. }) = &self.overlay {
             self.pending.push(Effect::LoadInvoice(detail.invoice.id));
@@ -589,79 +529,25 @@ impl App {
     /// whatever is on screen.
     fn sync(&mut self) -> Vec<Effect> {
         let mut fx = std::mem::take(&mut self.pending);
-        fx.extend(
-            self.list
-                .sync(self.screen == Screen::Customers, &self.shared),
-        );
-        if self.screen == Screen::Customer
-            && let Some(v) = self.customer.as_mut()
-        {
-            fx.extend(v.sync_history(&self.shared));
+        let App {
+            screen,
+            list,
+            customer,
+            drafting,
+            reports,
+            shared,
+            ..
+        } = self;
+        let target: Option<&mut dyn Component> = match screen {
+            Screen::Customers => Some(list),
+            Screen::Customer => customer.as_mut().map(|v| v as &mut dyn Component),
+            Screen::Drafting => drafting.as_mut().map(|d| d as &mut dyn Component),
+            Screen::Aging | Screen::Collections | Screen::Glance => Some(reports),
+        };
+        if let Some(t) = target {
+            fx.extend(t.sync(shared));
         }
-        match self.screen {
-            Screen::Customer => fx.extend(
-                self.customer
-                    .as_mut()
-                    .and_then(|v| v.sync_invoices(&self.shared)),
-            ),
-            Screen::Drafting => {
-                fx.extend(self.drafting.as_mut().and_then(|d| d.sync(&self.shared)))
-            }
-            _ => {}
-        }
-        if self.screen == Screen::Customer
-            && let Some(v) = self.customer.as_mut()
-        {
-            fx.extend(v.sync_tabs(&self.shared));
-        }
-        fx.extend(self.reports.sync(self.screen, &self.shared));
         fx
-    }
-
-    /// Runs a component call on the customer screen's state (if open)
-    /// with a context, then applies what it asked for.
-    fn with_customer(&mut self, f: impl FnOnce(&mut CustomerView, &mut Cx)) {
-        let mut out = Out::default();
-        if let Some(v) = self.customer.as_mut() {
-            f(
-                v,
-                &mut Cx {
-                    shared: &self.shared,
-                    out: &mut out,
-                },
-            );
-        }
-        self.apply(out);
-    }
-
-    /// The invoice keys: the drafting screen's on it, the Invoices tab's
-    /// on the customer.
-    fn invoice_command(&mut self, c: Command) {
-        match (self.screen, c) {
-            (Screen::Drafting, Command::ToggleMark) => {
-                self.with_drafting(|d, cx| d.toggle_mark(cx))
-            }
-            (Screen::Drafting, Command::DraftAll) => {
-                self.with_drafting(|d, cx| d.confirm_draft(true, cx))
-            }
-            (Screen::Drafting, _) => {}
-            _ => self.with_customer(|v, cx| v.invoice_command(c, cx)),
-        }
-    }
-
-    /// [`App::with_customer`] for the drafting screen.
-    fn with_drafting(&mut self, f: impl FnOnce(&mut DraftView, &mut Cx)) {
-        let mut out = Out::default();
-        if let Some(d) = self.drafting.as_mut() {
-            f(
-                d,
-                &mut Cx {
-                    shared: &self.shared,
-                    out: &mut out,
-                },
-            );
-        }
-        self.apply(out);
     }
 
     /// After a successful save: leave the drafting screen for the Invoices
@@ -680,7 +566,8 @@ impl App {
         }
     }
 
-    /// [`App::with_customer`] for the report screens.
+    /// Runs a component call on the report screens' state with a
+    /// context, then applies what it asked for.
     fn with_reports(&mut self, f: impl FnOnce(&mut super::reports::Reports, &mut Cx)) {
         let mut out = Out::default();
         f(
@@ -705,7 +592,10 @@ impl App {
         }
         match out.nav {
             None => {}
-            Some(Nav::Report(screen)) => self.screen = screen,
+            Some(Nav::Report(screen)) => {
+                self.screen = screen;
+                self.reports.shown = Some(screen);
+            }
             Some(Nav::SubClient(id)) => {
                 if let Some(parent) = self.customer.take() {
                     self.parents.push(parent);
@@ -714,7 +604,13 @@ impl App {
                 self.screen = Screen::Customer;
             }
             Some(Nav::Drafting(customer)) => {
-                self.drafting = Some(DraftView::new(customer));
+                let name = self
+                    .customer
+                    .as_ref()
+                    .and_then(|v| v.page.as_ref())
+                    .map(|p| p.customer.name.clone())
+                    .unwrap_or_default();
+                self.drafting = Some(DraftView::new(customer, name));
                 self.screen = Screen::Drafting;
             }
             Some(Nav::Customer { id, from }) => {
@@ -745,7 +641,7 @@ impl App {
 mod tests {
     use super::*;
     use crate::domain::CustomerSort;
-    use crate::store::CustomerQuery;
+    use crate::store::{COUNT_CAP, CustomerQuery};
     use crate::tui::action::{CustomerLoad, ListPage};
     use chrono::{TimeZone, Utc};
     use rust_decimal::Decimal;

@@ -9,10 +9,40 @@
 //! call (effects to the queue the runner performs, the overlay and status
 //! set, the navigation followed).
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::action::Command;
 use super::effect::Effect;
+use super::keymap::Context;
 use super::shared::Shared;
+use super::ui::Ui;
 use super::view::{Overlay, Screen, Status};
 use crate::domain::CustomerId;
+
+/// What every screen is to the app: it says where keys go while it is
+/// on show, takes the commands that are its own, asks for the rows its
+/// window lacks, hears that the book changed, and draws itself.
+pub trait Component {
+    /// Where keys go while this is on show.
+    fn context(&self) -> Context;
+    /// A command; `false` when it is not this component's, so the app
+    /// offers it app-wide.
+    fn handle(&mut self, c: Command, cx: &mut Cx) -> bool;
+    /// The loads its visible window lacks.
+    fn sync(&mut self, shared: &Shared) -> Vec<Effect>;
+    /// The book changed: what it shows is read again.
+    fn book_changed(&mut self);
+    /// Draws itself into `area`, with its key hints on the status line.
+    fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        shared: &Shared,
+        status: Option<&Status>,
+        ui: &Ui,
+    );
+}
 
 /// Where a component asks to go.
 #[derive(Debug, Clone, PartialEq)]

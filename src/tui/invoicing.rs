@@ -45,6 +45,8 @@ pub struct InvoiceList {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DraftView {
     pub customer: CustomerId,
+    /// The customer's name, for the title.
+    pub name: String,
     pub window: Window,
     pub rows: Vec<Entry>,
     pub picked: BTreeMap<EntryId, Decimal>,
@@ -267,9 +269,10 @@ impl CustomerView {
 }
 
 impl DraftView {
-    pub(super) fn new(customer: CustomerId) -> DraftView {
+    pub(super) fn new(customer: CustomerId, name: String) -> DraftView {
         DraftView {
             customer,
+            name,
             window: Window::default(),
             rows: Vec::new(),
             picked: BTreeMap::new(),

@@ -412,39 +412,12 @@ pub fn run(book: Book, config_path: Option<std::path::PathBuf>) -> Result<()> {
 /// Draws the screen on show, then its overlay: each from its own state
 /// and what every screen shares (the app is read here and nowhere below).
 pub fn draw(frame: &mut ratatui::Frame, app: &App, ui: &Ui) {
-    use view::{Overlay, Screen};
+    use view::Overlay;
     if ui::too_small(frame) {
         return;
     }
     let area = frame.area();
-    fn scene<'a, V>(app: &'a App, view: &'a V) -> ui::Scene<'a, V> {
-        ui::Scene {
-            view,
-            shared: &app.shared,
-            status: app.status.as_ref(),
-        }
-    }
-    match (app.screen, &app.customer, &app.drafting) {
-        (Screen::Customers, ..) => {
-            screens::customers::render(frame, area, &scene(app, &app.list), ui)
-        }
-        (Screen::Customer, Some(v), _) => {
-            screens::customer::render(frame, area, &scene(app, v), ui)
-        }
-        (Screen::Drafting, customer, Some(d)) => {
-            let view = screens::drafting::DraftScene {
-                drafting: d,
-                customer: customer.as_ref(),
-            };
-            screens::drafting::render(frame, area, &scene(app, &view), ui)
-        }
-        (Screen::Aging, ..) => screens::aging::render(frame, area, &scene(app, &app.reports), ui),
-        (Screen::Collections, ..) => {
-            screens::collections::render(frame, area, &scene(app, &app.reports), ui)
-        }
-        (Screen::Glance, ..) => screens::glance::render(frame, area, &scene(app, &app.reports), ui),
-        _ => {}
-    }
+    app.render_screen(frame, area, ui);
     match &app.overlay {
         Some(Overlay::Help { ctx, scroll }) => ui::help(frame, area, *ctx, *scroll, ui),
         Some(Overlay::Confirm { message, .. }) => ui::confirm(frame, area, message, ui),

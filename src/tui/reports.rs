@@ -10,10 +10,16 @@
 use chrono::NaiveDate;
 
 use super::action::Command;
-use super::component::{Cx, Nav};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::component::{Component, Cx, Nav};
 use super::effect::Effect;
+use super::keymap::Context;
 use super::shared::Shared;
+use super::ui::{Scene, Ui};
 use super::view::Screen;
+use super::view::Status;
 use super::window::Window;
 use crate::domain::CustomerId;
 use crate::domain::InvoiceId;
@@ -62,6 +68,88 @@ pub struct Reports {
     pub glance: Option<Glance>,
     /// Read again at the next sync (opened, or the book changed).
     pub(super) stale: bool,
+    /// Which of them is on show.
+    pub shown: Option<Screen>,
+}
+
+impl Component for Reports {
+    fn context(&self) -> Context {
+        match self.shown {
+            Some(Screen::Aging) => Context::Aging,
+            Some(Screen::Collections) => Context::Collections,
+            _ => Context::Glance,
+        }
+    }
+
+    fn handle(&mut self, c: Command, cx: &mut Cx) -> bool {
+        let Some(screen) = self.shown else {
+            return false;
+        };
+        let rows = report_rows(cx.shared.size.1);
+        let window = match screen {
+            Screen::Aging => Some(&mut self.aging.window),
+            Screen::Collections => Some(&mut self.collections.window),
+            _ => None,
+        };
+        let delta = match c {
+            Command::Up => Some(-1),
+            Command::Down => Some(1),
+            Command::PageUp => Some(-(rows as isize)),
+            Command::PageDown => Some(rows as isize),
+            Command::Home => Some(isize::MIN / 2),
+            Command::End => Some(isize::MAX / 2),
+            _ => None,
+        };
+        if let Some(d) = delta {
+            if let Some(w) = window {
+                w.step(d, rows);
+            }
+            return true;
+        }
+        match (screen, c) {
+            (Screen::Aging, Command::CycleSort) => self.cycle_aging_sort(cx),
+            (Screen::Aging | Screen::Collections, Command::Open) => self.open_row(screen, cx),
+            (Screen::Collections, Command::CopyReminder) => self.remind_from_collections(cx),
+            (Screen::Collections, Command::EmailReminder | Command::SkipReminders) => {
+                self.collections_mail(c, cx)
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn sync(&mut self, shared: &Shared) -> Vec<Effect> {
+        match self.shown {
+            Some(screen) => Reports::sync(self, screen, shared).into_iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn book_changed(&mut self) {
+        self.stale = true;
+    }
+
+    fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        shared: &Shared,
+        status: Option<&Status>,
+        ui: &Ui,
+    ) {
+        let scene = Scene {
+            view: self,
+            shared,
+            status,
+        };
+        match self.shown {
+            Some(Screen::Aging) => super::screens::aging::render(frame, area, &scene, ui),
+            Some(Screen::Collections) => {
+                super::screens::collections::render(frame, area, &scene, ui)
+            }
+            _ => super::screens::glance::render(frame, area, &scene, ui),
+        }
+    }
 }
 
 /// Rows a report table gets: the collections screen's layout, which the

@@ -1,16 +1,25 @@
-//! The customer screen's own keys, as a component on its state: edit the
-//! customer, add, edit or remove an entry, the statement, a contract,
-//! merge and archive. Each opens a form or asks to confirm; nothing here
-//! changes the book.
+//! The customer screen as a component: which of its tabs' keys a command
+//! goes to, its own keys (edit the customer, add, edit or remove an entry,
+//! the statement, a contract, merge and archive), its loads and drawing.
+//! Each key opens a form, asks to confirm or asks for an effect; nothing
+//! here changes the book.
 
 use super::customer::CustomerView;
 use crate::domain::Entry;
 use crate::domain::entry::EntryInput;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
 use crate::tui::action::Command;
-use crate::tui::component::Cx;
+use crate::tui::component::{Component, Cx};
 use crate::tui::effect::Effect;
 use crate::tui::form::Form;
+use crate::tui::keymap::Context;
+use crate::tui::shared::Shared;
+use crate::tui::tabs::Tab;
+use crate::tui::ui::{Scene, Ui};
 use crate::tui::view::Overlay;
+use crate::tui::view::Status;
 
 impl CustomerView {
     /// The history entry under the cursor.
@@ -127,5 +136,119 @@ impl CustomerView {
             cur.display(e.signed_total().abs()),
         );
         cx.confirm(message, Effect::RemoveEntry { id: e.id });
+    }
+}
+
+impl Component for CustomerView {
+    fn context(&self) -> Context {
+        crate::tui::tabs::context_of(self.tab)
+    }
+
+    fn handle(&mut self, c: Command, cx: &mut Cx) -> bool {
+        let rows = super::customer::rows(cx.shared.size.1);
+        match c {
+            Command::Up => self.step(-1, rows),
+            Command::Down => self.step(1, rows),
+            Command::PageUp => self.step(-(rows as isize), rows),
+            Command::PageDown => self.step(rows as isize, rows),
+            Command::Home => self.step(isize::MIN / 2, rows),
+            Command::End => self.step(isize::MAX / 2, rows),
+            Command::Open => self.open(cx),
+            Command::EditCustomer
+            | Command::AddEntry
+            | Command::EditEntry
+            | Command::RemoveEntry
+            | Command::Statement
+            | Command::NewContract
+            | Command::MergeCustomer
+            | Command::ArchiveCustomer => self.customer_command(c, cx),
+            Command::SwitchTab | Command::PrevTab | Command::ShowTab(_) => self.tab_command(c, cx),
+            Command::Refund | Command::Transfer => self.credit_form(c, cx),
+            Command::NewContact | Command::EditContact | Command::RemoveContact => {
+                self.contact_command(c, cx)
+            }
+            Command::AttachDocument | Command::SaveDocument | Command::RemoveDocument => {
+                self.document_command(c, cx)
+            }
+            Command::CycleSort if self.tab == Tab::Invoices => self.invoice_command(c, cx),
+            Command::DraftInvoice
+            | Command::ToggleMark
+            | Command::CycleFilter
+            | Command::Finalize
+            | Command::DeleteDraft
+            | Command::Void
+            | Command::MarkPaid
+            | Command::ApplyCredit
+            | Command::CancelMarked
+            | Command::Export => self.invoice_command(c, cx),
+            Command::GenerateLink
+            | Command::CopyLink
+            | Command::RegenerateLink
+            | Command::CopyReminder => self.link_command(c, cx),
+            _ => return false,
+        }
+        true
+    }
+
+    fn sync(&mut self, shared: &Shared) -> Vec<Effect> {
+        let mut fx: Vec<Effect> = self.sync_history(shared).into_iter().collect();
+        fx.extend(self.sync_invoices(shared));
+        fx.extend(self.sync_tabs(shared));
+        fx
+    }
+
+    fn book_changed(&mut self) {
+        self.window.loaded = None;
+        self.need_summary = true;
+        self.invoices.window.loaded = None;
+        for l in self.lists.values_mut() {
+            l.window.loaded = None;
+        }
+    }
+
+    fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        shared: &Shared,
+        status: Option<&Status>,
+        ui: &Ui,
+    ) {
+        let scene = Scene {
+            view: self,
+            shared,
+            status,
+        };
+        super::customer::render(frame, area, &scene, ui);
+    }
+}
+
+impl CustomerView {
+    /// Moves the selection of the tab on show.
+    fn step(&mut self, delta: isize, rows: usize) {
+        match self.tab {
+            Tab::History => self.window.step(delta, rows),
+            Tab::Invoices => self.invoices.window.step(delta, rows),
+            _ => self.step_tab(delta, rows),
+        }
+    }
+
+    /// Enter: an entry's details, an invoice in full, a tab's row in full,
+    /// or a sub-client's own screen.
+    fn open(&mut self, cx: &mut Cx) {
+        match self.tab {
+            Tab::SubClients => self.open_sub_client(cx),
+            Tab::History => {
+                if let Some(e) = self.selected_entry() {
+                    cx.open(Overlay::EntryDetail(Box::new(e.clone())));
+                }
+            }
+            Tab::Invoices => {
+                if let Some(inv) = self.selected_invoice() {
+                    cx.run(Effect::LoadInvoice(inv.id));
+                }
+            }
+            _ => self.open_row(cx),
+        }
     }
 }

@@ -2,11 +2,13 @@
 //! first; search, sort, totals.
 
 use crate::domain::{Customer, CustomerId, CustomerSort};
-use crate::store::{Counting, CustomerQuery, Keep, Totals};
+use crate::store::{COUNT_CAP, Counting, CustomerQuery, Keep, Totals};
 use crate::tui::action::ListPage;
+use crate::tui::component::{Component, Cx, Nav};
 use crate::tui::effect::Effect;
 use crate::tui::safe;
 use crate::tui::shared::Shared;
+use crate::tui::view::{Screen, Status};
 use crate::tui::window::Window;
 use chrono::Local;
 use ratatui::Frame;
@@ -74,7 +76,7 @@ impl ListView {
 
     /// The load the list needs (when `shown`): rows its window lacks, or
     /// a count, the totals or a kept customer asked for.
-    pub(crate) fn sync(&mut self, shown: bool, shared: &Shared) -> Option<Effect> {
+    pub(crate) fn wanted(&mut self, shown: bool, shared: &Shared) -> Option<Effect> {
         let rows = rows(shared.size.1);
         self.window.reveal(rows);
         if !shown {
@@ -148,6 +150,84 @@ impl ListView {
             self.need_count = Some(Counting::Capped);
             self.end_pending = false;
         }
+    }
+}
+
+impl Component for ListView {
+    fn context(&self) -> Context {
+        if self.searching {
+            Context::Search
+        } else {
+            Context::List
+        }
+    }
+
+    fn handle(&mut self, c: Command, cx: &mut Cx) -> bool {
+        let rows = rows(cx.shared.size.1);
+        match c {
+            Command::Up => self.step(-1, rows),
+            Command::Down => self.step(1, rows),
+            Command::PageUp => self.step(-(rows as isize), rows),
+            Command::PageDown => self.step(rows as isize, rows),
+            Command::Home => self.step(isize::MIN / 2, rows),
+            Command::End => self.step(isize::MAX / 2, rows),
+            Command::Search => self.searching = true,
+            Command::CycleSort => self.cycle_sort(cx),
+            Command::Open => {
+                if let Some(c) = self.selected() {
+                    cx.go(Nav::Customer {
+                        id: c.id,
+                        from: Screen::Customers,
+                    });
+                }
+            }
+            // Esc first leaves the search, then clears it.
+            Command::Back if self.searching || !self.search.is_empty() => {
+                self.searching = false;
+                self.set_search(String::new());
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn sync(&mut self, shared: &Shared) -> Vec<Effect> {
+        self.wanted(true, shared).into_iter().collect()
+    }
+
+    fn book_changed(&mut self) {
+        // A list scrolled towards a capped count's end is counted through.
+        self.need_count = Some(if self.window.selected >= COUNT_CAP / 2 {
+            Counting::Exact
+        } else {
+            Counting::Capped
+        });
+        self.need_totals = true;
+        self.window.loaded = None;
+    }
+
+    fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        shared: &Shared,
+        status: Option<&Status>,
+        ui: &Ui,
+    ) {
+        let scene = Scene {
+            view: self,
+            shared,
+            status,
+        };
+        render(frame, area, &scene, ui);
+    }
+}
+
+impl ListView {
+    /// The customer under the cursor.
+    pub fn selected(&self) -> Option<&Customer> {
+        self.rows
+            .get(self.window.selected.checked_sub(self.window.offset)?)
     }
 }
 

@@ -10,19 +10,62 @@ use ratatui::widgets::Paragraph;
 use rust_decimal::Decimal;
 
 use crate::tui::action::Command;
+use crate::tui::component::{Component, Cx};
+use crate::tui::effect::Effect;
 use crate::tui::invoicing::DraftView;
 use crate::tui::keymap::Context;
-use crate::tui::screens::customer::CustomerView;
+use crate::tui::shared::Shared;
 use crate::tui::ui::Scene;
 use crate::tui::ui::{Ui, status_line, title_bar, window_table};
+use crate::tui::view::Status;
 use crate::tui::widgets::columns::{Grid, Kind, col};
 use crate::tui::widgets::invoice::{CHARGE_COLUMNS, charge_cells};
 
-/// What the drafting screen draws: the charges to pick from, and the
-/// customer they are for (their name heads the screen).
-pub struct DraftScene<'a> {
-    pub drafting: &'a DraftView,
-    pub customer: Option<&'a CustomerView>,
+impl Component for DraftView {
+    fn context(&self) -> Context {
+        Context::Drafting
+    }
+
+    fn handle(&mut self, c: Command, cx: &mut Cx) -> bool {
+        let rows = rows(cx.shared.size.1);
+        match c {
+            Command::Up => self.window.step(-1, rows),
+            Command::Down => self.window.step(1, rows),
+            Command::PageUp => self.window.step(-(rows as isize), rows),
+            Command::PageDown => self.window.step(rows as isize, rows),
+            Command::Home => self.window.step(isize::MIN / 2, rows),
+            Command::End => self.window.step(isize::MAX / 2, rows),
+            Command::ToggleMark => self.toggle_mark(cx),
+            Command::DraftAll => self.confirm_draft(true, cx),
+            Command::Open => self.confirm_draft(false, cx),
+            _ => return false,
+        }
+        true
+    }
+
+    fn sync(&mut self, shared: &Shared) -> Vec<Effect> {
+        DraftView::sync(self, shared).into_iter().collect()
+    }
+
+    fn book_changed(&mut self) {
+        self.window.loaded = None;
+    }
+
+    fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        shared: &Shared,
+        status: Option<&Status>,
+        ui: &Ui,
+    ) {
+        let scene = Scene {
+            view: self,
+            shared,
+            status,
+        };
+        render(frame, area, &scene, ui);
+    }
 }
 
 /// Title, customer line, table, selection summary, status.
@@ -47,15 +90,10 @@ pub fn rows(height: u16) -> usize {
     usize::from(layout(area)[TABLE].height.saturating_sub(1)).max(1)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<DraftScene>, ui: &Ui) {
+pub fn render(frame: &mut Frame, area: Rect, sc: &Scene<DraftView>, ui: &Ui) {
     let [title, info, table, summary, status] = layout(area);
-    let d = sc.view.drafting;
-    let name = sc
-        .view
-        .customer
-        .and_then(|v| v.page.as_ref())
-        .map(|p| safe(&p.customer.name))
-        .unwrap_or_default();
+    let d = sc.view;
+    let name = safe(&d.name);
     title_bar(
         frame,
         title,

@@ -80,6 +80,7 @@ impl App {
                 tax_rate: rust_decimal::Decimal::ZERO,
                 mail: false,
                 reminder_schedule: Vec::new(),
+                page: 1,
             },
             parents: Vec::new(),
             pending: Vec::new(),
@@ -94,11 +95,7 @@ impl App {
     /// Where keys go right now.
     pub fn context(&self) -> Context {
         match &self.overlay {
-            Some(Overlay::Help { .. } | Overlay::Note { .. }) => Context::Help,
-            Some(Overlay::EntryDetail(_)) => Context::Detail,
-            Some(Overlay::Invoice { .. }) => Context::InvoiceDetail,
-            Some(Overlay::Confirm { .. }) => Context::Confirm,
-            Some(Overlay::Form(_)) => Context::Form,
+            Some(o) => o.context(),
             None => self.on_show().map_or(Context::List, |c| c.context()),
         }
     }
@@ -266,49 +263,21 @@ impl App {
         }
     }
 
-    /// The overlay's own commands: scrolling the ones that scroll, the
-    /// form's kind toggle, Esc closing any. An entry's details make way
-    /// for the edit or remove the customer screen then opens.
+    /// The overlay's own commands (it is offered each first).
     fn overlay_command(&mut self, c: Command) -> bool {
-        let rows = self.page_rows() as isize;
-        let delta = match c {
-            Command::Up => -1,
-            Command::Down => 1,
-            Command::PageUp => -rows,
-            Command::PageDown => rows,
-            Command::Home => isize::MIN / 2,
-            Command::End => isize::MAX / 2,
-            _ => 0,
-        };
-        match (&mut self.overlay, c) {
-            (None, _) => false,
-            (_, Command::Back) => {
-                self.back();
-                true
-            }
-            (
-                Some(
-                    Overlay::Help { scroll, .. }
-                    | Overlay::Invoice { scroll, .. }
-                    | Overlay::Note { scroll, .. },
-                ),
-                _,
-            ) if delta != 0 => {
-                // The drawing clamps to the last screenful; this only bounds it.
-                *scroll = (*scroll as isize).saturating_add(delta).clamp(0, 500) as usize;
-                true
-            }
-            (Some(Overlay::EntryDetail(_)), Command::EditEntry | Command::RemoveEntry) => {
-                self.overlay = None;
-                false
-            }
-            (Some(Overlay::Form(f)), Command::ToggleKind) => {
-                f.toggle_kind();
-                f.refresh_preview(&self.shared.currency, self.shared.tax_rate);
-                true
-            }
-            _ => false,
-        }
+        self.shared.page = self.page_rows();
+        let mut out = Out::default();
+        let done = self.overlay.as_mut().is_some_and(|o| {
+            o.handle(
+                c,
+                &mut Cx {
+                    shared: &self.shared,
+                    out: &mut out,
+                },
+            )
+        });
+        self.apply(out);
+        done
     }
 
     /// Draws the screen on show.
@@ -584,6 +553,9 @@ impl App {
     /// overlay and status set, the navigation followed.
     fn apply(&mut self, out: Out) {
         self.pending.extend(out.effects);
+        if out.close {
+            self.overlay = None;
+        }
         if let Some(o) = out.overlay {
             self.overlay = Some(o);
         }

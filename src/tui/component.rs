@@ -62,6 +62,8 @@ pub enum Nav {
 #[derive(Debug, Default)]
 pub struct Out {
     pub effects: Vec<Effect>,
+    /// Close the overlay (before opening any new one).
+    pub close: bool,
     pub overlay: Option<Overlay>,
     pub status: Option<Status>,
     pub nav: Option<Nav>,
@@ -89,6 +91,11 @@ impl Cx<'_> {
 
     pub fn open(&mut self, overlay: Overlay) {
         self.out.overlay = Some(overlay);
+    }
+
+    /// Close the overlay on show.
+    pub fn close(&mut self) {
+        self.out.close = true;
     }
 
     pub fn go(&mut self, nav: Nav) {

@@ -18,6 +18,7 @@ pub mod keymap;
 pub mod links;
 mod mailer;
 pub mod menu;
+mod overlay;
 mod publisher;
 pub mod reports;
 pub mod screens;
@@ -412,33 +413,13 @@ pub fn run(book: Book, config_path: Option<std::path::PathBuf>) -> Result<()> {
 /// Draws the screen on show, then its overlay: each from its own state
 /// and what every screen shares (the app is read here and nowhere below).
 pub fn draw(frame: &mut ratatui::Frame, app: &App, ui: &Ui) {
-    use view::Overlay;
     if ui::too_small(frame) {
         return;
     }
     let area = frame.area();
     app.render_screen(frame, area, ui);
-    match &app.overlay {
-        Some(Overlay::Help { ctx, scroll }) => ui::help(frame, area, *ctx, *scroll, ui),
-        Some(Overlay::Confirm { message, .. }) => ui::confirm(frame, area, message, ui),
-        Some(Overlay::EntryDetail(e)) => {
-            let lock = app
-                .customer
-                .as_ref()
-                .and_then(|v| v.page.as_ref())
-                .and_then(|p| p.lock_of(e.id))
-                .map(str::to_string);
-            widgets::detail::render(frame, area, e, lock, &app.shared.currency, ui)
-        }
-        Some(Overlay::Invoice { detail, scroll }) => {
-            widgets::invoice::render(frame, area, detail, *scroll, &app.shared, ui)
-        }
-        Some(Overlay::Form(f)) => widgets::form::render(frame, area, f, ui),
-        Some(Overlay::Note {
-            title,
-            text,
-            scroll,
-        }) => ui::note(frame, area, title, text, *scroll, ui),
-        None => {}
+    if let Some(o) = &app.overlay {
+        use component::Component;
+        o.render(frame, area, &app.shared, app.status.as_ref(), ui);
     }
 }

@@ -22,4 +22,7 @@ pub struct Shared {
     pub mail: bool,
     /// `[collections] schedule` when reminders go by email, else empty.
     pub reminder_schedule: Vec<u32>,
+    /// Rows a page of the screen on show holds (what PageDown moves,
+    /// in a list or an overlay over it).
+    pub page: usize,
 }

@@ -31,7 +31,11 @@ pub enum Overlay {
         message: String,
         effect: Box<Effect>,
     },
-    EntryDetail(Box<Entry>),
+    /// An entry in full, and why it cannot change if it cannot.
+    EntryDetail {
+        entry: Box<Entry>,
+        lock: Option<String>,
+    },
     /// An invoice in full (Enter on the Invoices tab), scrolled to a line.
     Invoice {
         detail: Box<super::action::InvoiceDetail>,

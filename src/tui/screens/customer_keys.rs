@@ -240,7 +240,15 @@ impl CustomerView {
             Tab::SubClients => self.open_sub_client(cx),
             Tab::History => {
                 if let Some(e) = self.selected_entry() {
-                    cx.open(Overlay::EntryDetail(Box::new(e.clone())));
+                    let lock = self
+                        .page
+                        .as_ref()
+                        .and_then(|p| p.lock_of(e.id))
+                        .map(str::to_string);
+                    cx.open(Overlay::EntryDetail {
+                        entry: Box::new(e.clone()),
+                        lock,
+                    });
                 }
             }
             Tab::Invoices => {

@@ -23,6 +23,7 @@
 use rusqlite::params;
 use rusqlite::types::FromSql;
 
+use super::check_pass::{Pass, Summed};
 use super::{Reads, Result};
 
 /// How much of the book to read.
@@ -109,9 +110,10 @@ impl Reads<'_> {
         }
         self.numbering(&mut report)?;
         if full {
-            self.balances(&mut report)?;
+            let pass = self.customer_pass()?;
+            self.balances(&mut report, &pass);
             self.allocations(&mut report)?;
-            self.summaries(&mut report)?;
+            self.summaries(&mut report, &pass)?;
         }
         Ok(report)
     }
@@ -182,25 +184,42 @@ impl Reads<'_> {
         Ok(())
     }
 
-    fn balances(&self, report: &mut CheckReport) -> Result<()> {
+    /// Each customer's kept balance against their entries, and the
+    /// identity `balance = available credit − outstanding − uninvoiced`.
+    fn balances(&self, report: &mut CheckReport, pass: &Pass) {
         report.ran.push("balances");
-        for id in self.balance_mismatches()?.into_iter().take(SHOWN as usize) {
+        let wrong = pass
+            .customers
+            .iter()
+            .filter(|(k, s, _, _)| i128::from(k.balance) != s.balance);
+        for (k, ..) in wrong.take(SHOWN as usize) {
             report.push(
                 "balances",
-                format!("customer {id}: the kept balance differs from the sum of their entries"),
+                format!(
+                    "customer {}: the kept balance differs from the sum of their entries",
+                    k.id
+                ),
             );
         }
         report.ran.push("identity");
-        self.each(IDENTITY, |id: i64, balance, parts| {
+        let parts = |s: &Summed, applied: i128, outstanding: i128| {
+            s.credit - applied - outstanding - s.uninvoiced_or_draft
+        };
+        let wrong = pass
+            .customers
+            .iter()
+            .filter(|(k, s, a, o)| i128::from(k.balance) != parts(s, *a, *o));
+        for (k, s, a, o) in wrong.take(SHOWN as usize) {
             report.push(
                 "identity",
                 format!(
-                    "customer {id}: balance {} but available credit − outstanding − uninvoiced = {}",
-                    self.plain(balance),
-                    self.plain(parts)
+                    "customer {}: balance {} but available credit − outstanding − uninvoiced = {}",
+                    k.id,
+                    self.plain(k.balance),
+                    self.plain128(parts(s, *a, *o))
                 ),
             );
-        })
+        }
     }
 
     fn allocations(&self, report: &mut CheckReport) -> Result<()> {
@@ -287,7 +306,7 @@ impl Reads<'_> {
 
     /// The kept summaries (migrations 9, 10 and 12) against the entries
     /// and the balances.
-    fn summaries(&self, report: &mut CheckReport) -> Result<()> {
+    fn summaries(&self, report: &mut CheckReport, pass: &Pass) -> Result<()> {
         report.ran.push("day totals");
         let mut stmt = self.conn.prepare(
             "WITH f AS (SELECT day, SUM(billed) AS b, SUM(collected) AS c, SUM(transfers_in) AS r, \
@@ -328,36 +347,52 @@ impl Reads<'_> {
             );
         }
         report.ran.push("uninvoiced sums");
-        self.each(
-            "SELECT c.id, c.uninvoiced_cents, COALESCE((SELECT SUM(e.amount_cents + e.tax_cents) FROM entries e \
-              WHERE e.customer_id = c.id AND e.kind = 'charge' AND e.invoice_id IS NULL), 0) AS s \
-             FROM customers c WHERE c.uninvoiced_cents <> s ORDER BY c.id LIMIT ?1",
-            |id: i64, kept, sum| {
-                report.push(
-                    "uninvoiced sums",
-                    format!(
-                        "customer {id}: kept {} uninvoiced but their charges not on an invoice sum to {}",
-                        self.plain(kept),
-                        self.plain(sum)
-                    ),
-                );
-            },
-        )?;
+        let wrong = pass
+            .customers
+            .iter()
+            .filter(|(k, s, _, _)| i128::from(k.uninvoiced) != s.uninvoiced);
+        for (k, s, ..) in wrong.take(SHOWN as usize) {
+            report.push(
+                "uninvoiced sums",
+                format!(
+                    "customer {}: kept {} uninvoiced but their charges not on an invoice sum to {}",
+                    k.id,
+                    self.plain(k.uninvoiced),
+                    self.plain128(s.uninvoiced)
+                ),
+            );
+        }
         report.ran.push("customer sums");
-        self.each(CUSTOMER_SUMS, |what: String, kept, sum| {
+        let names = [
+            "charged",
+            "credited",
+            "credit memos",
+            "paid",
+            "paid out",
+            "refunded",
+            "applied to invoices",
+        ];
+        let wrong = pass.customers.iter().flat_map(|(k, s, applied, _)| {
+            let summed = [
+                s.charged, s.credited, s.memo, s.paid, s.paid_out, s.refunded, *applied,
+            ];
+            (0..names.len())
+                .filter(move |i| i128::from(k.sums[*i]) != summed[*i])
+                .map(move |i| (k.id, names[i], k.sums[i], summed[i]))
+        });
+        for (id, what, kept, sum) in wrong.take(SHOWN as usize) {
             report.push(
                 "customer sums",
                 format!(
-                    "{what}: kept {} but their entries sum to {}",
+                    "customer {id}: {what}: kept {} but their entries sum to {}",
                     self.plain(kept),
-                    self.plain(sum)
+                    self.plain128(sum)
                 ),
             );
-        })
+        }
+        Ok(())
     }
 
-    /// Runs a check query (`?1` is how many rows to show) and hands each
-    /// row's three columns (what, and two amounts in minor units) to `f`.
     fn each<A: FromSql>(&self, sql: &str, mut f: impl FnMut(A, i64, i64)) -> Result<()> {
         let mut stmt = self.conn.prepare(sql)?;
         let mut rows = stmt.query(params![SHOWN])?;
@@ -370,6 +405,13 @@ impl Reads<'_> {
     fn plain(&self, minor: i64) -> String {
         self.cur.plain(self.money(minor))
     }
+
+    fn plain128(&self, minor: i128) -> String {
+        self.cur.plain(rust_decimal::Decimal::from_i128_with_scale(
+            minor,
+            self.cur.decimals,
+        ))
+    }
 }
 
 impl CheckReport {
@@ -381,57 +423,3 @@ impl CheckReport {
         self.problems.is_empty()
     }
 }
-
-/// Each customer's kept sums (migration 13) that differ from their
-/// entries and allocations, one row per sum.
-const CUSTOMER_SUMS: &str = "
-WITH s AS (SELECT customer_id AS c,
-                  SUM(iif(kind = 'charge', amount_cents + tax_cents, 0)) AS charged,
-                  SUM(iif(kind = 'credit', amount_cents, 0)) AS credited,
-                  SUM(iif(kind = 'credit' AND memo_of IS NOT NULL, amount_cents, 0)) AS memo,
-                  SUM(iif(kind = 'credit' AND void_of IS NULL AND memo_of IS NULL AND counterpart IS NULL,
-                          amount_cents, 0)) AS paid,
-                  SUM(iif(kind = 'payout', amount_cents, 0)) AS paid_out,
-                  SUM(iif(kind = 'payout' AND counterpart IS NULL, amount_cents, 0)) AS refunded
-           FROM entries GROUP BY customer_id),
-     al AS (SELECT e.customer_id AS c, SUM(a.amount_cents) AS s FROM allocations a
-            JOIN entries e ON e.id = a.credit_id GROUP BY e.customer_id),
-     b AS (SELECT c.id,
-                  COALESCE(k.charged_cents, 0) AS k1, COALESCE(s.charged, 0) AS s1,
-                  COALESCE(k.credited_cents, 0) AS k2, COALESCE(s.credited, 0) AS s2,
-                  COALESCE(k.memo_cents, 0) AS k3, COALESCE(s.memo, 0) AS s3,
-                  COALESCE(k.paid_cents, 0) AS k4, COALESCE(s.paid, 0) AS s4,
-                  COALESCE(k.paid_out_cents, 0) AS k5, COALESCE(s.paid_out, 0) AS s5,
-                  COALESCE(k.refunded_cents, 0) AS k6, COALESCE(s.refunded, 0) AS s6,
-                  COALESCE(k.allocated_cents, 0) AS k7, COALESCE(al.s, 0) AS s7
-           FROM customers c LEFT JOIN customer_sums k ON k.customer_id = c.id
-           LEFT JOIN s ON s.c = c.id LEFT JOIN al ON al.c = c.id)
-SELECT 'customer ' || id || ': ' || what, kept, summed FROM (
-    SELECT id, 'charged' AS what, k1 AS kept, s1 AS summed FROM b UNION ALL
-    SELECT id, 'credited', k2, s2 FROM b UNION ALL
-    SELECT id, 'credit memos', k3, s3 FROM b UNION ALL
-    SELECT id, 'paid', k4, s4 FROM b UNION ALL
-    SELECT id, 'paid out', k5, s5 FROM b UNION ALL
-    SELECT id, 'refunded', k6, s6 FROM b UNION ALL
-    SELECT id, 'applied to invoices', k7, s7 FROM b)
-WHERE kept <> summed ORDER BY id LIMIT ?1";
-
-/// Customers for whom the DESIGN §1 identity fails, computed set-wise.
-const IDENTITY: &str = "
-WITH cr AS (SELECT customer_id AS c, SUM(CASE kind WHEN 'credit' THEN amount_cents ELSE -amount_cents END) AS s
-            FROM entries WHERE kind IN ('credit', 'payout') GROUP BY customer_id),
-     al AS (SELECT e.customer_id AS c, SUM(a.amount_cents) AS s FROM allocations a
-            JOIN entries e ON e.id = a.credit_id GROUP BY e.customer_id),
-     ou AS (SELECT i.customer_id AS c,
-                   SUM(i.total_cents - COALESCE((SELECT SUM(amount_cents) FROM allocations WHERE invoice_id = i.id), 0)) AS s
-            FROM invoices i WHERE i.status = 'open' GROUP BY i.customer_id),
-     un AS (SELECT e.customer_id AS c, SUM(e.amount_cents + e.tax_cents) AS s FROM entries e
-            LEFT JOIN invoices i ON i.id = e.invoice_id
-            WHERE e.kind = 'charge' AND (e.invoice_id IS NULL OR i.status = 'draft') GROUP BY e.customer_id)
-SELECT c.id, c.balance_cents,
-       COALESCE(cr.s, 0) - COALESCE(al.s, 0) - COALESCE(ou.s, 0) - COALESCE(un.s, 0) AS parts
-FROM customers c
-LEFT JOIN cr ON cr.c = c.id LEFT JOIN al ON al.c = c.id
-LEFT JOIN ou ON ou.c = c.id LEFT JOIN un ON un.c = c.id
-WHERE c.balance_cents <> parts
-ORDER BY c.id LIMIT ?1";

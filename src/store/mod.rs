@@ -21,6 +21,7 @@
 
 mod backup;
 pub mod check;
+mod check_pass;
 mod contacts;
 mod contracts;
 mod credits;

@@ -1,14 +1,15 @@
 //! The per-customer rules of `tally check`, from one pass over the
 //! entries: each customer's balance, the balance identity, the kept
 //! uninvoiced sum and the kept sums by kind, each recomputed from the
-//! entries and compared with what the book keeps. One read of the
+//! entries and compared with what the book keeps; and each day's figures
+//! for the kept day totals. One read of the
 //! entries table in its own order (no sort, no temporary index) replaces
 //! a scan per rule, so the rules cost about one reading of the book.
 //!
 //! Invariant: the same rules, with the same words, as the queries they
 //! replace; sums are 128-bit, so no book can overflow them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{Reads, Result};
 
@@ -46,6 +47,9 @@ pub(super) struct Kept {
 /// their open invoices.
 pub(super) struct Pass {
     pub customers: Vec<(Kept, Summed, i128, i128)>,
+    /// Each day's figures (`day_figures`: billed, collected, transfers in
+    /// and out, opening) and entry count, summed from its entries.
+    pub days: BTreeMap<String, [i128; 6]>,
 }
 
 impl Reads<'_> {
@@ -58,19 +62,38 @@ impl Reads<'_> {
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut summed: HashMap<i64, Summed> = HashMap::new();
+        let mut days: BTreeMap<String, [i128; 6]> = BTreeMap::new();
+        // The day's figures come from `day_figures`, their one definition.
         let mut stmt = self.conn.prepare(
-            "SELECT customer_id, kind, amount_cents, tax_cents, invoice_id, \
-             memo_of IS NOT NULL, void_of IS NULL AND memo_of IS NULL AND counterpart IS NULL, \
-             counterpart IS NULL FROM entries",
+            "SELECT e.customer_id, e.kind, e.amount_cents, e.tax_cents, e.invoice_id, \
+             e.memo_of IS NOT NULL, e.void_of IS NULL AND e.memo_of IS NULL AND e.counterpart IS NULL, \
+             e.counterpart IS NULL, f.day, f.billed, f.collected, f.transfers_in, f.transfers_out, \
+             f.opening FROM entries e JOIN day_figures f ON f.id = e.id",
         )?;
         let mut rows = stmt.query([])?;
+        let mut day = String::new();
+        let mut figures = [0i128; 6];
         while let Some(r) = rows.next()? {
+            // Entries of one day mostly come together: sum them in place
+            // and file the day's figures when the day changes.
+            let d = r.get_ref(8)?.as_str().map_err(rusqlite::Error::from)?;
+            if d != day {
+                if !day.is_empty() {
+                    add(days.entry(std::mem::take(&mut day)).or_default(), &figures);
+                }
+                day = d.to_string();
+                figures = [0; 6];
+            }
+            for (i, f) in figures.iter_mut().take(5).enumerate() {
+                *f += i128::from(r.get::<_, i64>(9 + i)?);
+            }
+            figures[5] += 1;
             let s = summed.entry(r.get(0)?).or_default();
-            let kind: String = r.get(1)?;
+            let kind = r.get_ref(1)?.as_bytes().map_err(rusqlite::Error::from)?;
             let amount = i128::from(r.get::<_, i64>(2)?);
             let tax = i128::from(r.get::<_, i64>(3)?);
-            match kind.as_str() {
-                "charge" => {
+            match kind {
+                b"charge" => {
                     s.balance -= amount + tax;
                     s.charged += amount + tax;
                     match r.get::<_, Option<i64>>(4)? {
@@ -82,7 +105,7 @@ impl Reads<'_> {
                         Some(_) => {}
                     }
                 }
-                "credit" => {
+                b"credit" => {
                     s.balance += amount;
                     s.credit += amount;
                     s.credited += amount;
@@ -102,6 +125,9 @@ impl Reads<'_> {
                     }
                 }
             }
+        }
+        if !day.is_empty() {
+            add(days.entry(day).or_default(), &figures);
         }
         let applied = self.per_customer(
             "SELECT e.customer_id, SUM(a.amount_cents) FROM allocations a \
@@ -139,7 +165,7 @@ impl Reads<'_> {
             let o = outstanding.get(&k.id).copied().unwrap_or(0);
             customers.push((k, s, a, o));
         }
-        Ok(Pass { customers })
+        Ok(Pass { customers, days })
     }
 
     /// `customer id → sum` from a two-column query.
@@ -149,5 +175,11 @@ impl Reads<'_> {
             Ok((r.get::<_, i64>(0)?, i128::from(r.get::<_, i64>(1)?)))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn add(into: &mut [i128; 6], figures: &[i128; 6]) {
+    for (a, b) in into.iter_mut().zip(figures) {
+        *a += b;
     }
 }

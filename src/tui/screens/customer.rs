@@ -450,7 +450,8 @@ fn payment_link(frame: &mut Frame, area: Rect, page: &CustomerPage, ui: &Ui) {
                 // Too wide to show whole: say so with "…" rather than show a
                 // link that looks complete and is not (y copies it whole).
                 Span::styled(
-                    crate::tui::widgets::columns::ellipsize(
+                    // A token is not a number: cut it wherever room ends.
+                    crate::tui::widgets::columns::ellipsize_chars(
                         link,
                         (area.width as usize).saturating_sub(15),
                     ),

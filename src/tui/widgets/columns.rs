@@ -255,18 +255,7 @@ pub fn ellipsize(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_string();
     }
-    let mut out = String::new();
-    let mut used = 0;
-    let mut next = None;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            next = Some(c);
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
+    let (mut out, next) = cut(text, width);
     let numeric = |c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '$');
     if next.is_some_and(numeric) && out.ends_with(numeric) {
         while out.ends_with(|c: char| numeric(c) || c == '-') {
@@ -305,6 +294,35 @@ pub fn fit_parts(
 
 /// `text` shortened at a space to fit `width`, ending in "…": words (and so
 /// amounts, which hold no space) are never cut.
+/// `text` cut at a character to fit `width` with "…", for what is not
+/// prose or a figure (a link): as much as fits, wherever that falls.
+pub fn ellipsize_chars(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let (mut out, _) = cut(text, width);
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// The leading characters of `text` that leave room for "…" in `width`,
+/// and the first character left out.
+fn cut(text: &str, width: usize) -> (String, Option<char>) {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            return (out, Some(c));
+        }
+        out.push(c);
+        used += w;
+    }
+    (out, None)
+}
+
 pub fn fit_words(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_string();
@@ -327,6 +345,20 @@ pub fn fit_words(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_is_cut_where_room_ends_even_between_digits() {
+        // The numeric rule would back off to "/p/ab…", moving the "…".
+        assert_eq!(
+            ellipsize_chars("https://x/p/ab12345", 15),
+            "https://x/p/ab…"
+        );
+        assert_eq!(
+            ellipsize_chars("https://x/p/ab12345", 16),
+            "https://x/p/ab1…"
+        );
+        assert_eq!(ellipsize_chars("short", 16), "short");
+    }
 
     #[test]
     fn a_cut_never_splits_a_number() {

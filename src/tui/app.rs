@@ -302,10 +302,8 @@ impl App {
         }
     }
 
-    /// Runs `f` on the screen on show with a context, then applies what it
-    /// asked for; what `f` returned (false when nothing is on show).
-    fn with_on_show(&mut self, f: impl FnOnce(&mut dyn Component, &mut Cx) -> bool) -> bool {
-        let mut out = Out::default();
+    /// The screen on show, to change, and what every screen shares.
+    fn on_show_mut(&mut self) -> (Option<&mut dyn Component>, &Shared) {
         let App {
             screen,
             list,
@@ -321,6 +319,14 @@ impl App {
             Screen::Drafting => drafting.as_mut().map(|d| d as &mut dyn Component),
             Screen::Aging | Screen::Collections | Screen::Glance => Some(reports),
         };
+        (target, shared)
+    }
+
+    /// Runs `f` on the screen on show with a context, then applies what it
+    /// asked for; what `f` returned (false when nothing is on show).
+    fn with_on_show(&mut self, f: impl FnOnce(&mut dyn Component, &mut Cx) -> bool) -> bool {
+        let mut out = Out::default();
+        let (target, shared) = self.on_show_mut();
         let done = target.is_some_and(|t| {
             f(
                 t,
@@ -492,27 +498,12 @@ impl App {
         }
     }
 
-    /// Asks for whatever the visible windows need and do not have.
     /// The effects the state now needs: what components asked for since
     /// the last sync (the one way their effects leave), then the loads of
     /// whatever is on screen.
     fn sync(&mut self) -> Vec<Effect> {
         let mut fx = std::mem::take(&mut self.pending);
-        let App {
-            screen,
-            list,
-            customer,
-            drafting,
-            reports,
-            shared,
-            ..
-        } = self;
-        let target: Option<&mut dyn Component> = match screen {
-            Screen::Customers => Some(list),
-            Screen::Customer => customer.as_mut().map(|v| v as &mut dyn Component),
-            Screen::Drafting => drafting.as_mut().map(|d| d as &mut dyn Component),
-            Screen::Aging | Screen::Collections | Screen::Glance => Some(reports),
-        };
+        let (target, shared) = self.on_show_mut();
         if let Some(t) = target {
             fx.extend(t.sync(shared));
         }

@@ -44,6 +44,21 @@ pub trait Component {
     );
 }
 
+/// How far a movement key moves a selection (or a scroll) when a page is
+/// `page` rows; `None` for any other command.
+pub fn movement(c: Command, page: usize) -> Option<isize> {
+    let page = page as isize;
+    Some(match c {
+        Command::Up => -1,
+        Command::Down => 1,
+        Command::PageUp => -page,
+        Command::PageDown => page,
+        Command::Home => isize::MIN / 2,
+        Command::End => isize::MAX / 2,
+        _ => return None,
+    })
+}
+
 /// Where a component asks to go.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Nav {

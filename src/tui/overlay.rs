@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::action::Command;
-use super::component::{Component, Cx};
+use super::component::{Component, Cx, movement};
 use super::effect::Effect;
 use super::keymap::Context;
 use super::shared::Shared;
@@ -31,16 +31,7 @@ impl Component for Overlay {
     }
 
     fn handle(&mut self, c: Command, cx: &mut Cx) -> bool {
-        let rows = cx.shared.page as isize;
-        let delta = match c {
-            Command::Up => -1,
-            Command::Down => 1,
-            Command::PageUp => -rows,
-            Command::PageDown => rows,
-            Command::Home => isize::MIN / 2,
-            Command::End => isize::MAX / 2,
-            _ => 0,
-        };
+        let delta = movement(c, cx.shared.page).unwrap_or(0);
         match (self, c) {
             (overlay, Command::Back) => {
                 if matches!(overlay, Overlay::Form(_)) {

@@ -13,7 +13,7 @@ use super::action::Command;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::component::{Component, Cx, Nav};
+use super::component::{Component, Cx, Nav, movement};
 use super::effect::Effect;
 use super::keymap::Context;
 use super::shared::Shared;
@@ -91,16 +91,7 @@ impl Component for Reports {
             Screen::Collections => Some(&mut self.collections.window),
             _ => None,
         };
-        let delta = match c {
-            Command::Up => Some(-1),
-            Command::Down => Some(1),
-            Command::PageUp => Some(-(rows as isize)),
-            Command::PageDown => Some(rows as isize),
-            Command::Home => Some(isize::MIN / 2),
-            Command::End => Some(isize::MAX / 2),
-            _ => None,
-        };
-        if let Some(d) = delta {
+        if let Some(d) = movement(c, rows) {
             if let Some(w) = window {
                 w.step(d, rows);
             }

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::tui::action::Command;
-use crate::tui::component::{Component, Cx};
+use crate::tui::component::{Component, Cx, movement};
 use crate::tui::effect::Effect;
 use crate::tui::form::Form;
 use crate::tui::keymap::Context;
@@ -146,13 +146,11 @@ impl Component for CustomerView {
 
     fn handle(&mut self, c: Command, cx: &mut Cx) -> bool {
         let rows = super::customer::rows(cx.shared.size.1);
+        if let Some(delta) = movement(c, rows) {
+            self.step(delta, rows);
+            return true;
+        }
         match c {
-            Command::Up => self.step(-1, rows),
-            Command::Down => self.step(1, rows),
-            Command::PageUp => self.step(-(rows as isize), rows),
-            Command::PageDown => self.step(rows as isize, rows),
-            Command::Home => self.step(isize::MIN / 2, rows),
-            Command::End => self.step(isize::MAX / 2, rows),
             Command::Open => self.open(cx),
             Command::EditCustomer
             | Command::AddEntry

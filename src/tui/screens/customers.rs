@@ -4,7 +4,7 @@
 use crate::domain::{Customer, CustomerId, CustomerSort};
 use crate::store::{COUNT_CAP, Counting, CustomerQuery, Keep, Totals};
 use crate::tui::action::ListPage;
-use crate::tui::component::{Component, Cx, Nav};
+use crate::tui::component::{Component, Cx, Nav, movement};
 use crate::tui::effect::Effect;
 use crate::tui::safe;
 use crate::tui::shared::Shared;
@@ -164,13 +164,11 @@ impl Component for ListView {
 
     fn handle(&mut self, c: Command, cx: &mut Cx) -> bool {
         let rows = rows(cx.shared.size.1);
+        if let Some(delta) = movement(c, rows) {
+            self.step(delta, rows);
+            return true;
+        }
         match c {
-            Command::Up => self.step(-1, rows),
-            Command::Down => self.step(1, rows),
-            Command::PageUp => self.step(-(rows as isize), rows),
-            Command::PageDown => self.step(rows as isize, rows),
-            Command::Home => self.step(isize::MIN / 2, rows),
-            Command::End => self.step(isize::MAX / 2, rows),
             Command::Search => self.searching = true,
             Command::CycleSort => self.cycle_sort(cx),
             Command::Open => {

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use rust_decimal::Decimal;
 
 use crate::tui::action::Command;
-use crate::tui::component::{Component, Cx};
+use crate::tui::component::{Component, Cx, movement};
 use crate::tui::effect::Effect;
 use crate::tui::invoicing::DraftView;
 use crate::tui::keymap::Context;
@@ -28,13 +28,11 @@ impl Component for DraftView {
 
     fn handle(&mut self, c: Command, cx: &mut Cx) -> bool {
         let rows = rows(cx.shared.size.1);
+        if let Some(delta) = movement(c, rows) {
+            self.window.step(delta, rows);
+            return true;
+        }
         match c {
-            Command::Up => self.window.step(-1, rows),
-            Command::Down => self.window.step(1, rows),
-            Command::PageUp => self.window.step(-(rows as isize), rows),
-            Command::PageDown => self.window.step(rows as isize, rows),
-            Command::Home => self.window.step(isize::MIN / 2, rows),
-            Command::End => self.window.step(isize::MAX / 2, rows),
             Command::ToggleMark => self.toggle_mark(cx),
             Command::DraftAll => self.confirm_draft(true, cx),
             Command::Open => self.confirm_draft(false, cx),

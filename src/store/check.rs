@@ -17,20 +17,32 @@
 //! - every refund or transfer used exactly its amount of its customer's
 //!   credits, and each transfer's two sides match.
 //!
-//! The cheap pass (TUI start) checks only what needs no scan of the entries:
-//! the invoice numbering.
+//! How deep a run goes ([`Depth`]): `Instant` (TUI start) checks only
+//! what needs no scan of the entries, the invoice numbering; `Quick`
+//! (`tally check --quick`) every rule of the book's own, foreign keys
+//! included; `Full` adds SQLite's page-level `integrity_check`, which reads
+//! every page and index of the file. It runs on its own read-only
+//! connection on a second core while this connection reads the rules in
+//! one snapshot, so a full check costs about the integrity check alone.
+//! When it finds damage, nothing the rules said is reported: they read the
+//! damaged tables, so what they said would be about the damage.
 
-use rusqlite::params;
+use std::path::Path;
+
 use rusqlite::types::FromSql;
+use rusqlite::{Connection, OpenFlags, params};
 
-use super::check_pass::{Pass, Summed};
-use super::{Reads, Result};
+use super::check_pass::{Pass, Summed, day_key_of, day_text};
+use super::{Reads, Result, Store};
 
 /// How much of the book to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Depth {
-    /// Only checks that are O(invoices) or better.
+    /// Only checks that are O(invoices) or better (TUI start).
+    Instant,
+    /// Every rule of the book, without SQLite's page-level check.
     Quick,
+    /// Everything.
     Full,
 }
 
@@ -56,112 +68,189 @@ fn is_corrupt(e: &rusqlite::Error) -> bool {
     )
 }
 
-impl Reads<'_> {
-    /// What SQLite's integrity check reports, of the whole book or one
-    /// table: each problem (page, table or index), nothing when sound.
-    fn integrity_rows(&self, table: Option<&str>) -> rusqlite::Result<Vec<String>> {
-        let sql = match table {
-            None => "PRAGMA integrity_check(20)".to_string(),
-            Some(t) => format!("PRAGMA integrity_check(\"{}\")", t.replace('"', "\"\"")),
-        };
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let row = row?;
-            if row != "ok" {
-                out.push(row);
-            }
-        }
-        Ok(out)
-    }
-
-    /// The book's tables and their root pages, from the schema (which
-    /// lives on page 1, read whenever the book opens).
-    fn tables(&self) -> Result<Vec<(String, i64)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT name, rootpage FROM sqlite_schema WHERE type = 'table' AND rootpage > 0 ORDER BY name",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-}
-
 /// At most this many offending rows are listed per check.
 const SHOWN: i64 = 20;
 
-impl Reads<'_> {
-    /// Runs the checks of `depth`. The caller runs it inside one read
-    /// transaction, so every check sees the same snapshot.
+/// Memory-mapped reads for the page-level check: it reads every page once,
+/// and a map spares copying each into SQLite's cache.
+const MAP_BYTES: i64 = 1 << 30;
+
+impl Store {
+    /// Runs the checks of `depth`; the book's rules in one read
+    /// transaction, so they all see the same snapshot.
     pub fn check(&self, depth: Depth) -> Result<CheckReport> {
-        let mut report = CheckReport::default();
-        let full = depth == Depth::Full;
-        if full {
-            self.sqlite_check(&mut report)?;
-            if !report.is_ok() {
-                // The rules below read tables SQLite says are damaged: what
-                // they said would be about the damage, not the book.
-                report.push(
-                    "integrity",
-                    "the book's own rules were not checked: restore it from a backup first".into(),
-                );
-                return Ok(report);
+        // The rules read every entry once: mapped, no page is copied.
+        self.conn.pragma_update(None, "mmap_size", MAP_BYTES)?;
+        let report = self.check_mapped(depth);
+        self.conn.pragma_update(None, "mmap_size", 0)?;
+        report
+    }
+
+    fn check_mapped(&self, depth: Depth) -> Result<CheckReport> {
+        if depth != Depth::Full {
+            return self.snapshot(|r| r.rules(depth));
+        }
+        let file = self.path();
+        if !file.is_file() {
+            // A private in-memory book has no second connection.
+            let pages = integrity_problems(&self.conn)?;
+            return finish_full(pages, || self.snapshot(|r| r.rules(Depth::Quick)));
+        }
+        std::thread::scope(|s| {
+            let pages = s.spawn(|| page_check(file));
+            let rules = self.snapshot(|r| r.rules(Depth::Quick));
+            let pages = pages
+                .join()
+                .unwrap_or_else(|_| Ok(vec!["the integrity check stopped unexpectedly".into()]))?;
+            finish_full(pages, || rules)
+        })
+    }
+}
+
+/// The full report: the page-level findings, then, only where there were
+/// none, the rules'.
+fn finish_full(
+    pages: Vec<String>,
+    rules: impl FnOnce() -> Result<CheckReport>,
+) -> Result<CheckReport> {
+    let mut report = CheckReport::default();
+    report.ran.push("integrity");
+    if !pages.is_empty() {
+        for p in pages {
+            report.push("integrity", p);
+        }
+        report.push(
+            "integrity",
+            "the book's own rules were not checked: restore it from a backup first".into(),
+        );
+        return Ok(report);
+    }
+    let rules = rules()?;
+    report.ran.extend(rules.ran);
+    report.problems.extend(rules.problems);
+    Ok(report)
+}
+
+/// SQLite's integrity check of the book file, on a connection of its own.
+fn page_check(file: &Path) -> Result<Vec<String>> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(file, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "mmap_size", MAP_BYTES)?;
+    integrity_problems(&conn)
+}
+
+/// What SQLite's integrity check reports of a book, nothing when sound.
+fn integrity_problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    match integrity_rows(conn, None) {
+        Ok(rows) => found.extend(rows),
+        // Damage SQLite cannot even walk past: ask table by table, so
+        // each damaged one is named.
+        Err(e) if is_corrupt(&e) => {
+            for (table, root) in tables(conn)? {
+                match integrity_rows(conn, Some(&table)) {
+                    Ok(rows) => found.extend(rows),
+                    Err(e) if is_corrupt(&e) => found.push(format!(
+                        "table {table} (root page {root}) cannot be read: {e}"
+                    )),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            if found.is_empty() {
+                found.push(format!("SQLite reports: {e}"));
             }
         }
-        self.numbering(&mut report)?;
-        if full {
-            let pass = self.customer_pass()?;
-            self.balances(&mut report, &pass);
-            self.allocations(&mut report)?;
-            self.summaries(&mut report, &pass)?;
+        Err(e) => return Err(e.into()),
+    }
+    Ok(found)
+}
+
+/// What SQLite's integrity check reports, of the whole book or one
+/// table: each problem (page, table or index), nothing when sound.
+fn integrity_rows(conn: &Connection, table: Option<&str>) -> rusqlite::Result<Vec<String>> {
+    let sql = match table {
+        None => "PRAGMA integrity_check(20)".to_string(),
+        Some(t) => format!("PRAGMA integrity_check(\"{}\")", t.replace('"', "\"\"")),
+    };
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let row = row?;
+        if row != "ok" {
+            out.push(row);
         }
+    }
+    Ok(out)
+}
+
+/// The book's tables and their root pages, from the schema (which lives
+/// on page 1, read whenever the book opens).
+fn tables(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, rootpage FROM sqlite_schema WHERE type = 'table' AND rootpage > 0 ORDER BY name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Reads<'_> {
+    /// The book's own rules to `depth` (`Full` reads as `Quick`: the
+    /// page-level check is [`Store::check`]'s).
+    fn rules(&self, depth: Depth) -> Result<CheckReport> {
+        let mut report = CheckReport::default();
+        if depth == Depth::Instant {
+            self.numbering(&mut report)?;
+            return Ok(report);
+        }
+        let pass = self.customer_pass()?;
+        self.foreign_keys(&mut report, &pass)?;
+        self.numbering(&mut report)?;
+        self.balances(&mut report, &pass);
+        self.allocations(&mut report, &pass)?;
+        self.summaries(&mut report, &pass)?;
         Ok(report)
     }
 
-    fn sqlite_check(&self, report: &mut CheckReport) -> Result<()> {
-        report.ran.push("integrity");
-        match self.integrity_rows(None) {
-            Ok(rows) => {
-                for row in rows {
-                    report.push("integrity", row);
-                }
-            }
-            // Damage SQLite cannot even walk past: ask table by table, so
-            // each damaged one is named.
-            Err(e) if is_corrupt(&e) => {
-                for (table, root) in self.tables()? {
-                    match self.integrity_rows(Some(&table)) {
-                        Ok(rows) => rows.into_iter().for_each(|r| report.push("integrity", r)),
-                        Err(e) if is_corrupt(&e) => report.push(
-                            "integrity",
-                            format!("table {table} (root page {root}) cannot be read: {e}"),
-                        ),
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-                if report.is_ok() {
-                    report.push("integrity", format!("SQLite reports: {e}"));
-                }
-            }
-            Err(e) => return Err(e.into()),
-        }
-        if !report.is_ok() {
-            return Ok(());
-        }
+    /// Every reference points at a row: the entries' from the pass, every
+    /// other table's (and the entries' where the pass does not know them
+    /// all) from SQLite's own check.
+    fn foreign_keys(&self, report: &mut CheckReport, pass: &Pass) -> Result<()> {
         report.ran.push("foreign keys");
-        let mut stmt = self
-            .conn
-            .prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT ?1")?;
-        let rows = stmt.query_map([SHOWN], |r| {
-            Ok(format!(
-                "{} row {} points to a missing {} row",
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?.unwrap_or(0),
-                r.get::<_, String>(2)?
-            ))
-        })?;
-        for row in rows {
-            report.push("foreign keys", row?);
+        let mut found: Vec<String> = pass
+            .orphans
+            .iter()
+            .map(|(id, parent)| format!("entries row {id} points to a missing {parent} row"))
+            .collect();
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT m.name FROM sqlite_schema m, pragma_foreign_key_list(m.name) \
+             WHERE m.type = 'table' ORDER BY m.name",
+        )?;
+        let tables: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for table in tables {
+            if table == "entries" && pass.references_checked {
+                continue;
+            }
+            let mut stmt = self.conn.prepare(
+                "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(?1) LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![table, SHOWN], |r| {
+                Ok(format!(
+                    "{} row {} points to a missing {} row",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                    r.get::<_, String>(2)?
+                ))
+            })?;
+            for row in rows {
+                found.push(row?);
+            }
+        }
+        for detail in found.into_iter().take(SHOWN as usize) {
+            report.push("foreign keys", detail);
         }
         Ok(())
     }
@@ -222,7 +311,7 @@ impl Reads<'_> {
         }
     }
 
-    fn allocations(&self, report: &mut CheckReport) -> Result<()> {
+    fn allocations(&self, report: &mut CheckReport, pass: &Pass) -> Result<()> {
         report.ran.push("allocations");
         let queries = [
             (
@@ -263,18 +352,21 @@ impl Reads<'_> {
                 );
             },
         )?;
-        self.payouts(report)
+        self.payouts(report, pass)
     }
 
     /// Every payout used exactly its amount of its own customer's credits,
     /// and the two sides of each transfer point at each other with one amount.
-    fn payouts(&self, report: &mut CheckReport) -> Result<()> {
+    /// The pass found every payout and every entry with a counterpart:
+    /// each is looked up by its id, not by a scan of the entries.
+    fn payouts(&self, report: &mut CheckReport, pass: &Pass) -> Result<()> {
         report.ran.push("payouts");
-        self.each(
+        self.each_of(
             "SELECT p.id, p.amount_cents, \
              (SELECT COALESCE(SUM(s.amount_cents), 0) FROM payout_sources s JOIN entries c ON c.id = s.credit_id \
               WHERE s.payout_id = p.id AND c.customer_id = p.customer_id AND c.kind = 'credit') AS used \
-             FROM entries p WHERE p.kind = 'payout' AND used <> p.amount_cents LIMIT ?1",
+             FROM entries p WHERE p.id = ?1 AND p.kind = 'payout' AND used <> p.amount_cents",
+            &pass.payouts,
             |id: i64, amount, used| {
                 report.push(
                     "payouts",
@@ -286,11 +378,12 @@ impl Reads<'_> {
                 );
             },
         )?;
-        self.each(
+        self.each_of(
             "SELECT a.id, a.amount_cents, COALESCE(b.amount_cents, 0) FROM entries a \
              LEFT JOIN entries b ON b.id = a.counterpart \
-             WHERE a.counterpart IS NOT NULL AND (b.id IS NULL OR b.counterpart IS NOT a.id \
-             OR b.amount_cents <> a.amount_cents OR b.kind = a.kind) LIMIT ?1",
+             WHERE a.id = ?1 AND a.counterpart IS NOT NULL AND (b.id IS NULL OR b.counterpart IS NOT a.id \
+             OR b.amount_cents <> a.amount_cents OR b.kind = a.kind)",
+            &pass.transfers,
             |id: i64, amount, other| {
                 report.push(
                     "payouts",
@@ -308,7 +401,7 @@ impl Reads<'_> {
     /// and the balances.
     fn summaries(&self, report: &mut CheckReport, pass: &Pass) -> Result<()> {
         report.ran.push("day totals");
-        let kept: std::collections::BTreeMap<String, [i128; 6]> = {
+        let kept: std::collections::BTreeMap<u32, [i128; 6]> = {
             let mut stmt = self.conn.prepare(
                 "SELECT day, billed_cents, collected_cents, transfers_in_cents, \
                  transfers_out_cents, opening_cents, entries FROM day_totals",
@@ -318,12 +411,12 @@ impl Reads<'_> {
                 for (i, x) in v.iter_mut().enumerate() {
                     *x = i128::from(r.get::<_, i64>(1 + i)?);
                 }
-                Ok((r.get::<_, String>(0)?, v))
+                Ok((day_key_of(&r.get::<_, String>(0)?), v))
             })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         // Every day either side knows; a day missing on one side is zeros.
-        let mut days: Vec<&String> = kept.keys().chain(pass.days.keys()).collect();
+        let mut days: Vec<&u32> = kept.keys().chain(pass.days.keys()).collect();
         days.sort();
         days.dedup();
         let zero = [0i128; 6];
@@ -333,7 +426,10 @@ impl Reads<'_> {
         for day in wrong.take(SHOWN as usize) {
             report.push(
                 "day totals",
-                format!("{day}: the kept day totals differ from the sum of its entries"),
+                format!(
+                    "{}: the kept day totals differ from the sum of its entries",
+                    day_text(*day)
+                ),
             );
         }
         report.ran.push("book totals");
@@ -396,6 +492,23 @@ impl Reads<'_> {
                     self.plain128(sum)
                 ),
             );
+        }
+        Ok(())
+    }
+
+    /// [`Reads::each`] of a query about one entry, for each of `ids`.
+    fn each_of(&self, sql: &str, ids: &[i64], mut f: impl FnMut(i64, i64, i64)) -> Result<()> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut shown = 0;
+        for id in ids {
+            let mut rows = stmt.query(params![id])?;
+            while let Some(r) = rows.next()? {
+                f(r.get(0)?, r.get(1)?, r.get(2)?);
+                shown += 1;
+            }
+            if shown >= SHOWN {
+                break;
+            }
         }
         Ok(())
     }

@@ -1,13 +1,17 @@
-//! The per-customer rules of `tally check`, from one pass over the
-//! entries: each customer's balance, the balance identity, the kept
-//! uninvoiced sum and the kept sums by kind, each recomputed from the
-//! entries and compared with what the book keeps; and each day's figures
-//! for the kept day totals. One read of the
-//! entries table in its own order (no sort, no temporary index) replaces
-//! a scan per rule, so the rules cost about one reading of the book.
+//! The per-entry rules of `tally check`, from one pass over the entries:
+//! each customer's balance, the balance identity, the kept uninvoiced sum
+//! and the kept sums by kind, each recomputed from the entries and
+//! compared with what the book keeps; each day's figures for the kept day
+//! totals; and every reference an entry holds (its customer, invoice,
+//! void, memo, contract and transfer counterpart), so the foreign key
+//! check need not look each one up again. One read of the entries table
+//! in its own order (no sort, no temporary index) replaces a scan per
+//! rule, so the rules cost about one reading of the book.
 //!
-//! Invariant: the same rules, with the same words, as the queries they
-//! replace; sums are 128-bit, so no book can overflow them.
+//! Invariants: the same rules, with the same words, as the queries they
+//! replace; sums are 128-bit, so no book can overflow them; a reference
+//! of the entries that this pass does not know (a new foreign key in the
+//! schema) is left to SQLite's own check, never skipped.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -47,88 +51,259 @@ pub(super) struct Kept {
 /// their open invoices.
 pub(super) struct Pass {
     pub customers: Vec<(Kept, Summed, i128, i128)>,
-    /// Each day's figures (`day_figures`: billed, collected, transfers in
-    /// and out, opening) and entry count, summed from its entries.
-    pub days: BTreeMap<String, [i128; 6]>,
+    /// Each day (`YYYYMMDD` as a number) with its figures (`day_figures`:
+    /// billed, collected, transfers in and out, opening) and entry count,
+    /// summed from its entries.
+    pub days: BTreeMap<u32, [i128; 6]>,
+    /// Entries pointing at a row that is not there: (entry id, the table
+    /// it should be in), in entry order.
+    pub orphans: Vec<(i64, &'static str)>,
+    /// Whether the pass proved every reference the entries hold (false:
+    /// SQLite's foreign key check must read the entries too).
+    pub references_checked: bool,
+    /// Every payout's id, and every entry's with a counterpart (the
+    /// sides of transfers), in entry order.
+    pub payouts: Vec<i64>,
+    pub transfers: Vec<i64>,
+}
+
+/// The references of an entry the pass proves: (column, parent table).
+/// Matched against the schema's own list before the pass relies on it.
+const REFERENCES: [(&str, &str); 6] = [
+    ("customer_id", "customers"),
+    ("invoice_id", "invoices"),
+    ("void_of", "invoices"),
+    ("memo_of", "invoices"),
+    ("contract_id", "contracts"),
+    ("counterpart", "entries"),
+];
+
+/// A set of row ids: a bitmap for the dense ids SQLite hands out, a hash
+/// set for any others.
+#[derive(Default)]
+struct Ids {
+    bits: Vec<u64>,
+    other: HashSet<i64>,
+}
+
+/// Ids below this go in the bitmap (at most 8 MB of it).
+const DENSE: i64 = 1 << 26;
+
+impl Ids {
+    fn insert(&mut self, id: i64) {
+        if (0..DENSE).contains(&id) {
+            let (word, bit) = ((id / 64) as usize, id % 64);
+            if word >= self.bits.len() {
+                self.bits.resize(word + 1, 0);
+            }
+            self.bits[word] |= 1 << bit;
+        } else {
+            self.other.insert(id);
+        }
+    }
+
+    fn contains(&self, id: i64) -> bool {
+        if (0..DENSE).contains(&id) {
+            self.bits
+                .get((id / 64) as usize)
+                .is_some_and(|w| w & (1 << (id % 64)) != 0)
+        } else {
+            self.other.contains(&id)
+        }
+    }
+}
+
+/// Hashing for day keys, which are small distinct numbers: a multiply,
+/// not SipHash (no one chooses them to collide, and they are few).
+#[derive(Default, Clone, Copy)]
+struct DayHash;
+
+struct DayHasher(u64);
+
+impl std::hash::BuildHasher for DayHash {
+    type Hasher = DayHasher;
+    fn build_hasher(&self) -> DayHasher {
+        DayHasher(0)
+    }
+}
+
+impl std::hash::Hasher for DayHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// `YYYY-MM-DD` as the number `YYYYMMDD`: the same order, no allocation.
+/// The schema holds every date to that shape.
+fn day_key(day: &[u8]) -> u32 {
+    day.iter()
+        .filter(|b| b.is_ascii_digit())
+        .fold(0, |n, b| n * 10 + u32::from(b - b'0'))
+}
+
+/// A day key as the book writes the day.
+pub(super) fn day_text(key: u32) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        key / 10_000,
+        key / 100 % 100,
+        key % 100
+    )
+}
+
+pub(super) fn day_key_of(day: &str) -> u32 {
+    day_key(day.as_bytes())
+}
+
+/// The parent tables' ids an entry may point at.
+struct Parents {
+    customers: Ids,
+    invoices: Ids,
+    drafts: HashSet<i64>,
+    contracts: Ids,
 }
 
 impl Reads<'_> {
-    pub(super) fn customer_pass(&self) -> Result<Pass> {
-        let drafts: HashSet<i64> = {
+    fn ids(&self, sql: &str) -> Result<Ids> {
+        let mut ids = Ids::default();
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            ids.insert(r.get(0)?);
+        }
+        Ok(ids)
+    }
+
+    fn parents(&self) -> Result<Parents> {
+        let drafts = {
             let mut stmt = self
                 .conn
                 .prepare("SELECT id FROM invoices WHERE status = 'draft'")?;
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let mut summed: HashMap<i64, Summed> = HashMap::new();
-        let mut days: BTreeMap<String, [i128; 6]> = BTreeMap::new();
-        // The day's figures come from `day_figures`, their one definition.
+        Ok(Parents {
+            customers: self.ids("SELECT id FROM customers")?,
+            invoices: self.ids("SELECT id FROM invoices")?,
+            drafts,
+            contracts: self.ids("SELECT id FROM contracts")?,
+        })
+    }
+
+    /// Whether the schema's references from entries are exactly those the
+    /// pass proves.
+    fn references_known(&self) -> Result<bool> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT \"from\", \"table\" FROM pragma_foreign_key_list('entries')")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut found: Vec<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut known: Vec<(String, String)> = REFERENCES
+            .iter()
+            .map(|(c, t)| (c.to_string(), t.to_string()))
+            .collect();
+        found.sort();
+        known.sort();
+        Ok(found == known)
+    }
+
+    pub(super) fn customer_pass(&self) -> Result<Pass> {
+        let parents = self.parents()?;
+        let top = parents.customers.bits.len() * 64;
+        let mut summed = vec![Summed::default(); top];
+        let mut far: HashMap<i64, Summed> = HashMap::new();
+        let mut days: HashMap<u32, [i128; 6], DayHash> = HashMap::default();
+        let mut entry_ids = Ids::default();
+        let mut counterparts: Vec<(i64, i64)> = Vec::new();
+        let mut payouts = Vec::new();
+        let mut orphans = Vec::new();
+        // The day's figures come from `day_figures`, their one definition
+        // (SQLite reads the view and the entries as one scan).
         let mut stmt = self.conn.prepare(
-            "SELECT e.customer_id, e.kind, e.amount_cents, e.tax_cents, e.invoice_id, \
-             e.memo_of IS NOT NULL, e.void_of IS NULL AND e.memo_of IS NULL AND e.counterpart IS NULL, \
-             e.counterpart IS NULL, f.day, f.billed, f.collected, f.transfers_in, f.transfers_out, \
-             f.opening FROM entries e JOIN day_figures f ON f.id = e.id",
+            "SELECT e.id, e.customer_id, e.kind, e.amount_cents, e.tax_cents, e.invoice_id, \
+             e.memo_of, e.void_of, e.counterpart, e.contract_id, f.day, f.billed, f.collected, \
+             f.transfers_in, f.transfers_out, f.opening FROM entries e NOT INDEXED JOIN day_figures f ON f.id = e.id",
         )?;
         let mut rows = stmt.query([])?;
-        let mut day = String::new();
-        let mut figures = [0i128; 6];
         while let Some(r) = rows.next()? {
-            // Entries of one day mostly come together: sum them in place
-            // and file the day's figures when the day changes.
-            let d = r.get_ref(8)?.as_str().map_err(rusqlite::Error::from)?;
-            if d != day {
-                if !day.is_empty() {
-                    add(days.entry(std::mem::take(&mut day)).or_default(), &figures);
+            let id: i64 = r.get(0)?;
+            entry_ids.insert(id);
+            let refs: [Option<i64>; 6] = [
+                r.get(1)?,
+                r.get(5)?,
+                r.get(7)?,
+                r.get(6)?,
+                r.get(9)?,
+                r.get(8)?,
+            ];
+            let sets = [
+                &parents.customers,
+                &parents.invoices,
+                &parents.invoices,
+                &parents.invoices,
+                &parents.contracts,
+            ];
+            for (i, set) in sets.iter().enumerate() {
+                if refs[i].is_some_and(|p| !set.contains(p)) {
+                    orphans.push((id, REFERENCES[i].1));
                 }
-                day = d.to_string();
-                figures = [0; 6];
             }
+            if let Some(other) = refs[5] {
+                counterparts.push((id, other));
+            }
+            let kind = r.get_ref(2)?.as_bytes().map_err(rusqlite::Error::from)?;
+            if kind == b"payout" {
+                payouts.push(id);
+            }
+            let d = r.get_ref(10)?.as_bytes().map_err(rusqlite::Error::from)?;
+            let figures = days.entry(day_key(d)).or_default();
             for (i, f) in figures.iter_mut().take(5).enumerate() {
-                *f += i128::from(r.get::<_, i64>(9 + i)?);
+                *f += i128::from(r.get::<_, i64>(11 + i)?);
             }
             figures[5] += 1;
-            let s = summed.entry(r.get(0)?).or_default();
-            let kind = r.get_ref(1)?.as_bytes().map_err(rusqlite::Error::from)?;
-            let amount = i128::from(r.get::<_, i64>(2)?);
-            let tax = i128::from(r.get::<_, i64>(3)?);
-            match kind {
-                b"charge" => {
-                    s.balance -= amount + tax;
-                    s.charged += amount + tax;
-                    match r.get::<_, Option<i64>>(4)? {
-                        None => {
-                            s.uninvoiced += amount + tax;
-                            s.uninvoiced_or_draft += amount + tax;
-                        }
-                        Some(i) if drafts.contains(&i) => s.uninvoiced_or_draft += amount + tax,
-                        Some(_) => {}
-                    }
-                }
-                b"credit" => {
-                    s.balance += amount;
-                    s.credit += amount;
-                    s.credited += amount;
-                    if r.get(5)? {
-                        s.memo += amount;
-                    }
-                    if r.get(6)? {
-                        s.paid += amount;
-                    }
-                }
-                _ => {
-                    s.balance -= amount + tax;
-                    s.credit -= amount;
-                    s.paid_out += amount;
-                    if r.get(7)? {
-                        s.refunded += amount;
-                    }
-                }
+            let customer: i64 = r.get(1)?;
+            let s = match usize::try_from(customer).ok().filter(|c| *c < top) {
+                Some(c) => &mut summed[c],
+                None if parents.customers.contains(customer) => far.entry(customer).or_default(),
+                // An entry of a customer who is not there counts for
+                // nobody (it is reported above).
+                None => continue,
+            };
+            let amount = i128::from(r.get::<_, i64>(3)?);
+            let tax = i128::from(r.get::<_, i64>(4)?);
+            add_entry(s, kind, amount, tax, refs, &parents.drafts);
+        }
+        for (id, other) in &counterparts {
+            if !entry_ids.contains(*other) {
+                orphans.push((*id, "entries"));
             }
         }
-        if !day.is_empty() {
-            add(days.entry(day).or_default(), &figures);
-        }
+        orphans.sort();
+        let customers = self.kept_customers(&summed, &far)?;
+        Ok(Pass {
+            customers,
+            days: days.into_iter().collect(),
+            orphans,
+            references_checked: self.references_known()?,
+            payouts,
+            transfers: counterparts.into_iter().map(|(id, _)| id).collect(),
+        })
+    }
+
+    /// What the book keeps per customer beside what their entries sum to.
+    fn kept_customers(
+        &self,
+        summed: &[Summed],
+        far: &HashMap<i64, Summed>,
+    ) -> Result<Vec<(Kept, Summed, i128, i128)>> {
         let applied = self.per_customer(
             "SELECT e.customer_id, SUM(a.amount_cents) FROM allocations a \
              JOIN entries e ON e.id = a.credit_id GROUP BY e.customer_id",
@@ -160,12 +335,17 @@ impl Reads<'_> {
         let mut customers = Vec::new();
         for k in kept {
             let k = k?;
-            let s = summed.get(&k.id).copied().unwrap_or_default();
+            let s = usize::try_from(k.id)
+                .ok()
+                .and_then(|c| summed.get(c))
+                .or_else(|| far.get(&k.id))
+                .copied()
+                .unwrap_or_default();
             let a = applied.get(&k.id).copied().unwrap_or(0);
             let o = outstanding.get(&k.id).copied().unwrap_or(0);
             customers.push((k, s, a, o));
         }
-        Ok(Pass { customers, days })
+        Ok(customers)
     }
 
     /// `customer id → sum` from a two-column query.
@@ -178,8 +358,72 @@ impl Reads<'_> {
     }
 }
 
-fn add(into: &mut [i128; 6], figures: &[i128; 6]) {
-    for (a, b) in into.iter_mut().zip(figures) {
-        *a += b;
+/// One entry's part in its customer's sums. `refs` as [`REFERENCES`].
+fn add_entry(
+    s: &mut Summed,
+    kind: &[u8],
+    amount: i128,
+    tax: i128,
+    refs: [Option<i64>; 6],
+    drafts: &HashSet<i64>,
+) {
+    let [_, invoice, void_of, memo_of, _, counterpart] = refs;
+    match kind {
+        b"charge" => {
+            s.balance -= amount + tax;
+            s.charged += amount + tax;
+            match invoice {
+                None => {
+                    s.uninvoiced += amount + tax;
+                    s.uninvoiced_or_draft += amount + tax;
+                }
+                Some(i) if drafts.contains(&i) => s.uninvoiced_or_draft += amount + tax,
+                Some(_) => {}
+            }
+        }
+        b"credit" => {
+            s.balance += amount;
+            s.credit += amount;
+            s.credited += amount;
+            if memo_of.is_some() {
+                s.memo += amount;
+            }
+            if void_of.is_none() && memo_of.is_none() && counterpart.is_none() {
+                s.paid += amount;
+            }
+        }
+        _ => {
+            s.balance -= amount + tax;
+            s.credit -= amount;
+            s.paid_out += amount;
+            if counterpart.is_none() {
+                s.refunded += amount;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_keys_keep_the_order_and_read_back() {
+        assert!(day_key(b"2025-12-31") < day_key(b"2026-01-01"));
+        assert_eq!(day_text(day_key(b"2026-02-03")), "2026-02-03");
+    }
+
+    #[test]
+    fn ids_hold_dense_and_far_ids() {
+        let mut ids = Ids::default();
+        for id in [0, 1, 63, 64, 1_000_000, -5, DENSE + 3] {
+            ids.insert(id);
+        }
+        for id in [0, 1, 63, 64, 1_000_000, -5, DENSE + 3] {
+            assert!(ids.contains(id), "{id}");
+        }
+        for id in [2, 65, 999_999, -4, DENSE + 2, DENSE] {
+            assert!(!ids.contains(id), "{id}");
+        }
     }
 }

@@ -254,7 +254,7 @@ impl Runner {
 
 /// The quick checks of `tally check`, as a warning on the status line.
 fn start_check(book: &Book) -> Option<app::Status> {
-    let text = match book.check(crate::store::check::Depth::Quick) {
+    let text = match book.check(crate::store::check::Depth::Instant) {
         Ok(r) if r.is_ok() => return None,
         Ok(r) => format!(
             "Warning: the book failed a check ({}): run `tally check` for details",

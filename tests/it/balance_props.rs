@@ -113,7 +113,7 @@ proptest! {
             // Every kept summary (day totals, customer sums, …) still
             // equals what the entries sum to after the last step.
             if step + 1 == steps {
-                let report = book.reads().check(tally::store::check::Depth::Full).unwrap();
+                let report = book.check(tally::store::check::Depth::Full).unwrap();
                 prop_assert!(report.is_ok(), "{:?}", report.problems);
             }
         }

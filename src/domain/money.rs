@@ -23,6 +23,27 @@ pub struct Currency {
     pub decimals: u32,
 }
 
+/// An amount in minor units, shown as [`Currency::plain`] shows it:
+/// `-1500.00`, no grouping, exactly `decimals` places.
+#[derive(Debug, Clone, Copy)]
+pub struct PlainMinor {
+    minor: i128,
+    decimals: u32,
+}
+
+impl std::fmt::Display for PlainMinor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        if self.decimals == 0 {
+            return write!(f, "{sign}{abs}");
+        }
+        let unit = 10u128.pow(self.decimals);
+        let places = self.decimals as usize;
+        write!(f, "{sign}{}.{:0places$}", abs / unit, abs % unit)
+    }
+}
+
 impl Default for Currency {
     fn default() -> Self {
         Currency {
@@ -194,6 +215,15 @@ impl Currency {
         format!("{v}")
     }
 
+    /// [`Currency::plain`] of an amount in minor units, written straight
+    /// to its reader (exports write millions: no `Decimal`, no `String`).
+    pub fn plain_minor(&self, minor: i128) -> PlainMinor {
+        PlainMinor {
+            minor,
+            decimals: self.decimals,
+        }
+    }
+
     /// `-$1,500.00`: symbol and thousands separators (screens, documents).
     pub fn display(&self, value: Decimal) -> String {
         let plain = self.plain(value.abs());
@@ -271,6 +301,34 @@ mod tests {
 
     fn ok(s: &str) -> String {
         usd().plain(usd().parse_amount(s).expect(s))
+    }
+
+    #[test]
+    fn minor_units_read_as_plain_does_at_every_scale() {
+        for decimals in [0, 2, 3] {
+            let cur = Currency { decimals, ..usd() };
+            for minor in [
+                0i64,
+                1,
+                -1,
+                9,
+                10,
+                99,
+                100,
+                -100,
+                150_050,
+                -150_050,
+                i64::MAX,
+                i64::MIN,
+            ] {
+                let exact = Decimal::from_i128_with_scale(i128::from(minor), decimals);
+                assert_eq!(
+                    cur.plain_minor(i128::from(minor)).to_string(),
+                    cur.plain(exact),
+                    "{minor} at {decimals}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -5,10 +5,14 @@
 
 use std::io::Write;
 
+use crate::domain::money::PlainMinor;
+
 /// A cell: text from people and other systems, or a number tally wrote.
 pub enum Cell<'a> {
     Text(&'a str),
     Number(String),
+    /// An amount in minor units, as the book's currency writes it.
+    Amount(PlainMinor),
 }
 
 /// Text made inert for spreadsheets (OWASP's CSV injection advice).
@@ -19,44 +23,53 @@ pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Rows joined with commas and ended with CRLF, written straight to the
+/// writer (an export writes millions: nothing is built per row).
 pub struct CsvOut<W: Write> {
-    out: csv::Writer<W>,
+    out: W,
 }
 
-/// A text cell as written: quoted whenever it holds anything a
+/// Whether a text cell is quoted: whenever it holds anything a
 /// spreadsheet may split on or end a row at (comma, semicolon, tab, quote,
 /// line break), so `Work;=1+1;` stays one inert cell even for a
 /// spreadsheet that splits on `;`.
-fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains([',', ';', '\t', '"', '\r', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\"")).into()
-    } else {
-        text.into()
-    }
+fn needs_quotes(text: &str) -> bool {
+    text.contains([',', ';', '\t', '"', '\r', '\n'])
 }
 
 impl<W: Write> CsvOut<W> {
-    pub fn new(out: W, header: &[&str]) -> std::io::Result<CsvOut<W>> {
-        // Quoting is ours ([`quoted`]): the writer only joins and ends rows.
-        let mut out = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .quote_style(csv::QuoteStyle::Never)
-            .from_writer(out);
-        out.write_record(header).map_err(std::io::Error::other)?;
+    pub fn new(mut out: W, header: &[&str]) -> std::io::Result<CsvOut<W>> {
+        write!(out, "{}\r\n", header.join(","))?;
         Ok(CsvOut { out })
     }
 
     pub fn row(&mut self, cells: &[Cell<'_>]) -> std::io::Result<()> {
-        let texts: Vec<String> = cells
-            .iter()
-            .map(|c| match c {
-                Cell::Text(t) => quoted(&neutralise(t)).into_owned(),
-                Cell::Number(n) => n.clone(),
-            })
-            .collect();
-        self.out
-            .write_record(texts.iter().map(|t| t.as_bytes()))
-            .map_err(std::io::Error::other)
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                self.out.write_all(b",")?;
+            }
+            match cell {
+                Cell::Text(t) => self.text(t)?,
+                Cell::Number(n) => self.out.write_all(n.as_bytes())?,
+                Cell::Amount(a) => write!(self.out, "{a}")?,
+            }
+        }
+        self.out.write_all(b"\r\n")
+    }
+
+    fn text(&mut self, t: &str) -> std::io::Result<()> {
+        let t = neutralise(t);
+        if !needs_quotes(&t) {
+            return self.out.write_all(t.as_bytes());
+        }
+        self.out.write_all(b"\"")?;
+        for (i, part) in t.split('"').enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\"\"")?;
+            }
+            self.out.write_all(part.as_bytes())?;
+        }
+        self.out.write_all(b"\"")
     }
 
     pub fn finish(mut self) -> std::io::Result<()> {

@@ -10,10 +10,8 @@
 
 use std::io::Write;
 
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
-
 use crate::domain::entry::{EntryKind, Method};
+use crate::domain::money::PlainMinor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
@@ -31,21 +29,22 @@ impl Flavor {
     }
 }
 
-/// One line item as the journal needs it.
+/// One line item as the journal needs it, money in minor units.
 pub struct JournalEntry<'a> {
     pub id: i64,
-    pub date: NaiveDate,
+    /// `YYYY-MM-DD`.
+    pub date: &'a str,
     pub customer: i64,
     pub kind: EntryKind,
-    pub amount: Decimal,
-    pub tax: Decimal,
+    pub amount: i64,
+    pub tax: i64,
     pub description: &'a str,
     pub method: Option<Method>,
     /// The invoice a charge is on, or a void credit or credit memo is for.
     pub invoice: Option<&'a str>,
     pub void: bool,
     /// A void credit's share that reverses the voided invoice's tax.
-    pub void_tax: Decimal,
+    pub void_tax: i64,
     /// An opening balance: booked against opening equity, not as a sale or
     /// as cash received.
     pub opening: bool,
@@ -59,9 +58,26 @@ pub struct Journal<W: Write> {
     code: String,
     /// Account name per customer id.
     names: std::collections::HashMap<i64, String>,
+    /// tally's fixed accounts as this flavor spells them.
+    fixed: std::collections::HashMap<&'static str, String>,
 }
 
 const OPENED: &str = "1900-01-01";
+
+/// Every account tally books to besides the customers'.
+const FIXED: [&str; 11] = [
+    "income:sales",
+    "income:voids",
+    "income:credit memos",
+    "liabilities:sales tax",
+    "assets:cash:cash",
+    "assets:cash:card",
+    "assets:cash:check",
+    "assets:cash:transfer",
+    "assets:cash:other",
+    "equity:transfers",
+    "equity:opening balances",
+];
 
 impl<W: Write> Journal<W> {
     /// Starts a journal: the accounts, one per customer in `customers`
@@ -77,19 +93,7 @@ impl<W: Write> Journal<W> {
             .iter()
             .map(|(id, name)| (*id, customer_account(flavor, *id, name)))
             .collect();
-        let fixed = [
-            "income:sales",
-            "income:voids",
-            "income:credit memos",
-            "liabilities:sales tax",
-            "assets:cash:cash",
-            "assets:cash:card",
-            "assets:cash:check",
-            "assets:cash:transfer",
-            "assets:cash:other",
-            "equity:transfers",
-            "equity:opening balances",
-        ];
+        let fixed = FIXED;
         match flavor {
             Flavor::Hledger => {
                 writeln!(out, "; {}", clean(title))?;
@@ -113,11 +117,22 @@ impl<W: Write> Journal<W> {
             }
         }
         writeln!(out)?;
+        let fixed = FIXED
+            .iter()
+            .map(|a| {
+                let spelled = match flavor {
+                    Flavor::Hledger => a.to_string(),
+                    Flavor::Beancount => bean_account(a),
+                };
+                (*a, spelled)
+            })
+            .collect();
         Ok(Journal {
             flavor,
             out,
             code: code.to_string(),
             names,
+            fixed,
         })
     }
 
@@ -125,101 +140,124 @@ impl<W: Write> Journal<W> {
     pub fn entry(
         &mut self,
         e: &JournalEntry<'_>,
-        plain: impl Fn(Decimal) -> String,
+        plain: impl Fn(i128) -> PlainMinor,
     ) -> std::io::Result<()> {
-        let receivable = self
-            .names
-            .get(&e.customer)
-            .cloned()
-            .unwrap_or_else(|| customer_account(self.flavor, e.customer, ""));
-        let cash = format!("assets:cash:{}", e.method.map_or("other", Method::as_str));
-        let total = e.amount + e.tax;
-        let opening = "equity:opening balances".to_string();
-        let mut legs: Vec<(String, Decimal)> = match e.kind {
-            EntryKind::Charge if e.opening => vec![(receivable, total), (opening, -total)],
-            EntryKind::Credit if e.opening => vec![(opening, e.amount), (receivable, -e.amount)],
-            EntryKind::Charge => {
-                let mut legs = vec![(receivable, total), ("income:sales".into(), -e.amount)];
-                if !e.tax.is_zero() {
-                    legs.push(("liabilities:sales tax".into(), -e.tax));
-                }
-                legs
-            }
-            EntryKind::Credit if e.void && !e.void_tax.is_zero() => {
-                // A void takes back the sales tax with the sale: nothing
-                // stays owed to the tax authority for a cancelled invoice.
-                vec![
-                    ("income:voids".into(), e.amount - e.void_tax),
-                    ("liabilities:sales tax".into(), e.void_tax),
-                    (receivable, -e.amount),
-                ]
-            }
-            EntryKind::Credit => {
-                let other = if e.void {
-                    "income:voids".to_string()
-                } else if e.memo {
-                    "income:credit memos".into()
-                } else if e.transfer {
-                    "equity:transfers".into()
-                } else {
-                    cash
-                };
-                vec![(other, e.amount), (receivable, -e.amount)]
-            }
-            EntryKind::Payout => {
-                let other = if e.transfer {
-                    "equity:transfers".to_string()
-                } else {
-                    cash
-                };
-                vec![(receivable, e.amount), (other, -e.amount)]
+        let fallback;
+        let receivable = match self.names.get(&e.customer) {
+            Some(name) => name.as_str(),
+            None => {
+                fallback = customer_account(self.flavor, e.customer, "");
+                fallback.as_str()
             }
         };
+        let legs = legs(e, receivable);
         let description = clean(e.description);
         let what = if description.is_empty() {
-            e.kind.as_str().to_string()
+            e.kind.as_str()
         } else {
-            description
+            &description
         };
         match self.flavor {
             Flavor::Hledger => {
-                let tag = e
-                    .invoice
-                    .map(|n| format!(", invoice:{}", clean(n)))
-                    .unwrap_or_default();
-                writeln!(
-                    self.out,
-                    "{} {}  ; entry:{}{tag}",
-                    e.date,
-                    what.replace(';', ","),
-                    e.id
-                )?;
-                for (account, v) in legs.drain(..) {
-                    writeln!(self.out, "    {account}  {} {}", plain(v), self.code)?;
+                // `;` starts a comment in hledger.
+                let what: std::borrow::Cow<'_, str> = if what.contains(';') {
+                    what.replace(';', ",").into()
+                } else {
+                    what.into()
+                };
+                write!(self.out, "{} {what}  ; entry:{}", e.date, e.id)?;
+                if let Some(n) = e.invoice {
+                    write!(self.out, ", invoice:{}", clean(n))?;
                 }
+                writeln!(self.out)?;
             }
             Flavor::Beancount => {
-                let link = e
-                    .invoice
-                    .map(|n| format!(" ^{}", bean_link(n)))
-                    .unwrap_or_default();
-                writeln!(self.out, "{} * \"{}\"{link}", e.date, bean_string(&what))?;
-                writeln!(self.out, "  entry: \"{}\"", e.id)?;
-                for (account, v) in legs.drain(..) {
-                    let account = if account.starts_with("Assets:Receivable") {
-                        account
-                    } else {
-                        bean_account(&account)
-                    };
-                    writeln!(self.out, "  {account}  {} {}", plain(v), self.code)?;
+                write!(self.out, "{} * \"{}\"", e.date, bean_string(what))?;
+                if let Some(n) = e.invoice {
+                    write!(self.out, " ^{}", bean_link(n))?;
                 }
+                writeln!(self.out, "\n  entry: \"{}\"", e.id)?;
             }
+        }
+        let indent = match self.flavor {
+            Flavor::Hledger => "    ",
+            Flavor::Beancount => "  ",
+        };
+        for (account, v) in legs.iter().flatten() {
+            let account = match account {
+                Account::Fixed(a) => self.fixed.get(a).map_or(*a, String::as_str),
+                Account::Customer(a) => a,
+            };
+            writeln!(self.out, "{indent}{account}  {} {}", plain(*v), self.code)?;
         }
         writeln!(self.out)
     }
 
     pub fn finish(mut self) -> std::io::Result<()> {
         self.out.flush()
+    }
+}
+
+/// A leg's account: one of tally's own, or the customer's receivable.
+#[derive(Clone, Copy)]
+enum Account<'a> {
+    Fixed(&'static str),
+    Customer(&'a str),
+}
+
+/// The legs of one entry's transaction (at most three), balanced.
+fn legs<'a>(e: &JournalEntry<'_>, receivable: &'a str) -> [Option<(Account<'a>, i128)>; 3] {
+    use Account::{Customer, Fixed};
+    let (amount, tax) = (i128::from(e.amount), i128::from(e.tax));
+    let total = amount + tax;
+    let receivable = Customer(receivable);
+    let opening = Fixed("equity:opening balances");
+    let cash = Fixed(match e.method.unwrap_or(Method::Other) {
+        Method::Cash => "assets:cash:cash",
+        Method::Card => "assets:cash:card",
+        Method::Check => "assets:cash:check",
+        Method::Transfer => "assets:cash:transfer",
+        Method::Other => "assets:cash:other",
+    });
+    let two = |a, b| [Some(a), Some(b), None];
+    match e.kind {
+        EntryKind::Charge if e.opening => two((receivable, total), (opening, -total)),
+        EntryKind::Credit if e.opening => two((opening, amount), (receivable, -amount)),
+        EntryKind::Charge => [
+            Some((receivable, total)),
+            Some((Fixed("income:sales"), -amount)),
+            (tax != 0).then_some((Fixed("liabilities:sales tax"), -tax)),
+        ],
+        EntryKind::Credit if e.void && e.void_tax != 0 => {
+            // A void takes back the sales tax with the sale: nothing
+            // stays owed to the tax authority for a cancelled invoice.
+            let void_tax = i128::from(e.void_tax);
+            [
+                Some((Fixed("income:voids"), amount - void_tax)),
+                Some((Fixed("liabilities:sales tax"), void_tax)),
+                Some((receivable, -amount)),
+            ]
+        }
+        EntryKind::Credit => {
+            let other = if e.void {
+                Fixed("income:voids")
+            } else if e.memo {
+                Fixed("income:credit memos")
+            } else if e.transfer {
+                Fixed("equity:transfers")
+            } else {
+                cash
+            };
+            two((other, amount), (receivable, -amount))
+        }
+        EntryKind::Payout => {
+            let other = if e.transfer {
+                Fixed("equity:transfers")
+            } else {
+                cash
+            };
+            two((receivable, amount), (other, -amount))
+        }
     }
 }
 
@@ -294,22 +332,25 @@ fn bean_link(n: &str) -> String {
         .collect()
 }
 
-fn bean_string(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
+fn bean_string(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['\\', '"']) {
+        return s.into();
+    }
+    s.replace('\\', "\\\\").replace('"', "\\\"").into()
 }
 
 /// One line of text: control and bidirectional formatting characters
 /// become spaces (an account name carrying U+202E would read reversed).
-fn clean(s: &str) -> String {
+/// Borrowed when there is nothing to change, as for nearly every entry.
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| crate::domain::text::is_unsafe(c);
+    if !s.contains(unsafe_char) {
+        return s.trim().into();
+    }
     s.chars()
-        .map(|c| {
-            if crate::domain::text::is_unsafe(c) {
-                ' '
-            } else {
-                c
-            }
-        })
+        .map(|c| if unsafe_char(c) { ' ' } else { c })
         .collect::<String>()
         .trim()
         .to_string()
+        .into()
 }

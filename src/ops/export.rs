@@ -1,7 +1,9 @@
 //! Exports for spreadsheets and accountants: customers, entries and
 //! invoices as CSV, and the whole book as an hledger or beancount journal.
 //! Each reads one snapshot of the book, so a file never mixes two moments;
-//! entries stream from the database to the writer, never held whole.
+//! entries stream from the database to the writer in the order they were
+//! entered, never held whole and never sorted (hledger and beancount order
+//! a journal by date themselves; a spreadsheet sorts on a click).
 //!
 //! The entries CSV is the format `import entries` reads, so export →
 //! import into an empty book gives the same balances (refunds and
@@ -100,23 +102,23 @@ impl Book {
                         ],
                     )
                     .map_err(io)?;
+                    let amount = |minor: i64| Cell::Amount(cur.plain_minor(minor.into()));
                     r.each_entry(|e| {
                         let kind = match e.kind {
                             EntryKind::Payout => "refund",
                             k => k.as_str(),
                         };
-                        let date = e.date.format("%Y-%m-%d").to_string();
                         w.row(&[
-                            Cell::Text(&date),
-                            Cell::Text(&e.name),
-                            Cell::Text(e.email.as_deref().unwrap_or("")),
+                            Cell::Text(e.date),
+                            Cell::Text(e.name),
+                            Cell::Text(e.email.unwrap_or("")),
                             Cell::Text(kind),
-                            num(e.amount),
-                            num(e.tax),
-                            Cell::Text(&e.description),
+                            amount(e.amount),
+                            amount(e.tax),
+                            Cell::Text(e.description),
                             Cell::Text(e.method.map(|m| m.as_str()).unwrap_or("")),
-                            Cell::Text(e.reference.as_deref().unwrap_or("")),
-                            Cell::Text(e.invoice.as_deref().unwrap_or("")),
+                            Cell::Text(e.reference.unwrap_or("")),
+                            Cell::Text(e.invoice.unwrap_or("")),
                         ])
                         .map_err(io)?;
                         n += 1;
@@ -185,16 +187,16 @@ impl Book {
                             kind: e.kind,
                             amount: e.amount,
                             tax: e.tax,
-                            description: &e.description,
+                            description: e.description,
                             method: e.method,
-                            invoice: e.invoice.as_deref(),
+                            invoice: e.invoice,
                             void: e.void,
                             void_tax: e.void_tax,
                             opening: e.opening,
                             memo: e.memo,
                             transfer: e.transfer,
                         };
-                        j.entry(&entry, |v| cur.plain(v)).map_err(io)?;
+                        j.entry(&entry, |v| cur.plain_minor(v)).map_err(io)?;
                         n += 1;
                         Ok(())
                     })?;

@@ -33,7 +33,7 @@ use rusqlite::types::FromSql;
 use rusqlite::{Connection, OpenFlags, params};
 
 use super::check_pass::{Pass, Summed, day_key_of, day_text};
-use super::{Reads, Result, Store};
+use super::{MAP_BYTES, Reads, Result, Store};
 
 /// How much of the book to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,22 +71,10 @@ fn is_corrupt(e: &rusqlite::Error) -> bool {
 /// At most this many offending rows are listed per check.
 const SHOWN: i64 = 20;
 
-/// Memory-mapped reads for the page-level check: it reads every page once,
-/// and a map spares copying each into SQLite's cache.
-const MAP_BYTES: i64 = 1 << 30;
-
 impl Store {
     /// Runs the checks of `depth`; the book's rules in one read
     /// transaction, so they all see the same snapshot.
     pub fn check(&self, depth: Depth) -> Result<CheckReport> {
-        // The rules read every entry once: mapped, no page is copied.
-        self.conn.pragma_update(None, "mmap_size", MAP_BYTES)?;
-        let report = self.check_mapped(depth);
-        self.conn.pragma_update(None, "mmap_size", 0)?;
-        report
-    }
-
-    fn check_mapped(&self, depth: Depth) -> Result<CheckReport> {
         if depth != Depth::Full {
             return self.snapshot(|r| r.rules(depth));
         }

@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{CachedStatement, OptionalExtension, params};
 use rust_decimal::Decimal;
 
-use super::{Reads, Result, Tx, parse_day, ts};
+use super::{Reads, Result, Tx, ts};
 use crate::domain::customer::CustomerId;
 use crate::domain::entry::{EntryKind, Method};
 
@@ -603,43 +603,80 @@ impl Reads<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Every entry, oldest first, with its customer and invoice number,
-    /// handed to `f` one at a time (the book is never held in memory).
-    pub fn each_entry(&self, mut f: impl FnMut(&ExportEntry) -> Result<()>) -> Result<()> {
+    /// Every entry in the order it was entered (entry id, the table's own
+    /// order: read straight through, never sorted), with its customer and
+    /// invoice number, handed to `f` one at a time. Only the customers'
+    /// names and the invoices' numbers are held, never the entries.
+    pub fn each_entry(&self, mut f: impl FnMut(&ExportEntry<'_>) -> Result<()>) -> Result<()> {
+        let customers: HashMap<i64, (String, Option<String>)> = {
+            let mut stmt = self.conn.prepare("SELECT id, name, email FROM customers")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        // A draft's number is no number yet.
+        let numbers: HashMap<i64, String> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, number FROM invoices WHERE status <> 'draft' AND number IS NOT NULL",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut void_tax = self
+            .conn
+            .prepare("SELECT COALESCE(SUM(tax_cents), 0) FROM entries WHERE invoice_id = ?1")?;
         let mut stmt = self.conn.prepare(
-            "SELECT e.id, e.customer_id, c.name, c.email, e.kind, e.amount_cents, e.tax_cents, \
-             e.description, e.method, e.date, e.reference, e.counterpart IS NOT NULL, \
-             COALESCE(i.number, v.number, m.number), e.void_of IS NOT NULL, e.memo_of IS NOT NULL, \
-             CASE WHEN e.void_of IS NOT NULL THEN \
-              (SELECT COALESCE(SUM(x.tax_cents), 0) FROM entries x WHERE x.invoice_id = e.void_of) ELSE 0 END, \
-             e.opening \
-             FROM entries e JOIN customers c ON c.id = e.customer_id \
-             LEFT JOIN invoices i ON i.id = e.invoice_id AND i.status <> 'draft' \
-             LEFT JOIN invoices v ON v.id = e.void_of LEFT JOIN invoices m ON m.id = e.memo_of \
-             ORDER BY e.date, e.id",
+            "SELECT id, customer_id, kind, amount_cents, tax_cents, description, method, date, \
+             reference, counterpart IS NOT NULL, invoice_id, void_of, memo_of, opening \
+             FROM entries NOT INDEXED ORDER BY id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let kind: String = r.get(4)?;
-            let method: Option<String> = r.get(8)?;
+            let customer: i64 = r.get(1)?;
+            // An entry whose customer is gone is `tally check`'s to
+            // report; an export has no name to give it.
+            let Some((name, email)) = customers.get(&customer) else {
+                continue;
+            };
+            let text = |i: usize| -> Result<&str> {
+                Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+            };
+            let kind = text(2)?;
+            let (invoice, void_of, memo_of): (Option<i64>, Option<i64>, Option<i64>) =
+                (r.get(10)?, r.get(11)?, r.get(12)?);
+            let number = [invoice, void_of, memo_of]
+                .into_iter()
+                .flatten()
+                .find_map(|i| numbers.get(&i).map(String::as_str));
+            let void_tax = match void_of {
+                Some(v) => void_tax.query_row([v], |r| r.get(0))?,
+                None => 0,
+            };
+            let method = r
+                .get_ref(6)?
+                .as_str_or_null()
+                .map_err(rusqlite::Error::from)?;
+            let reference = r
+                .get_ref(8)?
+                .as_str_or_null()
+                .map_err(rusqlite::Error::from)?;
             let e = ExportEntry {
                 id: r.get(0)?,
-                customer: r.get(1)?,
-                name: r.get(2)?,
-                email: r.get(3)?,
-                kind: EntryKind::parse(&kind).unwrap_or(EntryKind::Charge),
-                amount: self.money(r.get(5)?),
-                tax: self.money(r.get(6)?),
-                description: r.get(7)?,
-                method: method.as_deref().and_then(Method::parse),
-                date: parse_day(9, &r.get::<_, String>(9)?)?,
-                reference: r.get(10)?,
-                transfer: r.get(11)?,
-                invoice: r.get(12)?,
-                void: r.get(13)?,
-                memo: r.get(14)?,
-                void_tax: self.money(r.get(15)?),
-                opening: r.get(16)?,
+                customer,
+                name,
+                email: email.as_deref(),
+                kind: EntryKind::parse(kind).unwrap_or(EntryKind::Charge),
+                amount: r.get(3)?,
+                tax: r.get(4)?,
+                description: text(5)?,
+                method: method.and_then(Method::parse),
+                date: text(7)?,
+                reference,
+                transfer: r.get(9)?,
+                invoice: number,
+                void: void_of.is_some(),
+                memo: memo_of.is_some(),
+                void_tax,
+                opening: r.get(13)?,
             };
             f(&e)?;
         }
@@ -650,25 +687,27 @@ impl Reads<'_> {
 /// (id, name, email, balance) of one customer, for matching import rows.
 pub type CustomerKey = (CustomerId, String, Option<String>, Decimal);
 
-/// An entry as exports write it.
+/// An entry as exports write it: borrowed from the row being read, money
+/// in minor units.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExportEntry {
+pub struct ExportEntry<'a> {
     pub id: i64,
     pub customer: i64,
-    pub name: String,
-    pub email: Option<String>,
+    pub name: &'a str,
+    pub email: Option<&'a str>,
     pub kind: EntryKind,
-    pub amount: Decimal,
-    pub tax: Decimal,
-    pub description: String,
+    pub amount: i64,
+    pub tax: i64,
+    pub description: &'a str,
     pub method: Option<Method>,
-    pub date: NaiveDate,
-    pub reference: Option<String>,
+    /// `YYYY-MM-DD`, as the book keeps it (the schema holds it to that).
+    pub date: &'a str,
+    pub reference: Option<&'a str>,
     pub transfer: bool,
-    pub invoice: Option<String>,
+    pub invoice: Option<&'a str>,
     pub void: bool,
     /// For a void credit, the voided invoice's tax (reversed with it).
-    pub void_tax: Decimal,
+    pub void_tax: i64,
     /// An opening balance brought from another system.
     pub opening: bool,
     pub memo: bool,

@@ -154,6 +154,10 @@ pub enum StoreError {
 /// the book is busy.
 const BUSY_WAIT: Duration = Duration::from_secs(5);
 
+/// How much of the file a whole-book read maps (SQLite maps no more than
+/// the file holds).
+pub(crate) const MAP_BYTES: i64 = 1 << 30;
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {

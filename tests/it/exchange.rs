@@ -287,6 +287,33 @@ fn exports_neutralise_formulas_and_round_trip_into_an_empty_book() {
     fresh.ok(&["check"]);
 }
 
+#[test]
+fn entries_leave_in_the_order_they_were_entered() {
+    // Read straight through the table, never sorted: a backdated entry
+    // comes where it was entered, with its own date.
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann"]);
+    for (amount, date, desc) in [
+        ("10", "2026-03-01", "entered first"),
+        ("20", "2026-01-01", "backdated"),
+        ("30", "2026-03-02", "entered last"),
+    ] {
+        b.ok(&[
+            "charge", "1", amount, "--tax", "0", "--date", date, "--desc", desc,
+        ]);
+    }
+    let csv = b.ok(&["export", "entries"]);
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert!(rows[0].starts_with("2026-03-01,Ann,") && rows[0].contains("entered first"));
+    assert!(rows[1].starts_with("2026-01-01,Ann,") && rows[1].contains("backdated"));
+    assert!(rows[2].starts_with("2026-03-02,Ann,") && rows[2].contains("entered last"));
+    let journal = b.ok(&["export", "journal"]);
+    let first = journal.find("entered first").expect("first");
+    let backdated = journal.find("2026-01-01 backdated").expect("backdated");
+    assert!(first < backdated, "{journal}");
+}
+
 /// A book with charges, tax, payments, a void, a refund, a transfer and
 /// names that need care in a journal.
 fn journal_book() -> Book {

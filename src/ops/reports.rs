@@ -18,7 +18,7 @@ impl Book {
         // answer without reading all history.
         self.snapshot(|r| {
             let mut rows = if r.anything_after(day)? {
-                r.aging_scan(day, terms)?
+                r.aging_pass(day, terms)?
             } else {
                 r.aging_kept(day, terms)?
             };

@@ -19,6 +19,7 @@
 //! - Per customer, `balance = available credit − remaining on open invoices
 //!   − charges not on a finalized invoice` (see [`BalanceBreakdown`]).
 
+mod aging_pass;
 mod backup;
 pub mod check;
 mod check_pass;
@@ -26,6 +27,7 @@ mod contacts;
 mod contracts;
 mod credits;
 mod customers;
+mod dense;
 mod documents;
 mod entries;
 mod exchange;

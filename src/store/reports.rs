@@ -252,12 +252,12 @@ impl Reads<'_> {
 /// charge's date can fall in, newest first: a charge dated on or after
 /// `from[0]` is not yet due, on or after `from[1]` 1–30 days late, and so
 /// on; anything older is over 90 days late.
-struct Ladder {
+pub(super) struct Ladder {
     from: [String; 4],
 }
 
 impl Ladder {
-    fn new(as_of: NaiveDate, terms: u32) -> Ladder {
+    pub(super) fn new(as_of: NaiveDate, terms: u32) -> Ladder {
         let back = |days: u32| day(as_of - chrono::Days::new(u64::from(terms + days)));
         Ladder {
             from: [back(0), back(30), back(60), back(90)],
@@ -265,7 +265,7 @@ impl Ladder {
     }
 
     /// The column of a charge dated `date` (`YYYY-MM-DD` sorts as text).
-    fn column(&self, date: &str) -> usize {
+    pub(super) fn column(&self, date: &str) -> usize {
         self.from
             .iter()
             .position(|f| date >= f.as_str())
@@ -274,7 +274,7 @@ impl Ladder {
 }
 
 /// Which aging column `late` days past due falls in.
-fn bucket(late: i64) -> usize {
+pub(super) fn bucket(late: i64) -> usize {
     match late {
         i64::MIN..=0 => 0,
         1..=30 => 1,

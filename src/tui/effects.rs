@@ -552,6 +552,12 @@ fn remind(book: &mut Book, clipboard: &mut Session, id: CustomerId) -> Result<Ac
     })
 }
 
+/// A report screen's data, read in one snapshot, as the action that
+/// hands it to the screen (or says why it could not be read).
+pub fn read_report(book: &Book, kind: ReportKind) -> Action {
+    load_report(book, kind).unwrap_or_else(failure)
+}
+
 /// A report screen's data, read in one snapshot.
 fn load_report(book: &Book, kind: ReportKind) -> Result<Action, OpsError> {
     let data = match kind {

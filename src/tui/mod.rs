@@ -20,6 +20,7 @@ mod mailer;
 pub mod menu;
 mod overlay;
 mod publisher;
+mod report_reader;
 pub mod reports;
 pub mod screens;
 pub mod shared;
@@ -67,6 +68,10 @@ pub struct Runner {
     publisher: Option<publisher::Background>,
     /// Runs the reminder schedule and sends mail when `[mail]` is set.
     mailer: Option<mailer::Background>,
+    /// Reads the whole-book reports beside the screen, once
+    /// [`Runner::read_reports_beside`] is called (the interactive screen);
+    /// otherwise they are read in the keystroke that asks.
+    reports: Option<report_reader::ReportReader>,
 }
 
 impl Runner {
@@ -135,6 +140,7 @@ impl Runner {
         let mut runner = Runner {
             publisher,
             mailer,
+            reports: None,
             app,
             book,
             ui,
@@ -159,6 +165,11 @@ impl Runner {
             for effect in self.app.update(a) {
                 let answer = match effect {
                     app::Effect::StartJob(spec) => self.start_job(spec),
+                    app::Effect::LoadReport(kind)
+                        if self.reports.as_mut().is_some_and(|r| r.request(kind)) =>
+                    {
+                        None
+                    }
                     other => Some(effects::run(&mut self.book, &mut self.clipboard, other)),
                 };
                 queue.extend(answer);
@@ -192,6 +203,41 @@ impl Runner {
         self.job.is_some()
     }
 
+    /// Whether a report is being read beside the screen (its rows are
+    /// shown the moment they come).
+    fn reading(&self) -> bool {
+        self.reports.as_ref().is_some_and(|r| r.waiting())
+    }
+
+    /// From now on the whole-book reports are read on a thread of their
+    /// own, and the aging report is read at once, before it is asked for.
+    pub fn read_reports_beside(&mut self) {
+        self.reports = report_reader::ReportReader::start(&self.book);
+        if let Some(r) = &mut self.reports {
+            r.request(reports::ReportKind::Aging);
+        }
+    }
+
+    /// Waits for the reports being read beside the screen and shows them.
+    pub fn await_reports(&mut self) {
+        let answers = self.reports.as_mut().map(|r| r.wait()).unwrap_or_default();
+        for a in answers {
+            self.dispatch(a);
+        }
+    }
+
+    /// Shows the reports read beside the screen that have arrived.
+    fn report_answers(&mut self) {
+        let answers = self
+            .reports
+            .as_mut()
+            .map(|r| r.answers())
+            .unwrap_or_default();
+        for a in answers {
+            self.dispatch(a);
+        }
+    }
+
     /// Opens the first run's questions when the book is empty and every
     /// setting is at its default (a new owner): answered, they become the
     /// config at `path`.
@@ -212,6 +258,7 @@ impl Runner {
     /// or result goes on the status line; if another tally changed the
     /// book since the last look, what is on screen is reloaded.
     pub fn tick(&mut self) {
+        self.report_answers();
         if let Some(job) = self.job.take() {
             if job.is_finished() {
                 self.dispatch(Action::JobDone(job.outcome()));
@@ -352,6 +399,8 @@ pub(crate) fn plural(n: usize, what: &str) -> String {
 const TICK: std::time::Duration = std::time::Duration::from_millis(500);
 /// How often the progress of a running `:` command is redrawn.
 const JOB_TICK: std::time::Duration = std::time::Duration::from_millis(100);
+/// How often the screen looks for a report's rows while they are read.
+const REPORT_TICK: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// Runs the TUI on `book` until the owner quits. The terminal is restored on
 /// quit, on error and on panic (ratatui's hook).
@@ -369,6 +418,7 @@ pub fn run(book: Book, config_path: Option<std::path::PathBuf>) -> Result<()> {
     let result = (|| -> Result<()> {
         let size = terminal.size()?;
         let mut runner = Runner::new(book, ui, (size.width, size.height));
+        runner.read_reports_beside();
         if let Some(path) = config_path.filter(|p| !p.exists()) {
             runner.offer_first_run(path);
         }
@@ -379,7 +429,13 @@ pub fn run(book: Book, config_path: Option<std::path::PathBuf>) -> Result<()> {
             }
             // Wait for a key, but look at the book twice a second so what
             // another tally writes shows without reopening a screen.
-            let wait = if runner.busy() { JOB_TICK } else { TICK };
+            let wait = if runner.reading() {
+                REPORT_TICK
+            } else if runner.busy() {
+                JOB_TICK
+            } else {
+                TICK
+            };
             // The frame is out: work left for later runs unless a key waits.
             if runner.app.wants_idle() && !event::poll(std::time::Duration::ZERO)? {
                 let seen = runner.app.idle_view();

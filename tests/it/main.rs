@@ -7,6 +7,7 @@
 
 mod common;
 
+mod aging_props;
 mod backup;
 mod balance_props;
 mod check;

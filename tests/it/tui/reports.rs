@@ -547,3 +547,55 @@ fn collections_with_mail_shows_the_next_reminder_and_emails_or_skips() {
         "skipping sends nothing"
     );
 }
+
+#[test]
+fn the_aging_screen_is_read_beside_the_keys_and_shows_each_change() {
+    use tally::domain::entry::{EntryInput, EntryKind};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.tally");
+    let clock = tally::ops::Clock::Fixed(
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 21, 12, 0, 0).unwrap(),
+    );
+    let config = tally::config::Config::default();
+    let mut book = Book::open(&path, config.clone(), "tui:test")
+        .unwrap()
+        .with_clock(clock);
+    tally::ops::demo::populate(&mut book).unwrap();
+    let by_id = |mut rows: Vec<tally::store::AgingRow>| {
+        rows.sort_by_key(|r| r.id);
+        rows
+    };
+    let expected = by_id(book.aging(None).unwrap().1);
+    let ui = Ui {
+        keymap: Keymap::new(&BTreeMap::new()).unwrap(),
+        theme: Theme { color: false },
+    };
+    let mut r = Runner::new(book, ui, (100, 26));
+    r.read_reports_beside();
+    keys(&mut r, "A");
+    // The key answers at once with the screen, rows or not yet.
+    assert!(screen(&r).contains("Receivables aging"));
+    r.await_reports();
+    assert_eq!(by_id(r.app.reports.aging.rows.clone()), expected);
+    // Another tally charges the first customer on the list: the screen
+    // reads the book again beside the keys and shows it.
+    let first = r.app.reports.aging.rows[0].clone();
+    let mut other = Book::open(&path, config, "cli").unwrap().with_clock(clock);
+    let charge = EntryInput {
+        amount: "1000".into(),
+        tax: Some(String::new()),
+        ..Default::default()
+    };
+    other
+        .post(
+            tally::domain::CustomerId(first.id),
+            EntryKind::Charge,
+            &charge,
+        )
+        .unwrap();
+    r.tick();
+    r.await_reports();
+    let now = &r.app.reports.aging.rows[0];
+    assert_eq!(now.id, first.id);
+    assert_eq!(now.total(), first.total() + 100_000, "{now:?}");
+}

@@ -1,0 +1,186 @@
+//! Receivables aging as of a past day, from one pass over the entries in
+//! the table's own order: what `Reads::aging_scan` (the report's
+//! definition, in SQL) says, without its per-row date arithmetic, joins
+//! and grouping. Customers' terms, the invoices and the allocations dated
+//! by then are held in memory (each far fewer than the entries); the
+//! entries are read once and never held.
+//!
+//! Invariant: the same rows as `aging_scan` for any day; tests hold the
+//! two equal on random books at random days.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::named_params;
+
+use super::dense::DenseMap;
+use super::reports::{AgingRow, Ladder, bucket};
+use super::{Reads, Result, day, parse_day};
+
+/// One customer's share of the report while the pass runs.
+#[derive(Default, Clone)]
+struct Owed {
+    buckets: [i64; 5],
+    /// Whether any item was owed (a row even if its buckets net to zero).
+    any: bool,
+    /// Credits less payouts dated by the day.
+    credit: i64,
+    /// What of their credits dated by then was applied to invoices
+    /// issued by then.
+    applied: i64,
+}
+
+/// An invoice as the day saw it.
+struct Invoice {
+    customer: i64,
+    /// Issued by the day and not a draft: an item itself.
+    item: bool,
+    /// A draft, or issued after the day: its charges are items.
+    charges_count: bool,
+    /// Issued by the day: credit applied to it was no longer held.
+    issued_by: bool,
+    total: i64,
+    due: Option<String>,
+    /// Allocated to it from credits dated by the day.
+    paid: i64,
+}
+
+impl Reads<'_> {
+    /// [`Reads::aging_scan`]'s rows, from one pass over the book.
+    pub fn aging_pass(&self, as_of: NaiveDate, default_terms: u32) -> Result<Vec<AgingRow>> {
+        let d = day(as_of);
+        let top: i64 =
+            self.conn
+                .query_row("SELECT COALESCE(MAX(id), 0) FROM customers", [], |r| {
+                    r.get(0)
+                })?;
+        let mut customers: DenseMap<(String, Option<u32>, Owed)> = DenseMap::with_max(top);
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, name, payment_terms_days FROM customers")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                customers.insert(r.get(0)?, (r.get(1)?, r.get(2)?, Owed::default()));
+            }
+        }
+        let mut invoices = self.invoices_as_of(&d)?;
+        self.allocations_as_of(&d, &mut invoices, &mut customers)?;
+        let mut ladders: HashMap<u32, Ladder> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT customer_id, kind, amount_cents, tax_cents, date, invoice_id, opening \
+             FROM entries NOT INDEXED WHERE date <= :d",
+        )?;
+        let mut rows = stmt.query(named_params! { ":d": d })?;
+        while let Some(r) = rows.next()? {
+            let Some((_, terms, owed)) = customers.get_mut(r.get::<_, i64>(0)?) else {
+                continue;
+            };
+            let kind = r.get_ref(1)?.as_bytes().map_err(rusqlite::Error::from)?;
+            let amount: i64 = r.get(2)?;
+            if kind != b"charge" {
+                owed.credit += if kind == b"credit" { amount } else { -amount };
+                continue;
+            }
+            // On an invoice issued by then, the invoice is the item.
+            let on_issued = match r.get::<_, Option<i64>>(5)? {
+                None => false,
+                Some(i) => invoices.get(&i).is_none_or(|inv| !inv.charges_count),
+            };
+            if on_issued {
+                continue;
+            }
+            let terms = if r.get(6)? {
+                0
+            } else {
+                terms.unwrap_or(default_terms)
+            };
+            let date = r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
+            let column = ladders
+                .entry(terms)
+                .or_insert_with(|| Ladder::new(as_of, terms))
+                .column(date);
+            owed.buckets[column] += amount + r.get::<_, i64>(3)?;
+            owed.any = true;
+        }
+        for inv in invoices.values().filter(|i| i.item) {
+            let left = inv.total - inv.paid;
+            let Some((_, _, owed)) = customers.get_mut(inv.customer) else {
+                continue;
+            };
+            if left > 0 {
+                if let Some(due) = &inv.due {
+                    owed.buckets[bucket((as_of - parse_day(0, due)?).num_days())] += left;
+                }
+                owed.any = true;
+            }
+        }
+        let out: Vec<AgingRow> = customers
+            .into_sorted()
+            .into_iter()
+            .filter_map(|(id, (name, _, o))| {
+                let credit = (o.credit - o.applied).max(0);
+                (o.any || credit > 0).then(|| AgingRow {
+                    id,
+                    name,
+                    buckets: o.buckets.map(i128::from),
+                    credit: credit.into(),
+                })
+            })
+            .collect();
+        Ok(out)
+    }
+
+    /// Every invoice, with whether it was issued by `d` (drafts never are).
+    fn invoices_as_of(&self, d: &str) -> Result<HashMap<i64, Invoice>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, customer_id, status <> 'draft' AND issue_date <= :d, \
+             status = 'draft' OR issue_date > :d, issue_date <= :d, \
+             COALESCE(total_cents, 0), due_date FROM invoices",
+        )?;
+        let rows = stmt.query_map(named_params! { ":d": d }, |r| {
+            Ok((
+                r.get(0)?,
+                Invoice {
+                    customer: r.get(1)?,
+                    // SQL's unknown (a missing date) is no.
+                    item: r.get::<_, Option<bool>>(2)?.unwrap_or(false),
+                    charges_count: r.get::<_, Option<bool>>(3)?.unwrap_or(false),
+                    issued_by: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
+                    total: r.get(5)?,
+                    due: r.get(6)?,
+                    paid: 0,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Allocations from credits dated by `d`: paid toward each invoice,
+    /// and applied from each customer's credit to invoices issued by then.
+    fn allocations_as_of(
+        &self,
+        d: &str,
+        invoices: &mut HashMap<i64, Invoice>,
+        customers: &mut DenseMap<(String, Option<u32>, Owed)>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.invoice_id, a.amount_cents, c.customer_id FROM allocations a \
+             JOIN entries c ON c.id = a.credit_id WHERE c.date <= :d",
+        )?;
+        let mut rows = stmt.query(named_params! { ":d": d })?;
+        while let Some(r) = rows.next()? {
+            let (invoice, amount, customer): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let Some(inv) = invoices.get_mut(&invoice) else {
+                continue;
+            };
+            inv.paid += amount;
+            if inv.issued_by
+                && let Some((_, _, owed)) = customers.get_mut(customer)
+            {
+                owed.applied += amount;
+            }
+        }
+        Ok(())
+    }
+}

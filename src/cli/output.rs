@@ -117,25 +117,37 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> anyhow::
             widths[i] = widths[i].max(cell.chars().count());
         }
     }
-    let line = |cells: Vec<String>| -> anyhow::Result<()> {
-        let parts: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if right.contains(&i) {
-                    format!("{c:>w$}", w = widths[i])
-                } else {
-                    format!("{c:<w$}", w = widths[i])
-                }
-            })
-            .collect();
-        self::line(parts.join("  ").trim_end())
+    // Lines are written in blocks, not one write per line: a report of
+    // 100,000 customers is one screenful of work for the terminal.
+    let mut block = String::new();
+    let mut line = |cells: &[String]| -> anyhow::Result<()> {
+        let start = block.len();
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                block.push_str("  ");
+            }
+            let pad = widths[i].saturating_sub(c.chars().count());
+            if right.contains(&i) {
+                block.extend(std::iter::repeat_n(' ', pad));
+                block.push_str(c);
+            } else {
+                block.push_str(c);
+                block.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        let end = block[start..].trim_end().len() + start;
+        block.truncate(end);
+        block.push('\n');
+        if block.len() >= 1 << 16 {
+            text(&std::mem::take(&mut block))?;
+        }
+        Ok(())
     };
-    line(header.iter().map(|h| h.to_string()).collect())?;
+    line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>())?;
     for row in &rows {
-        line(row.clone())?;
+        line(row)?;
     }
-    Ok(())
+    text(&block)
 }
 
 pub fn print_json(v: &Value) -> anyhow::Result<()> {

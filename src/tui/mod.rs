@@ -72,6 +72,11 @@ pub struct Runner {
     /// [`Runner::read_reports_beside`] is called (the interactive screen);
     /// otherwise they are read in the keystroke that asks.
     reports: Option<report_reader::ReportReader>,
+    /// Whether reports are read beside the screen (the reader starts at
+    /// the first request or the first quiet moment, never before the
+    /// first screen is out), and whether it was started.
+    beside: bool,
+    reader_started: bool,
 }
 
 impl Runner {
@@ -141,6 +146,8 @@ impl Runner {
             publisher,
             mailer,
             reports: None,
+            beside: false,
+            reader_started: false,
             app,
             book,
             ui,
@@ -166,7 +173,7 @@ impl Runner {
                 let answer = match effect {
                     app::Effect::StartJob(spec) => self.start_job(spec),
                     app::Effect::LoadReport(kind)
-                        if self.reports.as_mut().is_some_and(|r| r.request(kind)) =>
+                        if self.reader().is_some_and(|r| r.request(kind)) =>
                     {
                         None
                     }
@@ -210,12 +217,18 @@ impl Runner {
     }
 
     /// From now on the whole-book reports are read on a thread of their
-    /// own, and the aging report is read at once, before it is asked for.
+    /// own; the aging report is read at the first quiet moment, before it
+    /// is asked for.
     pub fn read_reports_beside(&mut self) {
-        self.reports = report_reader::ReportReader::start(&self.book);
-        if let Some(r) = &mut self.reports {
-            r.request(reports::ReportKind::Aging);
+        self.beside = true;
+    }
+
+    /// The reader, started on first use.
+    fn reader(&mut self) -> Option<&mut report_reader::ReportReader> {
+        if self.beside && !std::mem::replace(&mut self.reader_started, true) {
+            self.reports = report_reader::ReportReader::start(&self.book);
         }
+        self.reports.as_mut()
     }
 
     /// Waits for the reports being read beside the screen and shows them.
@@ -226,16 +239,19 @@ impl Runner {
         }
     }
 
-    /// Shows the reports read beside the screen that have arrived.
-    fn report_answers(&mut self) {
+    /// Shows the reports read beside the screen that have arrived; true
+    /// when any did.
+    fn report_answers(&mut self) -> bool {
         let answers = self
             .reports
             .as_mut()
             .map(|r| r.answers())
             .unwrap_or_default();
+        let arrived = !answers.is_empty();
         for a in answers {
             self.dispatch(a);
         }
+        arrived
     }
 
     /// Opens the first run's questions when the book is empty and every
@@ -258,6 +274,12 @@ impl Runner {
     /// or result goes on the status line; if another tally changed the
     /// book since the last look, what is on screen is reloaded.
     pub fn tick(&mut self) {
+        if self.beside
+            && !self.reader_started
+            && let Some(r) = self.reader()
+        {
+            r.request(reports::ReportKind::Aging);
+        }
         self.report_answers();
         if let Some(job) = self.job.take() {
             if job.is_finished() {
@@ -418,15 +440,16 @@ pub fn run(book: Book, config_path: Option<std::path::PathBuf>) -> Result<()> {
     let result = (|| -> Result<()> {
         let size = terminal.size()?;
         let mut runner = Runner::new(book, ui, (size.width, size.height));
-        runner.read_reports_beside();
         if let Some(path) = config_path.filter(|p| !p.exists()) {
             runner.offer_first_run(path);
         }
         let mut redraw = true;
+        runner.read_reports_beside();
         while !runner.app.quit {
             if std::mem::replace(&mut redraw, true) {
                 terminal.draw(|f| draw(f, &runner.app, &runner.ui))?;
             }
+
             // Wait for a key, but look at the book twice a second so what
             // another tally writes shows without reopening a screen.
             let wait = if runner.reading() {
@@ -451,6 +474,10 @@ pub fn run(book: Book, config_path: Option<std::path::PathBuf>) -> Result<()> {
                 while !runner.app.quit && event::poll(std::time::Duration::ZERO)? {
                     runner.event(event::read()?);
                 }
+            } else if runner.reading() {
+                // Looked at often while a report is read: only its rows
+                // arriving make a frame.
+                redraw = runner.report_answers();
             } else {
                 runner.tick();
             }

@@ -8,8 +8,11 @@
 //! payments), imports it with `tally import entries`, and times the real
 //! binary as a person meets it: whole commands, the full screen in a
 //! pseudo-terminal from key to finished redraw, and the payment page over
-//! loopback with a writer posting meanwhile. With `--peers`, `hledger` and
-//! `ledger` (when installed) answer "who owes most" from the same data.
+//! loopback with a writer posting meanwhile. The batch commands (check,
+//! exports, aging as of past days, backup) are timed back to back with
+//! SQLite doing the same work, and the ratio printed (`batch.rs`). With
+//! `--peers`, `hledger` and `ledger` (when installed) answer "who owes
+//! most" from the same data.
 //!
 //! Nothing here asserts a time: CI runs it small so it cannot rot.
 
@@ -22,6 +25,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
+
+mod batch;
 
 fn main() -> Result<()> {
     let args = Args::parse()?;
@@ -49,6 +54,7 @@ fn main() -> Result<()> {
     }
     let id = bench.customer_id(&busiest)?;
     bench.commands(&id, &mut table)?;
+    bench.batch(&mut table)?;
     bench.tui(&mut table)?;
     bench.portal(&id, &mut table)?;
     if args.peers {
@@ -441,6 +447,10 @@ impl<'a> Bench<'a> {
             // place in the next order is anywhere, counted row by row.
             take("cycle sort (s) from the last row", b"s", &mut t)?;
             take("Home", b"\x1b[H", &mut t)?;
+            // The aging screen: every customer's columns, read beside the
+            // keys; the frame the key brings, then back.
+            take("A (aging screen)", b"A", &mut t)?;
+            take("Esc from the aging screen", b"\x1b", &mut t)?;
         }
         for (name, v) in keys {
             table.row(&format!("TUI key: {name}"), ms(median(v)));

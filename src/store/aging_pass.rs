@@ -20,6 +20,8 @@ use super::{Reads, Result, day, parse_day};
 /// One customer's share of the report while the pass runs.
 #[derive(Default, Clone)]
 struct Owed {
+    /// Their own payment terms, where set.
+    terms: Option<u32>,
     buckets: [i64; 5],
     /// Whether any item was owed (a row even if its buckets net to zero).
     any: bool,
@@ -54,26 +56,36 @@ impl Reads<'_> {
                 .query_row("SELECT COALESCE(MAX(id), 0) FROM customers", [], |r| {
                     r.get(0)
                 })?;
-        let mut customers: DenseMap<(String, Option<u32>, Owed)> = DenseMap::with_max(top);
+        // One small record per customer (their names are read at the
+        // end): the pass touches one of these per entry.
+        let mut customers: DenseMap<Owed> = DenseMap::with_max(top);
         {
             let mut stmt = self
                 .conn
-                .prepare("SELECT id, name, payment_terms_days FROM customers")?;
+                .prepare("SELECT id, payment_terms_days FROM customers")?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                customers.insert(r.get(0)?, (r.get(1)?, r.get(2)?, Owed::default()));
+                let terms = r.get(1)?;
+                customers.insert(
+                    r.get(0)?,
+                    Owed {
+                        terms,
+                        ..Owed::default()
+                    },
+                );
             }
         }
         let mut invoices = self.invoices_as_of(&d)?;
         self.allocations_as_of(&d, &mut invoices, &mut customers)?;
-        let mut ladders: HashMap<u32, Ladder> = HashMap::new();
+        // Few customers have terms of their own: a short list, not a hash.
+        let mut ladders: Vec<(u32, Ladder)> = Vec::new();
         let mut stmt = self.conn.prepare(
             "SELECT customer_id, kind, amount_cents, tax_cents, date, invoice_id, opening \
              FROM entries NOT INDEXED WHERE date <= :d",
         )?;
         let mut rows = stmt.query(named_params! { ":d": d })?;
         while let Some(r) = rows.next()? {
-            let Some((_, terms, owed)) = customers.get_mut(r.get::<_, i64>(0)?) else {
+            let Some(owed) = customers.get_mut(r.get::<_, i64>(0)?) else {
                 continue;
             };
             let kind = r.get_ref(1)?.as_bytes().map_err(rusqlite::Error::from)?;
@@ -93,19 +105,23 @@ impl Reads<'_> {
             let terms = if r.get(6)? {
                 0
             } else {
-                terms.unwrap_or(default_terms)
+                owed.terms.unwrap_or(default_terms)
             };
             let date = r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
-            let column = ladders
-                .entry(terms)
-                .or_insert_with(|| Ladder::new(as_of, terms))
-                .column(date);
+            let at = match ladders.iter().position(|(t, _)| *t == terms) {
+                Some(at) => at,
+                None => {
+                    ladders.push((terms, Ladder::new(as_of, terms)));
+                    ladders.len() - 1
+                }
+            };
+            let column = ladders[at].1.column(date);
             owed.buckets[column] += amount + r.get::<_, i64>(3)?;
             owed.any = true;
         }
         for inv in invoices.values().filter(|i| i.item) {
             let left = inv.total - inv.paid;
-            let Some((_, _, owed)) = customers.get_mut(inv.customer) else {
+            let Some(owed) = customers.get_mut(inv.customer) else {
                 continue;
             };
             if left > 0 {
@@ -115,20 +131,39 @@ impl Reads<'_> {
                 owed.any = true;
             }
         }
-        let out: Vec<AgingRow> = customers
+        let mut out: Vec<AgingRow> = customers
             .into_sorted()
             .into_iter()
-            .filter_map(|(id, (name, _, o))| {
+            .filter_map(|(id, o)| {
                 let credit = (o.credit - o.applied).max(0);
                 (o.any || credit > 0).then(|| AgingRow {
                     id,
-                    name,
+                    name: String::new(),
                     buckets: o.buckets.map(i128::from),
                     credit: credit.into(),
                 })
             })
             .collect();
+        self.name_rows(&mut out)?;
         Ok(out)
+    }
+
+    /// Each row's customer name, from one read of the customers in id
+    /// order beside the rows (also in id order).
+    fn name_rows(&self, rows: &mut [AgingRow]) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name FROM customers ORDER BY id")?;
+        let mut names = stmt.query([])?;
+        for row in rows.iter_mut() {
+            while let Some(r) = names.next()? {
+                if r.get::<_, i64>(0)? == row.id {
+                    row.name = r.get(1)?;
+                    break;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Every invoice, with whether it was issued by `d` (drafts never are).
@@ -162,7 +197,7 @@ impl Reads<'_> {
         &self,
         d: &str,
         invoices: &mut HashMap<i64, Invoice>,
-        customers: &mut DenseMap<(String, Option<u32>, Owed)>,
+        customers: &mut DenseMap<Owed>,
     ) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT a.invoice_id, a.amount_cents, c.customer_id FROM allocations a \
@@ -176,7 +211,7 @@ impl Reads<'_> {
             };
             inv.paid += amount;
             if inv.issued_by
-                && let Some((_, _, owed)) = customers.get_mut(customer)
+                && let Some(owed) = customers.get_mut(customer)
             {
                 owed.applied += amount;
             }

@@ -107,9 +107,10 @@ use crate::store::BalanceBreakdown;
 
 /// Prints rows as columns; `right` lists the columns aligned to the right.
 pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> anyhow::Result<()> {
-    let rows: Vec<Vec<String>> = rows
+    // Shown as the terminal will show them; borrowed where already safe.
+    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> = rows
         .iter()
-        .map(|r| r.iter().map(|c| for_terminal(c).into_owned()).collect())
+        .map(|r| r.iter().map(|c| for_terminal(c)).collect())
         .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
@@ -120,7 +121,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> anyhow::
     // Lines are written in blocks, not one write per line: a report of
     // 100,000 customers is one screenful of work for the terminal.
     let mut block = String::new();
-    let mut line = |cells: &[String]| -> anyhow::Result<()> {
+    let mut line = |cells: &[std::borrow::Cow<'_, str>]| -> anyhow::Result<()> {
         let start = block.len();
         for (i, c) in cells.iter().enumerate() {
             if i > 0 {
@@ -143,7 +144,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> anyhow::
         }
         Ok(())
     };
-    line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>())?;
+    line(&header.iter().map(|h| (*h).into()).collect::<Vec<_>>())?;
     for row in &rows {
         line(row)?;
     }

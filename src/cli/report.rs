@@ -194,7 +194,7 @@ pub fn run(book: &Book, cmd: ReportCmd) -> Result<()> {
     })?;
     order.sort(&mut rows);
     let cur = book.currency();
-    let money = |m: i128| cur.plain(cur.from_minor_wide(m));
+    let money = |m: i128| cur.plain_minor(m).to_string();
     let totals = aging_totals(&rows);
     let figures = |r: &AgingRow| {
         let mut m = serde_json::Map::new();

@@ -779,7 +779,7 @@ fn checks_and_backups_read_true_while_another_tally_writes() {
             while !stop.load(Ordering::Relaxed) {
                 let who = (2 + n % 40).to_string();
                 let mut args = vec!["charge", &who, "12.50", "--tax", "1"];
-                if n % 3 == 0 {
+                if n.is_multiple_of(3) {
                     args = vec!["credit", &who, "7", "--method", "card"];
                 }
                 let out = tally_at(&home, &db).args(&args).output().expect("post");

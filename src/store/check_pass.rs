@@ -225,12 +225,12 @@ impl Reads<'_> {
         let mut counterparts: Vec<(i64, i64)> = Vec::new();
         let mut payouts = Vec::new();
         let mut orphans = Vec::new();
-        // The day's figures come from `day_figures`, their one definition
-        // (SQLite reads the view and the entries as one scan).
+        // The day's figures come from `day_figures`, their one definition,
+        // which also carries the entry's columns (schema 18): one scan.
         let mut stmt = self.conn.prepare(
-            "SELECT e.id, e.customer_id, e.kind, e.amount_cents, e.tax_cents, e.invoice_id, \
-             e.memo_of, e.void_of, e.counterpart, e.contract_id, f.day, f.billed, f.collected, \
-             f.transfers_in, f.transfers_out, f.opening FROM entries e NOT INDEXED JOIN day_figures f ON f.id = e.id",
+            "SELECT id, customer_id, kind, amount_cents, tax_cents, invoice_id, memo_of, void_of, \
+             counterpart, contract_id, day, billed, collected, transfers_in, transfers_out, opening \
+             FROM day_figures",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {

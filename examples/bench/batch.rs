@@ -105,14 +105,7 @@ impl Bench<'_> {
 
     /// tally `args` against a time limit.
     fn within(&self, what: &str, args: &[&str], limit: f64, table: &mut Table) -> Result<()> {
-        let mut took = Vec::new();
-        let mut peak = 0;
-        for _ in 0..self.batch_repeats() {
-            let r = self.run(args)?;
-            took.push(r.took);
-            peak = peak.max(r.peak_kb);
-        }
-        let took = median(took);
+        let (took, peak) = self.median_of(args, self.batch_repeats())?;
         let mark = if took.as_secs_f64() <= limit {
             "met"
         } else {

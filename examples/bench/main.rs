@@ -337,9 +337,14 @@ impl<'a> Bench<'a> {
 
     /// The median of several runs of one command.
     fn median(&self, args: &[&str]) -> Result<(Duration, i64)> {
+        self.median_of(args, self.repeats())
+    }
+
+    /// The median of `n` runs of one command, and its peak memory.
+    fn median_of(&self, args: &[&str], n: usize) -> Result<(Duration, i64)> {
         let mut times = Vec::new();
         let mut peak = 0;
-        for _ in 0..self.repeats() {
+        for _ in 0..n {
             let r = self.run(args)?;
             times.push(r.took);
             peak = peak.max(r.peak_kb);

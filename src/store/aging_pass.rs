@@ -51,11 +51,7 @@ impl Reads<'_> {
     /// [`Reads::aging_scan`]'s rows, from one pass over the book.
     pub fn aging_pass(&self, as_of: NaiveDate, default_terms: u32) -> Result<Vec<AgingRow>> {
         let d = day(as_of);
-        let top: i64 =
-            self.conn
-                .query_row("SELECT COALESCE(MAX(id), 0) FROM customers", [], |r| {
-                    r.get(0)
-                })?;
+        let top = self.max_customer_id()?;
         // One small record per customer (their names are read at the
         // end): the pass touches one of these per entry.
         let mut customers: DenseMap<Owed> = DenseMap::with_max(top);

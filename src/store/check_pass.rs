@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::dense::{DenseMap, DenseSet};
 use super::{Reads, Result};
 
 /// What one customer's entries add up to, for each rule.
@@ -78,41 +79,6 @@ const REFERENCES: [(&str, &str); 6] = [
     ("counterpart", "entries"),
 ];
 
-/// A set of row ids: a bitmap for the dense ids SQLite hands out, a hash
-/// set for any others.
-#[derive(Default)]
-struct Ids {
-    bits: Vec<u64>,
-    other: HashSet<i64>,
-}
-
-/// Ids below this go in the bitmap (at most 8 MB of it).
-const DENSE: i64 = 1 << 26;
-
-impl Ids {
-    fn insert(&mut self, id: i64) {
-        if (0..DENSE).contains(&id) {
-            let (word, bit) = ((id / 64) as usize, id % 64);
-            if word >= self.bits.len() {
-                self.bits.resize(word + 1, 0);
-            }
-            self.bits[word] |= 1 << bit;
-        } else {
-            self.other.insert(id);
-        }
-    }
-
-    fn contains(&self, id: i64) -> bool {
-        if (0..DENSE).contains(&id) {
-            self.bits
-                .get((id / 64) as usize)
-                .is_some_and(|w| w & (1 << (id % 64)) != 0)
-        } else {
-            self.other.contains(&id)
-        }
-    }
-}
-
 /// Hashing for day keys, which are small distinct numbers: a multiply,
 /// not SipHash (no one chooses them to collide, and they are few).
 #[derive(Default, Clone, Copy)]
@@ -165,15 +131,15 @@ pub(super) fn day_key_of(day: &str) -> u32 {
 
 /// The parent tables' ids an entry may point at.
 struct Parents {
-    customers: Ids,
-    invoices: Ids,
+    customers: DenseSet,
+    invoices: DenseSet,
     drafts: HashSet<i64>,
-    contracts: Ids,
+    contracts: DenseSet,
 }
 
 impl Reads<'_> {
-    fn ids(&self, sql: &str) -> Result<Ids> {
-        let mut ids = Ids::default();
+    fn ids(&self, sql: &str) -> Result<DenseSet> {
+        let mut ids = DenseSet::default();
         let mut stmt = self.conn.prepare(sql)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -217,11 +183,17 @@ impl Reads<'_> {
 
     pub(super) fn customer_pass(&self) -> Result<Pass> {
         let parents = self.parents()?;
-        let top = parents.customers.bits.len() * 64;
-        let mut summed = vec![Summed::default(); top];
-        let mut far: HashMap<i64, Summed> = HashMap::new();
+        // A slot for every customer, so the pass finds theirs in one step.
+        let mut summed: DenseMap<Summed> = DenseMap::with_max(self.max_customer_id()?);
+        {
+            let mut stmt = self.conn.prepare("SELECT id FROM customers")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                summed.insert(r.get(0)?, Summed::default());
+            }
+        }
         let mut days: HashMap<u32, [i128; 6], DayHash> = HashMap::default();
-        let mut entry_ids = Ids::default();
+        let mut entry_ids = DenseSet::default();
         let mut counterparts: Vec<(i64, i64)> = Vec::new();
         let mut payouts = Vec::new();
         let mut orphans = Vec::new();
@@ -270,12 +242,10 @@ impl Reads<'_> {
             }
             figures[5] += 1;
             let customer: i64 = r.get(1)?;
-            let s = match usize::try_from(customer).ok().filter(|c| *c < top) {
-                Some(c) => &mut summed[c],
-                None if parents.customers.contains(customer) => far.entry(customer).or_default(),
-                // An entry of a customer who is not there counts for
-                // nobody (it is reported above).
-                None => continue,
+            // An entry of a customer who is not there counts for nobody
+            // (it is reported above).
+            let Some(s) = summed.get_mut(customer) else {
+                continue;
             };
             let amount = i128::from(r.get::<_, i64>(3)?);
             let tax = i128::from(r.get::<_, i64>(4)?);
@@ -287,7 +257,7 @@ impl Reads<'_> {
             }
         }
         orphans.sort();
-        let customers = self.kept_customers(&summed, &far)?;
+        let customers = self.kept_customers(&summed)?;
         Ok(Pass {
             customers,
             days: days.into_iter().collect(),
@@ -299,11 +269,7 @@ impl Reads<'_> {
     }
 
     /// What the book keeps per customer beside what their entries sum to.
-    fn kept_customers(
-        &self,
-        summed: &[Summed],
-        far: &HashMap<i64, Summed>,
-    ) -> Result<Vec<(Kept, Summed, i128, i128)>> {
+    fn kept_customers(&self, summed: &DenseMap<Summed>) -> Result<Vec<(Kept, Summed, i128, i128)>> {
         let applied = self.per_customer(
             "SELECT e.customer_id, SUM(a.amount_cents) FROM allocations a \
              JOIN entries e ON e.id = a.credit_id GROUP BY e.customer_id",
@@ -335,12 +301,7 @@ impl Reads<'_> {
         let mut customers = Vec::new();
         for k in kept {
             let k = k?;
-            let s = usize::try_from(k.id)
-                .ok()
-                .and_then(|c| summed.get(c))
-                .or_else(|| far.get(&k.id))
-                .copied()
-                .unwrap_or_default();
+            let s = summed.get(k.id).copied().unwrap_or_default();
             let a = applied.get(&k.id).copied().unwrap_or(0);
             let o = outstanding.get(&k.id).copied().unwrap_or(0);
             customers.push((k, s, a, o));
@@ -411,19 +372,5 @@ mod tests {
     fn day_keys_keep_the_order_and_read_back() {
         assert!(day_key(b"2025-12-31") < day_key(b"2026-01-01"));
         assert_eq!(day_text(day_key(b"2026-02-03")), "2026-02-03");
-    }
-
-    #[test]
-    fn ids_hold_dense_and_far_ids() {
-        let mut ids = Ids::default();
-        for id in [0, 1, 63, 64, 1_000_000, -5, DENSE + 3] {
-            ids.insert(id);
-        }
-        for id in [0, 1, 63, 64, 1_000_000, -5, DENSE + 3] {
-            assert!(ids.contains(id), "{id}");
-        }
-        for id in [2, 65, 999_999, -4, DENSE + 2, DENSE] {
-            assert!(!ids.contains(id), "{id}");
-        }
     }
 }

@@ -1,11 +1,13 @@
-//! A map from row ids to values for whole-book passes: a vector indexed
-//! by id for the dense ids SQLite hands out (no hashing per row), a hash
-//! map for any id beyond.
+//! Maps and sets keyed by row id for whole-book passes: a vector (or a
+//! bitmap) indexed by id for the dense ids SQLite hands out, so nothing is
+//! hashed per row, and a hash map for any id beyond.
 //!
-//! Invariant: behaves as a map whatever the ids (negative, huge, sparse);
-//! the vector never holds more than `DENSE_LIMIT` slots.
+//! Invariant: each behaves as a map or set whatever the ids (negative,
+//! huge, sparse); the dense part never holds more than `DENSE_LIMIT` slots.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use super::{Reads, Result};
 
 const DENSE_LIMIT: i64 = 1 << 24;
 
@@ -37,6 +39,13 @@ impl<T> DenseMap<T> {
         }
     }
 
+    pub fn get(&self, id: i64) -> Option<&T> {
+        match self.index(id) {
+            Some(i) => self.slots[i].as_ref(),
+            None => self.far.get(&id),
+        }
+    }
+
     pub fn get_mut(&mut self, id: i64) -> Option<&mut T> {
         match self.index(id) {
             Some(i) => self.slots[i].as_mut(),
@@ -58,6 +67,48 @@ impl<T> DenseMap<T> {
     }
 }
 
+/// A set of row ids: a bitmap below `DENSE_LIMIT`, a hash set beyond.
+#[derive(Default)]
+pub(super) struct DenseSet {
+    bits: Vec<u64>,
+    far: HashSet<i64>,
+}
+
+impl DenseSet {
+    pub fn insert(&mut self, id: i64) {
+        if (0..DENSE_LIMIT).contains(&id) {
+            let (word, bit) = ((id / 64) as usize, id % 64);
+            if word >= self.bits.len() {
+                self.bits.resize(word + 1, 0);
+            }
+            self.bits[word] |= 1 << bit;
+        } else {
+            self.far.insert(id);
+        }
+    }
+
+    pub fn contains(&self, id: i64) -> bool {
+        if (0..DENSE_LIMIT).contains(&id) {
+            self.bits
+                .get((id / 64) as usize)
+                .is_some_and(|w| w & (1 << (id % 64)) != 0)
+        } else {
+            self.far.contains(&id)
+        }
+    }
+}
+
+impl Reads<'_> {
+    /// The highest customer id: the size of a dense map over customers.
+    pub(super) fn max_customer_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM customers", [], |r| {
+                r.get(0)
+            })?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +122,8 @@ mod tests {
         *m.get_mut(11).unwrap() += 1;
         assert!(m.get_mut(4).is_none());
         assert!(m.get_mut(-3).is_none());
+        assert_eq!(m.get(3), Some(&6));
+        assert_eq!(m.get(-7), None);
         assert_eq!(
             m.into_sorted(),
             vec![
@@ -82,5 +135,19 @@ mod tests {
                 (DENSE_LIMIT + 5, (DENSE_LIMIT + 5) * 2)
             ]
         );
+    }
+
+    #[test]
+    fn sets_hold_dense_and_far_ids() {
+        let mut ids = DenseSet::default();
+        for id in [0, 1, 63, 64, 1_000_000, -5, DENSE_LIMIT + 3] {
+            ids.insert(id);
+        }
+        for id in [0, 1, 63, 64, 1_000_000, -5, DENSE_LIMIT + 3] {
+            assert!(ids.contains(id), "{id}");
+        }
+        for id in [2, 65, 999_999, -4, DENSE_LIMIT + 2, DENSE_LIMIT] {
+            assert!(!ids.contains(id), "{id}");
+        }
     }
 }

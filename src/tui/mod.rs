@@ -68,15 +68,19 @@ pub struct Runner {
     publisher: Option<publisher::Background>,
     /// Runs the reminder schedule and sends mail when `[mail]` is set.
     mailer: Option<mailer::Background>,
-    /// Reads the whole-book reports beside the screen, once
-    /// [`Runner::read_reports_beside`] is called (the interactive screen);
-    /// otherwise they are read in the keystroke that asks.
-    reports: Option<report_reader::ReportReader>,
-    /// Whether reports are read beside the screen (the reader starts at
-    /// the first request or the first quiet moment, never before the
-    /// first screen is out), and whether it was started.
-    beside: bool,
-    reader_started: bool,
+    /// Where the whole-book reports are read.
+    reports: ReportsRead,
+}
+
+/// Where the whole-book reports (aging, overdue, month) are read.
+enum ReportsRead {
+    /// In the keystroke that asks: tests, and a book kept in memory.
+    Here,
+    /// Beside the screen (the interactive screen, from
+    /// [`Runner::read_reports_beside`]); the reader starts at the first
+    /// request or quiet moment, never before the first screen is out.
+    BesideFromNextUse,
+    Beside(report_reader::ReportReader),
 }
 
 impl Runner {
@@ -145,9 +149,7 @@ impl Runner {
         let mut runner = Runner {
             publisher,
             mailer,
-            reports: None,
-            beside: false,
-            reader_started: false,
+            reports: ReportsRead::Here,
             app,
             book,
             ui,
@@ -213,27 +215,33 @@ impl Runner {
     /// Whether a report is being read beside the screen (its rows are
     /// shown the moment they come).
     fn reading(&self) -> bool {
-        self.reports.as_ref().is_some_and(|r| r.waiting())
+        matches!(&self.reports, ReportsRead::Beside(r) if r.waiting())
     }
 
     /// From now on the whole-book reports are read on a thread of their
     /// own; the aging report is read at the first quiet moment, before it
     /// is asked for.
     pub fn read_reports_beside(&mut self) {
-        self.beside = true;
+        self.reports = ReportsRead::BesideFromNextUse;
     }
 
-    /// The reader, started on first use.
+    /// The reader, started on first use; none where reports are read here.
     fn reader(&mut self) -> Option<&mut report_reader::ReportReader> {
-        if self.beside && !std::mem::replace(&mut self.reader_started, true) {
-            self.reports = report_reader::ReportReader::start(&self.book);
+        if matches!(self.reports, ReportsRead::BesideFromNextUse) {
+            self.reports = match report_reader::ReportReader::start(&self.book) {
+                Some(r) => ReportsRead::Beside(r),
+                None => ReportsRead::Here,
+            };
         }
-        self.reports.as_mut()
+        match &mut self.reports {
+            ReportsRead::Beside(r) => Some(r),
+            _ => None,
+        }
     }
 
     /// Waits for the reports being read beside the screen and shows them.
     pub fn await_reports(&mut self) {
-        let answers = self.reports.as_mut().map(|r| r.wait()).unwrap_or_default();
+        let answers = self.reader().map(|r| r.wait()).unwrap_or_default();
         for a in answers {
             self.dispatch(a);
         }
@@ -242,11 +250,7 @@ impl Runner {
     /// Shows the reports read beside the screen that have arrived; true
     /// when any did.
     fn report_answers(&mut self) -> bool {
-        let answers = self
-            .reports
-            .as_mut()
-            .map(|r| r.answers())
-            .unwrap_or_default();
+        let answers = self.reader().map(|r| r.answers()).unwrap_or_default();
         let arrived = !answers.is_empty();
         for a in answers {
             self.dispatch(a);
@@ -274,8 +278,8 @@ impl Runner {
     /// or result goes on the status line; if another tally changed the
     /// book since the last look, what is on screen is reloaded.
     pub fn tick(&mut self) {
-        if self.beside
-            && !self.reader_started
+        // The first quiet moment: the aging is read before it is asked for.
+        if matches!(self.reports, ReportsRead::BesideFromNextUse)
             && let Some(r) = self.reader()
         {
             r.request(reports::ReportKind::Aging);

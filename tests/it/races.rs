@@ -12,7 +12,7 @@ use crate::common;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::Book;
+use common::{Book, tally_at};
 use serde_json::Value;
 
 /// Trials per scenario; each is a fresh book. Enough to have caught every
@@ -744,19 +744,6 @@ fn archiving_while_a_charge_lands_never_hides_what_is_owed() {
             assert_eq!(shown.as_array().unwrap().len(), 1, "owing: listed");
         },
     );
-}
-
-/// tally on the book at `db`, as [`Book::cmd`] runs it.
-fn tally_at(home: &std::path::Path, db: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tally"));
-    c.env_remove("TALLY_DB")
-        .env_remove("TALLY_CONFIG")
-        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
-        .env("XDG_DATA_HOME", home.join("xdg-data"))
-        .env("HOME", home)
-        .arg("--db")
-        .arg(db);
-    c
 }
 
 /// `tally check`, `check --quick` and `backup` read the book in two

@@ -15,6 +15,20 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use tempfile::TempDir;
 
+/// tally on the book at `db`, with its config and data folders under
+/// `home` (nothing from the environment it runs in).
+pub fn tally_at(home: &std::path::Path, db: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tally"));
+    c.env_remove("TALLY_DB")
+        .env_remove("TALLY_CONFIG")
+        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
+        .env("XDG_DATA_HOME", home.join("xdg-data"))
+        .env("HOME", home)
+        .arg("--db")
+        .arg(db);
+    c
+}
+
 pub struct Book {
     pub dir: TempDir,
     pub db: PathBuf,
@@ -28,15 +42,7 @@ impl Book {
     }
 
     pub fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_tally"));
-        c.env_remove("TALLY_DB")
-            .env_remove("TALLY_CONFIG")
-            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
-            .env("HOME", self.dir.path())
-            .arg("--db")
-            .arg(&self.db);
-        c
+        tally_at(self.dir.path(), &self.db)
     }
 
     pub fn run(&self, args: &[&str]) -> Output {

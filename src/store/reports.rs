@@ -128,11 +128,7 @@ impl Reads<'_> {
             .unwrap_or(0)
             .max(default_terms);
         // Per customer id (ids are dense): owed by column, recent charges.
-        let top: i64 =
-            self.conn
-                .query_row("SELECT COALESCE(MAX(id), 0) FROM customers", [], |r| {
-                    r.get(0)
-                })?;
+        let top = self.max_customer_id()?;
         let slot = |c: i64| usize::try_from(c).unwrap_or(0).min(top as usize);
         let mut owed = vec![[0i64; 5]; top as usize + 1];
         let mut recent = vec![0i64; top as usize + 1];

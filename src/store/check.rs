@@ -20,19 +20,22 @@
 //! How deep a run goes ([`Depth`]): `Instant` (TUI start) checks only
 //! what needs no scan of the entries, the invoice numbering; `Quick`
 //! (`tally check --quick`) every rule of the book's own, foreign keys
-//! included; `Full` adds SQLite's page-level `integrity_check`, which reads
-//! every page and index of the file. It runs on its own read-only
-//! connection on a second core while this connection reads the rules in
-//! one snapshot, so a full check costs about the integrity check alone.
-//! When it finds damage, nothing the rules said is reported: they read the
-//! damaged tables, so what they said would be about the damage.
+//! included, reading the entries in two halves on two cores (a twin
+//! connection in the same snapshot, `twin.rs`); `Full` adds SQLite's
+//! page-level `integrity_check`, which reads every page and index of the
+//! file. That runs on its own read-only connection on the second core
+//! while this connection reads the rules, both halves in turn, so a full
+//! check costs about the integrity check alone. When it finds damage,
+//! nothing the rules said is reported: they read the damaged tables, so
+//! what they said would be about the damage.
 
 use std::path::Path;
 
 use rusqlite::types::FromSql;
 use rusqlite::{Connection, OpenFlags, params};
 
-use super::check_pass::{Pass, Summed, day_key_of, day_text};
+use super::check_pass::{Part, Pass, Summed, day_key_of, day_text};
+use super::twin::Beside;
 use super::{MAP_BYTES, Reads, Result, Store};
 
 /// How much of the book to read.
@@ -72,26 +75,56 @@ fn is_corrupt(e: &rusqlite::Error) -> bool {
 const SHOWN: i64 = 20;
 
 impl Store {
-    /// Runs the checks of `depth`; the book's rules in one read
-    /// transaction, so they all see the same snapshot.
+    /// Runs the checks of `depth`; the book's rules in one snapshot.
     pub fn check(&self, depth: Depth) -> Result<CheckReport> {
-        if depth != Depth::Full {
-            return self.snapshot(|r| r.rules(depth));
+        match depth {
+            Depth::Instant => self.snapshot(|r| {
+                let mut report = CheckReport::default();
+                r.numbering(&mut report)?;
+                Ok(report)
+            }),
+            Depth::Quick => self.rules(true),
+            Depth::Full => self.full_check(),
         }
+    }
+
+    /// SQLite's page check beside the book's rules.
+    fn full_check(&self) -> Result<CheckReport> {
         let file = self.path();
         if !file.is_file() {
             // A private in-memory book has no second connection.
             let pages = integrity_problems(&self.conn)?;
-            return finish_full(pages, || self.snapshot(|r| r.rules(Depth::Quick)));
+            return finish_full(pages, || self.rules(false));
         }
         std::thread::scope(|s| {
             let pages = s.spawn(|| page_check(file));
-            let rules = self.snapshot(|r| r.rules(Depth::Quick));
+            // The page check has the second core.
+            let rules = self.rules(false);
             let pages = pages
                 .join()
                 .unwrap_or_else(|_| Ok(vec!["the integrity check stopped unexpectedly".into()]))?;
             finish_full(pages, || rules)
         })
+    }
+
+    /// Every rule of the book's own, in one snapshot. The entries are read
+    /// in two parts: with `two_cores`, the first on a twin connection on
+    /// the second core.
+    fn rules(&self, two_cores: bool) -> Result<CheckReport> {
+        // Read before the snapshot: it only balances the parts, which
+        // cover every id whatever it is.
+        let middle = self.reads().entries_middle()?;
+        let first = |r: &Reads<'_>| r.entries_part(i64::MIN, middle);
+        let rest = |r: &Reads<'_>, first: Beside<'_, Part>| {
+            let second = r.entries_part(middle, i64::MAX)?;
+            let pass = r.customer_pass(first.wait()?, second)?;
+            r.rules(&pass)
+        };
+        if two_cores {
+            self.snapshot_pair(first, rest)
+        } else {
+            self.snapshot_in_turn(first, rest)
+        }
     }
 }
 
@@ -184,20 +217,14 @@ fn tables(conn: &Connection) -> Result<Vec<(String, i64)>> {
 }
 
 impl Reads<'_> {
-    /// The book's own rules to `depth` (`Full` reads as `Quick`: the
-    /// page-level check is [`Store::check`]'s).
-    fn rules(&self, depth: Depth) -> Result<CheckReport> {
+    /// The book's own rules, given the pass over its entries.
+    fn rules(&self, pass: &Pass) -> Result<CheckReport> {
         let mut report = CheckReport::default();
-        if depth == Depth::Instant {
-            self.numbering(&mut report)?;
-            return Ok(report);
-        }
-        let pass = self.customer_pass()?;
-        self.foreign_keys(&mut report, &pass)?;
+        self.foreign_keys(&mut report, pass)?;
         self.numbering(&mut report)?;
-        self.balances(&mut report, &pass);
-        self.allocations(&mut report, &pass)?;
-        self.summaries(&mut report, &pass)?;
+        self.balances(&mut report, pass);
+        self.allocations(&mut report, pass)?;
+        self.summaries(&mut report, pass)?;
         Ok(report)
     }
 

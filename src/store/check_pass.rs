@@ -6,7 +6,9 @@
 //! void, memo, contract and transfer counterpart), so the foreign key
 //! check need not look each one up again. One read of the entries table
 //! in its own order (no sort, no temporary index) replaces a scan per
-//! rule, so the rules cost about one reading of the book.
+//! rule, so the rules cost about one reading of the book. The read comes
+//! in two parts by id ([`Part`]), which may be read on two connections in
+//! one snapshot; their sums are added before any rule compares them.
 //!
 //! Invariants: the same rules, with the same words, as the queries they
 //! replace; sums are 128-bit, so no book can overflow them; a reference
@@ -137,6 +139,116 @@ struct Parents {
     contracts: DenseSet,
 }
 
+/// What one part of the entries adds up to.
+pub(super) struct Part {
+    summed: DenseMap<Summed>,
+    days: HashMap<u32, [i128; 6], DayHash>,
+    entry_ids: DenseSet,
+    /// (entry id, the entry it names as its counterpart).
+    counterparts: Vec<(i64, i64)>,
+    payouts: Vec<i64>,
+    orphans: Vec<(i64, &'static str)>,
+}
+
+impl Part {
+    /// One row of `entries_part`'s query.
+    fn add_row(&mut self, r: &rusqlite::Row<'_>, parents: &Parents) -> Result<()> {
+        let id: i64 = r.get(0)?;
+        self.entry_ids.insert(id);
+        let refs: [Option<i64>; 6] = [
+            r.get(1)?,
+            r.get(5)?,
+            r.get(7)?,
+            r.get(6)?,
+            r.get(9)?,
+            r.get(8)?,
+        ];
+        let sets = [
+            &parents.customers,
+            &parents.invoices,
+            &parents.invoices,
+            &parents.invoices,
+            &parents.contracts,
+        ];
+        for (i, set) in sets.iter().enumerate() {
+            if refs[i].is_some_and(|p| !set.contains(p)) {
+                self.orphans.push((id, REFERENCES[i].1));
+            }
+        }
+        if let Some(other) = refs[5] {
+            self.counterparts.push((id, other));
+        }
+        let kind = r.get_ref(2)?.as_bytes().map_err(rusqlite::Error::from)?;
+        if kind == b"payout" {
+            self.payouts.push(id);
+        }
+        let d = r.get_ref(10)?.as_bytes().map_err(rusqlite::Error::from)?;
+        let figures = self.days.entry(day_key(d)).or_default();
+        for (i, f) in figures.iter_mut().take(5).enumerate() {
+            *f += i128::from(r.get::<_, i64>(11 + i)?);
+        }
+        figures[5] += 1;
+        let customer: i64 = r.get(1)?;
+        // An entry of a customer who is not there counts for nobody (it
+        // is reported above).
+        if let Some(s) = self.summed.get_mut(customer) {
+            let amount = i128::from(r.get::<_, i64>(3)?);
+            let tax = i128::from(r.get::<_, i64>(4)?);
+            add_entry(s, kind, amount, tax, refs, &parents.drafts);
+        }
+        Ok(())
+    }
+
+    /// Adds another part's sums to this one's.
+    fn merge(&mut self, other: Part) {
+        for (id, s) in other.summed.into_sorted() {
+            match self.summed.get_mut(id) {
+                Some(mine) => mine.add(&s),
+                None => self.summed.insert(id, s),
+            }
+        }
+        for (day, figures) in other.days {
+            let mine = self.days.entry(day).or_default();
+            for (m, f) in mine.iter_mut().zip(figures) {
+                *m += f;
+            }
+        }
+        self.entry_ids.union(&other.entry_ids);
+        self.counterparts.extend(other.counterparts);
+        self.payouts.extend(other.payouts);
+        self.orphans.extend(other.orphans);
+    }
+}
+
+impl Summed {
+    /// Adds another part's sums (every field named, so a new one cannot
+    /// be left out).
+    fn add(&mut self, o: &Summed) {
+        let Summed {
+            balance,
+            credit,
+            uninvoiced_or_draft,
+            uninvoiced,
+            charged,
+            credited,
+            memo,
+            paid,
+            paid_out,
+            refunded,
+        } = o;
+        self.balance += balance;
+        self.credit += credit;
+        self.uninvoiced_or_draft += uninvoiced_or_draft;
+        self.uninvoiced += uninvoiced;
+        self.charged += charged;
+        self.credited += credited;
+        self.memo += memo;
+        self.paid += paid;
+        self.paid_out += paid_out;
+        self.refunded += refunded;
+    }
+}
+
 impl Reads<'_> {
     fn ids(&self, sql: &str) -> Result<DenseSet> {
         let mut ids = DenseSet::default();
@@ -181,7 +293,18 @@ impl Reads<'_> {
         Ok(found == known)
     }
 
-    pub(super) fn customer_pass(&self) -> Result<Pass> {
+    /// The first entry id past the middle of the entries: where the pass
+    /// splits them into two parts of about the same size.
+    pub(super) fn entries_middle(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE((MIN(id) + MAX(id)) / 2 + 1, 0) FROM entries",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// What the entries with ids in `from..until` add up to.
+    pub(super) fn entries_part(&self, from: i64, until: i64) -> Result<Part> {
         let parents = self.parents()?;
         // A slot for every customer, so the pass finds theirs in one step.
         let mut summed: DenseMap<Summed> = DenseMap::with_max(self.max_customer_id()?);
@@ -192,79 +315,51 @@ impl Reads<'_> {
                 summed.insert(r.get(0)?, Summed::default());
             }
         }
-        let mut days: HashMap<u32, [i128; 6], DayHash> = HashMap::default();
-        let mut entry_ids = DenseSet::default();
-        let mut counterparts: Vec<(i64, i64)> = Vec::new();
-        let mut payouts = Vec::new();
-        let mut orphans = Vec::new();
+        let mut part = Part {
+            summed,
+            days: HashMap::default(),
+            entry_ids: DenseSet::default(),
+            counterparts: Vec::new(),
+            payouts: Vec::new(),
+            orphans: Vec::new(),
+        };
         // The day's figures come from `day_figures`, their one definition,
         // which also carries the entry's columns (schema 18): one scan.
         let mut stmt = self.conn.prepare(
             "SELECT id, customer_id, kind, amount_cents, tax_cents, invoice_id, memo_of, void_of, \
              counterpart, contract_id, day, billed, collected, transfers_in, transfers_out, opening \
-             FROM day_figures",
+             FROM day_figures WHERE id >= ?1 AND id < ?2",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([from, until])?;
         while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            entry_ids.insert(id);
-            let refs: [Option<i64>; 6] = [
-                r.get(1)?,
-                r.get(5)?,
-                r.get(7)?,
-                r.get(6)?,
-                r.get(9)?,
-                r.get(8)?,
-            ];
-            let sets = [
-                &parents.customers,
-                &parents.invoices,
-                &parents.invoices,
-                &parents.invoices,
-                &parents.contracts,
-            ];
-            for (i, set) in sets.iter().enumerate() {
-                if refs[i].is_some_and(|p| !set.contains(p)) {
-                    orphans.push((id, REFERENCES[i].1));
-                }
-            }
-            if let Some(other) = refs[5] {
-                counterparts.push((id, other));
-            }
-            let kind = r.get_ref(2)?.as_bytes().map_err(rusqlite::Error::from)?;
-            if kind == b"payout" {
-                payouts.push(id);
-            }
-            let d = r.get_ref(10)?.as_bytes().map_err(rusqlite::Error::from)?;
-            let figures = days.entry(day_key(d)).or_default();
-            for (i, f) in figures.iter_mut().take(5).enumerate() {
-                *f += i128::from(r.get::<_, i64>(11 + i)?);
-            }
-            figures[5] += 1;
-            let customer: i64 = r.get(1)?;
-            // An entry of a customer who is not there counts for nobody
-            // (it is reported above).
-            let Some(s) = summed.get_mut(customer) else {
-                continue;
-            };
-            let amount = i128::from(r.get::<_, i64>(3)?);
-            let tax = i128::from(r.get::<_, i64>(4)?);
-            add_entry(s, kind, amount, tax, refs, &parents.drafts);
+            part.add_row(r, &parents)?;
         }
-        for (id, other) in &counterparts {
-            if !entry_ids.contains(*other) {
+        Ok(part)
+    }
+
+    /// Every customer's sums from both parts of the entries, beside what
+    /// the book keeps.
+    pub(super) fn customer_pass(&self, first: Part, second: Part) -> Result<Pass> {
+        let mut all = first;
+        all.merge(second);
+        let mut orphans = all.orphans;
+        for (id, other) in &all.counterparts {
+            if !all.entry_ids.contains(*other) {
                 orphans.push((*id, "entries"));
             }
         }
         orphans.sort();
-        let customers = self.kept_customers(&summed)?;
+        let mut payouts = all.payouts;
+        payouts.sort();
+        let mut transfers: Vec<i64> = all.counterparts.into_iter().map(|(id, _)| id).collect();
+        transfers.sort();
         Ok(Pass {
-            customers,
-            days: days.into_iter().collect(),
+            customers: self.kept_customers(&all.summed)?,
+            days: all.days.into_iter().collect(),
             orphans,
             references_checked: self.references_known()?,
             payouts,
-            transfers: counterparts.into_iter().map(|(id, _)| id).collect(),
+            transfers,
         })
     }
 

@@ -87,6 +87,17 @@ impl DenseSet {
         }
     }
 
+    /// Adds every id of `other`.
+    pub fn union(&mut self, other: &DenseSet) {
+        if self.bits.len() < other.bits.len() {
+            self.bits.resize(other.bits.len(), 0);
+        }
+        for (mine, theirs) in self.bits.iter_mut().zip(&other.bits) {
+            *mine |= theirs;
+        }
+        self.far.extend(&other.far);
+    }
+
     pub fn contains(&self, id: i64) -> bool {
         if (0..DENSE_LIMIT).contains(&id) {
             self.bits
@@ -149,5 +160,14 @@ mod tests {
         for id in [2, 65, 999_999, -4, DENSE_LIMIT + 2, DENSE_LIMIT] {
             assert!(!ids.contains(id), "{id}");
         }
+        let mut more = DenseSet::default();
+        for id in [2, 2_000_000, -4] {
+            more.insert(id);
+        }
+        more.union(&ids);
+        for id in [0, 2, 64, 1_000_000, 2_000_000, -4, -5, DENSE_LIMIT + 3] {
+            assert!(more.contains(id), "{id}");
+        }
+        assert!(!more.contains(3));
     }
 }

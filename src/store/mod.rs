@@ -40,6 +40,7 @@ mod publish;
 mod reports;
 mod schema;
 mod timeline;
+mod twin;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -300,3 +300,31 @@ fn the_quick_check_runs_every_rule_but_the_page_check() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("FAILED  customer sums"));
 }
+
+#[test]
+fn the_quick_check_joins_the_two_parts_it_reads_the_entries_in() {
+    // `check --quick` reads the entries in two halves by id, on two
+    // connections: a customer's entries and a transfer's two sides that
+    // fall on either side of the middle must still add up and match.
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann"]);
+    b.ok(&["customer", "add", "Bob"]);
+    b.ok(&["credit", "2", "30"]);
+    b.ok(&["credit-transfer", "2", "1", "10"]);
+    let conn = rusqlite::Connection::open(&b.db).expect("open");
+    let sides: Vec<(i64, i64)> = conn
+        .prepare("SELECT id, counterpart FROM entries WHERE counterpart IS NOT NULL ORDER BY id")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("transfer");
+    // Entries 1..=3: the halves are 1–2 and 3, so the sides are split.
+    assert_eq!(sides, vec![(2, 3), (3, 2)]);
+    b.ok(&["check", "--quick"]);
+    break_with(
+        &b,
+        "PRAGMA foreign_keys = OFF; UPDATE entries SET amount_cents = 2900 WHERE id = 1",
+    );
+    let out = b.run(&["check", "--quick"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAILED  balances"), "{stdout}");
+}

@@ -1,0 +1,181 @@
+//! Two connections reading one snapshot of the book, so a whole-book read
+//! (`tally check`, aging as of a past day) can use both cores: one part
+//! reads on this connection, the other on a twin on a second thread.
+//!
+//! Invariant: both parts see exactly the same committed book. A third
+//! connection holds the write lock (`BEGIN IMMEDIATE`) while the two start
+//! their read transactions, so no commit can fall between them; it lets go
+//! before either part reads anything, so a writer waits at most the few
+//! milliseconds that takes, never for the read itself. A book that cannot
+//! have a second connection (in memory, read-only, or held by a long
+//! write) is read by this connection alone, both parts in turn in one
+//! snapshot: the same answer, on one core.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{Reads, Result, Store, files};
+
+/// How long the gate waits for another tally's write to finish before the
+/// read goes on one connection instead.
+const GATE_WAIT: Duration = Duration::from_millis(500);
+
+/// The part read beside, for the part read here to wait for.
+pub(super) enum Beside<'s, A> {
+    /// On the twin, on its own thread.
+    Thread(std::thread::ScopedJoinHandle<'s, Result<A>>),
+    /// On this connection, when waited for (no twin).
+    Later(Box<dyn FnOnce() -> Result<A> + 's>),
+}
+
+impl<A> Beside<'_, A> {
+    /// The part's answer, once it is read.
+    pub fn wait(self) -> Result<A> {
+        match self {
+            // A panic beside is a bug, not an answer: it goes on here.
+            Beside::Thread(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            Beside::Later(f) => f(),
+        }
+    }
+}
+
+impl Store {
+    /// Runs `beside` on a twin connection on a second thread and `here` on
+    /// this one, both in the same snapshot of the book; `here` gets
+    /// `beside`'s answer when it waits for it, and may go on reading after.
+    pub(super) fn snapshot_pair<A: Send, B>(
+        &self,
+        beside: impl FnOnce(&Reads<'_>) -> Result<A> + Send,
+        here: impl FnOnce(&Reads<'_>, Beside<'_, A>) -> Result<B>,
+    ) -> Result<B> {
+        let Some(twin) = self.pinned_twin() else {
+            return self.snapshot_in_turn(beside, here);
+        };
+        let cur = self.currency.clone();
+        let out = std::thread::scope(|s| {
+            let side = s.spawn(move || {
+                let out = beside(&Reads {
+                    conn: &twin,
+                    cur: &cur,
+                });
+                end_read(&twin);
+                out
+            });
+            here(&self.reads(), Beside::Thread(side))
+        });
+        end_read(&self.conn);
+        out
+    }
+
+    /// [`Store::snapshot_pair`] on this connection alone: `beside` is read
+    /// when `here` waits for it. For when the second core is busy.
+    pub(super) fn snapshot_in_turn<A, B>(
+        &self,
+        beside: impl FnOnce(&Reads<'_>) -> Result<A>,
+        here: impl FnOnce(&Reads<'_>, Beside<'_, A>) -> Result<B>,
+    ) -> Result<B> {
+        self.snapshot(|r| here(r, Beside::Later(Box::new(|| beside(r)))))
+    }
+
+    /// A twin connection whose read transaction and this connection's
+    /// began at the same commit, or `None` (nothing begun) where the book
+    /// cannot have one.
+    fn pinned_twin(&self) -> Option<Connection> {
+        let path = self.path();
+        if !path.is_file() || files::read_only(path) {
+            return None;
+        }
+        let gate = open(path, OpenFlags::SQLITE_OPEN_READ_WRITE).ok()?;
+        let twin = open(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+        gate.busy_timeout(GATE_WAIT).ok()?;
+        gate.execute_batch("BEGIN IMMEDIATE").ok()?;
+        let begun = begin_read(&self.conn).and_then(|()| begin_read(&twin));
+        let _ = gate.execute_batch("ROLLBACK");
+        match begun {
+            Ok(()) => Some(twin),
+            Err(_) => {
+                end_read(&self.conn);
+                None
+            }
+        }
+    }
+}
+
+fn open(path: &Path, access: OpenFlags) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(super::BUSY_WAIT)?;
+    Ok(conn)
+}
+
+/// Begins a read transaction and takes its snapshot now (SQLite takes it
+/// at the first read, not at `BEGIN`).
+fn begin_read(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("BEGIN DEFERRED")?;
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+}
+
+/// Ends a read transaction: nothing to keep, so a failed commit (after a
+/// damaged page) is rolled back and what was read still stands.
+fn end_read(conn: &Connection) {
+    if conn.execute_batch("COMMIT").is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use super::*;
+    use crate::domain::Currency;
+
+    fn keys(r: &Reads<'_>) -> Result<i64> {
+        Ok(r.conn
+            .query_row("SELECT count(*) FROM book_meta", [], |r| r.get(0))?)
+    }
+
+    /// A commit made after the pair began, before the twin reads anything,
+    /// is seen by neither: the twin's snapshot is taken when the pair
+    /// begins, not at its first read.
+    #[test]
+    fn both_parts_read_the_commit_the_pair_began_at() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.tally");
+        let store = Store::open(&path, &Currency::default()).unwrap();
+        let writer = Store::open(&path, &Currency::default()).unwrap();
+        let (written, wait_for_write) = mpsc::channel::<()>();
+        let (before, here, beside) = store
+            .snapshot_pair(
+                move |r| {
+                    wait_for_write.recv().unwrap();
+                    keys(r)
+                },
+                |r, beside| {
+                    let before = keys(r)?;
+                    writer
+                        .conn
+                        .execute("INSERT INTO book_meta VALUES ('later', 'x')", [])
+                        .unwrap();
+                    written.send(()).unwrap();
+                    Ok((before, keys(r)?, beside.wait()?))
+                },
+            )
+            .unwrap();
+        assert_eq!((here, beside), (before, before));
+        assert!(store.pinned_twin().is_some(), "a file book gets a twin");
+        end_read(&store.conn);
+        assert_eq!(keys(&store.reads()).unwrap(), before + 1);
+    }
+
+    #[test]
+    fn a_book_in_memory_reads_both_parts_on_one_connection() {
+        let store = Store::open_in_memory(&Currency::default()).unwrap();
+        assert!(store.pinned_twin().is_none());
+        let (a, b) = store
+            .snapshot_pair(keys, |r, beside| Ok((keys(r)?, beside.wait()?)))
+            .unwrap();
+        assert_eq!(a, b);
+    }
+}

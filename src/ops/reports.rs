@@ -15,20 +15,24 @@ impl Book {
         let terms = self.config.billing.payment_terms_days;
         // Usually nothing is dated after the day asked for (today, or a
         // quarter's end since which nothing was recorded): the kept sums
-        // answer without reading all history.
-        self.snapshot(|r| {
-            let mut rows = if r.anything_after(day)? {
-                r.aging_pass(day, terms)?
-            } else {
-                r.aging_kept(day, terms)?
-            };
-            // What is owed net of credit held, as the customer list says.
-            for row in &mut rows {
-                crate::domain::figures::net_aging(&mut row.buckets, &mut row.credit);
-            }
-            rows.retain(|row| row.total() != 0 || row.credit != 0);
-            Ok((day, rows))
-        })
+        // answer without reading all history. Otherwise one pass reads it,
+        // in a snapshot of its own (right whatever was posted meanwhile).
+        let kept = self.snapshot(|r| {
+            Ok(match r.anything_after(day)? {
+                true => None,
+                false => Some(r.aging_kept(day, terms)?),
+            })
+        })?;
+        let mut rows = match kept {
+            Some(rows) => rows,
+            None => self.store.aging_as_of(day, terms)?,
+        };
+        // What is owed net of credit held, as the customer list says.
+        for row in &mut rows {
+            crate::domain::figures::net_aging(&mut row.buckets, &mut row.credit);
+        }
+        rows.retain(|row| row.total() != 0 || row.credit != 0);
+        Ok((day, rows))
     }
 }
 

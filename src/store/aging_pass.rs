@@ -3,19 +3,20 @@
 //! definition, in SQL) says, without its per-row date arithmetic, joins
 //! and grouping. Customers' terms, the invoices and the allocations dated
 //! by then are held in memory (each far fewer than the entries); the
-//! entries are read once and never held.
+//! entries are read once and never held, in two halves by id that
+//! [`Store::aging_as_of`] reads on two cores in one snapshot (`twin.rs`).
 //!
 //! Invariant: the same rows as `aging_scan` for any day; tests hold the
 //! two equal on random books at random days.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use rusqlite::named_params;
 
 use super::dense::DenseMap;
 use super::reports::{AgingRow, Ladder, bucket};
-use super::{Reads, Result, day, parse_day};
+use super::{Reads, Result, Store, day, parse_day};
 
 /// One customer's share of the report while the pass runs.
 #[derive(Default, Clone)]
@@ -32,13 +33,23 @@ struct Owed {
     applied: i64,
 }
 
+impl Owed {
+    /// Adds another half's share (terms are the customer's, the same).
+    fn add(&mut self, o: &Owed) {
+        for (mine, theirs) in self.buckets.iter_mut().zip(o.buckets) {
+            *mine += theirs;
+        }
+        self.any |= o.any;
+        self.credit += o.credit;
+        self.applied += o.applied;
+    }
+}
+
 /// An invoice as the day saw it.
 struct Invoice {
     customer: i64,
     /// Issued by the day and not a draft: an item itself.
     item: bool,
-    /// A draft, or issued after the day: its charges are items.
-    charges_count: bool,
     /// Issued by the day: credit applied to it was no longer held.
     issued_by: bool,
     total: i64,
@@ -47,39 +58,52 @@ struct Invoice {
     paid: i64,
 }
 
+impl Store {
+    /// [`Reads::aging_pass`], the two halves of the entries read on two
+    /// cores in one snapshot.
+    pub fn aging_as_of(&self, as_of: NaiveDate, default_terms: u32) -> Result<Vec<AgingRow>> {
+        // Read before the snapshot: it only balances the halves.
+        let middle = self.reads().entries_middle()?;
+        self.snapshot_pair(
+            |r| r.aging_part(as_of, default_terms, i64::MIN, middle),
+            |r, first| {
+                let second = r.aging_part(as_of, default_terms, middle, i64::MAX)?;
+                r.aging_rows(as_of, first.wait()?, second)
+            },
+        )
+    }
+}
+
 impl Reads<'_> {
-    /// [`Reads::aging_scan`]'s rows, from one pass over the book.
+    /// [`Reads::aging_scan`]'s rows, from one pass over the book (in two
+    /// halves, as [`Store::aging_as_of`] reads it on two connections).
     pub fn aging_pass(&self, as_of: NaiveDate, default_terms: u32) -> Result<Vec<AgingRow>> {
+        let middle = self.entries_middle()?;
+        let first = self.aging_part(as_of, default_terms, i64::MIN, middle)?;
+        let second = self.aging_part(as_of, default_terms, middle, i64::MAX)?;
+        self.aging_rows(as_of, first, second)
+    }
+
+    /// What the entries with ids in `from..until` dated by `as_of` add to
+    /// each customer's share: their charges on no issued invoice, by
+    /// column, and their credit less payouts.
+    fn aging_part(
+        &self,
+        as_of: NaiveDate,
+        default_terms: u32,
+        from: i64,
+        until: i64,
+    ) -> Result<DenseMap<Owed>> {
         let d = day(as_of);
-        let top = self.max_customer_id()?;
-        // One small record per customer (their names are read at the
-        // end): the pass touches one of these per entry.
-        let mut customers: DenseMap<Owed> = DenseMap::with_max(top);
-        {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id, payment_terms_days FROM customers")?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let terms = r.get(1)?;
-                customers.insert(
-                    r.get(0)?,
-                    Owed {
-                        terms,
-                        ..Owed::default()
-                    },
-                );
-            }
-        }
-        let mut invoices = self.invoices_as_of(&d)?;
-        self.allocations_as_of(&d, &mut invoices, &mut customers)?;
+        let mut customers = self.owed_slots()?;
+        let counting = self.invoices_whose_charges_count(&d)?;
         // Few customers have terms of their own: a short list, not a hash.
         let mut ladders: Vec<(u32, Ladder)> = Vec::new();
         let mut stmt = self.conn.prepare(
             "SELECT customer_id, kind, amount_cents, tax_cents, date, invoice_id, opening \
-             FROM entries NOT INDEXED WHERE date <= :d",
+             FROM entries NOT INDEXED WHERE id >= :from AND id < :until AND date <= :d",
         )?;
-        let mut rows = stmt.query(named_params! { ":d": d })?;
+        let mut rows = stmt.query(named_params! { ":from": from, ":until": until, ":d": d })?;
         while let Some(r) = rows.next()? {
             let Some(owed) = customers.get_mut(r.get::<_, i64>(0)?) else {
                 continue;
@@ -91,11 +115,9 @@ impl Reads<'_> {
                 continue;
             }
             // On an invoice issued by then, the invoice is the item.
-            let on_issued = match r.get::<_, Option<i64>>(5)? {
-                None => false,
-                Some(i) => invoices.get(&i).is_none_or(|inv| !inv.charges_count),
-            };
-            if on_issued {
+            if r.get::<_, Option<i64>>(5)?
+                .is_some_and(|i| !counting.contains(&i))
+            {
                 continue;
             }
             let terms = if r.get(6)? {
@@ -115,6 +137,49 @@ impl Reads<'_> {
             owed.buckets[column] += amount + r.get::<_, i64>(3)?;
             owed.any = true;
         }
+        Ok(customers)
+    }
+
+    /// A slot for every customer, with their own payment terms.
+    fn owed_slots(&self) -> Result<DenseMap<Owed>> {
+        // One small record per customer (their names are read at the
+        // end): the pass touches one of these per entry.
+        let mut customers = DenseMap::with_max(self.max_customer_id()?);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, payment_terms_days FROM customers")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let terms = r.get(1)?;
+            customers.insert(
+                r.get(0)?,
+                Owed {
+                    terms,
+                    ..Owed::default()
+                },
+            );
+        }
+        Ok(customers)
+    }
+
+    /// The rows, from both halves' shares, the invoices issued by the day
+    /// and the credit applied to them by then.
+    fn aging_rows(
+        &self,
+        as_of: NaiveDate,
+        first: DenseMap<Owed>,
+        second: DenseMap<Owed>,
+    ) -> Result<Vec<AgingRow>> {
+        let d = day(as_of);
+        let mut customers = first;
+        for (id, o) in second.into_sorted() {
+            match customers.get_mut(id) {
+                Some(mine) => mine.add(&o),
+                None => customers.insert(id, o),
+            }
+        }
+        let mut invoices = self.invoices_as_of(&d)?;
+        self.allocations_as_of(&d, &mut invoices, &mut customers)?;
         for inv in invoices.values().filter(|i| i.item) {
             let left = inv.total - inv.paid;
             let Some(owed) = customers.get_mut(inv.customer) else {
@@ -144,6 +209,16 @@ impl Reads<'_> {
         Ok(out)
     }
 
+    /// Drafts and invoices issued after `d`: their charges were still
+    /// items of their own that day.
+    fn invoices_whose_charges_count(&self, d: &str) -> Result<HashSet<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM invoices WHERE status = 'draft' OR issue_date > :d")?;
+        let rows = stmt.query_map(named_params! { ":d": d }, |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Each row's customer name, from one read of the customers in id
     /// order beside the rows (also in id order).
     fn name_rows(&self, rows: &mut [AgingRow]) -> Result<()> {
@@ -165,8 +240,7 @@ impl Reads<'_> {
     /// Every invoice, with whether it was issued by `d` (drafts never are).
     fn invoices_as_of(&self, d: &str) -> Result<HashMap<i64, Invoice>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, customer_id, status <> 'draft' AND issue_date <= :d, \
-             status = 'draft' OR issue_date > :d, issue_date <= :d, \
+            "SELECT id, customer_id, status <> 'draft' AND issue_date <= :d, issue_date <= :d, \
              COALESCE(total_cents, 0), due_date FROM invoices",
         )?;
         let rows = stmt.query_map(named_params! { ":d": d }, |r| {
@@ -176,10 +250,9 @@ impl Reads<'_> {
                     customer: r.get(1)?,
                     // SQL's unknown (a missing date) is no.
                     item: r.get::<_, Option<bool>>(2)?.unwrap_or(false),
-                    charges_count: r.get::<_, Option<bool>>(3)?.unwrap_or(false),
-                    issued_by: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
-                    total: r.get(5)?,
-                    due: r.get(6)?,
+                    issued_by: r.get::<_, Option<bool>>(3)?.unwrap_or(false),
+                    total: r.get(4)?,
+                    due: r.get(5)?,
                     paid: 0,
                 },
             ))

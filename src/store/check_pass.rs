@@ -293,16 +293,6 @@ impl Reads<'_> {
         Ok(found == known)
     }
 
-    /// The first entry id past the middle of the entries: where the pass
-    /// splits them into two parts of about the same size.
-    pub(super) fn entries_middle(&self) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT COALESCE((MIN(id) + MAX(id)) / 2 + 1, 0) FROM entries",
-            [],
-            |r| r.get(0),
-        )?)
-    }
-
     /// What the entries with ids in `from..until` add up to.
     pub(super) fn entries_part(&self, from: i64, until: i64) -> Result<Part> {
         let parents = self.parents()?;

@@ -103,6 +103,20 @@ impl Store {
     }
 }
 
+impl Reads<'_> {
+    /// The first entry id past the middle of the entries: where the pass
+    /// splits them into two parts of about the same size.
+    pub(super) fn entries_middle(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            // Each bound on its own: SQLite reads one end of the table
+            // for either, where `MIN(id) + MAX(id)` would read it all.
+            "SELECT COALESCE(((SELECT MIN(id) FROM entries) + (SELECT MAX(id) FROM entries)) / 2 + 1, 0)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
+
 fn open(path: &Path, access: OpenFlags) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     conn.busy_timeout(super::BUSY_WAIT)?;

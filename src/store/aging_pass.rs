@@ -18,19 +18,19 @@ use super::dense::DenseMap;
 use super::reports::{AgingRow, Ladder, bucket};
 use super::{Reads, Result, Store, day, parse_day};
 
-/// One customer's share of the report while the pass runs.
+/// One customer's share of the report while the pass runs: one cache
+/// line, as the pass touches one of these per entry in no order.
 #[derive(Default, Clone)]
+#[repr(align(64))]
 struct Owed {
     /// Their own payment terms, where set.
     terms: Option<u32>,
     buckets: [i64; 5],
     /// Whether any item was owed (a row even if its buckets net to zero).
     any: bool,
-    /// Credits less payouts dated by the day.
+    /// Credits less payouts dated by the day, less what of those credits
+    /// was applied to invoices issued by then.
     credit: i64,
-    /// What of their credits dated by then was applied to invoices
-    /// issued by then.
-    applied: i64,
 }
 
 impl Owed {
@@ -41,7 +41,6 @@ impl Owed {
         }
         self.any |= o.any;
         self.credit += o.credit;
-        self.applied += o.applied;
     }
 }
 
@@ -196,7 +195,7 @@ impl Reads<'_> {
             .into_sorted()
             .into_iter()
             .filter_map(|(id, o)| {
-                let credit = (o.credit - o.applied).max(0);
+                let credit = o.credit.max(0);
                 (o.any || credit > 0).then(|| AgingRow {
                     id,
                     name: String::new(),
@@ -282,7 +281,7 @@ impl Reads<'_> {
             if inv.issued_by
                 && let Some(owed) = customers.get_mut(customer)
             {
-                owed.applied += amount;
+                owed.credit -= amount;
             }
         }
         Ok(())

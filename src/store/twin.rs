@@ -91,15 +91,20 @@ impl Store {
         let twin = open(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
         gate.busy_timeout(GATE_WAIT).ok()?;
         gate.execute_batch("BEGIN IMMEDIATE").ok()?;
-        let begun = begin_read(&self.conn).and_then(|()| begin_read(&twin));
+        let pinned = match begin_read(&self.conn) {
+            // Nothing begun here (this connection is already in a
+            // transaction, say): nothing to end.
+            Err(_) => None,
+            Ok(()) => match begin_read(&twin) {
+                Ok(()) => Some(twin),
+                Err(_) => {
+                    end_read(&self.conn);
+                    None
+                }
+            },
+        };
         let _ = gate.execute_batch("ROLLBACK");
-        match begun {
-            Ok(()) => Some(twin),
-            Err(_) => {
-                end_read(&self.conn);
-                None
-            }
-        }
+        pinned
     }
 }
 
@@ -125,9 +130,14 @@ fn open(path: &Path, access: OpenFlags) -> rusqlite::Result<Connection> {
 
 /// Begins a read transaction and takes its snapshot now (SQLite takes it
 /// at the first read, not at `BEGIN`).
+/// On failure, nothing is left begun.
 fn begin_read(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch("BEGIN DEFERRED")?;
-    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+    let read = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()));
+    if read.is_err() {
+        end_read(conn);
+    }
+    read
 }
 
 /// Ends a read transaction: nothing to keep, so a failed commit (after a
@@ -181,6 +191,31 @@ mod tests {
         assert!(store.pinned_twin().is_some(), "a file book gets a twin");
         end_read(&store.conn);
         assert_eq!(keys(&store.reads()).unwrap(), before + 1);
+    }
+
+    /// Where no twin can be had, nothing of the caller's is ended: a
+    /// transaction it holds stays open, uncommitted.
+    #[test]
+    fn no_twin_leaves_the_callers_transaction_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("book.tally"), &Currency::default()).unwrap();
+        let before = keys(&store.reads()).unwrap();
+        // A read transaction: the gate gets the lock, this connection
+        // cannot begin another.
+        store.conn.execute_batch("BEGIN").unwrap();
+        keys(&store.reads()).unwrap();
+        assert!(store.pinned_twin().is_none());
+        assert!(!store.conn.is_autocommit(), "still in its transaction");
+        store.conn.execute_batch("ROLLBACK").unwrap();
+        // A write: the gate cannot get the lock.
+        store
+            .conn
+            .execute_batch("BEGIN IMMEDIATE; INSERT INTO book_meta VALUES ('held', 'x')")
+            .unwrap();
+        assert!(store.pinned_twin().is_none(), "the write lock is held");
+        assert!(!store.conn.is_autocommit(), "still in its transaction");
+        store.conn.execute_batch("ROLLBACK").unwrap();
+        assert_eq!(keys(&store.reads()).unwrap(), before);
     }
 
     #[test]

@@ -763,7 +763,8 @@ fn checks_and_backups_read_true_while_another_tally_writes() {
         let (stop, home, db) = (stop.clone(), b.dir.path().to_path_buf(), b.db.clone());
         std::thread::spawn(move || {
             let mut n = 0u32;
-            while !stop.load(Ordering::Relaxed) {
+            // At least one draft, however quick the checks.
+            while n < 5 || !stop.load(Ordering::Relaxed) {
                 let who = (2 + n % 40).to_string();
                 let mut args = vec!["charge", &who, "12.50", "--tax", "1"];
                 if n.is_multiple_of(3) {
@@ -775,6 +776,16 @@ fn checks_and_backups_read_true_while_another_tally_writes() {
                     "{}",
                     String::from_utf8_lossy(&out.stderr)
                 );
+                // A draft changes old rows (its charges', anywhere in the
+                // table), not only the newest: a check reading the
+                // entries in two halves must read both from one moment.
+                // It may find nothing to draft; that changes nothing.
+                if n % 5 == 4 {
+                    let _ = tally_at(&home, &db)
+                        .args(["invoice", "draft", &who])
+                        .output()
+                        .expect("draft");
+                }
                 n += 1;
             }
             n
@@ -798,5 +809,19 @@ fn checks_and_backups_read_true_while_another_tally_writes() {
     stop.store(true, Ordering::Relaxed);
     let posts = writer.join().expect("writer");
     assert!(posts > 0, "the writer wrote while the checks ran");
+    let drafted: i64 = rusqlite::Connection::open(&b.db)
+        .and_then(|c| {
+            c.query_row(
+                "SELECT count(*) FROM entries WHERE invoice_id IN \
+                 (SELECT id FROM invoices WHERE status = 'draft')",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .expect("count drafted charges");
+    assert!(
+        drafted > 0,
+        "the writer drafted charges while the checks ran"
+    );
     b.ok(&["check"]);
 }

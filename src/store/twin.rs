@@ -115,7 +115,8 @@ impl Reads<'_> {
         Ok(self.conn.query_row(
             // Each bound on its own: SQLite reads one end of the table
             // for either, where `MIN(id) + MAX(id)` would read it all.
-            "SELECT COALESCE(((SELECT MIN(id) FROM entries) + (SELECT MAX(id) FROM entries)) / 2 + 1, 0)",
+            // Halved before they are added, so no ids can overflow.
+            "SELECT COALESCE((SELECT MIN(id) FROM entries) / 2 + (SELECT MAX(id) FROM entries) / 2 + 1, 0)",
             [],
             |r| r.get(0),
         )?)
@@ -216,6 +217,25 @@ mod tests {
         assert!(!store.conn.is_autocommit(), "still in its transaction");
         store.conn.execute_batch("ROLLBACK").unwrap();
         assert_eq!(keys(&store.reads()).unwrap(), before);
+    }
+
+    #[test]
+    fn the_middle_of_any_ids_is_a_number() {
+        let store = Store::open_in_memory(&Currency::default()).unwrap();
+        assert_eq!(store.reads().entries_middle().unwrap(), 0, "no entries");
+        let c = &store.conn;
+        c.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        let insert = |id: i64| {
+            c.execute(
+                "INSERT INTO entries (id, customer_id, kind, amount_cents, tax_cents, date, created_at) \
+                 VALUES (?1, 1, 'credit', 1, 0, '2026-01-01', '2026-01-01T00:00:00Z')",
+                [id],
+            )
+        };
+        insert(i64::MAX - 1).unwrap();
+        insert(i64::MAX - 3).unwrap();
+        let middle = store.reads().entries_middle().unwrap();
+        assert!(middle > i64::MAX / 2, "{middle}");
     }
 
     #[test]

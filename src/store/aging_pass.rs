@@ -16,6 +16,7 @@ use rusqlite::named_params;
 
 use super::dense::DenseMap;
 use super::reports::{AgingRow, Ladder, bucket};
+use super::twin::halves;
 use super::{Reads, Result, Store, day, parse_day};
 
 /// One customer's share of the report while the pass runs: one cache
@@ -62,11 +63,11 @@ impl Store {
     /// cores in one snapshot.
     pub fn aging_as_of(&self, as_of: NaiveDate, default_terms: u32) -> Result<Vec<AgingRow>> {
         // Read before the snapshot: it only balances the halves.
-        let middle = self.reads().entries_middle()?;
+        let [first_half, second_half] = halves(self.reads().entries_middle()?);
         self.snapshot_pair(
-            |r| r.aging_part(as_of, default_terms, i64::MIN, middle),
+            |r| r.aging_part(as_of, default_terms, first_half),
             |r, first| {
-                let second = r.aging_part(as_of, default_terms, middle, i64::MAX)?;
+                let second = r.aging_part(as_of, default_terms, second_half)?;
                 r.aging_rows(as_of, first.wait()?, second)
             },
         )
@@ -77,21 +78,20 @@ impl Reads<'_> {
     /// [`Reads::aging_scan`]'s rows, from one pass over the book (in two
     /// halves, as [`Store::aging_as_of`] reads it on two connections).
     pub fn aging_pass(&self, as_of: NaiveDate, default_terms: u32) -> Result<Vec<AgingRow>> {
-        let middle = self.entries_middle()?;
-        let first = self.aging_part(as_of, default_terms, i64::MIN, middle)?;
-        let second = self.aging_part(as_of, default_terms, middle, i64::MAX)?;
+        let [first_half, second_half] = halves(self.entries_middle()?);
+        let first = self.aging_part(as_of, default_terms, first_half)?;
+        let second = self.aging_part(as_of, default_terms, second_half)?;
         self.aging_rows(as_of, first, second)
     }
 
-    /// What the entries with ids in `from..until` dated by `as_of` add to
+    /// What the entries with ids in `from..=to` dated by `as_of` add to
     /// each customer's share: their charges on no issued invoice, by
     /// column, and their credit less payouts.
     fn aging_part(
         &self,
         as_of: NaiveDate,
         default_terms: u32,
-        from: i64,
-        until: i64,
+        (from, to): (i64, i64),
     ) -> Result<DenseMap<Owed>> {
         let d = day(as_of);
         let mut customers = self.owed_slots()?;
@@ -100,9 +100,9 @@ impl Reads<'_> {
         let mut ladders: Vec<(u32, Ladder)> = Vec::new();
         let mut stmt = self.conn.prepare(
             "SELECT customer_id, kind, amount_cents, tax_cents, date, invoice_id, opening \
-             FROM entries NOT INDEXED WHERE id >= :from AND id < :until AND date <= :d",
+             FROM entries NOT INDEXED WHERE id >= :from AND id <= :to AND date <= :d",
         )?;
-        let mut rows = stmt.query(named_params! { ":from": from, ":until": until, ":d": d })?;
+        let mut rows = stmt.query(named_params! { ":from": from, ":to": to, ":d": d })?;
         while let Some(r) = rows.next()? {
             let Some(owed) = customers.get_mut(r.get::<_, i64>(0)?) else {
                 continue;

@@ -35,7 +35,7 @@ use rusqlite::types::FromSql;
 use rusqlite::{Connection, OpenFlags, params};
 
 use super::check_pass::{Part, Pass, Summed, day_key_of, day_text};
-use super::twin::Beside;
+use super::twin::{Beside, halves};
 use super::{MAP_BYTES, Reads, Result, Store};
 
 /// How much of the book to read.
@@ -113,10 +113,10 @@ impl Store {
     fn rules(&self, two_cores: bool) -> Result<CheckReport> {
         // Read before the snapshot: it only balances the parts, which
         // cover every id whatever it is.
-        let middle = self.reads().entries_middle()?;
-        let first = |r: &Reads<'_>| r.entries_part(i64::MIN, middle);
+        let [first_half, second_half] = halves(self.reads().entries_middle()?);
+        let first = |r: &Reads<'_>| r.entries_part(first_half);
         let rest = |r: &Reads<'_>, first: Beside<'_, Part>| {
-            let second = r.entries_part(middle, i64::MAX)?;
+            let second = r.entries_part(second_half)?;
             let pass = r.customer_pass(first.wait()?, second)?;
             r.rules(&pass)
         };

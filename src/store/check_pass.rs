@@ -293,8 +293,8 @@ impl Reads<'_> {
         Ok(found == known)
     }
 
-    /// What the entries with ids in `from..until` add up to.
-    pub(super) fn entries_part(&self, from: i64, until: i64) -> Result<Part> {
+    /// What the entries with ids in `from..=to` add up to.
+    pub(super) fn entries_part(&self, (from, to): (i64, i64)) -> Result<Part> {
         let parents = self.parents()?;
         // A slot for every customer, so the pass finds theirs in one step.
         let mut summed: DenseMap<Summed> = DenseMap::with_max(self.max_customer_id()?);
@@ -318,9 +318,9 @@ impl Reads<'_> {
         let mut stmt = self.conn.prepare(
             "SELECT id, customer_id, kind, amount_cents, tax_cents, invoice_id, memo_of, void_of, \
              counterpart, contract_id, day, billed, collected, transfers_in, transfers_out, opening \
-             FROM day_figures WHERE id >= ?1 AND id < ?2",
+             FROM day_figures WHERE id >= ?1 AND id <= ?2",
         )?;
-        let mut rows = stmt.query([from, until])?;
+        let mut rows = stmt.query([from, to])?;
         while let Some(r) = rows.next()? {
             part.add_row(r, &parents)?;
         }

@@ -123,6 +123,13 @@ impl Reads<'_> {
     }
 }
 
+/// The entries' ids in two halves split at `middle`, as inclusive bounds:
+/// together every id there can be, each in exactly one half.
+pub(super) fn halves(middle: i64) -> [(i64, i64); 2] {
+    let middle = middle.max(i64::MIN + 1);
+    [(i64::MIN, middle - 1), (middle, i64::MAX)]
+}
+
 fn open(path: &Path, access: OpenFlags) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     conn.busy_timeout(super::BUSY_WAIT)?;
@@ -217,6 +224,15 @@ mod tests {
         assert!(!store.conn.is_autocommit(), "still in its transaction");
         store.conn.execute_batch("ROLLBACK").unwrap();
         assert_eq!(keys(&store.reads()).unwrap(), before);
+    }
+
+    #[test]
+    fn the_halves_hold_every_id_once() {
+        for middle in [i64::MIN, i64::MIN + 1, -5, 0, 1, 1_000, i64::MAX] {
+            let [(a, b), (c, d)] = halves(middle);
+            assert_eq!((a, d), (i64::MIN, i64::MAX), "{middle}");
+            assert_eq!(b.checked_add(1), Some(c), "{middle}");
+        }
     }
 
     #[test]

@@ -328,3 +328,23 @@ fn the_quick_check_joins_the_two_parts_it_reads_the_entries_in() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("FAILED  balances"), "{stdout}");
 }
+
+#[test]
+fn an_entry_at_the_highest_id_there_can_be_is_read() {
+    // The halves the entries are read in cover every id SQLite can give,
+    // the last one included.
+    let b = Book::new();
+    b.ok(&["customer", "add", "Ann"]);
+    b.ok(&["charge", "1", "100", "--tax", "0", "--date", "2026-01-10"]);
+    b.ok(&["charge", "1", "50", "--tax", "0", "--date", "2026-01-20"]);
+    // Dated after the aging's day below, so the aging reads the entries.
+    b.ok(&["charge", "1", "7", "--tax", "0", "--date", "2026-03-01"]);
+    break_with(
+        &b,
+        "PRAGMA foreign_keys = OFF; UPDATE entries SET id = 9223372036854775807 WHERE id = 2",
+    );
+    b.ok(&["check", "--quick"]);
+    b.ok(&["check"]);
+    let aging = b.ok(&["report", "aging", "--as-of", "2026-02-01", "--csv"]);
+    assert!(aging.contains("150.00"), "{aging}");
+}

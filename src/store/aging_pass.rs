@@ -16,7 +16,6 @@ use rusqlite::named_params;
 
 use super::dense::DenseMap;
 use super::reports::{AgingRow, Ladder, bucket};
-use super::twin::halves;
 use super::{Reads, Result, Store, day, parse_day};
 
 /// One customer's share of the report while the pass runs: one cache
@@ -62,14 +61,10 @@ impl Store {
     /// [`Reads::aging_pass`], the two halves of the entries read on two
     /// cores in one snapshot.
     pub fn aging_as_of(&self, as_of: NaiveDate, default_terms: u32) -> Result<Vec<AgingRow>> {
-        // Read before the snapshot: it only balances the halves.
-        let [first_half, second_half] = halves(self.reads().entries_middle()?);
-        self.snapshot_pair(
-            |r| r.aging_part(as_of, default_terms, first_half),
-            |r, first| {
-                let second = r.aging_part(as_of, default_terms, second_half)?;
-                r.aging_rows(as_of, first.wait()?, second)
-            },
+        self.read_in_halves(
+            true,
+            |r, half| r.aging_part(as_of, default_terms, half),
+            |r, first, second| r.aging_rows(as_of, first, second),
         )
     }
 }
@@ -78,10 +73,10 @@ impl Reads<'_> {
     /// [`Reads::aging_scan`]'s rows, from one pass over the book (in two
     /// halves, as [`Store::aging_as_of`] reads it on two connections).
     pub fn aging_pass(&self, as_of: NaiveDate, default_terms: u32) -> Result<Vec<AgingRow>> {
-        let [first_half, second_half] = halves(self.entries_middle()?);
-        let first = self.aging_part(as_of, default_terms, first_half)?;
-        let second = self.aging_part(as_of, default_terms, second_half)?;
-        self.aging_rows(as_of, first, second)
+        self.in_halves(
+            |r, half| r.aging_part(as_of, default_terms, half),
+            |r, first, second| r.aging_rows(as_of, first, second),
+        )
     }
 
     /// What the entries with ids in `from..=to` dated by `as_of` add to
@@ -143,22 +138,12 @@ impl Reads<'_> {
     fn owed_slots(&self) -> Result<DenseMap<Owed>> {
         // One small record per customer (their names are read at the
         // end): the pass touches one of these per entry.
-        let mut customers = DenseMap::with_max(self.max_customer_id()?);
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, payment_terms_days FROM customers")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let terms = r.get(1)?;
-            customers.insert(
-                r.get(0)?,
-                Owed {
-                    terms,
-                    ..Owed::default()
-                },
-            );
-        }
-        Ok(customers)
+        self.customer_slots("SELECT id, payment_terms_days FROM customers", |r| {
+            Ok(Owed {
+                terms: r.get(1)?,
+                ..Owed::default()
+            })
+        })
     }
 
     /// The rows, from both halves' shares, the invoices issued by the day

@@ -34,8 +34,7 @@ use std::path::Path;
 use rusqlite::types::FromSql;
 use rusqlite::{Connection, OpenFlags, params};
 
-use super::check_pass::{Part, Pass, Summed, day_key_of, day_text};
-use super::twin::{Beside, halves};
+use super::check_pass::{Pass, Summed, day_key_of, day_text};
 use super::{MAP_BYTES, Reads, Result, Store};
 
 /// How much of the book to read.
@@ -108,23 +107,13 @@ impl Store {
     }
 
     /// Every rule of the book's own, in one snapshot. The entries are read
-    /// in two parts: with `two_cores`, the first on a twin connection on
-    /// the second core.
+    /// in two halves: with `two_cores`, one on each core.
     fn rules(&self, two_cores: bool) -> Result<CheckReport> {
-        // Read before the snapshot: it only balances the parts, which
-        // cover every id whatever it is.
-        let [first_half, second_half] = halves(self.reads().entries_middle()?);
-        let first = |r: &Reads<'_>| r.entries_part(first_half);
-        let rest = |r: &Reads<'_>, first: Beside<'_, Part>| {
-            let second = r.entries_part(second_half)?;
-            let pass = r.customer_pass(first.wait()?, second)?;
-            r.rules(&pass)
-        };
-        if two_cores {
-            self.snapshot_pair(first, rest)
-        } else {
-            self.snapshot_in_turn(first, rest)
-        }
+        self.read_in_halves(
+            two_cores,
+            |r, half| r.entries_part(half),
+            |r, first, second| r.rules(&r.customer_pass(first, second)?),
+        )
     }
 }
 

@@ -296,17 +296,8 @@ impl Reads<'_> {
     /// What the entries with ids in `from..=to` add up to.
     pub(super) fn entries_part(&self, (from, to): (i64, i64)) -> Result<Part> {
         let parents = self.parents()?;
-        // A slot for every customer, so the pass finds theirs in one step.
-        let mut summed: DenseMap<Summed> = DenseMap::with_max(self.max_customer_id()?);
-        {
-            let mut stmt = self.conn.prepare("SELECT id FROM customers")?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                summed.insert(r.get(0)?, Summed::default());
-            }
-        }
         let mut part = Part {
-            summed,
+            summed: self.customer_slots("SELECT id FROM customers", |_| Ok(Summed::default()))?,
             days: HashMap::default(),
             entry_ids: DenseSet::default(),
             counterparts: Vec::new(),

@@ -110,6 +110,23 @@ impl DenseSet {
 }
 
 impl Reads<'_> {
+    /// A slot for every customer, so a pass finds theirs in one step: each
+    /// made by `make` from the customer's row of `sql` (`SELECT id, …
+    /// FROM customers`).
+    pub(super) fn customer_slots<T>(
+        &self,
+        sql: &str,
+        make: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<DenseMap<T>> {
+        let mut slots = DenseMap::with_max(self.max_customer_id()?);
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            slots.insert(r.get(0)?, make(r)?);
+        }
+        Ok(slots)
+    }
+
     /// The highest customer id: the size of a dense map over customers.
     pub(super) fn max_customer_id(&self) -> Result<i64> {
         Ok(self

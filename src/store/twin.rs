@@ -1,6 +1,7 @@
 //! Two connections reading one snapshot of the book, so a whole-book read
-//! (`tally check`, aging as of a past day) can use both cores: one part
-//! reads on this connection, the other on a twin on a second thread.
+//! (`tally check`, aging as of a past day) can use both cores: the
+//! entries are read in two halves by id (`Store::read_in_halves`), one on
+//! this connection, the other on a twin on a second thread.
 //!
 //! Invariant: both parts see exactly the same committed book. A third
 //! connection holds the write lock (`BEGIN IMMEDIATE`) while the two start
@@ -22,61 +23,46 @@ use super::{Reads, Result, Store, files};
 /// read goes on one connection instead.
 const GATE_WAIT: Duration = Duration::from_millis(500);
 
-/// The part read beside, for the part read here to wait for.
-pub(super) enum Beside<'s, A> {
-    /// On the twin, on its own thread.
-    Thread(std::thread::ScopedJoinHandle<'s, Result<A>>),
-    /// On this connection, when waited for (no twin).
-    Later(Box<dyn FnOnce() -> Result<A> + 's>),
-}
-
-impl<A> Beside<'_, A> {
-    /// The part's answer, once it is read.
-    pub fn wait(self) -> Result<A> {
-        match self {
-            // A panic beside is a bug, not an answer: it goes on here.
-            Beside::Thread(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            Beside::Later(f) => f(),
-        }
-    }
-}
-
 impl Store {
-    /// Runs `beside` on a twin connection on a second thread and `here` on
-    /// this one, both in the same snapshot of the book; `here` gets
-    /// `beside`'s answer when it waits for it, and may go on reading after.
-    pub(super) fn snapshot_pair<A: Send, B>(
+    /// Reads the entries in two halves by id, `part` for each, then
+    /// `finish` with both answers, all in one snapshot of the book. With
+    /// `two_cores`, the first half is read on a twin connection on a
+    /// second thread while this one reads the second.
+    pub(super) fn read_in_halves<P: Send, B>(
         &self,
-        beside: impl FnOnce(&Reads<'_>) -> Result<A> + Send,
-        here: impl FnOnce(&Reads<'_>, Beside<'_, A>) -> Result<B>,
+        two_cores: bool,
+        part: impl Fn(&Reads<'_>, (i64, i64)) -> Result<P> + Sync,
+        finish: impl FnOnce(&Reads<'_>, P, P) -> Result<B>,
     ) -> Result<B> {
-        let Some(twin) = self.pinned_twin() else {
-            return self.snapshot_in_turn(beside, here);
+        let twin = if two_cores { self.pinned_twin() } else { None };
+        let Some(twin) = twin else {
+            return self.snapshot(|r| r.in_halves(part, finish));
         };
-        let cur = self.currency.clone();
-        let out = std::thread::scope(|s| {
-            let side = s.spawn(move || {
-                let out = beside(&Reads {
-                    conn: &twin,
-                    cur: &cur,
+        let here = self.reads();
+        let out = halves_at(&here).and_then(|[first, second]| {
+            let cur = self.currency.clone();
+            let part = &part;
+            let (first, second) = std::thread::scope(|s| {
+                let side = s.spawn(move || {
+                    let out = part(
+                        &Reads {
+                            conn: &twin,
+                            cur: &cur,
+                        },
+                        first,
+                    );
+                    end_read(&twin);
+                    out
                 });
-                end_read(&twin);
-                out
+                let second = part(&here, second);
+                // A panic beside is a bug, not an answer: it goes on here.
+                let first = side.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (first, second)
             });
-            here(&self.reads(), Beside::Thread(side))
+            finish(&here, first?, second?)
         });
         end_read(&self.conn);
         out
-    }
-
-    /// [`Store::snapshot_pair`] on this connection alone: `beside` is read
-    /// when `here` waits for it. For when the second core is busy.
-    pub(super) fn snapshot_in_turn<A, B>(
-        &self,
-        beside: impl FnOnce(&Reads<'_>) -> Result<A>,
-        here: impl FnOnce(&Reads<'_>, Beside<'_, A>) -> Result<B>,
-    ) -> Result<B> {
-        self.snapshot(|r| here(r, Beside::Later(Box::new(|| beside(r)))))
     }
 
     /// A twin connection whose read transaction and this connection's
@@ -109,9 +95,22 @@ impl Store {
 }
 
 impl Reads<'_> {
+    /// [`Store::read_in_halves`] on this connection alone, one half after
+    /// the other.
+    pub(super) fn in_halves<P, B>(
+        &self,
+        part: impl Fn(&Reads<'_>, (i64, i64)) -> Result<P>,
+        finish: impl FnOnce(&Reads<'_>, P, P) -> Result<B>,
+    ) -> Result<B> {
+        let [first, second] = halves_at(self)?;
+        let first = part(self, first)?;
+        let second = part(self, second)?;
+        finish(self, first, second)
+    }
+
     /// The first entry id past the middle of the entries: where the pass
     /// splits them into two parts of about the same size.
-    pub(super) fn entries_middle(&self) -> Result<i64> {
+    fn entries_middle(&self) -> Result<i64> {
         Ok(self.conn.query_row(
             // Each bound on its own: SQLite reads one end of the table
             // for either, where `MIN(id) + MAX(id)` would read it all.
@@ -123,9 +122,14 @@ impl Reads<'_> {
     }
 }
 
+/// The entries' ids in two halves of about the same size.
+fn halves_at(r: &Reads<'_>) -> Result<[(i64, i64); 2]> {
+    Ok(halves(r.entries_middle()?))
+}
+
 /// The entries' ids in two halves split at `middle`, as inclusive bounds:
 /// together every id there can be, each in exactly one half.
-pub(super) fn halves(middle: i64) -> [(i64, i64); 2] {
+fn halves(middle: i64) -> [(i64, i64); 2] {
     let middle = middle.max(i64::MIN + 1);
     [(i64::MIN, middle - 1), (middle, i64::MAX)]
 }
@@ -158,7 +162,8 @@ fn end_read(conn: &Connection) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::mpsc;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     use super::*;
     use crate::domain::Currency;
@@ -168,36 +173,45 @@ mod tests {
             .query_row("SELECT count(*) FROM book_meta", [], |r| r.get(0))?)
     }
 
-    /// A commit made after the pair began, before the twin reads anything,
-    /// is seen by neither: the twin's snapshot is taken when the pair
-    /// begins, not at its first read.
+    /// A commit made after the halves began, before the twin reads
+    /// anything, is seen by neither: the twin's snapshot is taken when the
+    /// read begins, not at its first read.
     #[test]
-    fn both_parts_read_the_commit_the_pair_began_at() {
+    fn both_halves_read_the_commit_the_read_began_at() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("book.tally");
         let store = Store::open(&path, &Currency::default()).unwrap();
-        let writer = Store::open(&path, &Currency::default()).unwrap();
-        let (written, wait_for_write) = mpsc::channel::<()>();
-        let (before, here, beside) = store
-            .snapshot_pair(
-                move |r| {
-                    wait_for_write.recv().unwrap();
-                    keys(r)
-                },
-                |r, beside| {
-                    let before = keys(r)?;
+        let writer = Mutex::new(Store::open(&path, &Currency::default()).unwrap());
+        let written = AtomicBool::new(false);
+        let before = keys(&store.reads()).unwrap();
+        let (first, second) = store
+            .read_in_halves(
+                true,
+                |r, (from, _)| {
+                    if from == i64::MIN {
+                        // The twin's half: it reads once the commit is in
+                        // (or gives up, if it is not beside the other).
+                        let start = std::time::Instant::now();
+                        while !written.load(Ordering::SeqCst) && start.elapsed().as_secs() < 5 {
+                            std::thread::yield_now();
+                        }
+                        return Ok(vec![keys(r)?]);
+                    }
+                    let mine = keys(r)?;
                     writer
+                        .lock()
+                        .unwrap()
                         .conn
                         .execute("INSERT INTO book_meta VALUES ('later', 'x')", [])
                         .unwrap();
-                    written.send(()).unwrap();
-                    Ok((before, keys(r)?, beside.wait()?))
+                    written.store(true, Ordering::SeqCst);
+                    Ok(vec![mine, keys(r)?])
                 },
+                |_, first, second| Ok((first, second)),
             )
             .unwrap();
-        assert_eq!((here, beside), (before, before));
-        assert!(store.pinned_twin().is_some(), "a file book gets a twin");
-        end_read(&store.conn);
+        assert!(written.load(Ordering::SeqCst), "the second half wrote");
+        assert_eq!((first, second), (vec![before], vec![before, before]));
         assert_eq!(keys(&store.reads()).unwrap(), before + 1);
     }
 
@@ -255,11 +269,11 @@ mod tests {
     }
 
     #[test]
-    fn a_book_in_memory_reads_both_parts_on_one_connection() {
+    fn a_book_in_memory_reads_both_halves_on_one_connection() {
         let store = Store::open_in_memory(&Currency::default()).unwrap();
         assert!(store.pinned_twin().is_none());
         let (a, b) = store
-            .snapshot_pair(keys, |r, beside| Ok((keys(r)?, beside.wait()?)))
+            .read_in_halves(true, |r, _| keys(r), |_, a, b| Ok((a, b)))
             .unwrap();
         assert_eq!(a, b);
     }

@@ -4,7 +4,8 @@
 //! Invariants: the copy is written beside its destination under a
 //! temporary name (unjournaled, synced once when whole) and renamed into
 //! place only once complete and checked: SQLite's page check of the book
-//! passed (run on a second core while the copy is written), and the copy
+//! passed (run beside the copy, the file's part and the search index's
+//! own part on threads of their own), and the copy
 //! opens as a tally book holding every page the copy wrote;
 //! so a backup file is never half written; an existing file is replaced
 //! only when the caller says so. A temporary copy a killed backup left
@@ -51,10 +52,7 @@ impl Store {
         let (copied, pages) = std::thread::scope(|s| {
             let pages = s.spawn(move || pages_sound(&book));
             let copied = self.copy_into(&tmp, &mut progress);
-            let pages = pages
-                .join()
-                .unwrap_or_else(|_| Err(StoreError::Corrupt(self.path().to_path_buf())));
-            (copied, pages)
+            (copied, joined(pages, self.path()))
         });
         let checked = copied.and_then(|count| {
             let checked_copy = match pages? {
@@ -149,23 +147,82 @@ enum Sound {
     NotAFile,
 }
 
-/// SQLite's `quick_check` of the book file (every page and its b-tree
-/// structure), on a read-only connection of its own.
+/// SQLite's `quick_check` of the book file, in two parts on threads of
+/// their own that together are the whole of it:
+/// - the file: every page accounted for, every b-tree well formed, every
+///   row of the types and constraints its table declares. It runs with no
+///   virtual-table module loaded, so it walks the search index's tables
+///   page by page like any other and leaves the index's own check out;
+/// - each virtual table's own check, here FTS5's of the customer search
+///   index, which decodes every segment of it: 0.17 s of the 0.63 s the
+///   whole check takes on one thread at 100,000 customers.
 fn pages_sound(book: &Path) -> Result<Sound> {
     if !book.is_file() {
         return Ok(Sound::NotAFile);
     }
-    let conn = Connection::open_with_flags(book, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    conn.pragma_update(None, "mmap_size", super::MAP_BYTES)?;
-    quick_check(&conn, book)?;
+    std::thread::scope(|s| {
+        let modules = s.spawn(|| modules_sound(book));
+        let file = open_read_only(book).and_then(|conn| {
+            without_modules(&conn)?;
+            quick_check(&conn, None, book)
+        });
+        file.and(joined(modules, book))
+    })?;
     Ok(Sound::Yes)
 }
 
-fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
-    let ok: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+/// What a check thread found; one that stopped unexpectedly proved nothing.
+fn joined<T>(check: std::thread::ScopedJoinHandle<'_, Result<T>>, book: &Path) -> Result<T> {
+    check
+        .join()
+        .unwrap_or_else(|_| Err(StoreError::Corrupt(book.to_path_buf())))
+}
+
+/// Each virtual table's own part of SQLite's `quick_check`.
+fn modules_sound(book: &Path) -> Result<()> {
+    let conn = open_read_only(book)?;
+    let names: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema
+             WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for name in names {
+        quick_check(&conn, Some(&name), book)?;
+    }
+    Ok(())
+}
+
+fn open_read_only(book: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(book, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "mmap_size", super::MAP_BYTES)?;
+    Ok(conn)
+}
+
+/// SQLite's `quick_check` of the whole file, or of one table.
+fn quick_check(conn: &Connection, table: Option<&str>, path: &Path) -> Result<()> {
+    let sql = match table {
+        None => "PRAGMA quick_check".to_string(),
+        Some(t) => format!("PRAGMA quick_check(\"{}\")", t.replace('"', "\"\"")),
+    };
+    let ok: String = conn.query_row(&sql, [], |r| r.get(0))?;
     if ok != "ok" {
         return Err(StoreError::Corrupt(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Unregisters every virtual-table module on `conn` (FTS5 among them), so
+/// nothing SQLite runs on it reaches into a module. The connection must be
+/// one of its own: searching the customers on it fails afterwards.
+fn without_modules(conn: &Connection) -> Result<()> {
+    // SAFETY: the handle is live while `conn` is borrowed, and SQLite reads
+    // a null list as "keep none"; no statement of `conn` uses a module.
+    let rc = unsafe { rusqlite::ffi::sqlite3_drop_modules(conn.handle(), std::ptr::null_mut()) };
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rc), None).into());
     }
     Ok(())
 }
@@ -181,7 +238,7 @@ fn verify(path: &Path, pages: i64, page_check: bool) -> Result<BackupReport> {
         return Err(StoreError::Corrupt(path.to_path_buf()));
     }
     if page_check {
-        quick_check(&conn, path)?;
+        quick_check(&conn, None, path)?;
     }
     let count = |table: &str| -> Result<i64> {
         Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)

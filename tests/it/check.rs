@@ -262,6 +262,41 @@ fn a_damaged_page_is_named_by_check_and_blamed_on_the_book_by_backup() {
 }
 
 #[test]
+fn a_damaged_page_of_the_search_index_stops_a_backup() {
+    // The backup's page check leaves the search index's module out; the
+    // index's own tables must still be walked page by page.
+    let b = sound();
+    b.ok(&["customer", "add", "Bob"]);
+    damage_page_of(&b, "customer_search_docsize");
+    let copy = b.dir.path().join("copy.tally");
+    b.refused(
+        &["backup", copy.to_str().expect("utf8")],
+        "book.tally is damaged",
+    );
+    assert!(!copy.exists());
+}
+
+#[test]
+fn damage_inside_the_search_index_stops_a_backup() {
+    // Every page sound, the index's own format broken: only FTS5's own
+    // check sees it, the part of the backup's page check that runs on a
+    // connection of its own.
+    let b = sound();
+    break_with(
+        &b,
+        "UPDATE customer_search_data SET block = zeroblob(length(block))
+         WHERE id = (SELECT MAX(id) FROM customer_search_data)",
+    );
+    failed(&b, "integrity", "fts5");
+    let copy = b.dir.path().join("copy.tally");
+    b.refused(
+        &["backup", copy.to_str().expect("utf8")],
+        "book.tally is damaged",
+    );
+    assert!(!copy.exists());
+}
+
+#[test]
 fn entries_pointing_at_missing_rows_are_named_by_the_pass() {
     // The entries' references are proved by the pass over the entries,
     // not by SQLite's check: each kind of dangling one must still show.

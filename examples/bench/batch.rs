@@ -10,8 +10,9 @@
 //!   time the issue set for them.
 //!
 //! Each pair runs alternately, tally first, and the medians are compared,
-//! so a busy machine slows both sides alike; before each, what earlier
-//! rows wrote is flushed to the disk. Nothing here asserts.
+//! so a busy machine slows both sides alike; before each, the files the
+//! last runs wrote are removed (each side writes a new one) and what
+//! earlier rows wrote is flushed to the disk. Nothing here asserts.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -53,6 +54,16 @@ fn settle() {
     let _ = Command::new("sync").status();
 }
 
+/// Removes what an earlier run wrote to `files`, then settles: each run
+/// writes a new file, as the floor's does, and neither pays for freeing
+/// the last one.
+fn fresh(files: &[&Path]) {
+    for f in files {
+        let _ = std::fs::remove_file(f);
+    }
+    settle();
+}
+
 /// `PRAGMA integrity_check` of `db` on a fresh connection, timed.
 fn integrity(db: &Path) -> Result<Option<Duration>> {
     let started = Instant::now();
@@ -75,10 +86,12 @@ impl Bench<'_> {
 
     /// tally `args` and `floor`, alternately; one table row with both
     /// medians, their ratio and the target, and tally's peak memory.
+    #[allow(clippy::too_many_arguments)]
     fn versus(
         &self,
         what: &str,
         args: &[&str],
+        writes: &[&Path],
         floor_name: &str,
         mut floor: impl FnMut() -> Result<Option<Duration>>,
         target: f64,
@@ -86,11 +99,11 @@ impl Bench<'_> {
     ) -> Result<()> {
         let (mut ours, mut theirs, mut peak) = (Vec::new(), Vec::new(), 0);
         for _ in 0..self.batch_repeats() {
-            settle();
+            fresh(writes);
             let r = self.run(args)?;
             ours.push(r.took);
             peak = peak.max(r.peak_kb);
-            settle();
+            fresh(writes);
             if let Some(t) = floor()? {
                 theirs.push(t);
             }
@@ -150,6 +163,7 @@ impl Bench<'_> {
         self.versus(
             "batch: tally check",
             &["check"],
+            &[],
             "integrity_check",
             || integrity(&db),
             1.5,
@@ -166,12 +180,22 @@ impl Bench<'_> {
             ("batch: export journal (beancount)", "beancount"),
         ] {
             let args = ["export", "journal", "--format", format, "--out", &mine_s];
-            self.versus(what, &args, "sqlite3 -csv dump", dump_entries, 1.5, table)?;
+            let writes = [mine.as_path(), dump.as_path()];
+            self.versus(
+                what,
+                &args,
+                &writes,
+                "sqlite3 -csv dump",
+                dump_entries,
+                1.5,
+                table,
+            )?;
         }
         let args = ["export", "entries", "--out", &mine_s];
         self.versus(
             "batch: export entries (CSV)",
             &args,
+            &[mine.as_path(), dump.as_path()],
             "sqlite3 -csv dump",
             dump_entries,
             1.5,
@@ -186,13 +210,11 @@ impl Bench<'_> {
         let target = self.dir.join("backup.tally");
         let target_s = target.display().to_string();
         let copy_s = copy.display().to_string();
-        let backup_floor = || {
-            let _ = std::fs::remove_file(&copy);
-            shell(&[&dbs, &format!(".backup {copy_s}")], None)
-        };
+        let backup_floor = || shell(&[&dbs, &format!(".backup {copy_s}")], None);
         self.versus(
             "batch: backup (with its check)",
-            &["backup", &target_s, "--force"],
+            &["backup", &target_s],
+            &[target.as_path(), copy.as_path()],
             "sqlite3 .backup",
             backup_floor,
             1.5,

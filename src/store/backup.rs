@@ -17,7 +17,7 @@ use std::time::Duration;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Result, Store, StoreError, schema};
+use super::{Result, Store, StoreError, page_check_reader, page_check_sql, schema};
 
 /// What a finished backup wrote.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,7 +162,7 @@ fn pages_sound(book: &Path) -> Result<Sound> {
     }
     std::thread::scope(|s| {
         let modules = s.spawn(|| modules_sound(book));
-        let file = open_read_only(book).and_then(|conn| {
+        let file = page_check_reader(book).and_then(|conn| {
             without_modules(&conn)?;
             quick_check(&conn, None, book)
         });
@@ -180,7 +180,7 @@ fn joined<T>(check: std::thread::ScopedJoinHandle<'_, Result<T>>, book: &Path) -
 
 /// Each virtual table's own part of SQLite's `quick_check`.
 fn modules_sound(book: &Path) -> Result<()> {
-    let conn = open_read_only(book)?;
+    let conn = page_check_reader(book)?;
     let names: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_schema
@@ -194,19 +194,9 @@ fn modules_sound(book: &Path) -> Result<()> {
     Ok(())
 }
 
-fn open_read_only(book: &Path) -> Result<Connection> {
-    let conn = Connection::open_with_flags(book, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    conn.pragma_update(None, "mmap_size", super::MAP_BYTES)?;
-    Ok(conn)
-}
-
 /// SQLite's `quick_check` of the whole file, or of one table.
 fn quick_check(conn: &Connection, table: Option<&str>, path: &Path) -> Result<()> {
-    let sql = match table {
-        None => "PRAGMA quick_check".to_string(),
-        Some(t) => format!("PRAGMA quick_check(\"{}\")", t.replace('"', "\"\"")),
-    };
+    let sql = page_check_sql("quick_check", table);
     let ok: String = conn.query_row(&sql, [], |r| r.get(0))?;
     if ok != "ok" {
         return Err(StoreError::Corrupt(path.to_path_buf()));

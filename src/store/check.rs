@@ -32,10 +32,10 @@
 use std::path::Path;
 
 use rusqlite::types::FromSql;
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, params};
 
 use super::check_pass::{Pass, Summed, day_key_of, day_text};
-use super::{MAP_BYTES, Reads, Result, Store};
+use super::{Reads, Result, Store, page_check_reader, page_check_sql};
 
 /// How much of the book to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,11 +143,7 @@ fn finish_full(
 
 /// SQLite's integrity check of the book file, on a connection of its own.
 fn page_check(file: &Path) -> Result<Vec<String>> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(file, flags)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    conn.pragma_update(None, "mmap_size", MAP_BYTES)?;
-    integrity_problems(&conn)
+    integrity_problems(&page_check_reader(file)?)
 }
 
 /// What SQLite's integrity check reports of a book, nothing when sound.
@@ -181,7 +177,7 @@ fn integrity_problems(conn: &Connection) -> Result<Vec<String>> {
 fn integrity_rows(conn: &Connection, table: Option<&str>) -> rusqlite::Result<Vec<String>> {
     let sql = match table {
         None => "PRAGMA integrity_check(20)".to_string(),
-        Some(t) => format!("PRAGMA integrity_check(\"{}\")", t.replace('"', "\"\"")),
+        Some(_) => page_check_sql("integrity_check", table),
     };
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;

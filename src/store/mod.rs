@@ -159,7 +159,27 @@ const BUSY_WAIT: Duration = Duration::from_secs(5);
 
 /// How much of the file a whole-book read maps (SQLite maps no more than
 /// the file holds).
-pub(crate) const MAP_BYTES: i64 = 1 << 30;
+const MAP_BYTES: i64 = 1 << 30;
+
+/// A read-only connection of its own for one of SQLite's page checks of
+/// the book file: it waits for a writer as a change does, and maps the
+/// file instead of copying its pages.
+pub(super) fn page_check_reader(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_WAIT)?;
+    conn.pragma_update(None, "mmap_size", MAP_BYTES)?;
+    Ok(conn)
+}
+
+/// `PRAGMA integrity_check` or `quick_check` (`pragma`) of the whole file,
+/// or of one table and its indexes.
+pub(super) fn page_check_sql(pragma: &str, table: Option<&str>) -> String {
+    match table {
+        None => format!("PRAGMA {pragma}"),
+        Some(t) => format!("PRAGMA {pragma}(\"{}\")", t.replace('"', "\"\"")),
+    }
+}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
